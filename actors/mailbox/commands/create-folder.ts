@@ -1,0 +1,39 @@
+import { recordEvent } from "../../../src/events/outbox.ts";
+import { newId } from "../../../src/ids.ts";
+import { folders } from "../../../src/store/schema.ts";
+import { requireFolder } from "../state.ts";
+import { type CreateFolderCommand, type CreateFolderReply, MailboxError } from "../types.ts";
+import type { CommandContext } from "./context.ts";
+
+export async function createFolder(ctx: CommandContext, cmd: CreateFolderCommand): Promise<CreateFolderReply> {
+  const { state, tx, now } = ctx;
+  const name = cmd.name.trim();
+  if (!name) throw new MailboxError("invalid", "folder name must not be empty");
+  for (const f of state.folders.values()) {
+    if (f.name.toLowerCase() === name.toLowerCase()) {
+      throw new MailboxError("conflict", `a folder named "${f.name}" already exists`);
+    }
+  }
+  if (cmd.parentId) requireFolder(state, cmd.parentId);
+  const id = newId();
+  // Strictly above every UIDVALIDITY this grant used, so a re-created folder never reuses one.
+  const uidValidity = Math.max(now, ...[...state.folders.values()].map((f) => f.uidValidity + 1));
+  await tx.insert(folders).values({
+    grantId: state.grantId,
+    id,
+    name,
+    parentId: cmd.parentId ?? null,
+    uidValidity,
+    createdAt: now,
+    updatedAt: now,
+  });
+  state.folders.set(id, { id, name, uidValidity, uidNext: 1 });
+  await recordEvent(tx, {
+    applicationId: state.applicationId,
+    grantId: state.grantId,
+    type: "folder.created",
+    object: { id, grant_id: state.grantId, name, object: "folder", system_folder: false },
+  });
+  ctx.changes.push({ type: "folder.created", folderId: id, name });
+  return { id, name, uidValidity };
+}

@@ -1,0 +1,78 @@
+import { eq, sql } from "drizzle-orm";
+import { folders, grants } from "../../src/store/schema.ts";
+import type { Db, Tx } from "../../src/store/store.ts";
+import { MailboxError } from "./types.ts";
+
+export interface FolderState {
+  id: string;
+  name: string;
+  uidValidity: number;
+  uidNext: number;
+}
+
+/**
+ * The counters the actor owns. They are advanced while a batch executes and persisted by the
+ * batch's last unit, in the same transaction; after any failure the actor reloads them.
+ */
+export interface MailboxState {
+  grantId: string;
+  applicationId: string;
+  highestModseq: number;
+  storageUsed: number;
+  storageQuota: number;
+  folders: Map<string, FolderState>;
+  /** Folders whose uidNext changed in the current batch. */
+  dirtyFolders: Set<string>;
+}
+
+export async function loadState(db: Db, grantId: string): Promise<MailboxState> {
+  const grant = await db.query.grants.findFirst({ where: eq(grants.id, grantId) });
+  if (!grant) throw new MailboxError("not_found", `grant ${grantId} does not exist`);
+  const rows = await db.select().from(folders).where(eq(folders.grantId, grantId));
+  return {
+    grantId,
+    applicationId: grant.applicationId,
+    highestModseq: grant.highestModseq,
+    storageUsed: grant.storageUsedBytes,
+    storageQuota: grant.storageQuotaBytes,
+    folders: new Map(
+      rows.map((f) => [f.id, { id: f.id, name: f.name, uidValidity: f.uidValidity, uidNext: f.uidNext }]),
+    ),
+    dirtyFolders: new Set(),
+  };
+}
+
+export function nextModseq(state: MailboxState): number {
+  state.highestModseq += 1;
+  return state.highestModseq;
+}
+
+export function nextUid(state: MailboxState, folder: FolderState): number {
+  const uid = folder.uidNext;
+  folder.uidNext += 1;
+  state.dirtyFolders.add(folder.id);
+  return uid;
+}
+
+export function requireFolder(state: MailboxState, folderId: string): FolderState {
+  const folder = state.folders.get(folderId);
+  if (!folder) throw new MailboxError("not_found", `folder ${folderId} does not exist`);
+  return folder;
+}
+
+/** The batch's final unit: write the advanced counters. */
+export async function persistCounters(tx: Tx, state: MailboxState): Promise<void> {
+  await tx
+    .update(grants)
+    .set({ highestModseq: state.highestModseq, storageUsedBytes: state.storageUsed })
+    .where(eq(grants.id, state.grantId));
+  for (const id of state.dirtyFolders) {
+    const folder = state.folders.get(id);
+    if (!folder) continue;
+    await tx
+      .update(folders)
+      .set({ uidNext: sql`max(${folders.uidNext}, ${folder.uidNext})` })
+      .where(sql`${folders.grantId} = ${state.grantId} AND ${folders.id} = ${id}`);
+  }
+  state.dirtyFolders.clear();
+}

@@ -1,0 +1,102 @@
+import { hostname as osHostname } from "node:os";
+import { resolve } from "node:path";
+
+/** Every operator setting, read once from the environment (DESIGN.md, "Operator interface"). */
+export interface Config {
+  dataDir: string;
+  host: string;
+  hostname: string;
+  ports: {
+    http: number;
+    imaps: number;
+    smtps: number;
+    submission: number;
+    mx: number;
+    /** Plaintext IMAP with STARTTLS; null = off. */
+    imap: number | null;
+  };
+  apiKey: string | null;
+  trialDomain: string;
+  tlsCertPath: string | null;
+  tlsKeyPath: string | null;
+  dnsServer: string | null;
+  smtpRelay: string | null;
+  limits: {
+    maxMessageBytes: number;
+    dailySendLimit: number;
+    storageQuotaBytes: number;
+    imapMaxConnections: number;
+    imapIdleTimeoutS: number;
+    imapAutologoutS: number;
+  };
+  databaseUrl: string;
+  databaseSyncUrl: string | null;
+  logLevel: string;
+  /** How long an account actor may sit idle before it is stopped (not an operator promise; tests lower it). */
+  actorIdleMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = resolve(env.AGENTBOX_DATA_DIR || "./data");
+  const databaseUrl = env.AGENTBOX_DATABASE_URL || `file:${resolve(dataDir, "agentbox.db")}`;
+  if (!databaseUrl.startsWith("file:")) {
+    throw new ConfigError(
+      `AGENTBOX_DATABASE_URL=${redactUrl(databaseUrl)}: only file: URLs (the embedded database) are supported yet`,
+    );
+  }
+  return {
+    dataDir,
+    host: env.AGENTBOX_HOST || "127.0.0.1",
+    hostname: env.AGENTBOX_HOSTNAME || osHostname(),
+    ports: {
+      http: port(env, "AGENTBOX_HTTP_PORT", 3000),
+      imaps: port(env, "AGENTBOX_IMAPS_PORT", 1993),
+      smtps: port(env, "AGENTBOX_SMTPS_PORT", 1465),
+      submission: port(env, "AGENTBOX_SUBMISSION_PORT", 1587),
+      mx: port(env, "AGENTBOX_MX_PORT", 2525),
+      imap: env.AGENTBOX_IMAP_PORT ? port(env, "AGENTBOX_IMAP_PORT", 0) : null,
+    },
+    apiKey: env.AGENTBOX_API_KEY || null,
+    trialDomain: (env.AGENTBOX_TRIAL_DOMAIN || "agents.localhost").toLowerCase(),
+    tlsCertPath: env.AGENTBOX_TLS_CERT || null,
+    tlsKeyPath: env.AGENTBOX_TLS_KEY || null,
+    dnsServer: env.AGENTBOX_DNS_SERVER || null,
+    smtpRelay: env.AGENTBOX_SMTP_RELAY || null,
+    limits: {
+      maxMessageBytes: positiveInt(env, "AGENTBOX_MAX_MESSAGE_BYTES", 40 * 1024 * 1024),
+      dailySendLimit: positiveInt(env, "AGENTBOX_DAILY_SEND_LIMIT", 100),
+      storageQuotaBytes: positiveInt(env, "AGENTBOX_STORAGE_QUOTA_BYTES", 1024 * 1024 * 1024),
+      imapMaxConnections: positiveInt(env, "AGENTBOX_IMAP_MAX_CONNECTIONS", 20),
+      imapIdleTimeoutS: positiveInt(env, "AGENTBOX_IMAP_IDLE_TIMEOUT_S", 1800),
+      imapAutologoutS: positiveInt(env, "AGENTBOX_IMAP_AUTOLOGOUT_S", 300),
+    },
+    databaseUrl,
+    databaseSyncUrl: env.AGENTBOX_DATABASE_SYNC_URL || null,
+    logLevel: env.AGENTBOX_LOG_LEVEL || "info",
+    actorIdleMs: positiveInt(env, "AGENTBOX_ACTOR_IDLE_MS", 60_000),
+  };
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name}=${raw} is not a port number`);
+  return n;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name}=${raw} is not a positive whole number`);
+  return n;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}

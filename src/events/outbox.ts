@@ -1,0 +1,26 @@
+import { events } from "../store/schema.ts";
+import type { Tx } from "../store/store.ts";
+import { newUuid } from "../ids.ts";
+
+export interface EventInput {
+  applicationId: string;
+  grantId: string | null;
+  type: string;
+  object: unknown;
+}
+
+/**
+ * Writes one row of the transactional outbox (the event log webhooks and streams read). Always
+ * called inside the transaction of the change it announces, so a committed change can never
+ * lose its event.
+ */
+export async function recordEvent(tx: Tx, event: EventInput): Promise<void> {
+  await tx.insert(events).values({
+    id: newUuid(),
+    applicationId: event.applicationId,
+    grantId: event.grantId,
+    type: event.type,
+    objectJson: JSON.stringify(event.object),
+    createdAtMs: Date.now(),
+  });
+}

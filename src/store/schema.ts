@@ -1,0 +1,161 @@
+/**
+ * The drizzle view of the tables created by ./migrations/*.sql. The SQL files are the source of
+ * truth for the database; test/store/schema.test.ts checks that every column here exists there.
+ */
+import { blob, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const applications = sqliteTable("applications", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const apiKeys = sqliteTable("api_keys", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  name: text("name").notNull(),
+  keyHash: text("key_hash").notNull(),
+  keyPrefix: text("key_prefix").notNull(),
+  fromEnv: integer("from_env", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+export const serviceAccounts = sqliteTable("service_accounts", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  publicKeyPem: text("public_key_pem").notNull(),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+export const domains = sqliteTable("domains", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  name: text("name").notNull(),
+  domainAddress: text("domain_address").notNull(),
+  region: text("region").notNull().default("us"),
+  isTrial: integer("is_trial", { mode: "boolean" }).notNull().default(false),
+  ownershipToken: text("ownership_token").notNull(),
+  dkimSelector: text("dkim_selector").notNull(),
+  dkimPrivateKey: text("dkim_private_key").notNull(),
+  dkimPublicKey: text("dkim_public_key").notNull(),
+  verifiedOwnership: integer("verified_ownership", { mode: "boolean" }).notNull().default(false),
+  verifiedMx: integer("verified_mx", { mode: "boolean" }).notNull().default(false),
+  verifiedSpf: integer("verified_spf", { mode: "boolean" }).notNull().default(false),
+  verifiedDkim: integer("verified_dkim", { mode: "boolean" }).notNull().default(false),
+  verifiedFeedback: integer("verified_feedback", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const connectors = sqliteTable(
+  "connectors",
+  {
+    applicationId: text("application_id").notNull(),
+    provider: text("provider").notNull(),
+    name: text("name").notNull(),
+    settingsJson: text("settings_json").notNull().default("{}"),
+    scopeJson: text("scope_json").notNull().default("[]"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.provider] })],
+);
+
+export const grants = sqliteTable("grants", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  domainId: text("domain_id").notNull(),
+  email: text("email").notNull(),
+  name: text("name"),
+  workspaceId: text("workspace_id"),
+  provider: text("provider").notNull().default("nylas"),
+  grantStatus: text("grant_status").notNull().default("valid"),
+  settingsJson: text("settings_json").notNull().default("{}"),
+  appPasswordHash: text("app_password_hash"),
+  passwordVersion: integer("password_version").notNull().default(0),
+  storageQuotaBytes: integer("storage_quota_bytes").notNull(),
+  storageUsedBytes: integer("storage_used_bytes").notNull().default(0),
+  dailySendLimit: integer("daily_send_limit").notNull(),
+  highestModseq: integer("highest_modseq").notNull().default(1),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const folders = sqliteTable(
+  "folders",
+  {
+    grantId: text("grant_id").notNull(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    parentId: text("parent_id"),
+    specialUse: text("special_use"),
+    systemFolder: integer("system_folder", { mode: "boolean" }).notNull().default(false),
+    uidValidity: integer("uid_validity").notNull(),
+    uidNext: integer("uid_next").notNull().default(1),
+    subscribed: integer("subscribed", { mode: "boolean" }).notNull().default(true),
+    textColor: text("text_color"),
+    backgroundColor: text("background_color"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.id] })],
+);
+
+export const blobs = sqliteTable("blobs", {
+  hash: text("hash").primaryKey(),
+  size: integer("size").notNull(),
+  data: blob("data", { mode: "buffer" }).notNull(),
+});
+
+export const messages = sqliteTable("messages", {
+  id: text("id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  folderId: text("folder_id").notNull(),
+  uid: integer("uid").notNull(),
+  modseq: integer("modseq").notNull(),
+  seen: integer("seen", { mode: "boolean" }).notNull().default(false),
+  flagged: integer("flagged", { mode: "boolean" }).notNull().default(false),
+  answered: integer("answered", { mode: "boolean" }).notNull().default(false),
+  draft: integer("draft", { mode: "boolean" }).notNull().default(false),
+  deleted: integer("deleted", { mode: "boolean" }).notNull().default(false),
+  keywordsJson: text("keywords_json").notNull().default("[]"),
+  blobHash: text("blob_hash").notNull(),
+  size: integer("size").notNull(),
+  internalDate: integer("internal_date").notNull(),
+  messageIdHeader: text("message_id_header"),
+  metadataJson: text("metadata_json").notNull().default("{}"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const calendars = sqliteTable("calendars", {
+  id: text("id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  name: text("name").notNull(),
+  description: text("description"),
+  timezone: text("timezone"),
+  isPrimary: integer("is_primary", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const events = sqliteTable("events", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  id: text("id").notNull(),
+  applicationId: text("application_id").notNull(),
+  grantId: text("grant_id"),
+  type: text("type").notNull(),
+  objectJson: text("object_json").notNull(),
+  createdAtMs: integer("created_at_ms").notNull(),
+});
+
+export type GrantRow = typeof grants.$inferSelect;
+export type DomainRow = typeof domains.$inferSelect;
+export type FolderRow = typeof folders.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type ApplicationRow = typeof applications.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

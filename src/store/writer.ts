@@ -1,0 +1,117 @@
+import type { Logger } from "../log.ts";
+import type { Db, Tx } from "./store.ts";
+
+/** A unit of work: reads and writes inside the shared transaction, in its own savepoint. */
+export type Work<T> = (tx: Tx) => Promise<T>;
+
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Units submitted together: always committed in the same transaction. */
+interface Group {
+  works: Work<unknown>[];
+  settle: (results: Settled<unknown>[]) => void;
+}
+
+/** Largest number of units committed in one transaction; bounds the latency of a batch. */
+const MAX_UNITS_PER_COMMIT = 512;
+
+/**
+ * SQLite has one writer. Every change in the process is queued here; whatever queued up while
+ * the previous transaction was committing goes into the next one (group commit). Each unit runs
+ * in its own SAVEPOINT, so a unit that throws is rolled back alone and the others still commit.
+ * A unit's promise settles only after the transaction holding it has committed.
+ */
+export class StoreWriter {
+  private queue: Group[] = [];
+  private running: Promise<void> | null = null;
+  private commits = 0;
+  private units = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  /** One unit; rejects with the unit's own error if it failed. */
+  async submit<T>(work: Work<T>): Promise<T> {
+    const [result] = await this.submitAll([work]);
+    if (!result) throw new Error("writer returned no result");
+    if (!result.ok) throw result.error;
+    return result.value;
+  }
+
+  /** Several units, committed in order in one transaction (never split); one result per unit. */
+  submitAll<T>(works: Work<T>[]): Promise<Settled<T>[]> {
+    return new Promise<Settled<T>[]>((resolve) => {
+      this.queue.push({ works, settle: resolve as (r: Settled<unknown>[]) => void });
+      // Deferred so that everything enqueued in this tick joins the same transaction.
+      queueMicrotask(() => this.kick());
+    });
+  }
+
+  /** Resolves once everything queued so far is committed (used at shutdown). */
+  async drain(): Promise<void> {
+    while (this.running || this.queue.length > 0) {
+      this.kick();
+      await this.running;
+    }
+  }
+
+  stats(): { commits: number; units: number; queuedGroups: number } {
+    return { commits: this.commits, units: this.units, queuedGroups: this.queue.length };
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = this.loop().finally(() => {
+      this.running = null;
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length > 0) {
+      await this.commitBatch(this.takeBatch());
+    }
+  }
+
+  /** Whole groups, in order, until the batch holds about MAX_UNITS_PER_COMMIT units. */
+  private takeBatch(): Group[] {
+    let units = 0;
+    let count = 0;
+    while (count < this.queue.length && (count === 0 || units < MAX_UNITS_PER_COMMIT)) {
+      units += this.queue[count]?.works.length ?? 0;
+      count++;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private async commitBatch(batch: Group[]): Promise<void> {
+    const results: Settled<unknown>[][] = [];
+    try {
+      await this.db.transaction(async (tx) => {
+        for (const group of batch) {
+          const groupResults: Settled<unknown>[] = [];
+          for (const work of group.works) {
+            try {
+              groupResults.push({ ok: true, value: await tx.transaction((sp) => work(sp)) });
+            } catch (error) {
+              groupResults.push({ ok: false, error });
+            }
+          }
+          results.push(groupResults);
+        }
+      });
+    } catch (error) {
+      // The commit itself failed: nothing in the batch is durable.
+      this.log.error({ err: error, groups: batch.length }, "store commit failed");
+      for (const group of batch) group.settle(group.works.map(() => ({ ok: false, error })));
+      return;
+    }
+    this.commits++;
+    batch.forEach((group, i) => {
+      this.units += group.works.length;
+      group.settle(results[i] ?? []);
+    });
+  }
+}
