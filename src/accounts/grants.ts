@@ -1,0 +1,54 @@
+import { and, asc, desc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { type GrantRow, grants } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+
+/**
+ * A grant as the API names it: its UUID, its email, or the prefixed forms `grant:<id>` and
+ * `email:<email>` (reference §1.4).
+ */
+export async function findGrant(store: Store, applicationId: string, identifier: string): Promise<GrantRow | null> {
+  const ref = decodeURIComponent(identifier);
+  let where: SQL | undefined;
+  if (ref.startsWith("grant:")) where = eq(grants.id, ref.slice(6));
+  else if (ref.startsWith("email:")) where = eq(grants.email, ref.slice(6).toLowerCase());
+  else if (ref.includes("@")) where = eq(grants.email, ref.toLowerCase());
+  else where = eq(grants.id, ref);
+  const row = await store.read.query.grants.findFirst({ where: and(where, eq(grants.applicationId, applicationId)) });
+  return row ?? null;
+}
+
+export async function findGrantByEmail(store: Store, email: string): Promise<GrantRow | null> {
+  return (await store.read.query.grants.findFirst({ where: eq(grants.email, email.toLowerCase()) })) ?? null;
+}
+
+export interface GrantQuery {
+  limit: number;
+  offset: number;
+  sortBy: "created_at" | "updated_at";
+  orderBy: "asc" | "desc";
+  since?: number;
+  before?: number;
+  email?: string;
+  grantStatus?: string;
+  provider?: string;
+  workspaceId?: string;
+}
+
+export function listGrants(store: Store, applicationId: string, q: GrantQuery): Promise<GrantRow[]> {
+  const conditions: SQL[] = [eq(grants.applicationId, applicationId)];
+  if (q.since !== undefined) conditions.push(gte(grants.createdAt, q.since));
+  if (q.before !== undefined) conditions.push(lte(grants.createdAt, q.before));
+  if (q.email) conditions.push(eq(grants.email, q.email.toLowerCase()));
+  if (q.grantStatus) conditions.push(eq(grants.grantStatus, q.grantStatus));
+  if (q.provider) conditions.push(eq(grants.provider, q.provider));
+  if (q.workspaceId) conditions.push(eq(grants.workspaceId, q.workspaceId));
+  const column = q.sortBy === "updated_at" ? grants.updatedAt : grants.createdAt;
+  const order = q.orderBy === "asc" ? [asc(column), asc(grants.id)] : [desc(column), desc(grants.id)];
+  return store.read
+    .select()
+    .from(grants)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(q.limit)
+    .offset(q.offset);
+}

@@ -1,0 +1,36 @@
+import { Elysia } from "elysia";
+import { MailboxError } from "../../actors/mailbox/types.ts";
+import type { ApiDeps } from "./deps.ts";
+import { ApiError } from "./errors.ts";
+import { errorResponse, requestIdOf } from "./http.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { connectRoutes } from "./routes/connect.ts";
+import { connectorRoutes } from "./routes/connectors.ts";
+import { domainRoutes } from "./routes/domains.ts";
+import { grantRoutes } from "./routes/grants.ts";
+
+const MAILBOX_STATUS = { not_found: 404, invalid: 400, over_quota: 403, conflict: 409, too_big: 413 } as const;
+
+/** The /v3 routes. Authentication, request ids and size limits happen before (see server.ts). */
+export function createApiApp(deps: ApiDeps) {
+  return new Elysia()
+    .onError(({ code, error, request }) => errorResponse(request, toApiError(code, error, request, deps)))
+    .use(connectRoutes(deps))
+    .use(grantRoutes(deps))
+    .use(connectorRoutes(deps))
+    .use(domainRoutes(deps))
+    .use(adminRoutes(deps));
+}
+
+function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof MailboxError) return new ApiError(MAILBOX_STATUS[error.code], error.message);
+  if (code === "PARSE") return new ApiError(400, "error parsing request body: it is not valid JSON");
+  if (code === "NOT_FOUND") {
+    const url = new URL(request.url);
+    return new ApiError(404, `no such endpoint: ${request.method} ${url.pathname}`);
+  }
+  if (code === "VALIDATION") return new ApiError(400, (error as Error).message);
+  deps.log.error({ err: error, requestId: requestIdOf(request) }, "unhandled API error");
+  return new ApiError(500, `internal error; quote request id ${requestIdOf(request)} when reporting it`);
+}

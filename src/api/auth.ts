@@ -1,0 +1,101 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { findLiveKey } from "../applications/api-keys.ts";
+import { hasServiceAccountHeaders, NonceCache, verifyServiceAccountRequest } from "../auth/service-account.ts";
+import { FailureLimiter } from "../security/rate-limit.ts";
+import { serviceAccounts } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+import { ApiError } from "./errors.ts";
+
+export interface Caller {
+  applicationId: string;
+  /** Keys of the default application administer the whole server (applications, other apps' keys). */
+  operator: boolean;
+  method: "api_key" | "service_account";
+  credentialId: string;
+}
+
+const callers = new WeakMap<Request, Caller>();
+
+/** The authenticated caller of a /v3 request (set before routing; a route never runs without one). */
+export function callerOf(request: Request): Caller {
+  const caller = callers.get(request);
+  if (!caller) throw new ApiError(401, "missing credentials");
+  return caller;
+}
+
+/** Paths the SDK signs as a service account instead of sending the Bearer key. */
+const SIGNED_PATHS = /^\/v3\/admin\/domains(\/|$)/;
+
+export class Authenticator {
+  private readonly failures = new FailureLimiter(30, 60_000);
+  private readonly nonces = new NonceCache();
+
+  constructor(
+    private readonly store: Store,
+    private readonly defaultApplicationId: string,
+  ) {}
+
+  /** Authenticates a /v3 request and remembers its caller; throws 401 or 429 in the Nylas envelope. */
+  async authenticate(request: Request, url: URL, clientIp: string): Promise<Caller> {
+    const wait = this.failures.blockedFor(clientIp);
+    if (wait > 0) {
+      throw new ApiError(429, "too many failed authentication attempts; try again later", undefined, {
+        "retry-after": String(Math.ceil(wait / 1000)),
+      });
+    }
+    const caller = await this.identify(request, url).catch((err: unknown) => {
+      this.failures.fail(clientIp);
+      throw err;
+    });
+    callers.set(request, caller);
+    return caller;
+  }
+
+  private async identify(request: Request, url: URL): Promise<Caller> {
+    const header = request.headers.get("authorization");
+    if (header) return this.bearer(header);
+    if (SIGNED_PATHS.test(url.pathname) && hasServiceAccountHeaders(request.headers)) {
+      return this.serviceAccount(request, url);
+    }
+    throw new ApiError(401, "missing Authorization header: send 'Authorization: Bearer <API key>'");
+  }
+
+  private async bearer(header: string): Promise<Caller> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) throw new ApiError(401, "malformed Authorization header: expected 'Bearer <API key>'");
+    const key = await findLiveKey(this.store, match[1]);
+    if (!key) throw new ApiError(401, "invalid or revoked API key");
+    return {
+      applicationId: key.applicationId,
+      operator: key.applicationId === this.defaultApplicationId,
+      method: "api_key",
+      credentialId: key.id,
+    };
+  }
+
+  private async serviceAccount(request: Request, url: URL): Promise<Caller> {
+    const rawBody = await request.clone().text();
+    const check = await verifyServiceAccountRequest(
+      { method: request.method, path: url.pathname, query: url.search.slice(1), headers: request.headers, rawBody },
+      { publicKeyFor: (id) => this.publicKey(id), nonces: this.nonces },
+    );
+    if (!check.ok) throw new ApiError(401, check.reason);
+    const account = await this.store.read.query.serviceAccounts.findFirst({
+      where: eq(serviceAccounts.id, check.keyId),
+    });
+    if (!account) throw new ApiError(401, "service account was revoked");
+    return {
+      applicationId: account.applicationId,
+      operator: account.applicationId === this.defaultApplicationId,
+      method: "service_account",
+      credentialId: account.id,
+    };
+  }
+
+  private async publicKey(id: string): Promise<string | null> {
+    const row = await this.store.read.query.serviceAccounts.findFirst({
+      where: and(eq(serviceAccounts.id, id), isNull(serviceAccounts.revokedAt)),
+    });
+    return row?.publicKeyPem ?? null;
+  }
+}

@@ -1,0 +1,15 @@
+import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { Config } from "../config.ts";
+import type { DnsResolver } from "../dns/resolver.ts";
+import type { Logger } from "../log.ts";
+import type { Store } from "../store/store.ts";
+
+/** What the REST routes are given: they read the store, and change things through services/actors. */
+export interface ApiDeps {
+  config: Config;
+  store: Store;
+  mailboxes: Mailboxes;
+  resolver: DnsResolver;
+  log: Logger;
+  defaultApplicationId: string;
+}

@@ -1,0 +1,139 @@
+import { Elysia } from "elysia";
+import { appPasswordProblem, hashAppPassword } from "../../accounts/app-password.ts";
+import { findGrantByEmail } from "../../accounts/grants.ts";
+import { createGrant, GrantExistsError, updateGrant } from "../../accounts/provision.ts";
+import { findDomainByAddress, readyForAccounts } from "../../domains/domains.ts";
+import type { DomainRow, GrantRow } from "../../store/schema.ts";
+import { callerOf } from "../auth.ts";
+import type { ApiDeps } from "../deps.ts";
+import { badRequest, conflict } from "../errors.ts";
+import { single } from "../http.ts";
+import { presentGrant } from "../presenters.ts";
+import { type Json, optionalString, rejectUnknown, requiredString, requireObject } from "../validate.ts";
+
+const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+export interface AccountSettings {
+  email: string;
+  appPassword?: string;
+  policyId?: string;
+}
+
+/** `settings` of an agent account, as given on create and PATCH (replaced wholesale). */
+export function parseAccountSettings(value: unknown): AccountSettings {
+  const settings = requireObject(value, "settings");
+  rejectUnknown(settings, ["email", "app_password", "policy_id"], "settings.");
+  const email = requiredString(settings, "email", "settings.email", 254).trim().toLowerCase();
+  if (!EMAIL.test(email) || email.indexOf("@") > 64) {
+    throw badRequest(`settings.email "${email}" is not a valid email address`);
+  }
+  const appPassword = optionalString(settings, "app_password", "settings.app_password", 200);
+  if (appPassword !== undefined) {
+    const problem = appPasswordProblem(appPassword);
+    if (problem) throw badRequest(problem);
+  }
+  const policyId = optionalString(settings, "policy_id", "settings.policy_id", 64);
+  return { email, appPassword, policyId };
+}
+
+/** What is stored and echoed as `settings`: never the password. */
+export function storedSettings(s: AccountSettings): Record<string, unknown> {
+  return s.policyId ? { email: s.email, policy_id: s.policyId } : { email: s.email };
+}
+
+/**
+ * POST /v3/connect/custom with provider "nylas" creates an agent account (201). The same email
+ * again from the same application re-authenticates: the given settings are applied to the
+ * existing grant (200), as Nylas does. From another application it is a 409.
+ */
+export function connectRoutes(deps: ApiDeps) {
+  return new Elysia().post("/v3/connect/custom", async ({ request, body }) => {
+    const caller = callerOf(request);
+    const input = parseConnectBody(body);
+    const domain = await requireUsableDomain(deps, caller.applicationId, input.settings.email);
+    const existing = await findGrantByEmail(deps.store, input.settings.email);
+    if (existing) return single(request, presentGrant(await reauthenticate(deps, caller.applicationId, existing, input)));
+    const hash = input.settings.appPassword ? await hashAppPassword(input.settings.appPassword) : null;
+    try {
+      const grant = await createGrant(deps.store, {
+        applicationId: caller.applicationId,
+        domainId: domain.id,
+        email: input.settings.email,
+        name: input.name ?? null,
+        workspaceId: input.workspaceId ?? null,
+        settings: storedSettings(input.settings),
+        appPasswordHash: hash,
+        storageQuotaBytes: deps.config.limits.storageQuotaBytes,
+        dailySendLimit: deps.config.limits.dailySendLimit,
+      });
+      deps.log.info({ grantId: grant.id, email: grant.email }, "account created");
+      return single(request, presentGrant(grant), 201);
+    } catch (err) {
+      if (!(err instanceof GrantExistsError)) throw err;
+      const grant = await reauthenticate(deps, caller.applicationId, err.existing, input, hash ?? undefined);
+      return single(request, presentGrant(grant));
+    }
+  });
+}
+
+interface ConnectInput {
+  settings: AccountSettings;
+  name?: string;
+  workspaceId?: string;
+}
+
+function parseConnectBody(value: unknown): ConnectInput {
+  const body: Json = requireObject(value);
+  rejectUnknown(body, ["provider", "settings", "name", "workspace_id", "state", "scope"]);
+  const provider = requiredString(body, "provider", "provider", 64);
+  if (provider !== "nylas") {
+    throw badRequest(`provider "${provider}" is not supported: this server hosts agent accounts (provider "nylas")`);
+  }
+  if (body.settings === undefined) throw badRequest("settings is required (with at least settings.email)");
+  return {
+    settings: parseAccountSettings(body.settings),
+    name: optionalString(body, "name", "name", 256),
+    workspaceId: optionalString(body, "workspace_id", "workspace_id", 64),
+  };
+}
+
+function domainOf(email: string): string {
+  return email.slice(email.indexOf("@") + 1);
+}
+
+async function requireUsableDomain(deps: ApiDeps, applicationId: string, email: string): Promise<DomainRow> {
+  const address = domainOf(email);
+  const domain = await findDomainByAddress(deps.store, address);
+  if (!domain || (domain.applicationId !== applicationId && !domain.isTrial)) {
+    throw badRequest(
+      `domain ${address} is not registered to this application: register it with POST /v3/admin/domains (agentbox domain add ${address}) and verify it`,
+    );
+  }
+  const { ready, missing } = readyForAccounts(domain);
+  if (!ready) {
+    throw badRequest(
+      `domain ${address} is not verified yet (missing: ${missing.join(", ")}); publish its DNS records and call POST /v3/admin/domains/${domain.id}/verify`,
+    );
+  }
+  return domain;
+}
+
+async function reauthenticate(
+  deps: ApiDeps,
+  applicationId: string,
+  existing: GrantRow,
+  input: ConnectInput,
+  knownHash?: string,
+): Promise<GrantRow> {
+  if (existing.applicationId !== applicationId) {
+    throw conflict(`${existing.email} is already an account of another application`);
+  }
+  const password = input.settings.appPassword;
+  const hash = knownHash ?? (password ? await hashAppPassword(password) : undefined);
+  return updateGrant(deps.store, existing, {
+    settings: storedSettings(input.settings),
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.workspaceId !== undefined && { workspaceId: input.workspaceId }),
+    ...(hash && { appPasswordHash: hash }),
+  });
+}

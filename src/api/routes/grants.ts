@@ -1,0 +1,74 @@
+import { Elysia } from "elysia";
+import { hashAppPassword } from "../../accounts/app-password.ts";
+import { findGrant, listGrants } from "../../accounts/grants.ts";
+import { deleteGrant, updateGrant } from "../../accounts/provision.ts";
+import type { GrantRow } from "../../store/schema.ts";
+import { callerOf } from "../auth.ts";
+import type { ApiDeps } from "../deps.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { deleted, json, single } from "../http.ts";
+import { presentGrant } from "../presenters.ts";
+import { optionalString, queryEnum, queryInt, rejectUnknown, requireObject } from "../validate.ts";
+import { parseAccountSettings, storedSettings } from "./connect.ts";
+
+export function grantRoutes(deps: ApiDeps) {
+  const load = async (request: Request, id: string): Promise<GrantRow> => {
+    const grant = await findGrant(deps.store, callerOf(request).applicationId, id);
+    if (!grant) throw notFound(`grant ${decodeURIComponent(id)}`);
+    return grant;
+  };
+
+  return new Elysia()
+    .get("/v3/grants", async ({ request }) => {
+      const q = new URL(request.url).searchParams;
+      const limit = queryInt(q, "limit", 10, 1, 200);
+      const offset = queryInt(q, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+      const rows = await listGrants(deps.store, callerOf(request).applicationId, {
+        limit,
+        offset,
+        sortBy: queryEnum(q, "sort_by", ["created_at", "updated_at"], "created_at"),
+        orderBy: queryEnum(q, "order_by", ["asc", "desc"], "desc"),
+        since: optionalQueryInt(q, "since"),
+        before: optionalQueryInt(q, "before"),
+        email: q.get("email") ?? undefined,
+        grantStatus: q.get("grant_status") ?? undefined,
+        provider: q.get("provider") ?? undefined,
+        workspaceId: q.get("workspace_id") ?? undefined,
+      });
+      return json(request, 200, { data: rows.map(presentGrant), limit, offset });
+    })
+    .get("/v3/grants/:grantId", async ({ request, params }) =>
+      single(request, presentGrant(await load(request, params.grantId))),
+    )
+    .patch("/v3/grants/:grantId", async ({ request, params, body }) => {
+      const grant = await load(request, params.grantId);
+      const input = requireObject(body);
+      rejectUnknown(input, ["settings", "name", "workspace_id", "scope", "state"]);
+      const settings = input.settings === undefined ? undefined : parseAccountSettings(input.settings);
+      if (settings && settings.email !== grant.email) {
+        throw badRequest(`settings.email cannot be changed (this grant is ${grant.email}); create a new account instead`);
+      }
+      const hash = settings?.appPassword ? await hashAppPassword(settings.appPassword) : undefined;
+      const updated = await updateGrant(deps.store, grant, {
+        ...(settings && { settings: storedSettings(settings) }),
+        ...(input.name !== undefined && { name: optionalString(input, "name", "name", 256) ?? null }),
+        ...(input.workspace_id !== undefined && {
+          workspaceId: optionalString(input, "workspace_id", "workspace_id", 64) ?? null,
+        }),
+        ...(hash && { appPasswordHash: hash }),
+      });
+      if (hash) deps.log.info({ grantId: grant.id }, "app password rotated");
+      return single(request, presentGrant(updated));
+    })
+    .delete("/v3/grants/:grantId", async ({ request, params }) => {
+      const grant = await load(request, params.grantId);
+      await deps.mailboxes.remove(grant.id);
+      await deleteGrant(deps.store, grant);
+      deps.log.info({ grantId: grant.id, email: grant.email }, "account deleted");
+      return deleted(request);
+    });
+}
+
+function optionalQueryInt(q: URLSearchParams, key: string): number | undefined {
+  return q.get(key) ? queryInt(q, key, 0, 0, Number.MAX_SAFE_INTEGER) : undefined;
+}
