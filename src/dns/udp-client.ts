@@ -43,13 +43,14 @@ function exchange(
   const query = encodeQuery(0, name, type); // throws on a bad name before anything is sent
   const sentIds = new Set<number>();
   return new Promise((resolve, reject) => {
+    let attempts = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fail = (error: DnsError) => {
       clearTimeout(timer);
       reject(error);
     };
     const sendAttempt = () => {
-      if (sentIds.size === options.attempts) {
+      if (attempts++ === options.attempts) {
         const tries = `${options.attempts} attempts of ${options.timeoutMs} ms`;
         return fail(new DnsError("ETIMEOUT", `${describe} timed out (${tries})`));
       }

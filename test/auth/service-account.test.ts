@@ -39,7 +39,7 @@ interface SignOptions {
   signer?: ServiceAccountSigner;
 }
 
-/** A request exactly as the SDK would send it: signed path without query, body = serialized canonical JSON. */
+/** A request exactly as the SDK sends it: path signed without query, body = the signed canonical JSON. */
 function signed(method: string, path: string, opts: SignOptions = {}): SignedRequest {
   const signer = opts.signer ?? sdkSigner(alice.credentials);
   const { headers, serializedBody } = signer.buildHeaders({
@@ -159,7 +159,7 @@ describe("verifyServiceAccountRequest accepts SDK-signed requests", () => {
     expect((await verifyServiceAccountRequest(req, deps())).ok).toBe(true);
   });
 
-  test("a non-canonical body signed byte for byte (nylas-python style: 1.0, unsorted keys in arrays)", async () => {
+  test("a non-canonical body signed byte for byte (nylas-python: 1.0, array objects unsorted)", async () => {
     const rawBody = '{"a":[{"z":1,"y":2}],"b":1.0}';
     const req = signedByHand({ method: "post", path: "/v3/admin/domains", payload: rawBody });
     req.rawBody = rawBody;
@@ -266,8 +266,8 @@ describe("verifyServiceAccountRequest rejects", () => {
     const req = signed("GET", "/v3/admin/domains", { nonce: "nonceNonceNonce00001" });
     expect((await verifyServiceAccountRequest(req, d)).ok).toBe(true);
     expect(reasonOf(await verifyServiceAccountRequest(req, d))).toBe(
-      `X-Nylas-Nonce "nonceNonceNonce00001" was already used with key "${alice.privateKeyId}" in the last 600 s; ` +
-        "send a fresh nonce with every request",
+      `X-Nylas-Nonce "nonceNonceNonce00001" was already used with key "${alice.privateKeyId}" ` +
+        "in the last 600 s; send a fresh nonce with every request",
     );
     expect((await verifyServiceAccountRequest(signed("GET", "/v3/admin/domains"), d)).ok).toBe(true);
   });
