@@ -75,7 +75,9 @@ export class ActorSystem<K, M, R> {
 
   /** Sends a message without waiting; a failure is logged. */
   tell(key: K, message: M): void {
-    this.ask(key, message).catch((err) => this.opts.log.warn({ err, key: String(key) }, "told message failed"));
+    this.ask(key, message).catch((err) =>
+      this.opts.log.warn({ err, key: String(key) }, "told message failed"),
+    );
   }
 
   get size(): number {

@@ -18,13 +18,23 @@ export async function bootstrap(store: Store, config: Config, log: Logger): Prom
   const app = (await findDefaultApplication(store)) ?? (await createApplication(store, "default", true));
   await ensureOperatorKey(store, config, app.id, log);
   if (!(await findDomainByAddress(store, config.trialDomain))) {
-    await createDomain(store, { applicationId: app.id, name: "trial", domainAddress: config.trialDomain, trial: true });
+    await createDomain(store, {
+      applicationId: app.id,
+      name: "trial",
+      domainAddress: config.trialDomain,
+      trial: true,
+    });
     log.info({ domain: config.trialDomain }, "trial domain created");
   }
   return app.id;
 }
 
-async function ensureOperatorKey(store: Store, config: Config, applicationId: string, log: Logger): Promise<void> {
+async function ensureOperatorKey(
+  store: Store,
+  config: Config,
+  applicationId: string,
+  log: Logger,
+): Promise<void> {
   if (config.apiKey) {
     const hash = hashApiKey(config.apiKey);
     const current = await store.read.query.apiKeys.findFirst({
@@ -33,7 +43,10 @@ async function ensureOperatorKey(store: Store, config: Config, applicationId: st
     if (current?.keyHash === hash) return;
     // AGENTBOX_API_KEY changed: the old environment key stops working.
     await store.writer.submit((tx) =>
-      tx.update(apiKeys).set({ revokedAt: nowSeconds() }).where(and(eq(apiKeys.fromEnv, true), isNull(apiKeys.revokedAt))),
+      tx
+        .update(apiKeys)
+        .set({ revokedAt: nowSeconds() })
+        .where(and(eq(apiKeys.fromEnv, true), isNull(apiKeys.revokedAt))),
     );
     await createApiKey(store, applicationId, "AGENTBOX_API_KEY", config.apiKey, true);
     log.info("operator key from AGENTBOX_API_KEY registered");

@@ -83,15 +83,19 @@ function listen<T>(what: string, variable: string, port: number, host: string, b
   try {
     return bind();
   } catch (err) {
-    const reason = (err as { code?: string }).code === "EADDRINUSE" ? "address already in use" : (err as Error).message;
+    const reason =
+      (err as { code?: string }).code === "EADDRINUSE" ? "address already in use" : (err as Error).message;
     throw new ListenError(`cannot listen for ${what} on ${host}:${port} (${variable}): ${reason}`);
   }
 }
 
 function registerGauges(metrics: Metrics, store: Store, mailboxes: Mailboxes): void {
   metrics.gauge("agentbox_actors_active", "Mailbox actors currently in memory", () => mailboxes.system.size);
-  metrics.gauge("agentbox_store_commits_total", "Store transactions committed", () => store.writer.stats().commits);
+  metrics.gauge(
+    "agentbox_store_commits_total",
+    "Store transactions committed",
+    () => store.writer.stats().commits,
+  );
   metrics.gauge("agentbox_store_units_total", "Units of work committed", () => store.writer.stats().units);
   metrics.gauge("agentbox_process_rss_bytes", "Resident set size", () => process.memoryUsage.rss());
 }
-

@@ -34,7 +34,9 @@ export interface AppendReply {
   modseq: number;
 }
 
-export type FlagChange = { mode: "set"; flags: Partial<Flags> } | { mode: "add" | "remove"; flags: Partial<Flags> };
+export type FlagChange =
+  | { mode: "set"; flags: Partial<Flags> }
+  | { mode: "add" | "remove"; flags: Partial<Flags> };
 
 export interface SetFlagsCommand {
   kind: "setFlags";
@@ -60,7 +62,14 @@ export type MailboxCommand = AppendCommand | SetFlagsCommand | CreateFolderComma
 
 export type MailboxChange =
   | { type: "message.created"; folderId: string; messageId: string; uid: number; modseq: number }
-  | { type: "message.updated"; folderId: string; messageId: string; uid: number; modseq: number; flags: Flags }
+  | {
+      type: "message.updated";
+      folderId: string;
+      messageId: string;
+      uid: number;
+      modseq: number;
+      flags: Flags;
+    }
   | { type: "folder.created"; folderId: string; name: string };
 
 export type MailboxErrorCode = "not_found" | "invalid" | "over_quota" | "conflict" | "too_big";

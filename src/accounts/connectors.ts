@@ -53,6 +53,8 @@ export async function findConnector(store: Store, applicationId: string, provide
 
 export async function deleteConnector(store: Store, applicationId: string, provider: string): Promise<void> {
   await store.writer.submit((tx) =>
-    tx.delete(connectors).where(and(eq(connectors.applicationId, applicationId), eq(connectors.provider, provider))),
+    tx
+      .delete(connectors)
+      .where(and(eq(connectors.applicationId, applicationId), eq(connectors.provider, provider))),
   );
 }

@@ -6,14 +6,20 @@ import type { Store } from "../store/store.ts";
  * A grant as the API names it: its UUID, its email, or the prefixed forms `grant:<id>` and
  * `email:<email>` (reference §1.4).
  */
-export async function findGrant(store: Store, applicationId: string, identifier: string): Promise<GrantRow | null> {
+export async function findGrant(
+  store: Store,
+  applicationId: string,
+  identifier: string,
+): Promise<GrantRow | null> {
   const ref = decodeURIComponent(identifier);
   let where: SQL | undefined;
   if (ref.startsWith("grant:")) where = eq(grants.id, ref.slice(6));
   else if (ref.startsWith("email:")) where = eq(grants.email, ref.slice(6).toLowerCase());
   else if (ref.includes("@")) where = eq(grants.email, ref.toLowerCase());
   else where = eq(grants.id, ref);
-  const row = await store.read.query.grants.findFirst({ where: and(where, eq(grants.applicationId, applicationId)) });
+  const row = await store.read.query.grants.findFirst({
+    where: and(where, eq(grants.applicationId, applicationId)),
+  });
   return row ?? null;
 }
 

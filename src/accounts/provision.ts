@@ -145,4 +145,3 @@ function recordGrantEvent(tx: Tx, type: keyof typeof GRANT_EVENT_CODES, grant: G
     },
   });
 }
-

@@ -9,7 +9,13 @@ import { connectorRoutes } from "./routes/connectors.ts";
 import { domainRoutes } from "./routes/domains.ts";
 import { grantRoutes } from "./routes/grants.ts";
 
-const MAILBOX_STATUS = { not_found: 404, invalid: 400, over_quota: 403, conflict: 409, too_big: 413 } as const;
+const MAILBOX_STATUS = {
+  not_found: 404,
+  invalid: 400,
+  over_quota: 403,
+  conflict: 409,
+  too_big: 413,
+} as const;
 
 /** The /v3 routes. Authentication, request ids and size limits happen before (see server.ts). */
 export function createApiApp(deps: ApiDeps) {

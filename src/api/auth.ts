@@ -1,6 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { findLiveKey } from "../applications/api-keys.ts";
-import { hasServiceAccountHeaders, NonceCache, verifyServiceAccountRequest } from "../auth/service-account.ts";
+import {
+  hasServiceAccountHeaders,
+  NonceCache,
+  verifyServiceAccountRequest,
+} from "../auth/service-account.ts";
 import { FailureLimiter } from "../security/rate-limit.ts";
 import { serviceAccounts } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
@@ -76,7 +80,13 @@ export class Authenticator {
   private async serviceAccount(request: Request, url: URL): Promise<Caller> {
     const rawBody = await request.clone().text();
     const check = await verifyServiceAccountRequest(
-      { method: request.method, path: url.pathname, query: url.search.slice(1), headers: request.headers, rawBody },
+      {
+        method: request.method,
+        path: url.pathname,
+        query: url.search.slice(1),
+        headers: request.headers,
+        rawBody,
+      },
       { publicKeyFor: (id) => this.publicKey(id), nonces: this.nonces },
     );
     if (!check.ok) throw new ApiError(401, check.reason);

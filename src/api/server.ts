@@ -44,9 +44,17 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
         response = errorResponse(request, error);
       }
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      deps.metrics.inc("agentbox_http_requests_total", "HTTP requests by status", { status: String(response.status) });
+      deps.metrics.inc("agentbox_http_requests_total", "HTTP requests by status", {
+        status: String(response.status),
+      });
       deps.log.info(
-        { method: request.method, path: url.pathname, status: response.status, ms, requestId: response.headers.get("x-request-id") },
+        {
+          method: request.method,
+          path: url.pathname,
+          status: response.status,
+          ms,
+          requestId: response.headers.get("x-request-id"),
+        },
         "http",
       );
       return response;
@@ -59,12 +67,17 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       return Response.json({ status: ready ? "ok" : "starting" }, { status: ready ? 200 : 503 });
     }
     if (url.pathname === "/metrics") {
-      return new Response(deps.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4" } });
+      return new Response(deps.metrics.render(), {
+        headers: { "content-type": "text/plain; version=0.0.4" },
+      });
     }
     const limit = MESSAGE_ROUTES.test(url.pathname) ? messageLimit : JSON_BODY_LIMIT;
     const length = Number(request.headers.get("content-length") ?? 0);
     if (length > limit) {
-      throw new ApiError(413, `request body is ${length} bytes; the limit for this endpoint is ${limit} bytes`);
+      throw new ApiError(
+        413,
+        `request body is ${length} bytes; the limit for this endpoint is ${limit} bytes`,
+      );
     }
     if (url.pathname.startsWith("/v3/")) await deps.auth.authenticate(request, url, ip);
     return app.handle(request);

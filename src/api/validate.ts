@@ -17,7 +17,9 @@ export function rejectUnknown(obj: Json, allowed: readonly string[], prefix = ""
   const unknown = Object.keys(obj).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
     const names = unknown.map((k) => `${prefix}${k}`).join(", ");
-    throw badRequest(`unknown field${unknown.length > 1 ? "s" : ""}: ${names} (allowed: ${allowed.join(", ")})`);
+    throw badRequest(
+      `unknown field${unknown.length > 1 ? "s" : ""}: ${names} (allowed: ${allowed.join(", ")})`,
+    );
   }
 }
 
@@ -43,7 +45,13 @@ export function optionalBoolean(obj: Json, key: string, path: string): boolean |
 }
 
 /** Integer query parameter within bounds; `fallback` when absent. */
-export function queryInt(params: URLSearchParams, key: string, fallback: number, min: number, max: number): number {
+export function queryInt(
+  params: URLSearchParams,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = params.get(key);
   if (raw === null || raw === "") return fallback;
   const n = Number(raw);
@@ -53,9 +61,15 @@ export function queryInt(params: URLSearchParams, key: string, fallback: number,
   return n;
 }
 
-export function queryEnum<T extends string>(params: URLSearchParams, key: string, values: readonly T[], fallback: T): T {
+export function queryEnum<T extends string>(
+  params: URLSearchParams,
+  key: string,
+  values: readonly T[],
+  fallback: T,
+): T {
   const raw = params.get(key);
   if (raw === null || raw === "") return fallback;
-  if (!values.includes(raw as T)) throw badRequest(`query parameter ${key} must be one of: ${values.join(", ")}`);
+  if (!values.includes(raw as T))
+    throw badRequest(`query parameter ${key} must be one of: ${values.join(", ")}`);
   return raw as T;
 }

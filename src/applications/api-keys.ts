@@ -54,7 +54,10 @@ export async function findApiKey(store: Store, id: string): Promise<ApiKeyRow | 
 
 export async function revokeApiKey(store: Store, id: string): Promise<void> {
   await store.writer.submit((tx) =>
-    tx.update(apiKeys).set({ revokedAt: nowSeconds() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
+    tx
+      .update(apiKeys)
+      .set({ revokedAt: nowSeconds() })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
   );
 }
 

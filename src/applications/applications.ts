@@ -3,7 +3,11 @@ import { newUuid, nowSeconds } from "../ids.ts";
 import { type ApplicationRow, applications } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
-export async function createApplication(store: Store, name: string, isDefault = false): Promise<ApplicationRow> {
+export async function createApplication(
+  store: Store,
+  name: string,
+  isDefault = false,
+): Promise<ApplicationRow> {
   const now = nowSeconds();
   const row: ApplicationRow = { id: newUuid(), name, isDefault, createdAt: now, updatedAt: now };
   await store.writer.submit((tx) => tx.insert(applications).values(row));

@@ -46,7 +46,9 @@ export async function createDomain(
     updatedAt: now,
   };
   await store.writer.submit(async (tx) => {
-    const existing = await tx.query.domains.findFirst({ where: eq(domains.domainAddress, row.domainAddress) });
+    const existing = await tx.query.domains.findFirst({
+      where: eq(domains.domainAddress, row.domainAddress),
+    });
     if (existing) throw new DomainExistsError(`domain ${row.domainAddress} is already registered`);
     await tx.insert(domains).values(row);
   });
@@ -54,11 +56,18 @@ export async function createDomain(
 }
 
 export async function findDomainByAddress(store: Store, address: string): Promise<DomainRow | null> {
-  return (await store.read.query.domains.findFirst({ where: eq(domains.domainAddress, address.toLowerCase()) })) ?? null;
+  return (
+    (await store.read.query.domains.findFirst({ where: eq(domains.domainAddress, address.toLowerCase()) })) ??
+    null
+  );
 }
 
 /** A domain of this application, by id or by its address (the SDK accepts both). */
-export async function findOwnDomain(store: Store, applicationId: string, idOrAddress: string): Promise<DomainRow | null> {
+export async function findOwnDomain(
+  store: Store,
+  applicationId: string,
+  idOrAddress: string,
+): Promise<DomainRow | null> {
   const row = await store.read.query.domains.findFirst({
     where: and(
       eq(domains.applicationId, applicationId),
@@ -78,14 +87,24 @@ export async function listDomains(
   const where = after
     ? and(
         eq(domains.applicationId, applicationId),
-        or(gt(domains.createdAt, after.createdAt), and(eq(domains.createdAt, after.createdAt), gt(domains.id, after.id))),
+        or(
+          gt(domains.createdAt, after.createdAt),
+          and(eq(domains.createdAt, after.createdAt), gt(domains.id, after.id)),
+        ),
       )
     : eq(domains.applicationId, applicationId);
-  return store.read.select().from(domains).where(where).orderBy(asc(domains.createdAt), asc(domains.id)).limit(limit);
+  return store.read
+    .select()
+    .from(domains)
+    .where(where)
+    .orderBy(asc(domains.createdAt), asc(domains.id))
+    .limit(limit);
 }
 
 export async function renameDomain(store: Store, id: string, name: string): Promise<void> {
-  await store.writer.submit((tx) => tx.update(domains).set({ name, updatedAt: nowSeconds() }).where(eq(domains.id, id)));
+  await store.writer.submit((tx) =>
+    tx.update(domains).set({ name, updatedAt: nowSeconds() }).where(eq(domains.id, id)),
+  );
 }
 
 export async function countGrantsOnDomain(store: Store, domainId: string): Promise<number> {
@@ -97,7 +116,12 @@ export async function deleteDomain(store: Store, id: string): Promise<void> {
   await store.writer.submit((tx) => tx.delete(domains).where(eq(domains.id, id)));
 }
 
-export async function markVerified(store: Store, id: string, kind: VerificationType, ok: boolean): Promise<void> {
+export async function markVerified(
+  store: Store,
+  id: string,
+  kind: VerificationType,
+  ok: boolean,
+): Promise<void> {
   await store.writer.submit((tx) =>
     tx
       .update(domains)

@@ -1,6 +1,6 @@
+import { newUuid } from "../ids.ts";
 import { events } from "../store/schema.ts";
 import type { Tx } from "../store/store.ts";
-import { newUuid } from "../ids.ts";
 
 export interface EventInput {
   applicationId: string;

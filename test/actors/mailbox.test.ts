@@ -23,7 +23,8 @@ afterEach(async () => {
   await cleanup();
 });
 
-const raw = (n: number) => new TextEncoder().encode(`Subject: ${n}\r\nMessage-ID: <${n}@t>\r\n\r\nbody ${n}\r\n`);
+const raw = (n: number) =>
+  new TextEncoder().encode(`Subject: ${n}\r\nMessage-ID: <${n}@t>\r\n\r\nbody ${n}\r\n`);
 
 describe("MailboxActor", () => {
   test("1,000 concurrent appends: all committed, in order, unique gap-free UIDs, one event each", async () => {
@@ -45,10 +46,20 @@ describe("MailboxActor", () => {
 
   test("raw bytes are stored byte-exact", async () => {
     const { grantId } = await insertGrant(store);
-    const bytes = new Uint8Array([...new TextEncoder().encode("Subject: x\n\n"), 0xff, 0x00, 0x0d, 0x80, 0x0a]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode("Subject: x\n\n"),
+      0xff,
+      0x00,
+      0x0d,
+      0x80,
+      0x0a,
+    ]);
     const reply = await mailboxes.append(grantId, { folderId: "inbox", raw: bytes });
     const [row] = await store.read.select().from(messages).where(eq(messages.id, reply.id));
-    const [blob] = await store.read.select().from(blobs).where(eq(blobs.hash, row?.blobHash ?? ""));
+    const [blob] = await store.read
+      .select()
+      .from(blobs)
+      .where(eq(blobs.hash, row?.blobHash ?? ""));
     expect(new Uint8Array(blob?.data ?? [])).toEqual(bytes);
   });
 
@@ -64,7 +75,9 @@ describe("MailboxActor", () => {
     expect(err).toBeInstanceOf(MailboxError);
     expect((err as MailboxError).code).toBe("not_found");
     const after = await mailboxes.append(grantId, { folderId: "inbox", raw: raw(4) });
-    const uids = (await store.read.select().from(messages).where(eq(messages.grantId, grantId))).map((r) => r.uid);
+    const uids = (await store.read.select().from(messages).where(eq(messages.grantId, grantId))).map(
+      (r) => r.uid,
+    );
     expect(new Set(uids).size).toBe(3);
     expect(after.uid).toBeGreaterThan(Math.max(...uids.filter((u) => u !== after.uid)));
   });
@@ -105,10 +118,16 @@ describe("MailboxActor", () => {
     const seen: string[] = [];
     bus.subscribe(grantId, (c) => seen.push(c.type));
     const m = await mailboxes.append(grantId, { folderId: "inbox", raw: raw(1) });
-    const r1 = await mailboxes.setFlags(grantId, { messageIds: [m.id], change: { mode: "add", flags: { seen: true, keywords: ["$label1"] } } });
+    const r1 = await mailboxes.setFlags(grantId, {
+      messageIds: [m.id],
+      change: { mode: "add", flags: { seen: true, keywords: ["$label1"] } },
+    });
     expect(r1.updated[0]?.modseq).toBeGreaterThan(m.modseq);
     expect(r1.updated[0]?.flags).toMatchObject({ seen: true, keywords: ["$label1"] });
-    const r2 = await mailboxes.setFlags(grantId, { messageIds: [m.id], change: { mode: "add", flags: { seen: true } } });
+    const r2 = await mailboxes.setFlags(grantId, {
+      messageIds: [m.id],
+      change: { mode: "add", flags: { seen: true } },
+    });
     expect(r2.updated).toEqual([]);
     expect(seen).toEqual(["message.created", "message.updated"]);
   });

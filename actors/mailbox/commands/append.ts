@@ -18,7 +18,10 @@ export async function append(ctx: CommandContext, cmd: AppendCommand): Promise<A
     );
   }
   const hash = createHash("sha256").update(cmd.raw).digest("hex");
-  await tx.insert(blobs).values({ hash, size, data: Buffer.from(cmd.raw) }).onConflictDoNothing();
+  await tx
+    .insert(blobs)
+    .values({ hash, size, data: Buffer.from(cmd.raw) })
+    .onConflictDoNothing();
   const flags = { ...NO_FLAGS, ...cmd.flags };
   const id = newId();
   const uid = nextUid(state, folder);

@@ -5,7 +5,10 @@ import { requireFolder } from "../state.ts";
 import { type CreateFolderCommand, type CreateFolderReply, MailboxError } from "../types.ts";
 import type { CommandContext } from "./context.ts";
 
-export async function createFolder(ctx: CommandContext, cmd: CreateFolderCommand): Promise<CreateFolderReply> {
+export async function createFolder(
+  ctx: CommandContext,
+  cmd: CreateFolderCommand,
+): Promise<CreateFolderReply> {
   const { state, tx, now } = ctx;
   const name = cmd.name.trim();
   if (!name) throw new MailboxError("invalid", "folder name must not be empty");

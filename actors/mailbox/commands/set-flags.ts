@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { recordEvent } from "../../../src/events/outbox.ts";
-import { messages } from "../../../src/store/schema.ts";
 import type { MessageRow } from "../../../src/store/schema.ts";
+import { messages } from "../../../src/store/schema.ts";
 import { nextModseq } from "../state.ts";
 import type { FlagChange, Flags, SetFlagsCommand, SetFlagsReply } from "../types.ts";
 import type { CommandContext } from "./context.ts";
@@ -40,9 +40,22 @@ export async function setFlags(ctx: CommandContext, cmd: SetFlagsCommand): Promi
       applicationId: state.applicationId,
       grantId: state.grantId,
       type: "message.updated",
-      object: { id: row.id, grant_id: state.grantId, folders: [row.folderId], unread: !after.seen, starred: after.flagged },
+      object: {
+        id: row.id,
+        grant_id: state.grantId,
+        folders: [row.folderId],
+        unread: !after.seen,
+        starred: after.flagged,
+      },
     });
-    ctx.changes.push({ type: "message.updated", folderId: row.folderId, messageId: row.id, uid: row.uid, modseq, flags: after });
+    ctx.changes.push({
+      type: "message.updated",
+      folderId: row.folderId,
+      messageId: row.id,
+      uid: row.uid,
+      modseq,
+      flags: after,
+    });
     updated.push({ id: row.id, folderId: row.folderId, uid: row.uid, modseq, flags: after });
   }
   return { updated };

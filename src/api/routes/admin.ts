@@ -24,7 +24,8 @@ export function adminRoutes(deps: ApiDeps) {
   /** The application a request acts on: its own, or (operators only) `application_id`. */
   const targetApp = async (caller: Caller, requested: string | undefined | null): Promise<string> => {
     if (!requested || requested === caller.applicationId) return caller.applicationId;
-    if (!caller.operator) throw forbidden("only an operator key (of the default application) can act on another application");
+    if (!caller.operator)
+      throw forbidden("only an operator key (of the default application) can act on another application");
     if (!(await findApplication(deps.store, requested))) throw notFound(`application ${requested}`);
     return requested;
   };
@@ -43,7 +44,9 @@ export function adminRoutes(deps: ApiDeps) {
     })
     .get("/v3/admin/applications", async ({ request }) => {
       const caller = callerOf(request);
-      const apps = (await listApplications(deps.store)).filter((a) => caller.operator || a.id === caller.applicationId);
+      const apps = (await listApplications(deps.store)).filter(
+        (a) => caller.operator || a.id === caller.applicationId,
+      );
       return json(request, 200, { data: apps.map(presentApplication), next_cursor: null });
     })
     .post("/v3/admin/applications", async ({ request, body }) => {
@@ -63,7 +66,10 @@ export function adminRoutes(deps: ApiDeps) {
     .post("/v3/admin/api-keys", async ({ request, body }) => {
       const input: Json = body === undefined || body === "" ? {} : requireObject(body);
       rejectUnknown(input, ["name", "application_id"]);
-      const appId = await targetApp(callerOf(request), optionalString(input, "application_id", "application_id", 64));
+      const appId = await targetApp(
+        callerOf(request),
+        optionalString(input, "application_id", "application_id", 64),
+      );
       const name = optionalString(input, "name", "name", 256) ?? "api key";
       const { row, key } = await createApiKey(deps.store, appId, name);
       deps.log.info({ keyId: row.id, applicationId: appId }, "api key created");
@@ -85,7 +91,10 @@ export function adminRoutes(deps: ApiDeps) {
     .post("/v3/admin/service-accounts", async ({ request, body }) => {
       const input: Json = body === undefined || body === "" ? {} : requireObject(body);
       rejectUnknown(input, ["application_id"]);
-      const appId = await targetApp(callerOf(request), optionalString(input, "application_id", "application_id", 64));
+      const appId = await targetApp(
+        callerOf(request),
+        optionalString(input, "application_id", "application_id", 64),
+      );
       const { row, credentials } = await createServiceAccount(deps.store, appId);
       deps.log.info({ serviceAccountId: row.id, applicationId: appId }, "service account created");
       return single(request, { ...presentServiceAccount(row), credentials });

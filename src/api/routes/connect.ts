@@ -11,7 +11,8 @@ import { single } from "../http.ts";
 import { presentGrant } from "../presenters.ts";
 import { type Json, optionalString, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
-const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const EMAIL =
+  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 export interface AccountSettings {
   email: string;
@@ -52,7 +53,8 @@ export function connectRoutes(deps: ApiDeps) {
     const input = parseConnectBody(body);
     const domain = await requireUsableDomain(deps, caller.applicationId, input.settings.email);
     const existing = await findGrantByEmail(deps.store, input.settings.email);
-    if (existing) return single(request, presentGrant(await reauthenticate(deps, caller.applicationId, existing, input)));
+    if (existing)
+      return single(request, presentGrant(await reauthenticate(deps, caller.applicationId, existing, input)));
     const hash = input.settings.appPassword ? await hashAppPassword(input.settings.appPassword) : null;
     try {
       const grant = await createGrant(deps.store, {
@@ -87,7 +89,9 @@ function parseConnectBody(value: unknown): ConnectInput {
   rejectUnknown(body, ["provider", "settings", "name", "workspace_id", "state", "scope"]);
   const provider = requiredString(body, "provider", "provider", 64);
   if (provider !== "nylas") {
-    throw badRequest(`provider "${provider}" is not supported: this server hosts agent accounts (provider "nylas")`);
+    throw badRequest(
+      `provider "${provider}" is not supported: this server hosts agent accounts (provider "nylas")`,
+    );
   }
   if (body.settings === undefined) throw badRequest("settings is required (with at least settings.email)");
   return {

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import {
-  type ConnectorRow,
   ConnectorExistsError,
+  type ConnectorRow,
   createConnector,
   deleteConnector,
   findConnector,
@@ -31,19 +31,31 @@ export function connectorRoutes(deps: ApiDeps) {
       const limit = queryInt(q, "limit", 10, 1, 200);
       const offset = queryInt(q, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
       const rows = await listConnectors(deps.store, callerOf(request).applicationId);
-      return json(request, 200, { data: rows.slice(offset, offset + limit).map(presentConnector), limit, offset });
+      return json(request, 200, {
+        data: rows.slice(offset, offset + limit).map(presentConnector),
+        limit,
+        offset,
+      });
     })
     .post("/v3/connectors", async ({ request, body }) => {
       const input = requireObject(body);
       rejectUnknown(input, ["name", "provider", "settings", "scope", "active_credential_id"]);
       const provider = requiredString(input, "provider", "provider", 64);
       if (provider !== "nylas") {
-        throw badRequest(`provider "${provider}" is not supported: this server hosts agent accounts (provider "nylas")`);
+        throw badRequest(
+          `provider "${provider}" is not supported: this server hosts agent accounts (provider "nylas")`,
+        );
       }
       const name = optionalString(input, "name", "name", 256) ?? provider;
       const settings = input.settings === undefined ? {} : requireObject(input.settings, "settings");
       try {
-        const row = await createConnector(deps.store, callerOf(request).applicationId, provider, name, settings);
+        const row = await createConnector(
+          deps.store,
+          callerOf(request).applicationId,
+          provider,
+          name,
+          settings,
+        );
         return single(request, presentConnector(row));
       } catch (err) {
         if (err instanceof ConnectorExistsError) throw conflict(err.message);

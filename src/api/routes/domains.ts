@@ -24,7 +24,8 @@ import { cursorList, deleted, single } from "../http.ts";
 import { presentDomain } from "../presenters.ts";
 import { type Json, queryInt, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 /** How long an `info` instruction stays valid, as Nylas reports it. */
 const ATTEMPT_TTL_S = 2 * 24 * 3600;
 
@@ -56,7 +57,11 @@ export function domainRoutes(deps: ApiDeps) {
       const address = requiredString(input, "domain_address", "domain_address", 253).trim().toLowerCase();
       if (!HOSTNAME.test(address)) throw badRequest(`domain_address "${address}" is not a valid domain name`);
       try {
-        const row = await createDomain(deps.store, { applicationId: callerOf(request).applicationId, name, domainAddress: address });
+        const row = await createDomain(deps.store, {
+          applicationId: callerOf(request).applicationId,
+          name,
+          domainAddress: address,
+        });
         deps.log.info({ domainId: row.id, domain: address }, "domain registered");
         return single(request, presentDomain(row));
       } catch (err) {
@@ -80,7 +85,9 @@ export function domainRoutes(deps: ApiDeps) {
       if (row.isTrial) throw badRequest(`${row.domainAddress} is the trial domain and cannot be deleted`);
       const accounts = await countGrantsOnDomain(deps.store, row.id);
       if (accounts > 0) {
-        throw conflict(`${row.domainAddress} still has ${accounts} account(s); delete them before the domain`);
+        throw conflict(
+          `${row.domainAddress} still has ${accounts} account(s); delete them before the domain`,
+        );
       }
       await deleteDomain(deps.store, row.id);
       return deleted(request);
@@ -100,11 +107,18 @@ export function domainRoutes(deps: ApiDeps) {
       const kind = parseType(body);
       const ctx = dnsContext(row, deps.config.hostname);
       const record = expectedRecord(kind, ctx);
-      if (row.isTrial) return single(request, verificationResult(row, kind, record, "done", "the trial domain needs no DNS"));
+      if (row.isTrial)
+        return single(
+          request,
+          verificationResult(row, kind, record, "done", "the trial domain needs no DNS"),
+        );
       const outcome = await verifyRecord(kind, ctx, deps.resolver);
       await markVerified(deps.store, row.id, kind, outcome.ok);
       deps.log.info({ domainId: row.id, kind, ok: outcome.ok }, "domain verification");
-      return single(request, verificationResult(row, kind, record, outcome.ok ? "done" : "failed", outcome.message));
+      return single(
+        request,
+        verificationResult(row, kind, record, outcome.ok ? "done" : "failed", outcome.message),
+      );
     });
 }
 

@@ -46,7 +46,9 @@ export function grantRoutes(deps: ApiDeps) {
       rejectUnknown(input, ["settings", "name", "workspace_id", "scope", "state"]);
       const settings = input.settings === undefined ? undefined : parseAccountSettings(input.settings);
       if (settings && settings.email !== grant.email) {
-        throw badRequest(`settings.email cannot be changed (this grant is ${grant.email}); create a new account instead`);
+        throw badRequest(
+          `settings.email cannot be changed (this grant is ${grant.email}); create a new account instead`,
+        );
       }
       const hash = settings?.appPassword ? await hashAppPassword(settings.appPassword) : undefined;
       const updated = await updateGrant(deps.store, grant, {
