@@ -45,7 +45,7 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.AGENTBOX_DATABASE_URL || `file:${resolve(dataDir, "agentbox.db")}`;
   if (!databaseUrl.startsWith("file:")) {
     throw new ConfigError(
-      `AGENTBOX_DATABASE_URL=${redactUrl(databaseUrl)}: only file: URLs (the embedded database) are supported yet`,
+      `AGENTBOX_DATABASE_URL=${redactUrl(databaseUrl)}: remote databases are not supported yet; use a file: URL (the embedded database)`,
     );
   }
   return {
