@@ -19,10 +19,12 @@ type Without<C> = Omit<C, "kind">;
 export class Mailboxes {
   readonly system: ActorSystem<string, MailboxCommand, unknown>;
 
-  constructor(store: Store, bus: ChangeBus, log: Logger, idleMs: number) {
+  /** `maxBatch` 1 turns off batching within an actor (the benchmark's baseline). */
+  constructor(store: Store, bus: ChangeBus, log: Logger, idleMs: number, maxBatch = 256) {
     this.system = new ActorSystem((grantId: string) => new MailboxActor(grantId, store, bus, log), {
       log,
       idleMs,
+      maxBatch,
     });
   }
 

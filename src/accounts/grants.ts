@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
 import { type GrantRow, grants } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
@@ -6,12 +6,7 @@ import type { Store } from "../store/store.ts";
  * A grant as the API names it: its UUID, its email, or the prefixed forms `grant:<id>` and
  * `email:<email>` (reference §1.4).
  */
-export async function findGrant(
-  store: Store,
-  applicationId: string,
-  identifier: string,
-): Promise<GrantRow | null> {
-  const ref = decodeURIComponent(identifier);
+export async function findGrant(store: Store, applicationId: string, ref: string): Promise<GrantRow | null> {
   let where: SQL | undefined;
   if (ref.startsWith("grant:")) where = eq(grants.id, ref.slice(6));
   else if (ref.startsWith("email:")) where = eq(grants.email, ref.slice(6).toLowerCase());
@@ -49,7 +44,8 @@ export function listGrants(store: Store, applicationId: string, q: GrantQuery): 
   if (q.provider) conditions.push(eq(grants.provider, q.provider));
   if (q.workspaceId) conditions.push(eq(grants.workspaceId, q.workspaceId));
   const column = q.sortBy === "updated_at" ? grants.updatedAt : grants.createdAt;
-  const order = q.orderBy === "asc" ? [asc(column), asc(grants.id)] : [desc(column), desc(grants.id)];
+  // rowid breaks ties within a second in true creation order.
+  const order = q.orderBy === "asc" ? [asc(column), asc(sql`rowid`)] : [desc(column), desc(sql`rowid`)];
   return store.read
     .select()
     .from(grants)

@@ -32,12 +32,18 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     maxRequestBodySize: messageLimit,
     fetch: async (incoming, server) => {
       const started = performance.now();
-      const request = normalize(incoming);
-      setRequestId(request, newUuid());
-      const url = new URL(request.url);
+      const id = newUuid();
+      setRequestId(incoming, id);
+      let request = incoming;
       let response: Response;
       try {
-        response = await route(request, url, server.requestIP(incoming)?.address ?? "unknown");
+        request = await prepare(incoming, limitFor);
+        setRequestId(request, id);
+        response = await route(
+          request,
+          new URL(request.url),
+          server.requestIP(incoming)?.address ?? "unknown",
+        );
       } catch (err) {
         const error = err instanceof ApiError ? err : new ApiError(500, "internal error");
         if (!(err instanceof ApiError)) deps.log.error({ err }, "request failed");
@@ -50,16 +56,20 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       deps.log.info(
         {
           method: request.method,
-          path: url.pathname,
+          path: new URL(request.url).pathname,
           status: response.status,
           ms,
-          requestId: response.headers.get("x-request-id"),
+          requestId: id,
         },
         "http",
       );
       return response;
     },
   });
+
+  function limitFor(pathname: string): number {
+    return MESSAGE_ROUTES.test(pathname) ? messageLimit : JSON_BODY_LIMIT;
+  }
 
   async function route(request: Request, url: URL, ip: string): Promise<Response> {
     if (url.pathname === "/healthz") {
@@ -84,10 +94,38 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
   }
 }
 
-/** The SDK builds `${apiUri}${path}`: a trailing slash in apiUri gives `//v3/...`. */
-function normalize(request: Request): Request {
+/**
+ * Collapses `//` in the path (the SDK builds `${apiUri}${path}`, so a trailing slash in apiUri
+ * gives `//v3/...`) and enforces the body limit: by Content-Length up front, or, for a chunked
+ * body, by counting bytes while reading it (then the buffered body is handed on).
+ */
+async function prepare(request: Request, limitFor: (pathname: string) => number): Promise<Request> {
   const url = new URL(request.url);
-  if (!url.pathname.includes("//")) return request;
   url.pathname = url.pathname.replace(/\/{2,}/g, "/");
-  return new Request(url.toString(), request);
+  const limit = limitFor(url.pathname);
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(Number(declared), limit);
+  if (declared === null && request.body) {
+    const body = await readCapped(request.body, limit);
+    return new Request(url.toString(), { method: request.method, headers: request.headers, body });
+  }
+  return url.toString() === request.url ? request : new Request(url.toString(), request);
+}
+
+async function readCapped(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += chunk.byteLength;
+    if (total > limit) throw tooLarge(total, limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(size: number, limit: number): ApiError {
+  return new ApiError(
+    413,
+    `request body is over ${limit} bytes (at least ${size}); the limit for this endpoint is ${limit} bytes`,
+  );
 }

@@ -7,10 +7,20 @@ import { badRequest } from "./errors.ts";
 export type Json = Record<string, unknown>;
 
 export function requireObject(value: unknown, path = "request body"): Json {
+  if (typeof value === "string" && path === "request body") {
+    throw badRequest("request body must be a JSON object sent with Content-Type: application/json");
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw badRequest(`${path} must be a JSON object`);
   }
   return value as Json;
+}
+
+/** A path parameter as routed (Elysia decodes it once); null when its escape was malformed. */
+export function pathParam(value: string | null | undefined, name: string): string {
+  if (typeof value !== "string" || value === "")
+    throw badRequest(`${name} in the path is not valid URL encoding`);
+  return value;
 }
 
 export function rejectUnknown(obj: Json, allowed: readonly string[], prefix = ""): void {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, count, eq, gt, or } from "drizzle-orm";
+import { and, asc, count, eq, gt, or, sql } from "drizzle-orm";
 import { newUuid, nowSeconds } from "../ids.ts";
 import { type DomainRow, domains, grants } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
@@ -77,27 +77,18 @@ export async function findOwnDomain(
   return row ?? null;
 }
 
-/** Page of an application's domains in creation order; the cursor is the last id seen. */
+/** Page of an application's domains in creation order (rowid), after position `afterSeq`. */
 export async function listDomains(
   store: Store,
   applicationId: string,
   limit: number,
-  after: DomainRow | null,
-): Promise<DomainRow[]> {
-  const where = after
-    ? and(
-        eq(domains.applicationId, applicationId),
-        or(
-          gt(domains.createdAt, after.createdAt),
-          and(eq(domains.createdAt, after.createdAt), gt(domains.id, after.id)),
-        ),
-      )
-    : eq(domains.applicationId, applicationId);
+  afterSeq: number,
+): Promise<{ seq: number; domain: DomainRow }[]> {
   return store.read
-    .select()
+    .select({ seq: sql<number>`rowid`, domain: domains })
     .from(domains)
-    .where(where)
-    .orderBy(asc(domains.createdAt), asc(domains.id))
+    .where(and(eq(domains.applicationId, applicationId), gt(sql`rowid`, afterSeq)))
+    .orderBy(asc(sql`rowid`))
     .limit(limit);
 }
 

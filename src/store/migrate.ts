@@ -1,6 +1,6 @@
+import type { Database } from "bun:sqlite";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Client } from "@libsql/client";
 import type { Logger } from "../log.ts";
 
 const MIGRATIONS_DIR = join(import.meta.dir, "migrations");
@@ -23,29 +23,32 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     }));
 }
 
-export async function applyMigrations(client: Client, log: Logger, dir = MIGRATIONS_DIR): Promise<number> {
-  await client.execute(
+export function applyMigrations(db: Database, log: Logger, dir = MIGRATIONS_DIR): number {
+  db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
   );
   const applied = new Set(
-    (await client.execute("SELECT version FROM schema_migrations")).rows.map((r) => Number(r.version)),
+    db
+      .query<{ version: number }, []>("SELECT version FROM schema_migrations")
+      .all()
+      .map((r) => r.version),
   );
   let count = 0;
   for (const m of listMigrations(dir)) {
     if (applied.has(m.version)) continue;
-    const tx = await client.transaction("write");
     try {
-      await tx.executeMultiple(m.sql);
-      await tx.execute({
-        sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-        args: [m.version, m.name, Math.floor(Date.now() / 1000)],
-      });
-      await tx.commit();
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+          m.version,
+          m.name,
+          Math.floor(Date.now() / 1000),
+        );
+      }).immediate();
     } catch (err) {
-      await tx.rollback();
       throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
     }
-    log.info({ version: m.version, name: m.name }, "migration applied");
+    log.info({ version: m.version, migration: m.name }, "migration applied");
     count++;
   }
   return count;

@@ -1,52 +1,55 @@
+import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { type Client, createClient } from "@libsql/client";
-import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { type BunSQLiteDatabase, drizzle } from "drizzle-orm/bun-sqlite";
 import type { Logger } from "../log.ts";
 import { applyMigrations } from "./migrate.ts";
 import * as schema from "./schema.ts";
 import { StoreWriter } from "./writer.ts";
 
-export type Db = LibSQLDatabase<typeof schema>;
-/** A transaction (or a savepoint inside one) handed to a unit of work by the writer. */
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type Db = BunSQLiteDatabase<typeof schema>;
+/** The writer's connection, handed to a unit of work inside the batch's transaction. */
+export type Tx = Db;
 
 /**
- * Every database access goes through here: `read` for committed state (any number of concurrent
- * readers), `writer` for changes (one transaction at a time, group-committed). A remote or
- * replicated database plugs in behind this module.
+ * Every database access goes through here: `read` for committed state, `writer` for changes (one
+ * transaction at a time, group-committed). The embedded default is an SQLite-format file opened
+ * with bun:sqlite (see docs/architecture.md, "Why bun:sqlite"); a remote or replicated libSQL
+ * database plugs in behind this module.
  */
 export class Store {
   private constructor(
     readonly read: Db,
     readonly writer: StoreWriter,
-    private readonly clients: Client[],
+    private readonly connections: Database[],
   ) {}
 
   static async open(databaseUrl: string, log: Logger): Promise<Store> {
-    const path = databaseUrl.slice("file:".length);
-    if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const path = databaseUrl.slice("file:".length) || ":memory:";
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     // One connection for the single writer, so its pragmas hold for every transaction.
-    const writeClient = createClient({ url: databaseUrl, concurrency: 1 });
-    await configureConnection(writeClient);
-    await applyMigrations(writeClient, log);
-    const readClient = createClient({ url: databaseUrl, concurrency: 4 });
-    await readClient.execute("PRAGMA busy_timeout=5000");
-    const writeDb = drizzle(writeClient, { schema });
-    const readDb = drizzle(readClient, { schema });
-    return new Store(readDb, new StoreWriter(writeDb, log), [writeClient, readClient]);
+    const writeConnection = openConnection(path);
+    applyMigrations(writeConnection, log);
+    const readConnection = openConnection(path);
+    return new Store(
+      drizzle(readConnection, { schema }),
+      new StoreWriter(drizzle(writeConnection, { schema }), log),
+      [writeConnection, readConnection],
+    );
   }
 
   async close(): Promise<void> {
     await this.writer.drain();
-    for (const client of this.clients) client.close();
+    for (const connection of this.connections) connection.close();
   }
 }
 
-async function configureConnection(client: Client): Promise<void> {
-  await client.execute("PRAGMA journal_mode=WAL");
+function openConnection(path: string): Database {
+  const db = new Database(path, { create: true });
+  db.exec("PRAGMA journal_mode=WAL");
   // FULL: a commit survives a power cut, not only a process crash (DESIGN.md).
-  await client.execute("PRAGMA synchronous=FULL");
-  await client.execute("PRAGMA foreign_keys=ON");
-  await client.execute("PRAGMA busy_timeout=5000");
+  db.exec("PRAGMA synchronous=FULL");
+  db.exec("PRAGMA foreign_keys=ON");
+  db.exec("PRAGMA busy_timeout=5000");
+  return db;
 }

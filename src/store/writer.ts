@@ -1,8 +1,9 @@
+import { sql } from "drizzle-orm";
 import type { Logger } from "../log.ts";
 import type { Db, Tx } from "./store.ts";
 
 /** A unit of work: reads and writes inside the shared transaction, in its own savepoint. */
-export type Work<T> = (tx: Tx) => Promise<T>;
+export type Work<T> = (tx: Tx) => T | Promise<T>;
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -86,24 +87,23 @@ export class StoreWriter {
     return this.queue.splice(0, count);
   }
 
+  /**
+   * BEGIN IMMEDIATE … COMMIT by hand: units are async functions, and only this loop ever uses
+   * the writer connection, so nothing else can interleave statements between their awaits.
+   */
   private async commitBatch(batch: Group[]): Promise<void> {
     const results: Settled<unknown>[][] = [];
     try {
-      await this.db.transaction(async (tx) => {
-        for (const group of batch) {
-          const groupResults: Settled<unknown>[] = [];
-          for (const work of group.works) {
-            try {
-              groupResults.push({ ok: true, value: await tx.transaction((sp) => work(sp)) });
-            } catch (error) {
-              groupResults.push({ ok: false, error });
-            }
-          }
-          results.push(groupResults);
-        }
-      });
+      this.db.run(sql`BEGIN IMMEDIATE`);
+      for (const group of batch) {
+        const groupResults: Settled<unknown>[] = [];
+        for (const work of group.works) groupResults.push(await this.inSavepoint(work));
+        results.push(groupResults);
+      }
+      this.db.run(sql`COMMIT`);
     } catch (error) {
       // The commit itself failed: nothing in the batch is durable.
+      this.rollbackQuietly();
       this.log.error({ err: error, groups: batch.length }, "store commit failed");
       for (const group of batch) group.settle(group.works.map(() => ({ ok: false, error })));
       return;
@@ -113,5 +113,26 @@ export class StoreWriter {
       this.units += group.works.length;
       group.settle(results[i] ?? []);
     });
+  }
+
+  private async inSavepoint(work: Work<unknown>): Promise<Settled<unknown>> {
+    this.db.run(sql`SAVEPOINT unit`);
+    try {
+      const value = await work(this.db);
+      this.db.run(sql`RELEASE unit`);
+      return { ok: true, value };
+    } catch (error) {
+      this.db.run(sql`ROLLBACK TO unit`);
+      this.db.run(sql`RELEASE unit`);
+      return { ok: false, error };
+    }
+  }
+
+  private rollbackQuietly(): void {
+    try {
+      this.db.run(sql`ROLLBACK`);
+    } catch {
+      // no transaction was open
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -134,13 +135,14 @@ describe("durability", () => {
     const lost = acknowledged.filter((e) => !found.has(e));
     expect(lost).toEqual([]);
     // No half-created account: every grant that exists has its six folders (checked via the DB file).
-    const { createClient } = await import("@libsql/client");
-    const db = createClient({ url: `file:${join(s.dataDir, "agentbox.db")}` });
-    const orphans = await db.execute(
-      "SELECT g.email FROM grants g LEFT JOIN folders f ON f.grant_id = g.id GROUP BY g.id HAVING count(f.id) <> 6",
-    );
+    const db = new Database(join(s.dataDir, "agentbox.db"));
+    const orphans = db
+      .query(
+        "SELECT g.email FROM grants g LEFT JOIN folders f ON f.grant_id = g.id GROUP BY g.id HAVING count(f.id) <> 6",
+      )
+      .all();
     db.close();
-    expect(orphans.rows.length).toBe(0);
+    expect(orphans.length).toBe(0);
     after.proc.kill("SIGTERM");
     await after.proc.exited;
   }, 60_000);

@@ -1,5 +1,5 @@
+import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { createClient } from "@libsql/client";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { listMigrations } from "../../src/store/migrate.ts";
 import * as schema from "../../src/store/schema.ts";
@@ -19,9 +19,9 @@ const app = (id: string) => ({ id, name: id, createdAt: 1, updatedAt: 1 });
 
 describe("store", () => {
   test("the database file is WAL with synchronous=FULL and foreign keys on", async () => {
-    const client = createClient({ url: `file:${dir}/agentbox.db` });
-    expect((await client.execute("PRAGMA journal_mode")).rows[0]?.[0]).toBe("wal");
-    client.close();
+    const probe = new Database(`${dir}/agentbox.db`);
+    expect(probe.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()?.journal_mode).toBe("wal");
+    probe.close();
     const sync = await store.writer.submit((tx) => tx.all<{ synchronous: number }>("PRAGMA synchronous"));
     expect(sync[0]?.synchronous).toBe(2);
     const fk = await store.writer.submit((tx) => tx.all<{ foreign_keys: number }>("PRAGMA foreign_keys"));

@@ -22,7 +22,7 @@ import type { ApiDeps } from "../deps.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { presentDomain } from "../presenters.ts";
-import { type Json, queryInt, rejectUnknown, requiredString, requireObject } from "../validate.ts";
+import { type Json, pathParam, queryInt, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
 const HOSTNAME =
   /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
@@ -31,9 +31,10 @@ const ATTEMPT_TTL_S = 2 * 24 * 3600;
 
 /** /v3/admin/domains: Bearer key or a service-account signature (the SDK's way). */
 export function domainRoutes(deps: ApiDeps) {
-  const load = async (request: Request, id: string): Promise<DomainRow> => {
-    const row = await findOwnDomain(deps.store, callerOf(request).applicationId, decodeURIComponent(id));
-    if (!row) throw notFound(`domain ${decodeURIComponent(id)}`);
+  const load = async (request: Request, param: string | null | undefined): Promise<DomainRow> => {
+    const id = pathParam(param, "domain id");
+    const row = await findOwnDomain(deps.store, callerOf(request).applicationId, id);
+    if (!row) throw notFound(`domain ${id}`);
     return row;
   };
 
@@ -41,14 +42,22 @@ export function domainRoutes(deps: ApiDeps) {
     .get("/v3/admin/domains", async ({ request }) => {
       const q = new URL(request.url).searchParams;
       const limit = queryInt(q, "limit", 50, 1, 200);
-      const cursor = decodeCursor<{ after: string }>(q.get("page_token"));
-      const appId = callerOf(request).applicationId;
-      const after = cursor ? await findOwnDomain(deps.store, appId, cursor.after) : null;
-      const rows = await listDomains(deps.store, appId, limit + 1, after);
+      // The cursor holds the position itself, so it survives the deletion of the row it names.
+      const cursor = decodeCursor<{ seq: number }>(q.get("page_token"));
+      const rows = await listDomains(
+        deps.store,
+        callerOf(request).applicationId,
+        limit + 1,
+        cursor?.seq ?? 0,
+      );
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      const next = rows.length > limit && last ? encodeCursor({ after: last.id }) : null;
-      return cursorList(request, page.map(presentDomain), next);
+      const next = rows.length > limit && last ? encodeCursor({ seq: last.seq }) : null;
+      return cursorList(
+        request,
+        page.map((r) => presentDomain(r.domain)),
+        next,
+      );
     })
     .post("/v3/admin/domains", async ({ request, body }) => {
       const input = requireObject(body);

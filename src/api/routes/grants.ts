@@ -8,13 +8,14 @@ import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { deleted, json, single } from "../http.ts";
 import { presentGrant } from "../presenters.ts";
-import { optionalString, queryEnum, queryInt, rejectUnknown, requireObject } from "../validate.ts";
+import { optionalString, pathParam, queryEnum, queryInt, rejectUnknown, requireObject } from "../validate.ts";
 import { parseAccountSettings, storedSettings } from "./connect.ts";
 
 export function grantRoutes(deps: ApiDeps) {
-  const load = async (request: Request, id: string): Promise<GrantRow> => {
+  const load = async (request: Request, param: string | null | undefined): Promise<GrantRow> => {
+    const id = pathParam(param, "grant id");
     const grant = await findGrant(deps.store, callerOf(request).applicationId, id);
-    if (!grant) throw notFound(`grant ${decodeURIComponent(id)}`);
+    if (!grant) throw notFound(`grant ${id}`);
     return grant;
   };
 
@@ -44,7 +45,11 @@ export function grantRoutes(deps: ApiDeps) {
       const grant = await load(request, params.grantId);
       const input = requireObject(body);
       rejectUnknown(input, ["settings", "name", "workspace_id", "scope", "state"]);
-      const settings = input.settings === undefined ? undefined : parseAccountSettings(input.settings);
+      // settings is replaced wholesale; its email may be omitted (it cannot change anyway).
+      const settings =
+        input.settings === undefined
+          ? undefined
+          : parseAccountSettings(withEmail(input.settings, grant.email));
       if (settings && settings.email !== grant.email) {
         throw badRequest(
           `settings.email cannot be changed (this grant is ${grant.email}); create a new account instead`,
@@ -69,6 +74,13 @@ export function grantRoutes(deps: ApiDeps) {
       deps.log.info({ grantId: grant.id, email: grant.email }, "account deleted");
       return deleted(request);
     });
+}
+
+function withEmail(settings: unknown, email: string): unknown {
+  if (settings && typeof settings === "object" && !Array.isArray(settings) && !("email" in settings)) {
+    return { ...settings, email };
+  }
+  return settings;
 }
 
 function optionalQueryInt(q: URLSearchParams, key: string): number | undefined {
