@@ -4,7 +4,11 @@ import { applications, domains, folders, grants } from "../../src/store/schema.t
 import type { Store } from "../../src/store/store.ts";
 
 /** Inserts an application, a domain and a grant with its system folders straight into a store. */
-export async function insertGrant(store: Store, email = `a-${newUuid().slice(0, 8)}@example.test`) {
+export async function insertGrant(
+  store: Store,
+  email = `a-${newUuid().slice(0, 8)}@example.test`,
+  storageQuotaBytes = 10 * 1024 * 1024,
+) {
   const now = nowSeconds();
   const applicationId = newUuid();
   const domainId = newUuid();
@@ -28,7 +32,7 @@ export async function insertGrant(store: Store, email = `a-${newUuid().slice(0, 
       applicationId,
       domainId,
       email,
-      storageQuotaBytes: 10 * 1024 * 1024,
+      storageQuotaBytes,
       dailySendLimit: 100,
       createdAt: now,
       updatedAt: now,
