@@ -64,13 +64,28 @@ describe("npm start (src/main.ts serve)", () => {
     expect(after).toBe("refused");
   });
 
-  test("AGENTBOX_API_KEY is honoured, never printed, and replacing it revokes the old one", async () => {
+  test("AGENTBOX_API_KEY is honoured, secrets never reach the logs, and replacing the key revokes the old one", async () => {
     const first = spawnServer({ AGENTBOX_API_KEY: "abx_operator_key_one_0123456789" });
     await first.ready();
     const ok = await fetch(`${first.url}/v3/grants`, {
       headers: { authorization: "Bearer abx_operator_key_one_0123456789" },
     });
     expect(ok.status).toBe(200);
+    const created = await fetch(`${first.url}/v3/connect/custom`, {
+      method: "POST",
+      headers: {
+        authorization: "Bearer abx_operator_key_one_0123456789",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({
+        provider: "nylas",
+        settings: { email: "logs@agents.localhost", app_password: "NeverLogMe123456789x" },
+      }),
+    });
+    expect(created.status).toBe(201);
+    await Bun.sleep(50);
+    expect(first.output()).toContain('"status":201'); // the request was logged…
+    expect(first.output()).not.toContain("NeverLogMe"); // …without its secrets
     expect(first.output()).not.toContain("abx_operator_key_one");
     expect(existsSync(join(first.dataDir, "api-key"))).toBe(false);
     first.proc.kill("SIGTERM");
