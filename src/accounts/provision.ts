@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { recordEvent } from "../events/outbox.ts";
 import { newUuid, nowSeconds } from "../ids.ts";
-import { calendars, folders, type GrantRow, grants } from "../store/schema.ts";
+import { blobs, calendars, folders, type GrantRow, grants, messages } from "../store/schema.ts";
 import type { Store, Tx } from "../store/store.ts";
 import { SYSTEM_FOLDERS } from "./system-folders.ts";
 
@@ -119,10 +119,29 @@ export async function updateGrant(store: Store, grant: GrantRow, changes: GrantC
   return { ...next, storageUsedBytes: grant.storageUsedBytes, highestModseq: grant.highestModseq };
 }
 
-/** Removes the grant and, by cascade, its folders, messages and calendars. */
+/**
+ * Removes the grant and, by cascade, its folders, messages and calendars; then the raw messages
+ * no other account shares (blobs are content-addressed, so a copy may live on elsewhere).
+ */
 export async function deleteGrant(store: Store, grant: GrantRow): Promise<void> {
   await store.writer.submit(async (tx) => {
+    const owned = await tx
+      .selectDistinct({ hash: messages.blobHash })
+      .from(messages)
+      .where(eq(messages.grantId, grant.id));
+    const hashes = owned.map((r) => r.hash);
     await tx.delete(grants).where(eq(grants.id, grant.id));
+    for (let i = 0; i < hashes.length; i += 500) {
+      const chunk = hashes.slice(i, i + 500);
+      await tx
+        .delete(blobs)
+        .where(
+          and(
+            inArray(blobs.hash, chunk),
+            sql`NOT EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.blobHash} = ${blobs.hash})`,
+          ),
+        );
+    }
     await recordGrantEvent(tx, "grant.deleted", grant);
   });
 }

@@ -130,6 +130,59 @@ export const messages = sqliteTable("messages", {
   metadataJson: text("metadata_json").notNull().default("{}"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  threadId: text("thread_id"),
+  subject: text("subject"),
+  fromJson: text("from_json").notNull().default("[]"),
+  toJson: text("to_json").notNull().default("[]"),
+  ccJson: text("cc_json").notNull().default("[]"),
+  bccJson: text("bcc_json").notNull().default("[]"),
+  replyToJson: text("reply_to_json").notNull().default("[]"),
+  snippet: text("snippet").notNull().default(""),
+  hasAttachments: integer("has_attachments", { mode: "boolean" }).notNull().default(false),
+  inReplyTo: text("in_reply_to"),
+  referencesJson: text("references_json").notNull().default("[]"),
+  dateHeader: integer("date_header"),
+  extractedJson: text("extracted_json").notNull().default('{"codes":[],"links":[]}'),
+});
+
+export const messageBodies = sqliteTable("message_bodies", {
+  messageId: text("message_id").primaryKey(),
+  body: text("body").notNull(),
+});
+
+export const messageMime = sqliteTable("message_mime", {
+  messageId: text("message_id").primaryKey(),
+  envelopeJson: text("envelope_json").notNull(),
+  bodystructureJson: text("bodystructure_json").notNull(),
+  treeJson: text("tree_json").notNull(),
+});
+
+export const messageAddresses = sqliteTable("message_addresses", {
+  messageId: text("message_id").notNull(),
+  grantId: text("grant_id").notNull(),
+  kind: text("kind").notNull(),
+  email: text("email").notNull(),
+});
+
+export const attachments = sqliteTable("attachments", {
+  id: text("id").primaryKey(),
+  messageId: text("message_id").notNull(),
+  grantId: text("grant_id").notNull(),
+  partPath: text("part_path").notNull(),
+  filename: text("filename"),
+  contentType: text("content_type").notNull(),
+  size: integer("size").notNull(),
+  contentId: text("content_id"),
+  disposition: text("disposition"),
+  isInline: integer("is_inline", { mode: "boolean" }).notNull().default(false),
+});
+
+export const threads = sqliteTable("threads", {
+  id: text("id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  subjectKey: text("subject_key").notNull(),
+  createdAt: integer("created_at").notNull(),
+  latestMessageAt: integer("latest_message_at").notNull(),
 });
 
 export const calendars = sqliteTable("calendars", {
@@ -159,3 +212,5 @@ export type FolderRow = typeof folders.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type ApplicationRow = typeof applications.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type AttachmentRow = typeof attachments.$inferSelect;
+export type ThreadRow = typeof threads.$inferSelect;

@@ -152,3 +152,25 @@ describe("MailboxActor", () => {
     expect(mailboxes.system.size).toBe(1);
   });
 });
+
+describe("account deletion", () => {
+  test("removes the account's messages and the raw bytes no other account shares", async () => {
+    const { deleteGrant } = await import("../../src/accounts/provision.ts");
+    const { grants } = await import("../../src/store/schema.ts");
+    const a = await insertGrant(store);
+    const b = await insertGrant(store);
+    const shared = raw(1);
+    const own = raw(2);
+    await mailboxes.append(a.grantId, { folderId: "inbox", raw: shared });
+    await mailboxes.append(a.grantId, { folderId: "inbox", raw: own });
+    await mailboxes.append(b.grantId, { folderId: "inbox", raw: shared });
+    const [row] = await store.read.select().from(grants).where(eq(grants.id, a.grantId));
+    await mailboxes.remove(a.grantId);
+    await deleteGrant(store, row!);
+    expect((await store.read.select().from(messages).where(eq(messages.grantId, a.grantId))).length).toBe(0);
+    const left = await store.read.select({ hash: blobs.hash }).from(blobs);
+    expect(left.length).toBe(1); // the shared one, still read by account b
+    const [bMessage] = await store.read.select().from(messages).where(eq(messages.grantId, b.grantId));
+    expect(left[0]?.hash).toBe(bMessage?.blobHash);
+  });
+});

@@ -1,0 +1,78 @@
+import { and, eq, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { messageAddresses, messages } from "../store/schema.ts";
+
+/** The list filters of GET /messages (reference §3.1), already validated. */
+export interface MessageFilter {
+  subject?: string;
+  anyEmail?: string[];
+  to?: string[];
+  from?: string[];
+  cc?: string[];
+  bcc?: string[];
+  /** Folder ids; without it, drafts are left out (they have their own endpoint). */
+  in?: string[];
+  unread?: boolean;
+  starred?: boolean;
+  threadId?: string;
+  receivedBefore?: number;
+  receivedAfter?: number;
+  hasAttachment?: boolean;
+  metadataPair?: { key: string; value: string };
+  /** An FTS5 MATCH expression (already compiled from search_query_native). */
+  ftsMatch?: string;
+}
+
+/** The SQL conditions of a filter, scoped to one grant. */
+export function filterConditions(grantId: string, f: MessageFilter): SQL {
+  const c: (SQL | undefined)[] = [eq(messages.grantId, grantId)];
+  c.push(f.in ? inArray(messages.folderId, f.in) : ne(messages.folderId, "drafts"));
+  if (f.subject !== undefined) c.push(sql`${messages.subject} LIKE ${`%${escapeLike(f.subject)}%`} ESCAPE '\\'`);
+  if (f.unread !== undefined) c.push(eq(messages.seen, !f.unread));
+  if (f.starred !== undefined) c.push(eq(messages.flagged, f.starred));
+  if (f.threadId !== undefined) c.push(eq(messages.threadId, f.threadId));
+  if (f.receivedBefore !== undefined) c.push(lt(messages.internalDate, f.receivedBefore));
+  if (f.receivedAfter !== undefined) c.push(gt(messages.internalDate, f.receivedAfter));
+  if (f.hasAttachment !== undefined) c.push(eq(messages.hasAttachments, f.hasAttachment));
+  if (f.metadataPair) {
+    c.push(sql`json_extract(${messages.metadataJson}, ${`$."${f.metadataPair.key}"`}) = ${f.metadataPair.value}`);
+  }
+  if (f.anyEmail) c.push(hasParticipant(grantId, f.anyEmail));
+  for (const kind of ["to", "from", "cc", "bcc"] as const) {
+    const emails = f[kind];
+    if (emails) c.push(hasParticipant(grantId, emails, kind));
+  }
+  if (f.ftsMatch !== undefined) {
+    c.push(sql`${messages}.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${f.ftsMatch})`);
+  }
+  return and(...c) as SQL;
+}
+
+function hasParticipant(grantId: string, emails: string[], kind?: string): SQL {
+  const match = and(
+    eq(messageAddresses.grantId, grantId),
+    inArray(
+      messageAddresses.email,
+      emails.map((e) => e.toLowerCase()),
+    ),
+    kind ? eq(messageAddresses.kind, kind) : undefined,
+    eq(messageAddresses.messageId, messages.id),
+  );
+  return sql`EXISTS (SELECT 1 FROM ${messageAddresses} WHERE ${match})`;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+/** Position in newest-first order: (internal_date, rowid), both descending. */
+export interface ListPosition {
+  date: number;
+  seq: number;
+}
+
+export function afterPosition(p: ListPosition): SQL {
+  return or(
+    lt(messages.internalDate, p.date),
+    and(eq(messages.internalDate, p.date), sql`${messages}.rowid < ${p.seq}`),
+  ) as SQL;
+}
