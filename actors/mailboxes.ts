@@ -1,4 +1,6 @@
 import type { Logger } from "../src/log.ts";
+import { parseMessage } from "../src/mail/parse-message.ts";
+import type { MessageRow } from "../src/store/schema.ts";
 import type { Store } from "../src/store/store.ts";
 import type { ChangeBus } from "./bus.ts";
 import { MailboxActor } from "./mailbox/actor.ts";
@@ -7,9 +9,14 @@ import type {
   AppendReply,
   CreateFolderCommand,
   CreateFolderReply,
+  DeleteFolderCommand,
+  DeleteMessageCommand,
+  DeleteMessageReply,
   MailboxCommand,
   SetFlagsCommand,
   SetFlagsReply,
+  UpdateFolderCommand,
+  UpdateMessageCommand,
 } from "./mailbox/types.ts";
 import { ActorSystem } from "./runtime.ts";
 
@@ -28,8 +35,10 @@ export class Mailboxes {
     });
   }
 
-  append(grantId: string, cmd: Without<AppendCommand>): Promise<AppendReply> {
-    return this.system.ask(grantId, { kind: "append", ...cmd }) as Promise<AppendReply>;
+  /** Parses the raw message here, then queues it: the actor only stores. */
+  append(grantId: string, cmd: Omit<AppendCommand, "kind" | "parsed">): Promise<AppendReply> {
+    const parsed = parseMessage(cmd.raw);
+    return this.system.ask(grantId, { kind: "append", parsed, ...cmd }) as Promise<AppendReply>;
   }
 
   setFlags(grantId: string, cmd: Without<SetFlagsCommand>): Promise<SetFlagsReply> {
@@ -38,6 +47,25 @@ export class Mailboxes {
 
   createFolder(grantId: string, cmd: Without<CreateFolderCommand>): Promise<CreateFolderReply> {
     return this.system.ask(grantId, { kind: "createFolder", ...cmd }) as Promise<CreateFolderReply>;
+  }
+
+  updateMessage(grantId: string, cmd: Without<UpdateMessageCommand>): Promise<MessageRow> {
+    return this.system.ask(grantId, { kind: "updateMessage", ...cmd }) as Promise<MessageRow>;
+  }
+
+  deleteMessage(grantId: string, cmd: Without<DeleteMessageCommand>): Promise<DeleteMessageReply> {
+    return this.system.ask(grantId, { kind: "deleteMessage", ...cmd }) as Promise<DeleteMessageReply>;
+  }
+
+  updateFolder(grantId: string, cmd: Without<UpdateFolderCommand>): Promise<{ id: string; name: string }> {
+    return this.system.ask(grantId, { kind: "updateFolder", ...cmd }) as Promise<{
+      id: string;
+      name: string;
+    }>;
+  }
+
+  deleteFolder(grantId: string, cmd: Without<DeleteFolderCommand>): Promise<void> {
+    return this.system.ask(grantId, { kind: "deleteFolder", ...cmd }) as Promise<void>;
   }
 
   /** Stops a grant's actor (its grant is being deleted). */

@@ -47,6 +47,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     config,
     store,
     mailboxes,
+    bus,
     log,
     resolver: createResolver(config.dnsServer ?? undefined),
     defaultApplicationId,

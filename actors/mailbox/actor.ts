@@ -5,7 +5,11 @@ import type { Actor, Outcome } from "../runtime.ts";
 import { append } from "./commands/append.ts";
 import type { CommandContext } from "./commands/context.ts";
 import { createFolder } from "./commands/create-folder.ts";
+import { deleteFolder } from "./commands/delete-folder.ts";
+import { deleteMessage } from "./commands/delete-message.ts";
 import { setFlags } from "./commands/set-flags.ts";
+import { updateFolder } from "./commands/update-folder.ts";
+import { updateMessage } from "./commands/update-message.ts";
 import { loadState, type MailboxState, persistCounters } from "./state.ts";
 import type { MailboxChange, MailboxCommand } from "./types.ts";
 
@@ -68,5 +72,13 @@ function execute(ctx: CommandContext, cmd: MailboxCommand): Promise<unknown> {
       return setFlags(ctx, cmd);
     case "createFolder":
       return createFolder(ctx, cmd);
+    case "updateMessage":
+      return updateMessage(ctx, cmd);
+    case "deleteMessage":
+      return deleteMessage(ctx, cmd);
+    case "updateFolder":
+      return updateFolder(ctx, cmd);
+    case "deleteFolder":
+      return deleteFolder(ctx, cmd);
   }
 }

@@ -1,4 +1,5 @@
 /** What the mailbox actor accepts, answers and announces. No protocol syntax here. */
+import type { ParsedMessage } from "../../src/mail/parse-message.ts";
 
 export interface Flags {
   seen: boolean;
@@ -23,6 +24,9 @@ export interface AppendCommand {
   kind: "append";
   folderId: string;
   raw: Uint8Array;
+  /** Parsed before the command is queued, so parsing never holds the write lock. */
+  parsed: ParsedMessage;
+  metadata?: Record<string, string>;
   flags?: Partial<Flags>;
   /** Unix seconds; default now. */
   internalDate?: number;
@@ -32,6 +36,7 @@ export interface AppendReply {
   folderId: string;
   uid: number;
   modseq: number;
+  threadId: string;
 }
 
 export type FlagChange =
@@ -58,7 +63,47 @@ export interface CreateFolderReply {
   uidValidity: number;
 }
 
-export type MailboxCommand = AppendCommand | SetFlagsCommand | CreateFolderCommand;
+/** PUT /messages/{id}: any of flags, folder (a move) and metadata, in one change. */
+export interface UpdateMessageCommand {
+  kind: "updateMessage";
+  messageId: string;
+  flags?: Partial<Omit<Flags, "keywords">>;
+  folderId?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface DeleteMessageCommand {
+  kind: "deleteMessage";
+  messageId: string;
+  /** Delete now, even outside Trash (otherwise: move to Trash, or delete if already there). */
+  hard: boolean;
+}
+export interface DeleteMessageReply {
+  outcome: "trashed" | "deleted";
+}
+
+export interface UpdateFolderCommand {
+  kind: "updateFolder";
+  folderId: string;
+  name?: string;
+  parentId?: string | null;
+  textColor?: string | null;
+  backgroundColor?: string | null;
+}
+
+export interface DeleteFolderCommand {
+  kind: "deleteFolder";
+  folderId: string;
+}
+
+export type MailboxCommand =
+  | AppendCommand
+  | SetFlagsCommand
+  | CreateFolderCommand
+  | UpdateMessageCommand
+  | DeleteMessageCommand
+  | UpdateFolderCommand
+  | DeleteFolderCommand;
 
 export type MailboxChange =
   | { type: "message.created"; folderId: string; messageId: string; uid: number; modseq: number }
@@ -70,7 +115,19 @@ export type MailboxChange =
       modseq: number;
       flags: Flags;
     }
-  | { type: "folder.created"; folderId: string; name: string };
+  | {
+      type: "message.moved";
+      messageId: string;
+      fromFolderId: string;
+      fromUid: number;
+      folderId: string;
+      uid: number;
+      modseq: number;
+    }
+  | { type: "message.deleted"; folderId: string; messageId: string; uid: number; modseq: number }
+  | { type: "folder.created"; folderId: string; name: string }
+  | { type: "folder.updated"; folderId: string; name: string }
+  | { type: "folder.deleted"; folderId: string };
 
 export type MailboxErrorCode = "not_found" | "invalid" | "over_quota" | "conflict" | "too_big";
 

@@ -130,6 +130,10 @@ export async function deleteGrant(store: Store, grant: GrantRow): Promise<void> 
       .from(messages)
       .where(eq(messages.grantId, grant.id));
     const hashes = owned.map((r) => r.hash);
+    // The search index has no foreign key to cascade by, and SQLite may reuse a deleted rowid.
+    await tx.run(
+      sql`DELETE FROM messages_fts WHERE rowid IN (SELECT rowid FROM ${messages} WHERE ${messages.grantId} = ${grant.id})`,
+    );
     await tx.delete(grants).where(eq(grants.id, grant.id));
     for (let i = 0; i < hashes.length; i += 500) {
       const chunk = hashes.slice(i, i + 500);

@@ -4,10 +4,15 @@ import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { attachmentRoutes } from "./routes/attachments.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { domainRoutes } from "./routes/domains.ts";
+import { folderRoutes } from "./routes/folders.ts";
 import { grantRoutes } from "./routes/grants.ts";
+import { messageRoutes } from "./routes/messages.ts";
+import { threadRoutes } from "./routes/threads.ts";
+import { waitRoutes } from "./routes/wait.ts";
 
 const MAILBOX_STATUS = {
   not_found: 404,
@@ -25,7 +30,12 @@ export function createApiApp(deps: ApiDeps) {
     .use(grantRoutes(deps))
     .use(connectorRoutes(deps))
     .use(domainRoutes(deps))
-    .use(adminRoutes(deps));
+    .use(adminRoutes(deps))
+    .use(waitRoutes(deps))
+    .use(messageRoutes(deps))
+    .use(threadRoutes(deps))
+    .use(folderRoutes(deps))
+    .use(attachmentRoutes(deps));
 }
 
 function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {

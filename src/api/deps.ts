@@ -1,3 +1,4 @@
+import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { Config } from "../config.ts";
 import type { DnsResolver } from "../dns/resolver.ts";
@@ -9,6 +10,8 @@ export interface ApiDeps {
   config: Config;
   store: Store;
   mailboxes: Mailboxes;
+  /** Committed changes, for long-polls and streams. */
+  bus: ChangeBus;
   resolver: DnsResolver;
   log: Logger;
   defaultApplicationId: string;

@@ -32,7 +32,9 @@ export async function listMessages(
   limit: number,
   after: ListPosition | null,
 ): Promise<MessagePage> {
-  const where = after ? and(filterConditions(grantId, filter), afterPosition(after)) : filterConditions(grantId, filter);
+  const where = after
+    ? and(filterConditions(grantId, filter), afterPosition(after))
+    : filterConditions(grantId, filter);
   const rows = await store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
@@ -94,4 +96,36 @@ export async function findAttachment(
       ),
     );
   return row ?? null;
+}
+
+/** The oldest message matching `filter` received at or after `since` (Unix seconds). */
+export async function firstMessageSince(
+  store: Store,
+  grantId: string,
+  filter: MessageFilter,
+  since: number,
+): Promise<MessageView | null> {
+  const rows = await store.read
+    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
+    .from(messages)
+    .where(and(filterConditions(grantId, filter), sql`${messages.internalDate} >= ${since}`))
+    .orderBy(messages.internalDate, sql`${messages}.rowid`)
+    .limit(1);
+  const [view] = await withDetails(store, rows);
+  return view ?? null;
+}
+
+/** The message, if it matches `filter`. */
+export async function matchingMessage(
+  store: Store,
+  grantId: string,
+  filter: MessageFilter,
+  id: string,
+): Promise<MessageView | null> {
+  const rows = await store.read
+    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
+    .from(messages)
+    .where(and(filterConditions(grantId, filter), eq(messages.id, id)));
+  const [view] = await withDetails(store, rows);
+  return view ?? null;
 }

@@ -4,6 +4,7 @@ import { folders } from "../../../src/store/schema.ts";
 import { requireFolder } from "../state.ts";
 import { type CreateFolderCommand, type CreateFolderReply, MailboxError } from "../types.ts";
 import type { CommandContext } from "./context.ts";
+import { assertNameFree } from "./folder-rules.ts";
 
 export async function createFolder(
   ctx: CommandContext,
@@ -12,11 +13,7 @@ export async function createFolder(
   const { state, tx, now } = ctx;
   const name = cmd.name.trim();
   if (!name) throw new MailboxError("invalid", "folder name must not be empty");
-  for (const f of state.folders.values()) {
-    if (f.name.toLowerCase() === name.toLowerCase()) {
-      throw new MailboxError("conflict", `a folder named "${f.name}" already exists`);
-    }
-  }
+  assertNameFree(state, name);
   if (cmd.parentId) requireFolder(state, cmd.parentId);
   const id = newId();
   // Strictly above every UIDVALIDITY this grant used, so a re-created folder never reuses one.

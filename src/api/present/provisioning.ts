@@ -1,4 +1,4 @@
-import type { ApiKeyRow, ApplicationRow, DomainRow, GrantRow } from "../store/schema.ts";
+import type { ApiKeyRow, ApplicationRow, DomainRow, GrantRow } from "../../store/schema.ts";
 
 /** Nylas grant object (reference §2.2). The app password is never returned, not even hashed. */
 export function presentGrant(g: GrantRow) {

@@ -8,7 +8,7 @@ import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, conflict } from "../errors.ts";
 import { single } from "../http.ts";
-import { presentGrant } from "../presenters.ts";
+import { presentGrant } from "../present/provisioning.ts";
 import { type Json, optionalString, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
 const EMAIL =

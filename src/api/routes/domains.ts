@@ -21,7 +21,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
-import { presentDomain } from "../presenters.ts";
+import { presentDomain } from "../present/provisioning.ts";
 import { type Json, pathParam, queryInt, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
 const HOSTNAME =

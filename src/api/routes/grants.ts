@@ -7,7 +7,7 @@ import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { deleted, json, single } from "../http.ts";
-import { presentGrant } from "../presenters.ts";
+import { presentGrant } from "../present/provisioning.ts";
 import { optionalString, pathParam, queryEnum, queryInt, rejectUnknown, requireObject } from "../validate.ts";
 import { parseAccountSettings, storedSettings } from "./connect.ts";
 

@@ -21,6 +21,7 @@ CREATE INDEX messages_by_date ON messages(grant_id, internal_date DESC);
 CREATE INDEX messages_folder_by_date ON messages(grant_id, folder_id, internal_date DESC);
 CREATE INDEX messages_folder_unread ON messages(grant_id, folder_id, seen);
 CREATE INDEX messages_thread ON messages(grant_id, thread_id);
+CREATE INDEX messages_in_reply_to ON messages(grant_id, in_reply_to);
 CREATE INDEX messages_blob ON messages(blob_hash);
 
 -- The API's `body`: the HTML part, or the text part up-converted. Kept apart so list scans stay small.
@@ -76,5 +77,5 @@ CREATE INDEX threads_subject ON threads(grant_id, subject_key, latest_message_at
 CREATE VIRTUAL TABLE messages_fts USING fts5(
   subject, participants, from_addr, to_addr, cc_addr, body, filenames,
   content='', contentless_delete=1,
-  tokenize="unicode61 remove_diacritics 2"
+  tokenize="unicode61 remove_diacritics 2 tokenchars '@.-_+'"
 );

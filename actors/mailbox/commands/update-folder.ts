@@ -1,0 +1,54 @@
+import { and, eq } from "drizzle-orm";
+import { recordEvent } from "../../../src/events/outbox.ts";
+import { folders } from "../../../src/store/schema.ts";
+import { requireFolder } from "../state.ts";
+import { MailboxError, type UpdateFolderCommand } from "../types.ts";
+import type { CommandContext } from "./context.ts";
+import { assertNameFree, isSystemFolder } from "./folder-rules.ts";
+
+export async function updateFolder(
+  ctx: CommandContext,
+  cmd: UpdateFolderCommand,
+): Promise<{ id: string; name: string }> {
+  const { state, tx, now } = ctx;
+  const folder = requireFolder(state, cmd.folderId);
+  const name = cmd.name?.trim();
+  if ((name !== undefined && name !== folder.name) || cmd.parentId !== undefined) {
+    if (isSystemFolder(folder.id)) {
+      throw new MailboxError("invalid", `${folder.name} is a system folder: it cannot be renamed or moved`);
+    }
+  }
+  if (name !== undefined && name !== folder.name) {
+    if (!name) throw new MailboxError("invalid", "folder name must not be empty");
+    assertNameFree(state, name, folder.id);
+  }
+  if (cmd.parentId) {
+    requireFolder(state, cmd.parentId);
+    if (cmd.parentId === folder.id) throw new MailboxError("invalid", "a folder cannot be its own parent");
+  }
+  await tx
+    .update(folders)
+    .set({
+      ...(name !== undefined && { name }),
+      ...(cmd.parentId !== undefined && { parentId: cmd.parentId }),
+      ...(cmd.textColor !== undefined && { textColor: cmd.textColor }),
+      ...(cmd.backgroundColor !== undefined && { backgroundColor: cmd.backgroundColor }),
+      updatedAt: now,
+    })
+    .where(and(eq(folders.grantId, state.grantId), eq(folders.id, folder.id)));
+  if (name !== undefined) folder.name = name;
+  await recordEvent(tx, {
+    applicationId: state.applicationId,
+    grantId: state.grantId,
+    type: "folder.updated",
+    object: {
+      id: folder.id,
+      grant_id: state.grantId,
+      name: folder.name,
+      object: "folder",
+      system_folder: isSystemFolder(folder.id),
+    },
+  });
+  ctx.changes.push({ type: "folder.updated", folderId: folder.id, name: folder.name });
+  return { id: folder.id, name: folder.name };
+}

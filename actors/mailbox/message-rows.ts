@@ -1,0 +1,41 @@
+import { and, eq, sql } from "drizzle-orm";
+import { blobs, type MessageRow, messages } from "../../src/store/schema.ts";
+import type { Tx } from "../../src/store/store.ts";
+import type { MailboxState } from "./state.ts";
+import { MailboxError } from "./types.ts";
+
+/** A message of this grant, read inside the transaction (so it sees earlier commands of the batch). */
+export async function requireMessage(
+  tx: Tx,
+  state: MailboxState,
+  messageId: string,
+): Promise<MessageRow & { seq: number }> {
+  const [found] = await tx
+    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
+    .from(messages)
+    .where(and(eq(messages.grantId, state.grantId), eq(messages.id, messageId)));
+  if (!found) throw new MailboxError("not_found", `message ${messageId} does not exist`);
+  return { ...found.row, seq: found.seq };
+}
+
+/**
+ * Deletes a message for good: its row (details cascade), its search entry, its raw bytes when
+ * no other message shares them, and its size from the quota.
+ */
+export async function purgeMessage(
+  tx: Tx,
+  state: MailboxState,
+  m: MessageRow & { seq: number },
+): Promise<void> {
+  await tx.delete(messages).where(eq(messages.id, m.id));
+  await tx.run(sql`DELETE FROM messages_fts WHERE rowid = ${m.seq}`);
+  await tx
+    .delete(blobs)
+    .where(
+      and(
+        eq(blobs.hash, m.blobHash),
+        sql`NOT EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.blobHash} = ${m.blobHash})`,
+      ),
+    );
+  state.storageUsed = Math.max(0, state.storageUsed - m.size);
+}

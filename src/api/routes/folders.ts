@@ -1,0 +1,91 @@
+import { Elysia } from "elysia";
+import { type FolderView, getFolder, listFolders } from "../../mailbox/folders.ts";
+import type { GrantRow } from "../../store/schema.ts";
+import type { ApiDeps } from "../deps.ts";
+import { notFound } from "../errors.ts";
+import { cursorList, deleted, single } from "../http.ts";
+import { selectFields } from "../message-query.ts";
+import { presentFolder } from "../present/folder.ts";
+import {
+  type Json,
+  optionalString,
+  pathParam,
+  rejectUnknown,
+  requiredString,
+  requireObject,
+} from "../validate.ts";
+import { requireGrant } from "./messages.ts";
+
+const FIELDS = ["name", "parent_id", "text_color", "background_color"];
+
+export function folderRoutes(deps: ApiDeps) {
+  const load = async (grant: GrantRow, param: string | undefined): Promise<FolderView> => {
+    const id = pathParam(param, "folder id");
+    const view =
+      (await getFolder(deps.store, grant.id, id)) ??
+      (await getFolder(deps.store, grant.id, id.toLowerCase()));
+    if (!view) throw notFound(`folder ${id}`);
+    return view;
+  };
+
+  return new Elysia()
+    .get("/v3/grants/:grantId/folders", async ({ request, params }) => {
+      const grant = await requireGrant(deps, request, params.grantId);
+      const q = new URL(request.url).searchParams;
+      const parent = q.get("parent_id");
+      const all = await listFolders(deps.store, grant.id);
+      const shown = parent ? all.filter((f) => f.row.parentId === parent) : all;
+      const select = selectFields(q);
+      const items = shown.map(presentFolder);
+      return cursorList(request, select ? items.map(select) : items, null);
+    })
+    .get("/v3/grants/:grantId/folders/:folderId", async ({ request, params }) => {
+      const grant = await requireGrant(deps, request, params.grantId);
+      return single(request, presentFolder(await load(grant, params.folderId)));
+    })
+    .post("/v3/grants/:grantId/folders", async ({ request, params, body }) => {
+      const grant = await requireGrant(deps, request, params.grantId);
+      const input = requireObject(body);
+      rejectUnknown(input, FIELDS);
+      const created = await deps.mailboxes.createFolder(grant.id, {
+        name: requiredString(input, "name", "name", 1024),
+        parentId: optionalString(input, "parent_id", "parent_id", 64) ?? null,
+      });
+      const colors = colorChanges(input);
+      if (Object.keys(colors).length > 0)
+        await deps.mailboxes.updateFolder(grant.id, { folderId: created.id, ...colors });
+      return single(request, presentFolder(await load(grant, created.id)));
+    })
+    .put("/v3/grants/:grantId/folders/:folderId", async ({ request, params, body }) => {
+      const grant = await requireGrant(deps, request, params.grantId);
+      const folder = await load(grant, params.folderId);
+      const input = requireObject(body);
+      rejectUnknown(input, FIELDS);
+      await deps.mailboxes.updateFolder(grant.id, {
+        folderId: folder.row.id,
+        ...(input.name !== undefined && { name: requiredString(input, "name", "name", 1024) }),
+        ...(input.parent_id !== undefined && {
+          parentId: optionalString(input, "parent_id", "parent_id", 64) ?? null,
+        }),
+        ...colorChanges(input),
+      });
+      return single(request, presentFolder(await load(grant, folder.row.id)));
+    })
+    .delete("/v3/grants/:grantId/folders/:folderId", async ({ request, params }) => {
+      const grant = await requireGrant(deps, request, params.grantId);
+      const folder = await load(grant, params.folderId);
+      await deps.mailboxes.deleteFolder(grant.id, { folderId: folder.row.id });
+      return deleted(request);
+    });
+}
+
+function colorChanges(input: Json) {
+  return {
+    ...(input.text_color !== undefined && {
+      textColor: optionalString(input, "text_color", "text_color", 32) ?? null,
+    }),
+    ...(input.background_color !== undefined && {
+      backgroundColor: optionalString(input, "background_color", "background_color", 32) ?? null,
+    }),
+  };
+}

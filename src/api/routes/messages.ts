@@ -1,0 +1,173 @@
+import { Elysia } from "elysia";
+import { findGrant } from "../../accounts/grants.ts";
+import { messageHeaders } from "../../mailbox/headers.ts";
+import type { ListPosition } from "../../mailbox/message-filter.ts";
+import { getMessage, listMessages, loadRaw, type MessageView } from "../../mailbox/messages.ts";
+import type { GrantRow } from "../../store/schema.ts";
+import { callerOf } from "../auth.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
+import type { ApiDeps } from "../deps.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { cursorList, deleted, single } from "../http.ts";
+import { filterQuery, parseMessageFilter, selectFields } from "../message-query.ts";
+import { presentMessage } from "../present/message.ts";
+import {
+  type Json,
+  optionalBoolean,
+  pathParam,
+  queryInt,
+  rejectUnknown,
+  requireObject,
+} from "../validate.ts";
+
+const FIELDS = [
+  "standard",
+  "include_headers",
+  "include_basic_headers",
+  "raw_mime",
+  "include_tracking_options",
+] as const;
+type Fields = (typeof FIELDS)[number];
+
+/** The grant a /v3/grants/{id}/… request names, of the caller's application. */
+export async function requireGrant(
+  deps: ApiDeps,
+  request: Request,
+  param: string | undefined,
+): Promise<GrantRow> {
+  const id = pathParam(param, "grant id");
+  const grant = await findGrant(deps.store, callerOf(request).applicationId, id);
+  if (!grant) throw notFound(`grant ${id}`);
+  return grant;
+}
+
+export function messageRoutes(deps: ApiDeps) {
+  return new Elysia()
+    .get("/v3/grants/:grantId/messages", async ({ request, params }) => {
+      const grant = await requireGrant(deps, request, params.grantId);
+      const q = new URL(request.url).searchParams;
+      const limit = queryInt(q, "limit", 50, 1, 200);
+      // A cursor carries the filters it was issued for, so every page answers the same question.
+      const cursor = decodeCursor<{ q: string; d: number; s: number }>(q.get("page_token"));
+      const filterParams = cursor ? new URLSearchParams(cursor.q) : q;
+      const filter = parseMessageFilter(filterParams);
+      const after: ListPosition | null = cursor ? { date: cursor.d, seq: cursor.s } : null;
+      const page = await listMessages(deps.store, grant.id, filter, limit, after);
+      const next = page.next
+        ? encodeCursor({ q: filterQuery(filterParams), d: page.next.date, s: page.next.seq })
+        : null;
+      const items = await present(deps, page.items, fieldsOf(q));
+      const select = selectFields(q);
+      return cursorList(request, select ? items.map(select) : items, next);
+    })
+    .get("/v3/grants/:grantId/messages/:messageId", async ({ request, params }) => {
+      const grant = await requireGrant(deps, request, params.grantId);
+      const view = await requireMessage(deps, grant, params.messageId);
+      const q = new URL(request.url).searchParams;
+      const [item] = await present(deps, [view], fieldsOf(q));
+      const select = selectFields(q);
+      return single(request, select && item ? select(item) : item);
+    })
+    .put("/v3/grants/:grantId/messages/:messageId", async ({ request, params, body }) => {
+      const grant = await requireGrant(deps, request, params.grantId);
+      const view = await requireMessage(deps, grant, params.messageId);
+      const input = requireObject(body);
+      if (Object.keys(input).length === 0)
+        throw badRequest(
+          "empty request body: send at least one of unread, starred, answered, folders, metadata",
+        );
+      rejectUnknown(input, ["unread", "starred", "answered", "folders", "metadata"]);
+      await deps.mailboxes.updateMessage(grant.id, {
+        messageId: view.row.id,
+        ...flagChanges(input),
+        ...folderChange(input),
+        ...(input.metadata !== undefined && { metadata: parseMetadata(input.metadata) }),
+      });
+      const updated = await requireMessage(deps, grant, view.row.id);
+      return single(request, presentMessage(updated));
+    })
+    .delete("/v3/grants/:grantId/messages/:messageId", async ({ request, params }) => {
+      const grant = await requireGrant(deps, request, params.grantId);
+      const view = await requireMessage(deps, grant, params.messageId);
+      const hard = new URL(request.url).searchParams.get("hard_delete") === "true";
+      await deps.mailboxes.deleteMessage(grant.id, { messageId: view.row.id, hard });
+      return deleted(request);
+    });
+}
+
+export async function requireMessage(
+  deps: ApiDeps,
+  grant: GrantRow,
+  param: string | undefined,
+): Promise<MessageView> {
+  const id = pathParam(param, "message id");
+  const view = await getMessage(deps.store, grant.id, id);
+  if (!view) throw notFound(`message ${id}`);
+  return view;
+}
+
+function fieldsOf(q: URLSearchParams): Fields {
+  const v = q.get("fields") ?? "standard";
+  if (!FIELDS.includes(v as Fields)) throw badRequest(`fields must be one of: ${FIELDS.join(", ")}`);
+  return v as Fields;
+}
+
+async function present(
+  deps: ApiDeps,
+  views: MessageView[],
+  fields: Fields,
+): Promise<Record<string, unknown>[]> {
+  if (fields === "standard" || fields === "include_tracking_options") return views.map(presentMessage);
+  return Promise.all(
+    views.map(async (v) => {
+      const raw = (await loadRaw(deps.store, v.row.blobHash)) ?? new Uint8Array();
+      if (fields === "raw_mime") {
+        return {
+          grant_id: v.row.grantId,
+          object: "message",
+          id: v.row.id,
+          raw_mime: Buffer.from(raw).toString("base64url"),
+        };
+      }
+      return { ...presentMessage(v), headers: messageHeaders(raw, fields === "include_basic_headers") };
+    }),
+  );
+}
+
+function flagChanges(input: Json) {
+  const unread = optionalBoolean(input, "unread", "unread");
+  const starred = optionalBoolean(input, "starred", "starred");
+  const answered = optionalBoolean(input, "answered", "answered");
+  const flags = {
+    ...(unread !== undefined && { seen: !unread }),
+    ...(starred !== undefined && { flagged: starred }),
+    ...(answered !== undefined && { answered }),
+  };
+  return Object.keys(flags).length > 0 ? { flags } : {};
+}
+
+/** One folder per message (DESIGN.md): `folders` must hold exactly one id. */
+function folderChange(input: Json): { folderId?: string } {
+  if (input.folders === undefined) return {};
+  const folders = input.folders;
+  if (!Array.isArray(folders) || folders.some((f) => typeof f !== "string")) {
+    throw badRequest("folders must be an array of folder ids");
+  }
+  if (folders.length !== 1) {
+    throw badRequest(
+      `folders must hold exactly one folder id (got ${folders.length}): a message lives in one folder`,
+    );
+  }
+  return { folderId: folders[0] as string };
+}
+
+export function parseMetadata(value: unknown): Record<string, string> {
+  const m = requireObject(value, "metadata");
+  const entries = Object.entries(m);
+  if (entries.length > 50) throw badRequest(`metadata may hold at most 50 pairs (got ${entries.length})`);
+  for (const [k, v] of entries) {
+    if (typeof v !== "string") throw badRequest(`metadata.${k} must be a string`);
+    if (v.length > 500) throw badRequest(`metadata.${k} must be at most 500 characters`);
+  }
+  return m as Record<string, string>;
+}

@@ -1,0 +1,69 @@
+/**
+ * How text becomes FTS5 tokens, shared by indexing (index-text.ts) and querying (fts.ts) so the
+ * two always agree. The table's tokenizer is unicode61 with tokenchars `@.-_+` (schema.ts), which
+ * keeps `alice@example.com` as one token but also glues `tomorrow.` and `follow-up` into single
+ * tokens. So before the tokenizer sees any text we:
+ *  - turn every tokenchar into a space: ordinary text tokenizes as if tokenchars were not set,
+ *    so `tomorrow.` is `tomorrow`, `invoice.pdf` is `invoice pdf`, `alice@example.com` is
+ *    `alice example com` (which is how `alice`, `example.com` and `invoice` find it);
+ *  - append each email address found in the text, whole, after the text. Only these appended
+ *    tokens contain tokenchars, so an exact address search (`alice@example.com`) matches them
+ *    and not `bob.alice@example.com`;
+ *  - put spaces around each Han, Hiragana, Katakana and Hangul character: unicode61 does not
+ *    segment these scripts, so one character per token turns a phrase into a substring search.
+ */
+
+/** Letters, digits and combining marks, the characters unicode61 keeps in tokens. */
+const ADDRESS_CHAR = "[\\p{L}\\p{N}\\p{M}._+-]";
+const ADDRESS = new RegExp(`${ADDRESS_CHAR}+@${ADDRESS_CHAR}+`, "gu");
+const ADDRESS_PREFIX = new RegExp(`^${ADDRESS_CHAR}+@${ADDRESS_CHAR}*$`, "u");
+const TOKEN_CHARS = /[@.\-_+]/g;
+const CONTROL = /\p{Cc}/gu;
+const UNSEGMENTED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/gu;
+const SEARCHABLE = /[\p{L}\p{N}]/u;
+
+/**
+ * A token no indexed text or user query can produce (queries drop tokenchars outside whole
+ * addresses, and it has no `@`), nor prefix-match (it starts with a tokenchar). Every row
+ * carries it, giving FTS5's binary NOT a left-hand side for queries like `-spam`.
+ */
+export const ALL_ROWS_TOKEN = "_all_messages_";
+
+/** The text to store in an FTS5 column. */
+export function indexText(text: string): string {
+  const addresses = addressesIn(text);
+  const words = splitWords(text);
+  return addresses.length > 0 ? `${words} ${addresses.join(" ")}` : words;
+}
+
+/**
+ * The text to quote as an FTS5 string for a user's word or phrase (`prefix`: it ended in `*`),
+ * or null when it has nothing the tokenizer would index. A term that is exactly one address (or,
+ * with `prefix`, the start of one up to at least its `@`) is kept whole to match the appended
+ * addresses; anything else is split like indexed text.
+ */
+export function queryText(term: string, prefix: boolean): string | null {
+  const whole = prefix ? ADDRESS_PREFIX.test(term) && !term.startsWith(".") : isOneAddress(term);
+  const text = whole ? term : splitWords(term).trim();
+  return SEARCHABLE.test(text) ? text : null;
+}
+
+function isOneAddress(term: string): boolean {
+  const found = addressesIn(term);
+  return found.length === 1 && found[0] === term;
+}
+
+/** Address-shaped runs, without the sentence punctuation that may surround them. */
+function addressesIn(text: string): string[] {
+  const found: string[] = [];
+  for (const [match] of text.matchAll(ADDRESS)) {
+    const address = match.replace(/^\.+/, "").replace(/[._+-]+$/, "");
+    const at = address.indexOf("@");
+    if (at > 0 && at < address.length - 1) found.push(address);
+  }
+  return found;
+}
+
+function splitWords(text: string): string {
+  return text.replace(TOKEN_CHARS, " ").replace(CONTROL, " ").replace(UNSEGMENTED, " $& ");
+}

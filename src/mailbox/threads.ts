@@ -1,0 +1,91 @@
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { messages, type ThreadRow, threads } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+import { filterConditions, type MessageFilter } from "./message-filter.ts";
+import { getMessage, type MessageView } from "./messages.ts";
+
+export interface ThreadView {
+  row: ThreadRow;
+  seq: number;
+  /** The thread's messages (drafts included), oldest first. */
+  messages: MessageView["row"][];
+  latest: MessageView | null;
+}
+
+export interface ThreadPosition {
+  latest: number;
+  seq: number;
+}
+
+/** Threads with at least one message matching the filter, most recent activity first. */
+export async function listThreads(
+  store: Store,
+  grantId: string,
+  filter: MessageFilter,
+  limit: number,
+  after: ThreadPosition | null,
+): Promise<{ items: ThreadView[]; next: ThreadPosition | null }> {
+  const matching = store.read
+    .select({ id: messages.threadId })
+    .from(messages)
+    .where(filterConditions(grantId, { ...filter, in: filter.in ?? undefined }));
+  const conditions: (SQL | undefined)[] = [eq(threads.grantId, grantId), inArray(threads.id, matching)];
+  if (after) {
+    conditions.push(
+      or(
+        lt(threads.latestMessageAt, after.latest),
+        and(eq(threads.latestMessageAt, after.latest), sql`${threads}.rowid < ${after.seq}`),
+      ),
+    );
+  }
+  const rows = await store.read
+    .select({ row: threads, seq: sql<number>`${threads}.rowid` })
+    .from(threads)
+    .where(and(...conditions))
+    .orderBy(desc(threads.latestMessageAt), desc(sql`${threads}.rowid`))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const items = await withMessages(store, grantId, page);
+  return {
+    items,
+    next: rows.length > limit && last ? { latest: last.row.latestMessageAt, seq: last.seq } : null,
+  };
+}
+
+export async function getThread(store: Store, grantId: string, id: string): Promise<ThreadView | null> {
+  const rows = await store.read
+    .select({ row: threads, seq: sql<number>`${threads}.rowid` })
+    .from(threads)
+    .where(and(eq(threads.grantId, grantId), eq(threads.id, id)));
+  const [view] = await withMessages(store, grantId, rows);
+  return view && view.messages.length > 0 ? view : null;
+}
+
+async function withMessages(
+  store: Store,
+  grantId: string,
+  rows: { row: ThreadRow; seq: number }[],
+): Promise<ThreadView[]> {
+  if (rows.length === 0) return [];
+  const all = await store.read
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.grantId, grantId),
+        inArray(
+          messages.threadId,
+          rows.map((r) => r.row.id),
+        ),
+      ),
+    )
+    .orderBy(messages.internalDate, sql`${messages}.rowid`);
+  return Promise.all(
+    rows.map(async ({ row, seq }) => {
+      const own = all.filter((m) => m.threadId === row.id);
+      const newest = own.at(-1);
+      return { row, seq, messages: own, latest: newest ? await getMessage(store, grantId, newest.id) : null };
+    }),
+  );
+}
