@@ -44,7 +44,10 @@ export class MailboxActor implements Actor<MailboxCommand, unknown> {
     });
     const settled = await this.store.writer.submitAll<Unit | undefined>([
       ...units,
-      (tx) => persistCounters(tx, state).then(() => undefined),
+      (tx) => {
+        persistCounters(tx, state);
+        return undefined;
+      },
     ]);
     const counters = settled.at(-1);
     if (!counters?.ok) throw counters?.error ?? new Error("counters were not persisted");

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { folders, grants } from "../../src/store/schema.ts";
 import type { Db, Tx } from "../../src/store/store.ts";
 import { MailboxError } from "./types.ts";
@@ -60,19 +60,17 @@ export function requireFolder(state: MailboxState, folderId: string): FolderStat
   return folder;
 }
 
-/** The batch's final unit: write the advanced counters. */
-export async function persistCounters(tx: Tx, state: MailboxState): Promise<void> {
-  await tx
-    .update(grants)
-    .set({ highestModseq: state.highestModseq, storageUsedBytes: state.storageUsed })
-    .where(eq(grants.id, state.grantId));
+/** The batch's final unit: write the advanced counters (plain statements: it runs every batch). */
+export function persistCounters(tx: Tx, state: MailboxState): void {
+  tx.$client
+    .prepare("UPDATE grants SET highest_modseq = ?, storage_used_bytes = ? WHERE id = ?")
+    .run(state.highestModseq, state.storageUsed, state.grantId);
+  const folderUpdate = tx.$client.prepare(
+    "UPDATE folders SET uid_next = max(uid_next, ?) WHERE grant_id = ? AND id = ?",
+  );
   for (const id of state.dirtyFolders) {
     const folder = state.folders.get(id);
-    if (!folder) continue;
-    await tx
-      .update(folders)
-      .set({ uidNext: sql`max(${folders.uidNext}, ${folder.uidNext})` })
-      .where(sql`${folders.grantId} = ${state.grantId} AND ${folders.id} = ${id}`);
+    if (folder) folderUpdate.run(folder.uidNext, state.grantId, id);
   }
   state.dirtyFolders.clear();
 }

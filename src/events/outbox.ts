@@ -1,5 +1,5 @@
 import { newUuid } from "../ids.ts";
-import { events } from "../store/schema.ts";
+import { insertEventRow } from "../store/ingest-sql.ts";
 import type { Tx } from "../store/store.ts";
 
 export interface EventInput {
@@ -15,12 +15,11 @@ export interface EventInput {
  * lose its event.
  */
 export async function recordEvent(tx: Tx, event: EventInput): Promise<void> {
-  await tx.insert(events).values({
+  insertEventRow(tx, {
     id: newUuid(),
     applicationId: event.applicationId,
     grantId: event.grantId,
     type: event.type,
     objectJson: JSON.stringify(event.object),
-    createdAtMs: Date.now(),
   });
 }

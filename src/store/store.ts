@@ -1,13 +1,13 @@
-import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type BunSQLiteDatabase, drizzle } from "drizzle-orm/bun-sqlite";
 import type { Logger } from "../log.ts";
+import { CachingDatabase } from "./connection.ts";
 import { applyMigrations } from "./migrate.ts";
 import * as schema from "./schema.ts";
 import { StoreWriter } from "./writer.ts";
 
-export type Db = BunSQLiteDatabase<typeof schema>;
+export type Db = BunSQLiteDatabase<typeof schema> & { $client: CachingDatabase };
 /** The writer's connection, handed to a unit of work inside the batch's transaction. */
 export type Tx = Db;
 
@@ -21,7 +21,7 @@ export class Store {
   private constructor(
     readonly read: Db,
     readonly writer: StoreWriter,
-    private readonly connections: Database[],
+    private readonly connections: CachingDatabase[],
   ) {}
 
   static async open(databaseUrl: string, log: Logger): Promise<Store> {
@@ -44,8 +44,8 @@ export class Store {
   }
 }
 
-function openConnection(path: string): Database {
-  const db = new Database(path, { create: true });
+function openConnection(path: string): CachingDatabase {
+  const db = new CachingDatabase(path, { create: true });
   db.exec("PRAGMA journal_mode=WAL");
   // FULL: a commit survives a power cut, not only a process crash (DESIGN.md).
   db.exec("PRAGMA synchronous=FULL");

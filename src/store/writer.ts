@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import type { Logger } from "../log.ts";
 import type { Db, Tx } from "./store.ts";
 
@@ -94,13 +93,13 @@ export class StoreWriter {
   private async commitBatch(batch: Group[]): Promise<void> {
     const results: Settled<unknown>[][] = [];
     try {
-      this.db.run(sql`BEGIN IMMEDIATE`);
+      this.exec("BEGIN IMMEDIATE");
       for (const group of batch) {
         const groupResults: Settled<unknown>[] = [];
         for (const work of group.works) groupResults.push(await this.inSavepoint(work));
         results.push(groupResults);
       }
-      this.db.run(sql`COMMIT`);
+      this.exec("COMMIT");
     } catch (error) {
       // The commit itself failed: nothing in the batch is durable.
       this.rollbackQuietly();
@@ -116,21 +115,26 @@ export class StoreWriter {
   }
 
   private async inSavepoint(work: Work<unknown>): Promise<Settled<unknown>> {
-    this.db.run(sql`SAVEPOINT unit`);
+    this.exec("SAVEPOINT unit");
     try {
       const value = await work(this.db);
-      this.db.run(sql`RELEASE unit`);
+      this.exec("RELEASE unit");
       return { ok: true, value };
     } catch (error) {
-      this.db.run(sql`ROLLBACK TO unit`);
-      this.db.run(sql`RELEASE unit`);
+      this.exec("ROLLBACK TO unit");
+      this.exec("RELEASE unit");
       return { ok: false, error };
     }
   }
 
+  /** Transaction control, straight to the connection (cached statements, no query building). */
+  private exec(statement: string): void {
+    this.db.$client.prepare(statement).run();
+  }
+
   private rollbackQuietly(): void {
     try {
-      this.db.run(sql`ROLLBACK`);
+      this.exec("ROLLBACK");
     } catch {
       // no transaction was open
     }

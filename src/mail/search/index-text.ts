@@ -54,7 +54,7 @@ function people(list: SearchParticipant[]): string {
 /** Cuts at whitespace so the last word (or address) is not indexed half. */
 function truncateBody(text: string): string {
   if (text.length <= MAX_INDEXED_BODY_CHARS) return text;
-  const cut = text.slice(0, MAX_INDEXED_BODY_CHARS + 1);
-  const lastSpace = cut.search(/\s\S*$/);
-  return cut.slice(0, lastSpace > 0 ? lastSpace : MAX_INDEXED_BODY_CHARS);
+  let end = MAX_INDEXED_BODY_CHARS;
+  while (end > 0 && !/\s/.test(text[end] ?? "")) end--;
+  return text.slice(0, end > 0 ? end : MAX_INDEXED_BODY_CHARS);
 }

@@ -5,13 +5,14 @@
  *   or      := and ("OR" and)*
  *   and     := unary (["AND"] unary)*       implicit AND is the same as AND; binds tighter than OR
  *   unary   := "-" unary | field | primary  "-" only when it touches what follows: `-word`
- *   field   := NAME ":" unary               NAME: from to cc subject body filename, touching too
+ *   field   := NAME ":" unary               NAME: from to cc subject body filename (lower-case),
+ *                                           touching what follows; fields do not nest
  *   primary := WORD | WORD"*" | '"' phrase '"' | "(" or ")"
  *
  * Operators are the upper-case words AND and OR; `and`, `or` and `NOT` are plain words. A word
- * ends at whitespace, a parenthesis or a quote. Limits: 512 UTF-8 bytes, 64 nodes (words,
- * phrases, field prefixes, negations, and each AND/OR, implicit ones included), 8 levels of
- * parentheses. Words and phrases with nothing searchable (`!!!`, `*`, `""`) are dropped, as if
+ * ends at whitespace, a parenthesis or a quote; a phrase at the next quote (no escapes). Limits:
+ * 512 UTF-8 bytes, 64 nodes (words, phrases, field prefixes, negations, and each AND/OR, implicit
+ * ones included), 8 levels of parentheses. Words and phrases with nothing searchable (`!!!`, `*`, `""`) are dropped, as if
  * absent; a query left with nothing is an error.
  */
 import { queryText } from "./tokens.ts";
@@ -187,8 +188,9 @@ class Parser {
         token.pos,
       );
     }
-    if (this.inField)
+    if (this.inField) {
       throw new SearchSyntaxError(`"${token.text}:" is inside another field prefix`, token.pos);
+    }
     this.count(token);
     this.inField = true;
     const child = this.unary();
@@ -221,7 +223,9 @@ class Parser {
     if (++this.depth > MAX_DEPTH) {
       throw new SearchSyntaxError(`parentheses are nested deeper than ${MAX_DEPTH} levels`, open.pos);
     }
-    if (this.peek()?.kind === "rparen") throw new SearchSyntaxError("empty parentheses", open.pos);
+    const first = this.peek();
+    if (first === undefined) throw new SearchSyntaxError('unclosed "("', open.pos);
+    if (first.kind === "rparen") throw new SearchSyntaxError("empty parentheses", open.pos);
     const node = this.or();
     if (this.peek()?.kind !== "rparen") throw new SearchSyntaxError('unclosed "("', open.pos);
     this.at++;

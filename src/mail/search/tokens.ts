@@ -13,10 +13,9 @@
  *    segment these scripts, so one character per token turns a phrase into a substring search.
  */
 
-/** Letters, digits and combining marks, the characters unicode61 keeps in tokens. */
-const ADDRESS_CHAR = "[\\p{L}\\p{N}\\p{M}._+-]";
-const ADDRESS = new RegExp(`${ADDRESS_CHAR}+@${ADDRESS_CHAR}+`, "gu");
-const ADDRESS_PREFIX = new RegExp(`^${ADDRESS_CHAR}+@${ADDRESS_CHAR}*$`, "u");
+/** Letters, digits and combining marks (what unicode61 keeps in tokens), and the tokenchars. */
+const ADDRESS_CHAR = /[\p{L}\p{N}\p{M}._+@-]/u;
+const ADDRESS_PREFIX = /^[\p{L}\p{N}\p{M}._+-]+@[\p{L}\p{N}\p{M}._+-]*$/u;
 const TOKEN_CHARS = /[@.\-_+]/g;
 const CONTROL = /\p{Cc}/gu;
 const UNSEGMENTED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/gu;
@@ -53,15 +52,43 @@ function isOneAddress(term: string): boolean {
   return found.length === 1 && found[0] === term;
 }
 
-/** Address-shaped runs, without the sentence punctuation that may surround them. */
+/**
+ * `local@domain` pieces of runs of address characters, without the sentence punctuation that
+ * may surround them. Only the runs around each `@` are examined (most text has none), by
+ * walking outward character by character: a regex like `x+@x+` backtracks quadratically over a
+ * long run with no `@`, such as base64 pasted into a body.
+ */
 function addressesIn(text: string): string[] {
   const found: string[] = [];
-  for (const [match] of text.matchAll(ADDRESS)) {
-    const address = match.replace(/^\.+/, "").replace(/[._+-]+$/, "");
-    const at = address.indexOf("@");
-    if (at > 0 && at < address.length - 1) found.push(address);
+  for (let at = text.indexOf("@"); at !== -1; ) {
+    let start = at;
+    while (start > 0 && ADDRESS_CHAR.test(text[start - 1] ?? "")) start--;
+    let end = at + 1;
+    while (end < text.length && ADDRESS_CHAR.test(text[end] ?? "")) end++;
+    collectAddresses(text.slice(start, end), found);
+    at = text.indexOf("@", end);
   }
   return found;
+}
+
+function collectAddresses(run: string, found: string[]): void {
+  const parts = run.split("@");
+  for (let i = 0; i + 1 < parts.length; i++) {
+    const address = trimPunctuation(`${parts[i]}@${parts[i + 1]}`);
+    const at = address.indexOf("@");
+    if (at === 0 || at === address.length - 1) continue;
+    found.push(address);
+    i++;
+  }
+}
+
+/** Leading dots and trailing tokenchars; loops, as `/[._+-]+$/` is quadratic on a long run. */
+function trimPunctuation(address: string): string {
+  let start = 0;
+  while (address[start] === ".") start++;
+  let end = address.length;
+  while (end > start && "._+-".includes(address[end - 1] ?? "@")) end--;
+  return address.slice(start, end);
 }
 
 function splitWords(text: string): string {

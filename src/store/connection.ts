@@ -1,0 +1,38 @@
+import { Database, type Statement } from "bun:sqlite";
+
+/** Distinct SQL texts kept compiled; IN-lists of many lengths make this more than the query shapes. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * A bun:sqlite connection whose `prepare` reuses compiled statements (drizzle prepares every
+ * query anew and never finalizes). Least recently used statements are finalized beyond the
+ * cache size. Statements are only ever run synchronously, so sharing one is safe.
+ */
+export class CachingDatabase extends Database {
+  private readonly statements = new Map<string, Statement>();
+
+  // biome-ignore lint/suspicious/noExplicitAny: matches bun:sqlite's own signature
+  override prepare(sql: string, ...rest: any[]): Statement<any, any> {
+    if (rest.length > 0) return super.prepare(sql, ...rest);
+    const cached = this.statements.get(sql);
+    if (cached) {
+      this.statements.delete(sql);
+      this.statements.set(sql, cached);
+      return cached;
+    }
+    const stmt = super.prepare(sql);
+    this.statements.set(sql, stmt);
+    if (this.statements.size > STATEMENT_CACHE_SIZE) {
+      const [oldest, old] = this.statements.entries().next().value as [string, Statement];
+      this.statements.delete(oldest);
+      old.finalize();
+    }
+    return stmt;
+  }
+
+  override close(throwOnError?: boolean): void {
+    for (const stmt of this.statements.values()) stmt.finalize();
+    this.statements.clear();
+    super.close(throwOnError);
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The ingest hot path, in plain prepared SQL: storing one message writes nine kinds of rows, and
+ * drizzle's query builder cost ~3× what SQLite itself spends on them (bench/ingest.ts). The
+ * statements are compiled once per connection (CachingDatabase). Everything else uses drizzle.
+ */
+import type { Tx } from "./store.ts";
+
+export interface NewMessageRow {
+  id: string;
+  grantId: string;
+  folderId: string;
+  uid: number;
+  modseq: number;
+  seen: boolean;
+  flagged: boolean;
+  answered: boolean;
+  draft: boolean;
+  deleted: boolean;
+  keywordsJson: string;
+  blobHash: string;
+  size: number;
+  internalDate: number;
+  messageIdHeader: string | null;
+  metadataJson: string;
+  createdAt: number;
+  threadId: string;
+  subject: string | null;
+  fromJson: string;
+  toJson: string;
+  ccJson: string;
+  bccJson: string;
+  replyToJson: string;
+  snippet: string;
+  hasAttachments: boolean;
+  inReplyTo: string | null;
+  referencesJson: string;
+  dateHeader: number | null;
+  extractedJson: string;
+}
+
+export interface SearchColumns {
+  subject: string;
+  participants: string;
+  from_addr: string;
+  to_addr: string;
+  cc_addr: string;
+  body: string;
+  filenames: string;
+}
+
+export interface AttachmentInsert {
+  id: string;
+  partPath: string;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  disposition: string | null;
+  isInline: boolean;
+}
+
+const b = (v: boolean) => (v ? 1 : 0);
+
+export function insertBlob(tx: Tx, hash: string, data: Uint8Array): void {
+  tx.$client
+    .prepare("INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)")
+    .run(hash, data.byteLength, data);
+}
+
+/** Inserts the message row; returns its rowid (the search index's key). */
+export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
+  const result = tx.$client
+    .prepare(
+      `INSERT INTO messages (id, grant_id, folder_id, uid, modseq, seen, flagged, answered, draft, deleted,
+        keywords_json, blob_hash, size, internal_date, message_id_header, metadata_json, created_at, updated_at,
+        thread_id, subject, from_json, to_json, cc_json, bcc_json, reply_to_json, snippet, has_attachments,
+        in_reply_to, references_json, date_header, extracted_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      m.id,
+      m.grantId,
+      m.folderId,
+      m.uid,
+      m.modseq,
+      b(m.seen),
+      b(m.flagged),
+      b(m.answered),
+      b(m.draft),
+      b(m.deleted),
+      m.keywordsJson,
+      m.blobHash,
+      m.size,
+      m.internalDate,
+      m.messageIdHeader,
+      m.metadataJson,
+      m.createdAt,
+      m.createdAt,
+      m.threadId,
+      m.subject,
+      m.fromJson,
+      m.toJson,
+      m.ccJson,
+      m.bccJson,
+      m.replyToJson,
+      m.snippet,
+      b(m.hasAttachments),
+      m.inReplyTo,
+      m.referencesJson,
+      m.dateHeader,
+      m.extractedJson,
+    );
+  return Number(result.lastInsertRowid);
+}
+
+export function insertMessageDetails(
+  tx: Tx,
+  messageId: string,
+  d: { body: string; envelopeJson: string; bodystructureJson: string; treeJson: string },
+): void {
+  const db = tx.$client;
+  db.prepare("INSERT INTO message_bodies (message_id, body) VALUES (?, ?)").run(messageId, d.body);
+  db.prepare(
+    "INSERT INTO message_mime (message_id, envelope_json, bodystructure_json, tree_json) VALUES (?, ?, ?, ?)",
+  ).run(messageId, d.envelopeJson, d.bodystructureJson, d.treeJson);
+}
+
+export function insertParticipants(
+  tx: Tx,
+  messageId: string,
+  grantId: string,
+  people: [kind: string, email: string][],
+): void {
+  const stmt = tx.$client.prepare(
+    "INSERT INTO message_addresses (message_id, grant_id, kind, email) VALUES (?, ?, ?, ?)",
+  );
+  for (const [kind, email] of people) stmt.run(messageId, grantId, kind, email);
+}
+
+export function insertAttachments(
+  tx: Tx,
+  messageId: string,
+  grantId: string,
+  list: AttachmentInsert[],
+): void {
+  const stmt = tx.$client.prepare(
+    `INSERT INTO attachments (id, message_id, grant_id, part_path, filename, content_type, size, content_id, disposition, is_inline)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const a of list) {
+    stmt.run(
+      a.id,
+      messageId,
+      grantId,
+      a.partPath,
+      a.filename,
+      a.contentType,
+      a.size,
+      a.contentId,
+      a.disposition,
+      b(a.isInline),
+    );
+  }
+}
+
+export function insertSearchRow(tx: Tx, rowid: number, doc: SearchColumns): void {
+  tx.$client
+    .prepare(
+      `INSERT INTO messages_fts (rowid, subject, participants, from_addr, to_addr, cc_addr, body, filenames)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      rowid,
+      doc.subject,
+      doc.participants,
+      doc.from_addr,
+      doc.to_addr,
+      doc.cc_addr,
+      doc.body,
+      doc.filenames,
+    );
+}
+
+export function insertEventRow(
+  tx: Tx,
+  e: { id: string; applicationId: string; grantId: string | null; type: string; objectJson: string },
+): void {
+  tx.$client
+    .prepare(
+      "INSERT INTO events (id, application_id, grant_id, type, object_json, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .run(e.id, e.applicationId, e.grantId, e.type, e.objectJson, Date.now());
+}
+
+/** The thread of the newest message of the grant with one of these Message-IDs. */
+export function threadOfMessageIds(tx: Tx, grantId: string, messageIds: string[]): string | null {
+  if (messageIds.length === 0) return null;
+  const marks = messageIds.map(() => "?").join(", ");
+  const row = tx.$client
+    .prepare(
+      `SELECT thread_id FROM messages WHERE grant_id = ? AND message_id_header IN (${marks}) ORDER BY internal_date DESC LIMIT 1`,
+    )
+    .get(grantId, ...messageIds) as { thread_id: string | null } | null;
+  return row?.thread_id ?? null;
+}
+
+/** The thread of a message that already replies to this Message-ID (it arrived first). */
+export function threadOfReplyTo(tx: Tx, grantId: string, messageId: string): string | null {
+  const row = tx.$client
+    .prepare("SELECT thread_id FROM messages WHERE grant_id = ? AND in_reply_to = ? LIMIT 1")
+    .get(grantId, messageId) as { thread_id: string | null } | null;
+  return row?.thread_id ?? null;
+}
+
+export function recentThreadBySubject(
+  tx: Tx,
+  grantId: string,
+  subjectKey: string,
+  since: number,
+): string | null {
+  const row = tx.$client
+    .prepare(
+      "SELECT id FROM threads WHERE grant_id = ? AND subject_key = ? AND latest_message_at > ? ORDER BY latest_message_at DESC LIMIT 1",
+    )
+    .get(grantId, subjectKey, since) as { id: string } | null;
+  return row?.id ?? null;
+}
+
+export function touchThread(tx: Tx, threadId: string, at: number): void {
+  tx.$client
+    .prepare("UPDATE threads SET latest_message_at = max(latest_message_at, ?) WHERE id = ?")
+    .run(at, threadId);
+}
+
+export function insertThread(
+  tx: Tx,
+  t: { id: string; grantId: string; subjectKey: string; at: number },
+): void {
+  tx.$client
+    .prepare(
+      "INSERT INTO threads (id, grant_id, subject_key, created_at, latest_message_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .run(t.id, t.grantId, t.subjectKey, t.at, t.at);
+}
