@@ -241,6 +241,24 @@ describe("htmlToText", () => {
 });
 
 describe("speed", () => {
+  // Each of these made an earlier version rescan the rest of the input per occurrence.
+  test.each([
+    ["unclosed tags", null, "<".repeat(50_000)],
+    ["unclosed <style> and comments", null, "<style><!--".repeat(10_000)],
+    ["unclosed anchors", null, "<a href='https://a.example/'>x".repeat(10_000)],
+    ["one endless compound word", "code".repeat(40_000), null],
+    ["a long token without @ near a code", `code 1234 ${"x".repeat(100_000)}`, null],
+    ["thousands of digits near a code", `code 1234, ${"1 ".repeat(30_000)}`, null],
+    ["thousands of percentages near a code", `code 1234, ${"1% ".repeat(30_000)}`, null],
+    ["thousands of years near a code", `code 1234, ${"2024, ".repeat(5_000)}`, null],
+    ["a URL ending in parentheses", `https://a.example/${")".repeat(40_000)}`, null],
+    ["brackets before a URL", `${"[".repeat(60_000)} https://a.example/`, null],
+  ])("hostile input stays linear: %s", (_name, text, html) => {
+    const started = performance.now();
+    extract(text, html);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+
   test("a typical message is extracted well under a millisecond", () => {
     const messages = fixtures.map((f) => [f.text, f.html] as const);
     for (const [text, html] of messages) extract(text, html); // warm-up

@@ -2,7 +2,7 @@
  * Code-shaped tokens in one line of text. Whether a token is near a code keyword is decided by
  * codes.ts; non-codes.ts rules out what only looks like a code.
  */
-import { FILLER, isYear, labelledAsOtherNumber, maskNonCodes } from "./non-codes.ts";
+import { FILLER, labelledAsOtherNumber, maskNonCodes, yearsIn } from "./non-codes.ts";
 
 export interface Candidate {
   /** Offsets in the line. */
@@ -28,8 +28,9 @@ function isCodeValue(value: string): boolean {
 export function codeCandidates(line: string): Candidate[] {
   // Masking only ever removes candidates, and most lines have none to begin with.
   if (tokenCandidates(line).length === 0) return [];
+  const isYear = yearsIn(line);
   return tokenCandidates(maskNonCodes(line)).filter(
-    (c) => !labelledAsOtherNumber(line, c.start) && !isYear(line, c.value, c.start),
+    (c) => !labelledAsOtherNumber(line, c.start) && !isYear(c.value, c.start),
   );
 }
 

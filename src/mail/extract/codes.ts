@@ -39,6 +39,8 @@ interface Found {
 }
 
 const STANDALONE_LOOKAHEAD = 3;
+// A sign-up mail has a handful of keywords; past this many, the rest is not worth the time.
+const MAX_KEYWORD_HITS = 200;
 
 class CodeScan {
   private readonly lines: string[];
@@ -52,7 +54,7 @@ class CodeScan {
     this.lines = text.split("\n");
     let line = 0;
     let lineStart = 0;
-    for (const offset of keywordOffsets(text)) {
+    for (const offset of keywordOffsets(text, MAX_KEYWORD_HITS)) {
       for (; lineStart + (this.lines[line]?.length ?? 0) < offset; line++)
         lineStart += (this.lines[line]?.length ?? 0) + 1;
       const sentence = this.sentencesOf(line).find((s) => offset - lineStart < s.end);

@@ -2,20 +2,35 @@ import { collapseSpaces, plainSpaces } from "./text.ts";
 
 /**
  * Just enough HTML handling for extraction: visible text with block elements as line breaks,
- * and entity decoding. Deliberately regex-based: it runs on every message the API returns.
+ * and entity decoding. Regex-based for speed, as it runs on every message the API returns, and
+ * linear-time on hostile input: tags are `[^<>]*` so a stray "<" cannot make a match rescan
+ * the rest of the message.
  */
 
-const INVISIBLE_ELEMENTS = /<(head|style|script|noscript|template|title|svg)\b[\s\S]*?<\/\1\s*>/gi;
-const COMMENTS = /<!--[\s\S]*?-->/g;
 const BLOCK_TAGS =
-  /<\/?(?:address|article|aside|blockquote|br|center|dd|div|dl|dt|figcaption|figure|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|tfoot|thead|tr|ul)\b[^>]*>/gi;
+  /<\/?(?:address|article|aside|blockquote|br|center|dd|div|dl|dt|figcaption|figure|footer|form|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|tfoot|thead|tr|ul)\b[^<>]*>/gi;
 // Cells stay on their row's line: a code rendered one digit per cell reads "4 8 3 9 2 1".
-const CELL_TAGS = /<\/?t[dh]\b[^>]*>/gi;
-const ANY_TAG = /<[^>]*>/g;
+const CELL_TAGS = /<\/?t[dh]\b[^<>]*>/gi;
+const ANY_TAG = /<[^<>]*>/g;
+const INVISIBLE_START = /<!--|<(head|style|script|noscript|template|title|svg)\b/gi;
 
-/** HTML without comments and elements that never render as body text. */
+/**
+ * HTML without comments and elements that never render as body text. Each start is matched to
+ * its end with a forward search (not a lazy regex, which an unclosed "<style" per line would
+ * turn quadratic); an element that never ends hides the rest, as in a browser.
+ */
 export function visibleHtml(html: string): string {
-  return html.replace(COMMENTS, "").replace(INVISIBLE_ELEMENTS, "");
+  let visible = "";
+  let from = 0;
+  INVISIBLE_START.lastIndex = 0;
+  for (let start = INVISIBLE_START.exec(html); start; start = INVISIBLE_START.exec(html)) {
+    visible += html.slice(from, start.index);
+    const end = start[1] ? new RegExp(`</${start[1]}\\s*>`, "gi") : /-->/g;
+    end.lastIndex = start.index + start[0].length;
+    from = end.exec(html) ? end.lastIndex : html.length;
+    INVISIBLE_START.lastIndex = from;
+  }
+  return visible + html.slice(from);
 }
 
 /** The text a reader sees: one line per non-empty block, whitespace collapsed, entities decoded. */

@@ -8,7 +8,12 @@ export interface Extracted {
   links: ExtractedLink[];
 }
 
+// Extraction is linear in the input; this only bounds the time a giant message can take.
+const MAX_CHARS = 1_000_000;
+
 /** What an agent looks for in a message without reading it: one-time codes and links. */
 export function extract(text: string | null, html: string | null): Extracted {
-  return { codes: extractCodes(text ?? "", html), links: extractLinks(text ?? "", html) };
+  const plain = (text ?? "").slice(0, MAX_CHARS);
+  const markup = html?.slice(0, MAX_CHARS) ?? null;
+  return { codes: extractCodes(plain, markup), links: extractLinks(plain, markup) };
 }

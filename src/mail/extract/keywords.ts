@@ -78,11 +78,13 @@ interface Word {
   end: number;
 }
 
-/** Start offsets of the code keywords in a text. */
-export function keywordOffsets(text: string): number[] {
+/** Start offsets of the code keywords among the first `maxHits` keyword-like words of a text. */
+export function keywordOffsets(text: string, maxHits = Number.POSITIVE_INFINITY): number[] {
   const lower = lowerCase(text);
   const offsets: number[] = [];
+  let hits = 0;
   for (const match of lower.matchAll(STEMS)) {
+    if (++hits > maxHits) break;
     const word = keywordAt(text, match.index, match[0]);
     if (word && !negated(lower, word)) offsets.push(word.start);
   }
@@ -122,14 +124,18 @@ const isLetter = (char: string | undefined) =>
 const isWordChar = (char: string | undefined) =>
   isLetter(char) || (char !== undefined && char >= "0" && char <= "9");
 
+// Longer "words" are not language (and scanning them per hit would be quadratic).
+const MAX_WORD = 40;
+
 function wordStart(text: string, at: number): number {
   let start = at;
-  while (isLetter(text[start - 1]) || (text[start - 1] === "-" && isLetter(text[start - 2]))) start--;
+  const isPart = (i: number) => isLetter(text[i]) || (text[i] === "-" && isLetter(text[i - 1]));
+  while (at - start < MAX_WORD && isPart(start - 1)) start--;
   return start;
 }
 
 function wordEnd(text: string, at: number): number {
   let end = at;
-  while (isLetter(text[end])) end++;
+  while (end - at < MAX_WORD && isLetter(text[end])) end++;
   return end;
 }

@@ -23,8 +23,9 @@ export function extractLinks(text: string, html?: string | null): ExtractedLink[
   return [...byUrl.values()];
 }
 
-const ANCHOR = /<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi;
-const IMAGE = /<img\b([^>]*)>/gi;
+// Opening (with its attributes) or closing; paired up in code, in one linear pass.
+const ANCHOR_TAG = /<a\b([^<>]*)>|<\/a\s*>/gi;
+const IMAGE = /<img\b([^<>]*)>/gi;
 const attributePattern = (name: string) =>
   new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, "i");
 const HREF = attributePattern("href");
@@ -32,10 +33,19 @@ const TITLE = attributePattern("title");
 const ALT = attributePattern("alt");
 
 function htmlLinks(html: string): ExtractedLink[] {
+  const visible = visibleHtml(html);
   const links: ExtractedLink[] = [];
-  for (const [, attrs = "", inner = ""] of visibleHtml(html).matchAll(ANCHOR)) {
-    const url = httpUrl(decodeEntities(attribute(attrs, HREF)));
-    if (url) links.push({ url, text: anchorText(attrs, inner) });
+  let open: { attrs: string; end: number } | undefined;
+  for (const tag of visible.matchAll(ANCHOR_TAG)) {
+    const attrs = tag[1];
+    if (attrs !== undefined) {
+      open = { attrs, end: tag.index + tag[0].length }; // an unclosed <a> ends at the next one
+      continue;
+    }
+    if (!open) continue;
+    const url = httpUrl(decodeEntities(attribute(open.attrs, HREF)));
+    if (url) links.push({ url, text: anchorText(open.attrs, visible.slice(open.end, tag.index)) });
+    open = undefined;
   }
   return links;
 }
@@ -80,11 +90,15 @@ function textLinks(text: string): ExtractedLink[] {
 
 /** Drops punctuation that ends the sentence around a URL rather than the URL itself. */
 function trimUrl(url: string): string {
-  let out = url;
+  let unbalanced = count(url, ")") - count(url, "(");
+  let end = url.length;
   for (;;) {
-    if (/[.,;:!?*_'"]$/.test(out)) out = out.slice(0, -1);
-    else if (out.endsWith(")") && count(out, "(") < count(out, ")")) out = out.slice(0, -1);
-    else return out;
+    const last = url[end - 1] ?? "";
+    if (".,;:!?*_'\"".includes(last)) end--;
+    else if (last === ")" && unbalanced > 0) {
+      end--;
+      unbalanced--;
+    } else return url.slice(0, end);
   }
 }
 
@@ -97,10 +111,11 @@ function count(text: string, char: string): number {
  * `label: url`, or a URL alone on its line under a short line ending in a colon.
  */
 function textLabel(line: string, start: number, end: number, lines: string[], lineIndex: number): string {
-  const before = line.slice(0, start);
+  // Labels are short: looking no further keeps a line of a thousand URLs linear.
+  const before = line.slice(Math.max(0, start - 200), start);
   const markdown = /\[([^\]]+)\]\($/.exec(before);
   if (markdown?.[1]) return collapseSpaces(markdown[1]);
-  if (!/^[\s>).,;!?]*$/.test(line.slice(end))) return "";
+  if (start > 200 || line.length - end > 8 || !/^[\s>).,;!?]*$/.test(line.slice(end))) return "";
   const colon = /^\s*(?:[-*•]\s+)?([^:：]{1,80}?)\s*[:：]\s*<?$/.exec(before);
   if (colon?.[1]) return labelOf(colon[1]);
   if (before.trim() === "" || before.trim() === "<") return previousLineLabel(lines, lineIndex);

@@ -8,7 +8,8 @@ import { lowerCase } from "./text.ts";
 // token touching it is rejected as part of something larger.
 export const FILLER = "\ue000";
 
-const AMOUNT = "\\d(?:[\\d.,' ]*\\d)?";
+// Quantifiers are bounded so that a line of ten thousand digits stays linear.
+const AMOUNT = "\\d(?:[\\d.,' ]{0,24}\\d)?";
 const CURRENCY_CODES = "USD|EUR|GBP|CHF|JPY|CNY|RUB|PLN|TRY|KRW|INR|BRL|MXN|CAD|AUD|SEK|NOK|DKK|CZK|HUF";
 const PHONE_LABELS =
   "tel|phone|fax|mobile|call(?: us)?(?: at| on)?|telefon|téléphone|tél|teléfono|telefone|telefono|телефон|電話|电话|致电|致電|拨打|撥打|热线|熱線|전화|고객센터";
@@ -20,11 +21,11 @@ const CJK_UNITS = "分钟|分鐘|分|秒|小时|小時|時間|日|天|个月|か
 const MASK = new RegExp(
   [
     "(?:https?://|www\\.)\\S+",
-    "[^\\s@]+@[^\\s@]+\\.\\w+",
-    `(?<![\\p{L}])(?:${PHONE_LABELS})\\.?\\s*[:：]?\\s*[+(]?\\d[\\d ()./-]{3,}\\d`,
-    "(?:ending(?: in| with)?|endet (?:auf|mit)|terminant par|termina(?:do)? en|che termina con|eindigend op)[\\s*•·x.-]*\\d+",
-    "\\+\\d[\\d ().-]{5,}\\d", // international phone
-    "\\(\\d{2,5}\\) ?\\d[\\d .-]{3,}\\d", // phone with an area code
+    "[^\\s@]{1,64}@[^\\s@]{1,255}\\.\\w+",
+    `(?<![\\p{L}])(?:${PHONE_LABELS})\\.?\\s?[:：]?\\s?[+(]?\\d[\\d ()./-]{3,20}\\d`,
+    "(?:ending(?: in| with)?|endet (?:auf|mit)|terminant par|termina(?:do)? en|che termina con|eindigend op)[\\s*•·x.-]{0,16}\\d{1,6}",
+    "\\+\\d[\\d ().-]{5,20}\\d", // international phone
+    "\\(\\d{2,5}\\) ?\\d[\\d .-]{3,16}\\d", // phone with an area code
     "(?<!\\d)\\d{3}[-. ]\\d{3}[-. ]\\d{4}(?!\\d)", // 555-123-4567
     "(?<!\\d)\\d{3}-\\d{2}-\\d{2}(?!\\d)", // 555-35-35
     "(?<!\\d)\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}(?!\\d)", // 2024-03-12
@@ -32,9 +33,9 @@ const MASK = new RegExp(
     "(?<!\\d)\\d{1,2}:\\d{2}(?::\\d{2})?(?!\\d)", // 12:30
     `[$€£¥₹₽₩]\\s?${AMOUNT}`,
     `${AMOUNT}\\s?(?:[$€£¥₹₽₩円元원]|(?:kr|zł|tl|руб|р\\.)(?![\\p{L}]))`,
-    "\\d+(?:[.,]\\d+)? ?%",
-    `\\d+ ?(?:${UNITS})(?![\\p{L}])`,
-    `\\d+ ?(?:${CJK_UNITS})`,
+    "\\d{1,6}(?:[.,]\\d{1,6})? ?%",
+    `\\d{1,6} ?(?:${UNITS})(?![\\p{L}])`,
+    `\\d{1,6} ?(?:${CJK_UNITS})`,
   ].join("|"),
   "gu",
 );
@@ -46,13 +47,11 @@ const CURRENCY_CODE_AMOUNT = new RegExp(
 
 /** The line with every date, time, phone number, amount, duration, URL and address masked. */
 export function maskNonCodes(line: string): string {
-  const spans = [...lowerCase(line).matchAll(MASK), ...line.matchAll(CURRENCY_CODE_AMOUNT)];
-  let masked = line;
-  for (const span of spans) {
-    const end = span.index + span[0].length;
-    masked = masked.slice(0, span.index) + FILLER.repeat(span[0].length) + masked.slice(end);
+  const masked = line.split("");
+  for (const span of [...lowerCase(line).matchAll(MASK), ...line.matchAll(CURRENCY_CODE_AMOUNT)]) {
+    masked.fill(FILLER, span.index, span.index + span[0].length);
   }
-  return masked;
+  return masked.join("");
 }
 
 const OTHER_NUMBER_LABEL =
@@ -68,11 +67,17 @@ const DATE_CONTEXT =
 const YEAR_PREFIX =
   /(?<![\p{L}])(?:in|since|until|till|through|by|seit|bis|im jahr|depuis|jusqu'en|en|desde|hasta|dal|nel|fino al|sinds|tot|od|do|с|до|year|jahr)\s*$/u;
 
-/** 19xx/20xx in a date, a copyright line or after "in"/"until"; a bare 2024 can still be a code. */
-export function isYear(line: string, value: string, start: number): boolean {
-  if (!/^(?:19|20)\d\d$/.test(value)) return false;
-  const lower = lowerCase(line);
-  return DATE_CONTEXT.test(lower) || YEAR_PREFIX.test(lower.slice(0, start));
+/**
+ * Tells the years among a line's candidates: 19xx/20xx in a line with a date or a copyright, or
+ * right after "in"/"until". A bare 2024 can still be a code.
+ */
+export function yearsIn(line: string): (value: string, start: number) => boolean {
+  let dated: boolean | undefined; // looked up once per line, and only if a year-like value shows up
+  return (value, start) => {
+    if (!/^(?:19|20)\d\d$/.test(value)) return false;
+    dated ??= DATE_CONTEXT.test(lowerCase(line));
+    return dated || YEAR_PREFIX.test(lowerCase(line.slice(Math.max(0, start - 16), start)));
+  };
 }
 
 const ADDRESS_WORD =
