@@ -1,10 +1,12 @@
 import { newId } from "../../src/ids.ts";
 import type { ParsedMessage } from "../../src/mail/parse-message.ts";
 import {
+  insertReferences,
   insertThread,
+  mergeThreads,
   recentThreadBySubject,
   threadOfMessageIds,
-  threadOfReplyTo,
+  threadsReferring,
   touchThread,
 } from "../../src/store/ingest-sql.ts";
 import type { Tx } from "../../src/store/store.ts";
@@ -14,25 +16,42 @@ const SUBJECT_WINDOW_S = 7 * 24 * 3600;
 const REPLY_PREFIX = /^\s*((re|fwd?|aw|wg|sv|vs|antw|tr|rv|r|odp)\s*(\[\d+\])?\s*[:：]\s*)+/i;
 
 /**
- * The thread a new message joins: the thread of any message it references (In-Reply-To,
- * References), else of any message that already replies to it, else (a reply-looking subject
- * only) a recent thread with the same subject, else a new thread.
+ * The thread a new message joins: the thread of any message it refers to (In-Reply-To,
+ * References) and of any message that already refers to it (replies that arrived first) —
+ * merged into one if they differ —, else (a reply-looking subject only) a recent thread with the
+ * same subject, else a new thread.
  */
 export function assignThread(tx: Tx, grantId: string, m: ParsedMessage, at: number): string {
-  const referenced = [...new Set([m.inReplyTo, ...m.references].filter((x): x is string => !!x))];
+  const refs = referencesOf(m);
+  const linked = [
+    ...new Set([
+      ...(m.messageId ? threadsReferring(tx, grantId, m.messageId) : []),
+      threadOfMessageIds(tx, grantId, refs),
+    ]),
+  ].filter((t): t is string => !!t);
   const found =
-    threadOfMessageIds(tx, grantId, referenced) ??
-    (m.messageId ? threadOfReplyTo(tx, grantId, m.messageId) : null) ??
+    linked[0] ??
     (m.subject && REPLY_PREFIX.test(m.subject)
       ? recentThreadBySubject(tx, grantId, subjectKey(m.subject), at - SUBJECT_WINDOW_S)
       : null);
   if (found) {
+    mergeThreads(tx, grantId, found, linked.slice(1));
     touchThread(tx, found, at);
     return found;
   }
   const id = newId();
   insertThread(tx, { id, grantId, subjectKey: subjectKey(m.subject), at });
   return id;
+}
+
+/** The Message-IDs a message refers to: In-Reply-To and References, once each. */
+export function referencesOf(m: ParsedMessage): string[] {
+  return [...new Set([m.inReplyTo, ...m.references].filter((x): x is string => !!x))];
+}
+
+/** Records what a stored message refers to, so a parent arriving later finds its thread. */
+export function recordReferences(tx: Tx, grantId: string, messageId: string, m: ParsedMessage): void {
+  insertReferences(tx, grantId, messageId, referencesOf(m));
 }
 
 /** "Re: Fwd: Hello  world" → "hello world". */

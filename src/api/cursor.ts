@@ -8,13 +8,31 @@ export function encodeCursor(state: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(state)).toString("base64url");
 }
 
-export function decodeCursor<T extends Record<string, unknown>>(token: string | null): T | null {
+type Shape = Record<string, "string" | "number">;
+type Decoded<S extends Shape> = { [K in keyof S]: S[K] extends "string" ? string : number };
+
+/** Decodes a page_token and checks it has exactly the fields (and types) this list issues. */
+export function decodeCursor<S extends Shape>(token: string | null, shape: S): Decoded<S> | null {
   if (!token) return null;
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as T;
+    value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
   } catch {
-    // fall through
+    value = null;
   }
-  throw badRequest("page_token is not a cursor this server issued");
+  if (
+    !value ||
+    typeof value !== "object" ||
+    Array.isArray(value) ||
+    !fits(value as Record<string, unknown>, shape)
+  ) {
+    throw badRequest("page_token is not a cursor this server issued");
+  }
+  return value as Decoded<S>;
+}
+
+function fits(value: Record<string, unknown>, shape: Shape): boolean {
+  return Object.entries(shape).every(([key, type]) =>
+    type === "number" ? Number.isSafeInteger(value[key]) : typeof value[key] === "string",
+  );
 }

@@ -13,6 +13,11 @@ const SYSTEM_IDS = new Map<string, string>(
   ]),
 );
 
+/** A folder id as given, or a system folder named by its IMAP name in any case ("INBOX"). */
+export function resolveFolderId(id: string): string {
+  return SYSTEM_IDS.get(id.toLowerCase()) ?? id;
+}
+
 /** Repeated keys (`to=a&to=b`, what the SDK sends) and comma-joined values are both accepted. */
 export function listParam(q: URLSearchParams, key: string): string[] | undefined {
   const values = q
@@ -55,7 +60,7 @@ export function parseMessageFilter(q: URLSearchParams): MessageFilter {
     if (v) f[key] = v;
   }
   const folders = listParam(q, "in");
-  if (folders) f.in = folders.map((id) => SYSTEM_IDS.get(id.toLowerCase()) ?? id);
+  if (folders) f.in = folders.map(resolveFolderId);
   const flags = {
     unread: boolParam(q, "unread"),
     starred: boolParam(q, "starred"),

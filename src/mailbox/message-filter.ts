@@ -26,8 +26,10 @@ export interface MessageFilter {
 export function filterConditions(grantId: string, f: MessageFilter): SQL {
   const c: (SQL | undefined)[] = [eq(messages.grantId, grantId)];
   c.push(f.in ? inArray(messages.folderId, f.in) : ne(messages.folderId, "drafts"));
-  if (f.subject !== undefined)
-    c.push(sql`${messages.subject} LIKE ${`%${escapeLike(f.subject)}%`} ESCAPE '\\'`);
+  if (f.subject !== undefined) {
+    // subject_folded is lower-cased with Unicode rules at ingest; LIKE alone folds only ASCII.
+    c.push(sql`${messages.subjectFolded} LIKE ${`%${escapeLike(f.subject.toLowerCase())}%`} ESCAPE '\\'`);
+  }
   if (f.unread !== undefined) c.push(eq(messages.seen, !f.unread));
   if (f.starred !== undefined) c.push(eq(messages.flagged, f.starred));
   if (f.threadId !== undefined) c.push(eq(messages.threadId, f.threadId));
@@ -35,8 +37,9 @@ export function filterConditions(grantId: string, f: MessageFilter): SQL {
   if (f.receivedAfter !== undefined) c.push(gt(messages.internalDate, f.receivedAfter));
   if (f.hasAttachment !== undefined) c.push(eq(messages.hasAttachments, f.hasAttachment));
   if (f.metadataPair) {
+    const { key, value } = f.metadataPair;
     c.push(
-      sql`json_extract(${messages.metadataJson}, ${`$."${f.metadataPair.key}"`}) = ${f.metadataPair.value}`,
+      sql`EXISTS (SELECT 1 FROM json_each(${messages.metadataJson}) WHERE key = ${key} AND value = ${value})`,
     );
   }
   if (f.anyEmail) c.push(hasParticipant(grantId, f.anyEmail));

@@ -25,11 +25,15 @@ export async function listThreads(
   limit: number,
   after: ThreadPosition | null,
 ): Promise<{ items: ThreadView[]; next: ThreadPosition | null }> {
+  // unread/starred describe the thread (any message), not each message.
+  const { unread, starred, ...perMessage } = filter;
   const matching = store.read
     .select({ id: messages.threadId })
     .from(messages)
-    .where(filterConditions(grantId, { ...filter, in: filter.in ?? undefined }));
+    .where(filterConditions(grantId, perMessage));
   const conditions: (SQL | undefined)[] = [eq(threads.grantId, grantId), inArray(threads.id, matching)];
+  if (unread !== undefined) conditions.push(anyMessage(sql`${messages.seen} = 0`, unread));
+  if (starred !== undefined) conditions.push(anyMessage(sql`${messages.flagged} = 1`, starred));
   if (after) {
     conditions.push(
       or(
@@ -51,6 +55,12 @@ export async function listThreads(
     items,
     next: rows.length > limit && last ? { latest: last.row.latestMessageAt, seq: last.seq } : null,
   };
+}
+
+/** The thread has (or, with `present` false, has no) message satisfying `condition`. */
+function anyMessage(condition: SQL, present: boolean): SQL {
+  const exists = sql`EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.threadId} = ${threads.id} AND ${condition})`;
+  return present ? exists : sql`NOT ${exists}`;
 }
 
 export async function getThread(store: Store, grantId: string, id: string): Promise<ThreadView | null> {

@@ -74,8 +74,8 @@ export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
       `INSERT INTO messages (id, grant_id, folder_id, uid, modseq, seen, flagged, answered, draft, deleted,
         keywords_json, blob_hash, size, internal_date, message_id_header, metadata_json, created_at, updated_at,
         thread_id, subject, from_json, to_json, cc_json, bcc_json, reply_to_json, snippet, has_attachments,
-        in_reply_to, references_json, date_header, extracted_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        in_reply_to, references_json, date_header, extracted_json, subject_folded)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       m.id,
@@ -109,6 +109,7 @@ export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
       m.referencesJson,
       m.dateHeader,
       m.extractedJson,
+      m.subject?.toLowerCase() ?? null,
     );
   return Number(result.lastInsertRowid);
 }
@@ -204,12 +205,38 @@ export function threadOfMessageIds(tx: Tx, grantId: string, messageIds: string[]
   return row?.thread_id ?? null;
 }
 
-/** The thread of a message that already replies to this Message-ID (it arrived first). */
-export function threadOfReplyTo(tx: Tx, grantId: string, messageId: string): string | null {
-  const row = tx.$client
-    .prepare("SELECT thread_id FROM messages WHERE grant_id = ? AND in_reply_to = ? LIMIT 1")
-    .get(grantId, messageId) as { thread_id: string | null } | null;
-  return row?.thread_id ?? null;
+/** Threads of messages that already refer to this Message-ID (they arrived first). */
+export function threadsReferring(tx: Tx, grantId: string, messageId: string): string[] {
+  const rows = tx.$client
+    .prepare(
+      `SELECT DISTINCT m.thread_id AS thread_id FROM message_references r JOIN messages m ON m.id = r.message_id
+       WHERE r.grant_id = ? AND r.ref_id = ?`,
+    )
+    .all(grantId, messageId) as { thread_id: string | null }[];
+  return rows.flatMap((r) => (r.thread_id ? [r.thread_id] : []));
+}
+
+export function insertReferences(tx: Tx, grantId: string, messageId: string, refIds: string[]): void {
+  const stmt = tx.$client.prepare(
+    "INSERT INTO message_references (grant_id, ref_id, message_id) VALUES (?, ?, ?)",
+  );
+  for (const ref of refIds) stmt.run(grantId, ref, messageId);
+}
+
+/** Folds threads into `keep` when a message turns out to link them. */
+export function mergeThreads(tx: Tx, grantId: string, keep: string, others: string[]): void {
+  const db = tx.$client;
+  for (const other of others) {
+    db.prepare("UPDATE messages SET thread_id = ? WHERE grant_id = ? AND thread_id = ?").run(
+      keep,
+      grantId,
+      other,
+    );
+    db.prepare(
+      "UPDATE threads SET latest_message_at = max(latest_message_at, (SELECT latest_message_at FROM threads WHERE id = ?)) WHERE id = ?",
+    ).run(other, keep);
+    db.prepare("DELETE FROM threads WHERE id = ?").run(other);
+  }
 }
 
 export function recentThreadBySubject(

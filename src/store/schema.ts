@@ -143,6 +143,13 @@ export const messages = sqliteTable("messages", {
   referencesJson: text("references_json").notNull().default("[]"),
   dateHeader: integer("date_header"),
   extractedJson: text("extracted_json").notNull().default('{"codes":[],"links":[]}'),
+  subjectFolded: text("subject_folded"),
+});
+
+export const messageReferences = sqliteTable("message_references", {
+  grantId: text("grant_id").notNull(),
+  refId: text("ref_id").notNull(),
+  messageId: text("message_id").notNull(),
 });
 
 export const messageBodies = sqliteTable("message_bodies", {

@@ -13,7 +13,7 @@ import {
 } from "../../../src/store/ingest-sql.ts";
 import type { Tx } from "../../../src/store/store.ts";
 import { nextModseq, nextUid, requireFolder } from "../state.ts";
-import { assignThread } from "../threading.ts";
+import { assignThread, recordReferences } from "../threading.ts";
 import { type AppendCommand, type AppendReply, MailboxError, NO_FLAGS } from "../types.ts";
 import type { CommandContext } from "./context.ts";
 
@@ -78,6 +78,7 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
     extractedJson: JSON.stringify(p.extracted),
   });
   storeDetails(tx, state.grantId, id, p);
+  recordReferences(tx, state.grantId, id, p);
   insertSearchRow(tx, seq, searchColumns(p));
   state.storageUsed += size;
   await recordEvent(tx, {

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { folders } from "../../../src/store/schema.ts";
+import type { Tx } from "../../../src/store/store.ts";
 import { requireFolder } from "../state.ts";
 import { MailboxError, type UpdateFolderCommand } from "../types.ts";
 import type { CommandContext } from "./context.ts";
@@ -24,7 +25,9 @@ export async function updateFolder(
   }
   if (cmd.parentId) {
     requireFolder(state, cmd.parentId);
-    if (cmd.parentId === folder.id) throw new MailboxError("invalid", "a folder cannot be its own parent");
+    if (await isWithin(tx, state.grantId, cmd.parentId, folder.id)) {
+      throw new MailboxError("invalid", `${folder.name} cannot move under itself or one of its subfolders`);
+    }
   }
   await tx
     .update(folders)
@@ -51,4 +54,19 @@ export async function updateFolder(
   });
   ctx.changes.push({ type: "folder.updated", folderId: folder.id, name: folder.name });
   return { id: folder.id, name: folder.name };
+}
+
+/** Whether `folderId` is `ancestorId` or lies below it (walks up the parent links). */
+async function isWithin(tx: Tx, grantId: string, folderId: string, ancestorId: string): Promise<boolean> {
+  const seen = new Set<string>();
+  for (let id: string | null = folderId; id && !seen.has(id); ) {
+    if (id === ancestorId) return true;
+    seen.add(id);
+    const [row] = await tx
+      .select({ parentId: folders.parentId })
+      .from(folders)
+      .where(and(eq(folders.grantId, grantId), eq(folders.id, id)));
+    id = row?.parentId ?? null;
+  }
+  return false;
 }

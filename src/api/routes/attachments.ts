@@ -35,8 +35,16 @@ export function attachmentRoutes(deps: ApiDeps) {
         headers: {
           "content-type": type,
           "content-length": String(bytes.byteLength),
-          "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+          "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(filename)}`,
         },
       });
     });
+}
+
+/** RFC 5987 ext-value: encodeURIComponent leaves ' ( ) * unencoded, which attr-char forbids. */
+function rfc5987(value: string): string {
+  return encodeURIComponent(value).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

@@ -43,7 +43,7 @@ export function domainRoutes(deps: ApiDeps) {
       const q = new URL(request.url).searchParams;
       const limit = queryInt(q, "limit", 50, 1, 200);
       // The cursor holds the position itself, so it survives the deletion of the row it names.
-      const cursor = decodeCursor<{ seq: number }>(q.get("page_token"));
+      const cursor = decodeCursor(q.get("page_token"), { seq: "number" });
       const rows = await listDomains(
         deps.store,
         callerOf(request).applicationId,

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
-import { filterQuery, parseMessageFilter, selectFields } from "../message-query.ts";
+import { filterQuery, parseMessageFilter, resolveFolderId, selectFields } from "../message-query.ts";
 import { presentMessage } from "../present/message.ts";
 import {
   type Json,
@@ -48,7 +48,7 @@ export function messageRoutes(deps: ApiDeps) {
       const q = new URL(request.url).searchParams;
       const limit = queryInt(q, "limit", 50, 1, 200);
       // A cursor carries the filters it was issued for, so every page answers the same question.
-      const cursor = decodeCursor<{ q: string; d: number; s: number }>(q.get("page_token"));
+      const cursor = decodeCursor(q.get("page_token"), { q: "string", d: "number", s: "number" });
       const filterParams = cursor ? new URLSearchParams(cursor.q) : q;
       const filter = parseMessageFilter(filterParams);
       const after: ListPosition | null = cursor ? { date: cursor.d, seq: cursor.s } : null;
@@ -158,7 +158,7 @@ function folderChange(input: Json): { folderId?: string } {
       `folders must hold exactly one folder id (got ${folders.length}): a message lives in one folder`,
     );
   }
-  return { folderId: folders[0] as string };
+  return { folderId: resolveFolderId(folders[0] as string) };
 }
 
 export function parseMetadata(value: unknown): Record<string, string> {

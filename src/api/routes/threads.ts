@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
-import { filterQuery, parseMessageFilter, selectFields } from "../message-query.ts";
+import { filterQuery, parseMessageFilter, resolveFolderId, selectFields } from "../message-query.ts";
 import { presentThread } from "../present/thread.ts";
 import { optionalBoolean, pathParam, queryInt, rejectUnknown, requireObject } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
@@ -23,7 +23,7 @@ export function threadRoutes(deps: ApiDeps) {
       const grant = await requireGrant(deps, request, params.grantId);
       const q = new URL(request.url).searchParams;
       const limit = queryInt(q, "limit", 20, 1, 200);
-      const cursor = decodeCursor<{ q: string; l: number; s: number }>(q.get("page_token"));
+      const cursor = decodeCursor(q.get("page_token"), { q: "string", l: "number", s: "number" });
       const filterParams = cursor ? new URLSearchParams(cursor.q) : q;
       const page = await listThreads(
         deps.store,
@@ -47,6 +47,8 @@ export function threadRoutes(deps: ApiDeps) {
       const grant = await requireGrant(deps, request, params.grantId);
       const thread = await load(grant, params.threadId);
       const input = requireObject(body);
+      if (Object.keys(input).length === 0)
+        throw badRequest("empty request body: send at least one of unread, starred, folders");
       rejectUnknown(input, ["unread", "starred", "folders"]);
       const unread = optionalBoolean(input, "unread", "unread");
       const starred = optionalBoolean(input, "starred", "starred");
@@ -77,5 +79,5 @@ function singleFolder(value: unknown): string | undefined {
   if (!Array.isArray(value) || value.length !== 1 || typeof value[0] !== "string") {
     throw badRequest("folders must hold exactly one folder id: a message lives in one folder");
   }
-  return value[0];
+  return resolveFolderId(value[0]);
 }

@@ -1,0 +1,77 @@
+/**
+ * Read latency with a large mailbox (issue #3 targets, 100,000 messages in one account):
+ * GET /messages?limit=50 p99 < 10 ms; from + unread p99 < 20 ms; search_query_native p99 < 50 ms;
+ * a folder's unread count < 5 ms; /messages/wait answers < 20 ms after the commit.
+ * Requests go over real HTTP to the server in this process.
+ * Run: node_modules/.bin/bun bench/read.ts [messages] [requests]
+ */
+import { unreadCount } from "../src/mailbox/folders.ts";
+import { api, startTestServer } from "../test/support/server.ts";
+import { machine, median, percentile, report } from "./lib.ts";
+import { benchMessage } from "./mail-corpus.ts";
+
+const total = Number(process.argv[2] ?? 100_000);
+const requests = Number(process.argv[3] ?? 200);
+const t = await startTestServer();
+const grant = (await api(t, "POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "big@agents.localhost" } })).body
+  .data;
+const corpus = Array.from({ length: 1000 }, (_, i) => benchMessage(i));
+const t0 = performance.now();
+for (let i = 0; i < total; i += 500) {
+  await Promise.all(
+    Array.from({ length: Math.min(500, total - i) }, (_, j) =>
+      t.server.mailboxes.append(grant.id, {
+        folderId: "inbox",
+        raw: corpus[(i + j) % corpus.length]!,
+        flags: { seen: (i + j) % 3 !== 0 },
+        internalDate: 1_700_000_000 + i + j,
+      }),
+    ),
+  );
+}
+const loadS = (performance.now() - t0) / 1000;
+
+async function timeRequests(path: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const s = performance.now();
+    const res = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${t.apiKey}` } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    times.push(performance.now() - s);
+  }
+  return times;
+}
+
+const base = `/v3/grants/${grant.id}/messages`;
+const list = await timeRequests(`${base}?limit=50`);
+const filtered = await timeRequests(`${base}?limit=50&from=person7@example7.com&unread=true`);
+const search = await timeRequests(`${base}?limit=50&search_query_native=${encodeURIComponent("invoice budget")}`);
+const counts: number[] = [];
+for (let i = 0; i < requests; i++) {
+  const s = performance.now();
+  await unreadCount(t.server.store, grant.id, "inbox");
+  counts.push(performance.now() - s);
+}
+const waits: number[] = [];
+for (let i = 0; i < 20; i++) {
+  const pending = fetch(`${t.url}${base}/wait?timeout=10&subject=${encodeURIComponent(`wake ${i}`)}`, {
+    headers: { authorization: `Bearer ${t.apiKey}` },
+  }).then((r) => r.json());
+  await Bun.sleep(20);
+  const raw = new TextEncoder().encode(`Subject: wake ${i}\r\nFrom: a@b.com\r\n\r\nhi\r\n`);
+  await t.server.mailboxes.append(grant.id, { folderId: "inbox", raw });
+  const committed = performance.now();
+  await pending;
+  waits.push(performance.now() - committed);
+}
+const row = (xs: number[]) => `p50 ${median(xs).toFixed(2)} ms · p99 ${percentile(xs, 99).toFixed(2)} ms`;
+report(`read latency, ${total} messages in one account (${machine()})`, {
+  "loading (ingest), messages/s": Math.round(total / loadS),
+  "GET /messages?limit=50 (target p99 < 10 ms)": row(list),
+  "from + unread (target p99 < 20 ms)": row(filtered),
+  "search_query_native (target p99 < 50 ms)": row(search),
+  "unread count of INBOX (target < 5 ms)": row(counts),
+  "wait: commit → response (target < 20 ms)": row(waits),
+});
+await t.stop();
