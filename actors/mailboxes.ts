@@ -13,6 +13,9 @@ import type {
   DeleteMessageCommand,
   DeleteMessageReply,
   MailboxCommand,
+  ReplaceDraftCommand,
+  SendCommand,
+  SendReply,
   SetFlagsCommand,
   SetFlagsReply,
   UpdateFolderCommand,
@@ -39,6 +42,21 @@ export class Mailboxes {
   append(grantId: string, cmd: Omit<AppendCommand, "kind" | "parsed">): Promise<AppendReply> {
     const parsed = parseMessage(cmd.raw);
     return this.system.ask(grantId, { kind: "append", parsed, ...cmd }) as Promise<AppendReply>;
+  }
+
+  /**
+   * Sends from the grant (API send, sent draft, SMTP submission): quota, Sent copy and outbound
+   * queue rows in one unit. Local recipients are delivered by the caller, with `append`.
+   */
+  send(grantId: string, cmd: Omit<SendCommand, "kind" | "parsed">): Promise<SendReply> {
+    const parsed = parseMessage(cmd.raw);
+    return this.system.ask(grantId, { kind: "send", parsed, ...cmd }) as Promise<SendReply>;
+  }
+
+  /** A draft's new bytes replace the old under the same id. */
+  replaceDraft(grantId: string, cmd: Omit<ReplaceDraftCommand, "kind" | "parsed">): Promise<AppendReply> {
+    const parsed = parseMessage(cmd.raw);
+    return this.system.ask(grantId, { kind: "replaceDraft", parsed, ...cmd }) as Promise<AppendReply>;
   }
 
   setFlags(grantId: string, cmd: Without<SetFlagsCommand>): Promise<SetFlagsReply> {

@@ -7,6 +7,8 @@ import type { CommandContext } from "./commands/context.ts";
 import { createFolder } from "./commands/create-folder.ts";
 import { deleteFolder } from "./commands/delete-folder.ts";
 import { deleteMessage } from "./commands/delete-message.ts";
+import { replaceDraft } from "./commands/replace-draft.ts";
+import { send } from "./commands/send.ts";
 import { setFlags } from "./commands/set-flags.ts";
 import { updateFolder } from "./commands/update-folder.ts";
 import { updateMessage } from "./commands/update-message.ts";
@@ -71,6 +73,10 @@ function execute(ctx: CommandContext, cmd: MailboxCommand): Promise<unknown> {
   switch (cmd.kind) {
     case "append":
       return append(ctx, cmd);
+    case "send":
+      return send(ctx, cmd);
+    case "replaceDraft":
+      return replaceDraft(ctx, cmd);
     case "setFlags":
       return setFlags(ctx, cmd);
     case "createFolder":

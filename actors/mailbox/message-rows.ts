@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { blobs, type MessageRow, messages } from "../../src/store/schema.ts";
+import { blobs, type MessageRow, messages, outboundQueue } from "../../src/store/schema.ts";
 import type { Tx } from "../../src/store/store.ts";
 import type { MailboxState } from "./state.ts";
 import { MailboxError } from "./types.ts";
@@ -20,7 +20,8 @@ export async function requireMessage(
 
 /**
  * Deletes a message for good: its row (details cascade), its search entry, its raw bytes when
- * no other message shares them, and its size from the quota.
+ * no other message shares them and no queued delivery still needs them, and its size from the
+ * quota.
  */
 export async function purgeMessage(
   tx: Tx,
@@ -35,6 +36,7 @@ export async function purgeMessage(
       and(
         eq(blobs.hash, m.blobHash),
         sql`NOT EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.blobHash} = ${m.blobHash})`,
+        sql`NOT EXISTS (SELECT 1 FROM ${outboundQueue} WHERE ${outboundQueue.blobHash} = ${m.blobHash})`,
       ),
     );
   state.storageUsed = Math.max(0, state.storageUsed - m.size);

@@ -96,8 +96,47 @@ export interface DeleteFolderCommand {
   folderId: string;
 }
 
+/**
+ * A message leaving the account, as one unit: the quota is taken, the copy is stored in Sent
+ * (a draft being sent leaves Drafts for it), and a queue row is written per remote recipient.
+ */
+export interface SendCommand {
+  kind: "send";
+  /** The Sent copy (with Bcc, when there is one). */
+  raw: Uint8Array;
+  parsed: ParsedMessage;
+  /** What leaves the server: the bytes without Bcc, the envelope sender and remote recipients. */
+  outbound: { raw: Uint8Array; mailFrom: string; recipients: string[] };
+  metadata?: Record<string, string>;
+  flags?: Partial<Flags>;
+  /**
+   * A draft being sent: it leaves Drafts, and the Sent copy keeps its id. `uid` is the version
+   * that was composed; if the draft was saved again meanwhile, the send is refused (conflict).
+   */
+  draft?: { id: string; uid: number };
+  /** The message answered (reply_to_message_id): it gets \Answered. */
+  answeredId?: string;
+}
+export interface SendReply extends AppendReply {
+  queued: number;
+}
+
+/** PUT /drafts/{id}: the draft's new bytes replace the old under the same id (new UID). */
+export interface ReplaceDraftCommand {
+  kind: "replaceDraft";
+  draftId: string;
+  /** The version the new bytes were composed from; another save meanwhile is a conflict. */
+  expectedUid: number;
+  raw: Uint8Array;
+  parsed: ParsedMessage;
+  metadata: Record<string, string>;
+  flags: Partial<Flags>;
+}
+
 export type MailboxCommand =
   | AppendCommand
+  | SendCommand
+  | ReplaceDraftCommand
   | SetFlagsCommand
   | CreateFolderCommand
   | UpdateMessageCommand
@@ -129,13 +168,22 @@ export type MailboxChange =
   | { type: "folder.updated"; folderId: string; name: string }
   | { type: "folder.deleted"; folderId: string };
 
-export type MailboxErrorCode = "not_found" | "invalid" | "over_quota" | "conflict" | "too_big";
+export type MailboxErrorCode =
+  | "not_found"
+  | "invalid"
+  | "over_quota"
+  | "conflict"
+  | "too_big"
+  /** The daily send quota is used up; `retryAfterS` says when it resets. */
+  | "rate_limited";
 
 /** A refusal the caller can act on; protocols map `code` to their own error (NO [OVERQUOTA], 4xx …). */
 export class MailboxError extends Error {
   constructor(
     readonly code: MailboxErrorCode,
     message: string,
+    /** Seconds until the refusal lifts (rate_limited). */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = "MailboxError";

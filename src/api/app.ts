@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { MailboxError } from "../../actors/mailbox/types.ts";
+import { ComposeError } from "../mail/compose/errors.ts";
 import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
@@ -8,9 +9,11 @@ import { attachmentRoutes } from "./routes/attachments.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { domainRoutes } from "./routes/domains.ts";
+import { draftRoutes } from "./routes/drafts.ts";
 import { folderRoutes } from "./routes/folders.ts";
 import { grantRoutes } from "./routes/grants.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { sendRoutes } from "./routes/send.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { waitRoutes } from "./routes/wait.ts";
 
@@ -20,6 +23,7 @@ const MAILBOX_STATUS = {
   over_quota: 403,
   conflict: 409,
   too_big: 413,
+  rate_limited: 429,
 } as const;
 
 /** The /v3 routes. Authentication, request ids and size limits happen before (see server.ts). */
@@ -32,6 +36,8 @@ export function createApiApp(deps: ApiDeps) {
     .use(domainRoutes(deps))
     .use(adminRoutes(deps))
     .use(waitRoutes(deps))
+    .use(sendRoutes(deps))
+    .use(draftRoutes(deps))
     .use(messageRoutes(deps))
     .use(threadRoutes(deps))
     .use(folderRoutes(deps))
@@ -40,7 +46,12 @@ export function createApiApp(deps: ApiDeps) {
 
 function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof MailboxError) return new ApiError(MAILBOX_STATUS[error.code], error.message);
+  if (error instanceof MailboxError) {
+    const retry: Record<string, string> =
+      error.retryAfterS === undefined ? {} : { "retry-after": String(error.retryAfterS) };
+    return new ApiError(MAILBOX_STATUS[error.code], error.message, undefined, retry);
+  }
+  if (error instanceof ComposeError) return new ApiError(400, error.message);
   if (code === "PARSE") return new ApiError(400, "error parsing request body: it is not valid JSON");
   if (code === "NOT_FOUND") {
     const url = new URL(request.url);

@@ -213,6 +213,47 @@ export const events = sqliteTable("events", {
   createdAtMs: integer("created_at_ms").notNull(),
 });
 
+export const outboundQueue = sqliteTable("outbound_queue", {
+  id: text("id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  messageId: text("message_id").notNull(),
+  mailFrom: text("mail_from").notNull(),
+  rcptTo: text("rcpt_to").notNull(),
+  blobHash: text("blob_hash").notNull(),
+  status: text("status", { enum: ["queued", "sending", "delivered", "failed"] })
+    .notNull()
+    .default("queued"),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: integer("next_attempt_at").notNull(),
+  lastError: text("last_error"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    grantId: text("grant_id").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    status: text("status", { enum: ["in_flight", "done"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseJson: text("response_json"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.key] })],
+);
+
+export const sendCounts = sqliteTable(
+  "send_counts",
+  {
+    grantId: text("grant_id").notNull(),
+    day: text("day").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.day] })],
+);
+
 export type GrantRow = typeof grants.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
 export type FolderRow = typeof folders.$inferSelect;
@@ -221,3 +262,4 @@ export type ApplicationRow = typeof applications.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;
 export type ThreadRow = typeof threads.$inferSelect;
+export type OutboundRow = typeof outboundQueue.$inferSelect;

@@ -1,0 +1,23 @@
+import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { Config } from "../config.ts";
+import type { Logger } from "../log.ts";
+import type { GrantRow } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+
+/** What the sending services use: committed reads, the mailbox actors, limits and a logger. */
+export interface SendingDeps {
+  store: Store;
+  mailboxes: Mailboxes;
+  config: Config;
+  log: Logger;
+}
+
+/** The account's own address and display name: the only identity it may send as. */
+export function senderOf(grant: GrantRow): { name: string | null; email: string } {
+  return { name: grant.name, email: grant.email };
+}
+
+/** Message-IDs are minted under the account's own domain. */
+export function messageIdDomain(grant: GrantRow): string {
+  return grant.email.slice(grant.email.lastIndexOf("@") + 1);
+}

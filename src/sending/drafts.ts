@@ -1,0 +1,175 @@
+import { MailboxError } from "../../actors/mailbox/types.ts";
+import { type ComposeContext, composeMime } from "../mail/compose/mime.ts";
+import type { SendRequest } from "../mail/compose/request.ts";
+import { getMessage, loadRaw, type MessageView } from "../mailbox/messages.ts";
+import type { GrantRow } from "../store/schema.ts";
+import { messageIdDomain, type SendingDeps, senderOf } from "./deps.ts";
+import { readDraft, type StoredDraft } from "./draft-request.ts";
+import { withBcc } from "./header-edit.ts";
+import { checkMessageSize } from "./limits.ts";
+import { replyContext } from "./reply.ts";
+
+/**
+ * Drafts are messages in the Drafts folder with \Draft, so IMAP clients see the same set. Each
+ * save composes the whole message anew; the draft keeps its id and its Message-ID across saves.
+ */
+
+const DRAFTS = "drafts";
+const CONFLICT_RETRIES = 3;
+
+/** A draft of this grant (a message in Drafts), or 404. */
+export async function requireDraft(deps: SendingDeps, grant: GrantRow, id: string): Promise<MessageView> {
+  const view = await getMessage(deps.store, grant.id, id);
+  if (!view || view.row.folderId !== DRAFTS) throw new MailboxError("not_found", `draft ${id} not found`);
+  return view;
+}
+
+export async function createDraft(
+  deps: SendingDeps,
+  grant: GrantRow,
+  req: SendRequest,
+): Promise<MessageView> {
+  const reply = await replyContext(deps.store, grant.id, req.replyToMessageId);
+  const raw = await composeDraft(deps, grant, req, { ...(reply?.replyTo && { replyTo: reply.replyTo }) });
+  const stored = await deps.mailboxes.append(grant.id, {
+    folderId: DRAFTS,
+    raw,
+    flags: draftFlags(req),
+    metadata: req.metadata,
+  });
+  return reread(deps, grant, stored.id);
+}
+
+/** A PUT's fields: `keys` are its own JSON keys (parsing fills defaults; only keys tell what was sent). */
+export interface DraftChange {
+  given: SendRequest;
+  keys: string[];
+  /** Form file parts came with it: they replace the stored attachments. */
+  hasFiles: boolean;
+}
+
+/** PUT: the stored draft with the named fields replaced, composed anew under the same id. */
+export async function updateDraft(
+  deps: SendingDeps,
+  grant: GrantRow,
+  id: string,
+  change: DraftChange,
+): Promise<MessageView> {
+  const draftId = await retryOnConflict(() => saveChange(deps, grant, id, change));
+  return reread(deps, grant, draftId);
+}
+
+async function saveChange(
+  deps: SendingDeps,
+  grant: GrantRow,
+  id: string,
+  change: DraftChange,
+): Promise<string> {
+  const current = await requireDraft(deps, grant, id);
+  const stored = await storedDraft(deps, grant, current);
+  const req = mergeRequest(stored.request, change);
+  const threading = change.keys.includes("reply_to_message_id")
+    ? (await replyContext(deps.store, grant.id, change.given.replyToMessageId))?.replyTo
+    : stored.replyTo;
+  const raw = await composeDraft(deps, grant, req, {
+    ...(stored.messageId && { messageId: stored.messageId }),
+    ...(threading && { replyTo: threading }),
+  });
+  await deps.mailboxes.replaceDraft(grant.id, {
+    draftId: current.row.id,
+    expectedUid: current.row.uid,
+    raw,
+    flags: draftFlags(req),
+    metadata: req.metadata,
+  });
+  return current.row.id;
+}
+
+/** DELETE: drafts are deleted for good, not moved to Trash. */
+export async function deleteDraft(deps: SendingDeps, grant: GrantRow, id: string): Promise<void> {
+  const view = await requireDraft(deps, grant, id);
+  await deps.mailboxes.deleteMessage(grant.id, { messageId: view.row.id, hard: true });
+}
+
+/**
+ * A change is composed from the draft as read, outside the actor; if another save lands first,
+ * the actor refuses the stale change and it is composed again from the newer draft.
+ */
+export async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const conflict = err instanceof MailboxError && err.code === "conflict";
+      if (!conflict || tries >= CONFLICT_RETRIES) throw err;
+    }
+  }
+}
+
+async function composeDraft(
+  deps: SendingDeps,
+  grant: GrantRow,
+  req: SendRequest,
+  extra: Partial<ComposeContext>,
+): Promise<Uint8Array> {
+  const composed = await composeMime(req, { ...composeContext(grant), ...extra });
+  // A draft keeps its Bcc recipients in its header, or they would be lost on the next read.
+  const raw = withBcc(composed.raw, req.bcc);
+  checkMessageSize(raw, deps.config.limits.maxMessageBytes);
+  return raw;
+}
+
+export function composeContext(grant: GrantRow): ComposeContext {
+  return { from: senderOf(grant), messageIdDomain: messageIdDomain(grant) };
+}
+
+function draftFlags(req: SendRequest) {
+  return { draft: true, seen: !(req.unread ?? false), flagged: req.starred ?? false };
+}
+
+export async function storedDraft(
+  deps: SendingDeps,
+  grant: GrantRow,
+  view: MessageView,
+): Promise<StoredDraft> {
+  const raw = await loadRaw(deps.store, view.row.blobHash);
+  if (!raw) throw new MailboxError("not_found", `content of draft ${view.row.id} not found`);
+  return readDraft(raw, view.row, grant.email);
+}
+
+async function reread(deps: SendingDeps, grant: GrantRow, id: string): Promise<MessageView> {
+  const view = await getMessage(deps.store, grant.id, id);
+  if (!view) throw new MailboxError("not_found", `draft ${id} was deleted meanwhile`);
+  return view;
+}
+
+// JSON key → request field, for the keys a PUT may carry.
+const FIELD_OF_KEY: Record<string, keyof SendRequest> = {
+  to: "to",
+  cc: "cc",
+  bcc: "bcc",
+  reply_to: "replyTo",
+  from: "from",
+  subject: "subject",
+  body: "body",
+  is_plaintext: "isPlaintext",
+  attachments: "attachments",
+  custom_headers: "customHeaders",
+  metadata: "metadata",
+  starred: "starred",
+  unread: "unread",
+  tracking_options: "trackingOptions",
+  signature_id: "signatureId",
+  template: "template",
+  reply_to_message_id: "replyToMessageId",
+};
+
+function mergeRequest(stored: SendRequest, change: DraftChange): SendRequest {
+  const merged: Record<string, unknown> = { ...stored };
+  for (const key of change.keys) {
+    const field = FIELD_OF_KEY[key];
+    if (field) merged[field] = change.given[field];
+  }
+  if (change.hasFiles) merged.attachments = change.given.attachments;
+  return merged as unknown as SendRequest;
+}

@@ -1,0 +1,85 @@
+import { type Flags, MailboxError } from "../../actors/mailbox/types.ts";
+import { findGrantByEmail } from "../accounts/grants.ts";
+import { getMessage, type MessageView } from "../mailbox/messages.ts";
+import type { GrantRow } from "../store/schema.ts";
+import type { SendingDeps } from "./deps.ts";
+import { checkMessageSize } from "./limits.ts";
+
+/** A composed message ready to leave the account, whichever way it was written. */
+export interface Outgoing {
+  /** The Sent copy: what the sender keeps (Bcc included). */
+  sentRaw: Uint8Array;
+  /** What recipients get: the same bytes without Bcc. */
+  deliveryRaw: Uint8Array;
+  /** Envelope recipients, lower-cased and unique. */
+  recipients: string[];
+  metadata?: Record<string, string>;
+  flags?: Partial<Flags>;
+  /** Sending a draft (the version composed): it leaves Drafts, its id goes to the Sent copy. */
+  draft?: { id: string; uid: number };
+  /** The message this one answers, to mark \Answered. */
+  answeredId?: string;
+}
+
+/**
+ * The send path shared by API sends, raw MIME sends and sent drafts: the size limit; one actor
+ * unit (quota, Sent copy, outbound queue rows for remote recipients); then delivery into hosted
+ * recipients' inboxes. Resolves with the Sent copy once all of that is committed.
+ */
+export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing): Promise<MessageView> {
+  checkMessageSize(out.sentRaw, deps.config.limits.maxMessageBytes);
+  const { local, remote } = await splitRecipients(deps, out.recipients);
+  const sent = await deps.mailboxes.send(grant.id, {
+    raw: out.sentRaw,
+    outbound: { raw: out.deliveryRaw, mailFrom: grant.email, recipients: remote },
+    ...(out.metadata && { metadata: out.metadata }),
+    ...(out.flags && { flags: out.flags }),
+    ...(out.draft && { draft: out.draft }),
+    ...(out.answeredId && { answeredId: out.answeredId }),
+  });
+  await deliverLocally(deps, grant, sent.id, local, out.deliveryRaw);
+  const view = await getMessage(deps.store, grant.id, sent.id);
+  if (!view)
+    throw new MailboxError("not_found", `sent message ${sent.id} was deleted before it could be shown`);
+  return view;
+}
+
+/** Recipients hosted here (any application's account) are delivered now; the rest are queued. */
+async function splitRecipients(
+  deps: SendingDeps,
+  recipients: string[],
+): Promise<{ local: GrantRow[]; remote: string[] }> {
+  const local: GrantRow[] = [];
+  const remote: string[] = [];
+  for (const email of recipients) {
+    const hosted = await findGrantByEmail(deps.store, email);
+    if (hosted) local.push(hosted);
+    else remote.push(email);
+  }
+  return { local, remote };
+}
+
+/**
+ * Each hosted recipient gets the message in its INBOX (its own message.created). A recipient
+ * that cannot take it (over its storage quota, deleted meanwhile) does not fail the send, which
+ * is already committed: its copy is skipped and logged. A bounce to the sender is SMTP work.
+ */
+async function deliverLocally(
+  deps: SendingDeps,
+  sender: GrantRow,
+  sentId: string,
+  recipients: GrantRow[],
+  raw: Uint8Array,
+): Promise<void> {
+  await Promise.all(
+    recipients.map((r) =>
+      deps.mailboxes.append(r.id, { folderId: "inbox", raw }).catch((err: unknown) => {
+        const reason = err instanceof MailboxError ? err.message : String(err);
+        deps.log.warn(
+          { grantId: sender.id, messageId: sentId, recipient: r.email, reason },
+          "local delivery skipped",
+        );
+      }),
+    ),
+  );
+}

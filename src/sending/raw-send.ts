@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { ComposeError } from "../mail/compose/errors.ts";
+import { findField } from "../mail/header-block.ts";
+import { parseMessage } from "../mail/parse-message.ts";
+import type { MessageView } from "../mailbox/messages.ts";
+import type { GrantRow } from "../store/schema.ts";
+import { messageIdDomain, type SendingDeps } from "./deps.ts";
+import { headerFields, prependFields, withoutFields } from "./header-edit.ts";
+import { dispatch } from "./outgoing.ts";
+import { messageByHeader } from "./reply.ts";
+
+export interface RawSendOptions {
+  maxRecipients: number;
+  /**
+   * The envelope's recipients (SMTP submission's RCPT TO); by default those the header names
+   * (To, Cc, Bcc), as for the API.
+   */
+  recipients?: string[];
+}
+
+/**
+ * A client's own RFC 5322 bytes, sent as they are (POST /messages/send?type=mime; SMTP
+ * submission too). Only a missing Message-ID or Date is added (at the top); Bcc is taken off
+ * what recipients get. The From must be the account: it may only send as itself.
+ */
+export async function sendRawMime(
+  deps: SendingDeps,
+  grant: GrantRow,
+  mime: Uint8Array,
+  opts: RawSendOptions,
+): Promise<MessageView> {
+  const parsed = parseMessage(mime);
+  checkFrom(parsed.from, grant.email);
+  const named = [...parsed.to, ...parsed.cc, ...parsed.bcc].map((p) => p.email);
+  const recipients = [...new Set((opts.recipients ?? named).map((r) => r.toLowerCase()))];
+  checkRecipients(recipients.length, opts.maxRecipients);
+  const sentRaw = prependFields(mime, missingFields(mime, grant));
+  return dispatch(deps, grant, {
+    sentRaw,
+    deliveryRaw: withoutFields(sentRaw, "bcc"),
+    recipients,
+    answeredId: await messageByHeader(deps.store, grant.id, parsed.inReplyTo),
+  });
+}
+
+function checkRecipients(count: number, max: number): void {
+  if (count === 0) throw new ComposeError("mime", "mime: the message has no recipients; add To, Cc or Bcc");
+  if (count > max) {
+    throw new ComposeError("mime", `mime: too many recipients: ${count} (To + Cc + Bcc ≤ ${max})`);
+  }
+}
+
+function checkFrom(from: { email: string }[], account: string): void {
+  const [only, ...rest] = from;
+  if (!only || rest.length > 0 || only.email.toLowerCase() !== account.toLowerCase()) {
+    const found = from.length === 0 ? "none" : from.map((p) => p.email).join(", ");
+    throw new ComposeError(
+      "mime",
+      `mime: From must be this account's own address (${account}); found ${found}. It may only send as itself`,
+    );
+  }
+}
+
+function missingFields(mime: Uint8Array, grant: GrantRow): string[] {
+  const fields = headerFields(mime);
+  const lines: string[] = [];
+  if (!findField(fields, "message-id")) lines.push(`Message-ID: <${randomUUID()}@${messageIdDomain(grant)}>`);
+  if (!findField(fields, "date")) lines.push(`Date: ${new Date().toUTCString().replace("GMT", "+0000")}`);
+  return lines;
+}

@@ -1,0 +1,54 @@
+import { ComposeError } from "../mail/compose/errors.ts";
+import { composeMime } from "../mail/compose/mime.ts";
+import { envelopeRecipients } from "../mail/compose/recipients.ts";
+import type { MessageView } from "../mailbox/messages.ts";
+import type { GrantRow } from "../store/schema.ts";
+import type { SendingDeps } from "./deps.ts";
+import { composeContext, requireDraft, retryOnConflict, storedDraft } from "./drafts.ts";
+import { withBcc } from "./header-edit.ts";
+import { dispatch, type Outgoing } from "./outgoing.ts";
+import { messageByHeader } from "./reply.ts";
+
+const MAX_RECIPIENTS = 50;
+
+/**
+ * POST /drafts/{id}: the draft is composed anew (fresh Date, same Message-ID) and sent like any
+ * message (quota, outbound queue, local delivery); it leaves Drafts and its id goes to the Sent
+ * copy, which no longer has \Draft.
+ */
+export function sendDraft(deps: SendingDeps, grant: GrantRow, id: string): Promise<MessageView> {
+  return retryOnConflict(async () => {
+    const view = await requireDraft(deps, grant, id);
+    return dispatch(deps, grant, await outgoingDraft(deps, grant, view));
+  });
+}
+
+async function outgoingDraft(deps: SendingDeps, grant: GrantRow, view: MessageView): Promise<Outgoing> {
+  const stored = await storedDraft(deps, grant, view);
+  const req = stored.request;
+  const recipients = envelopeRecipients(req);
+  checkRecipients(recipients.length);
+  const composed = await composeMime(req, {
+    ...composeContext(grant),
+    ...(stored.messageId && { messageId: stored.messageId }),
+    ...(stored.replyTo && { replyTo: stored.replyTo }),
+  });
+  return {
+    sentRaw: withBcc(composed.raw, req.bcc),
+    deliveryRaw: composed.raw,
+    recipients,
+    metadata: req.metadata,
+    flags: { flagged: req.starred ?? false },
+    draft: { id: view.row.id, uid: view.row.uid },
+    answeredId: await messageByHeader(deps.store, grant.id, stored.replyTo?.messageId ?? null),
+  };
+}
+
+function checkRecipients(count: number): void {
+  if (count === 0) {
+    throw new ComposeError("to", "the draft has no recipients: add to, cc or bcc before sending it");
+  }
+  if (count > MAX_RECIPIENTS) {
+    throw new ComposeError("to", `too many recipients: ${count} (to + cc + bcc ≤ ${MAX_RECIPIENTS})`);
+  }
+}
