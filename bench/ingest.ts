@@ -19,7 +19,9 @@ const corpus = Array.from({ length: 500 }, (_, i) => benchMessage(i));
 async function run(accounts: number): Promise<{ rate: number; cpuUs: number }> {
   const { store, cleanup } = await openTempStore();
   const mailboxes = new Mailboxes(store, new ChangeBus(), quietLog, 60_000);
-  const grants = await Promise.all(Array.from({ length: accounts }, () => insertGrant(store, undefined, 2 ** 40)));
+  const grants = await Promise.all(
+    Array.from({ length: accounts }, () => insertGrant(store, undefined, 2 ** 40)),
+  );
   let next = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();

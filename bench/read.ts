@@ -13,8 +13,12 @@ import { benchMessage } from "./mail-corpus.ts";
 const total = Number(process.argv[2] ?? 100_000);
 const requests = Number(process.argv[3] ?? 200);
 const t = await startTestServer();
-const grant = (await api(t, "POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "big@agents.localhost" } })).body
-  .data;
+const grant = (
+  await api(t, "POST", "/v3/connect/custom", {
+    provider: "nylas",
+    settings: { email: "big@agents.localhost" },
+  })
+).body.data;
 const corpus = Array.from({ length: 1000 }, (_, i) => benchMessage(i));
 const t0 = performance.now();
 for (let i = 0; i < total; i += 500) {
@@ -46,7 +50,9 @@ async function timeRequests(path: string): Promise<number[]> {
 const base = `/v3/grants/${grant.id}/messages`;
 const list = await timeRequests(`${base}?limit=50`);
 const filtered = await timeRequests(`${base}?limit=50&from=person7@example7.com&unread=true`);
-const search = await timeRequests(`${base}?limit=50&search_query_native=${encodeURIComponent("invoice budget")}`);
+const search = await timeRequests(
+  `${base}?limit=50&search_query_native=${encodeURIComponent("invoice budget")}`,
+);
 const counts: number[] = [];
 for (let i = 0; i < requests; i++) {
   const s = performance.now();

@@ -137,14 +137,14 @@ export async function deleteGrant(store: Store, grant: GrantRow): Promise<void> 
     await tx.delete(grants).where(eq(grants.id, grant.id));
     for (let i = 0; i < hashes.length; i += 500) {
       const chunk = hashes.slice(i, i + 500);
-      await tx
-        .delete(blobs)
-        .where(
-          and(
-            inArray(blobs.hash, chunk),
-            sql`NOT EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.blobHash} = ${blobs.hash})`,
-          ),
-        );
+      await tx.delete(blobs).where(
+        and(
+          inArray(blobs.hash, chunk),
+          sql`NOT EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.blobHash} = ${blobs.hash})`,
+          // a delivery still queued (for another account) needs the bytes too
+          sql`NOT EXISTS (SELECT 1 FROM outbound_queue q WHERE q.blob_hash = ${blobs.hash})`,
+        ),
+      );
     }
     await recordGrantEvent(tx, "grant.deleted", grant);
   });

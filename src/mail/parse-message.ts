@@ -132,7 +132,11 @@ function decodeText(raw: Uint8Array, node: MimeNode, charset: string | undefined
 
 function snippetOf(text: string): string {
   // Collapse only the head: a snippet never needs the rest of a long body.
-  return text.slice(0, SNIPPET_LENGTH * 20).replace(/\s+/g, " ").trim().slice(0, SNIPPET_LENGTH);
+  return text
+    .slice(0, SNIPPET_LENGTH * 20)
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, SNIPPET_LENGTH);
 }
 
 function textToHtml(text: string): string {
