@@ -32,6 +32,11 @@ for (let i = 0; i < total; i += 500) {
       }),
     ),
   );
+  if ((i + 500) % 10_000 === 0) {
+    console.error(
+      `loaded ${i + 500} messages, ${Math.round((i + 500) / ((performance.now() - t0) / 1000))}/s`,
+    );
+  }
 }
 const loadS = (performance.now() - t0) / 1000;
 
