@@ -1,5 +1,6 @@
 import { hostname as osHostname } from "node:os";
 import { resolve } from "node:path";
+import { loadWebhookConfig, type WebhookConfig } from "./webhooks/config.ts";
 
 /** Every operator setting, read once from the environment (DESIGN.md, "Operator interface"). */
 export interface Config {
@@ -34,6 +35,7 @@ export interface Config {
   logLevel: string;
   /** How long an account actor may sit idle before it is stopped (not an operator promise; tests lower it). */
   actorIdleMs: number;
+  webhooks: WebhookConfig;
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseSyncUrl: env.AGENTBOX_DATABASE_SYNC_URL || null,
     logLevel: env.AGENTBOX_LOG_LEVEL || "info",
     actorIdleMs: positiveInt(env, "AGENTBOX_ACTOR_IDLE_MS", 60_000),
+    webhooks: loadWebhookConfig(env),
   };
 }
 

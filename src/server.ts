@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { ChangeBus } from "../actors/bus.ts";
 import { Mailboxes } from "../actors/mailboxes.ts";
+import { OutboxActor } from "../actors/outbox/actor.ts";
 import { Authenticator } from "./api/auth.ts";
 import { startHttp } from "./api/server.ts";
 import { bootstrap } from "./bootstrap.ts";
@@ -16,6 +17,7 @@ export interface RunningServer {
   store: Store;
   mailboxes: Mailboxes;
   bus: ChangeBus;
+  outbox: OutboxActor;
   metrics: Metrics;
   /** Bound ports, by listener name (useful when the configuration asked for port 0). */
   ports: { http: number };
@@ -42,12 +44,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);
   const metrics = new Metrics();
   registerGauges(metrics, store, mailboxes);
+  const outbox = new OutboxActor(store, config.webhooks, log, metrics);
+  await outbox.start();
   let ready = false;
   const deps = {
     config,
     store,
     mailboxes,
     bus,
+    outbox,
     log,
     resolver: createResolver(config.dnsServer ?? undefined),
     defaultApplicationId,
@@ -66,13 +71,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     store,
     mailboxes,
     bus,
+    outbox,
     metrics,
     ports: { http: http.port ?? config.ports.http },
     tls: { cert: tls.cert, key: tls.key },
     async stop() {
       ready = false;
+      outbox.closeStreams();
       await http.stop();
       await mailboxes.shutdown();
+      await outbox.stop();
       await store.close();
       log.info("agentbox stopped");
     },

@@ -10,12 +10,14 @@ import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { domainRoutes } from "./routes/domains.ts";
 import { draftRoutes } from "./routes/drafts.ts";
+import { eventRoutes } from "./routes/events.ts";
 import { folderRoutes } from "./routes/folders.ts";
 import { grantRoutes } from "./routes/grants.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { sendRoutes } from "./routes/send.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { waitRoutes } from "./routes/wait.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 const MAILBOX_STATUS = {
   not_found: 404,
@@ -41,7 +43,9 @@ export function createApiApp(deps: ApiDeps) {
     .use(messageRoutes(deps))
     .use(threadRoutes(deps))
     .use(folderRoutes(deps))
-    .use(attachmentRoutes(deps));
+    .use(attachmentRoutes(deps))
+    .use(webhookRoutes(deps))
+    .use(eventRoutes(deps));
 }
 
 function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {

@@ -1,5 +1,6 @@
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { OutboxActor } from "../../actors/outbox/actor.ts";
 import type { Config } from "../config.ts";
 import type { DnsResolver } from "../dns/resolver.ts";
 import type { Logger } from "../log.ts";
@@ -12,6 +13,8 @@ export interface ApiDeps {
   mailboxes: Mailboxes;
   /** Committed changes, for long-polls and streams. */
   bus: ChangeBus;
+  /** Webhook delivery and event streams. */
+  outbox: OutboxActor;
   resolver: DnsResolver;
   log: Logger;
   defaultApplicationId: string;

@@ -254,6 +254,43 @@ export const sendCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.grantId, t.day] })],
 );
 
+export const webhooks = sqliteTable("webhooks", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  url: text("url").notNull(),
+  description: text("description"),
+  triggerTypesJson: text("trigger_types_json").notNull(),
+  secret: text("secret").notNull(),
+  status: text("status", { enum: ["active", "pause", "failing", "failed"] })
+    .notNull()
+    .default("active"),
+  statusUpdatedAt: integer("status_updated_at").notNull(),
+  compressedDelivery: integer("compressed_delivery", { mode: "boolean" }).notNull().default(false),
+  notificationEmailAddressesJson: text("notification_email_addresses_json").notNull().default("[]"),
+  cursor: integer("cursor").notNull(),
+  lastSuccessAt: integer("last_success_at"),
+  lastError: text("last_error"),
+  lastErrorAt: integer("last_error_at"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    webhookId: text("webhook_id").notNull(),
+    eventSeq: integer("event_seq").notNull(),
+    notificationId: text("notification_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    nextAttemptAtMs: integer("next_attempt_at_ms").notNull(),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.eventSeq] })],
+);
+
 export type GrantRow = typeof grants.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
 export type FolderRow = typeof folders.$inferSelect;
@@ -263,3 +300,5 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;
 export type ThreadRow = typeof threads.$inferSelect;
 export type OutboundRow = typeof outboundQueue.$inferSelect;
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type EventRow = typeof events.$inferSelect;

@@ -26,6 +26,7 @@ export class StoreWriter {
   private running: Promise<void> | null = null;
   private commits = 0;
   private units = 0;
+  private readonly commitListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Db,
@@ -55,6 +56,15 @@ export class StoreWriter {
       this.kick();
       await this.running;
     }
+  }
+
+  /**
+   * Calls `listener` after every commit (the outbox actor wakes on it to read new events at once).
+   * It runs on the writer's path: it must be cheap and must not throw. Returns an unsubscribe.
+   */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   stats(): { commits: number; units: number; queuedGroups: number } {
@@ -112,6 +122,7 @@ export class StoreWriter {
       this.units += group.works.length;
       group.settle(results[i] ?? []);
     });
+    for (const listener of this.commitListeners) listener();
   }
 
   private async inSavepoint(work: Work<unknown>): Promise<Settled<unknown>> {

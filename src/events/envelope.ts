@@ -1,0 +1,69 @@
+import type { EventRow } from "../store/schema.ts";
+
+/**
+ * The CloudEvents-style notification (reference §6.3) plus agentbox's `seq`: the event's
+ * position in the log, the same number as the SSE `id:` and the events API cursor, so a receiver
+ * can order notifications and notice a gap.
+ */
+export interface Envelope {
+  specversion: "1.0";
+  type: string;
+  source: string;
+  id: string;
+  time: number;
+  webhook_delivery_attempt?: number;
+  seq: number;
+  data: { application_id: string; grant_id: string | null; object: unknown };
+}
+
+/** Nylas truncates a notification over 1 MB: `.truncated` type, the object without `body`. */
+export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
+
+/** Nylas documents these sources; the one for agent-account mail is unspecified (reference §6.3). */
+export function sourceOf(type: string): string {
+  if (type.startsWith("grant.")) return "/nylas/system";
+  if (/^message\.(delivered|bounced|complaint|rejected|send_success|send_failed)$/.test(type)) {
+    return "/nylas/send";
+  }
+  if (type.startsWith("message.") || type.startsWith("folder.") || type.startsWith("thread.")) {
+    return "/nylas/emails/realtime";
+  }
+  if (type.startsWith("event.") || type.startsWith("calendar.")) return "/nylas/calendar/realtime";
+  return "/nylas/system";
+}
+
+export function envelopeOf(event: EventRow, object: unknown, id: string, attempt?: number): Envelope {
+  return {
+    specversion: "1.0",
+    type: event.type,
+    source: sourceOf(event.type),
+    id,
+    time: Math.floor(event.createdAtMs / 1000),
+    ...(attempt !== undefined && { webhook_delivery_attempt: attempt }),
+    seq: event.seq,
+    data: { application_id: event.applicationId, grant_id: event.grantId, object },
+  };
+}
+
+/**
+ * A notification within the size limit: over it, the type becomes `<type>.truncated` and the
+ * object loses `body` (the receiver fetches the message). Returns the JSON text too.
+ */
+export function limitSize(envelope: Envelope): { envelope: Envelope; json: string; truncated: boolean } {
+  const json = JSON.stringify(envelope);
+  const object = envelope.data.object;
+  if (Buffer.byteLength(json) <= MAX_NOTIFICATION_BYTES || !hasBody(object)) {
+    return { envelope, json, truncated: false };
+  }
+  const { body: _body, ...rest } = object;
+  const truncated: Envelope = {
+    ...envelope,
+    type: `${envelope.type}.truncated`,
+    data: { ...envelope.data, object: rest },
+  };
+  return { envelope: truncated, json: JSON.stringify(truncated), truncated: true };
+}
+
+function hasBody(object: unknown): object is Record<string, unknown> & { body: unknown } {
+  return object !== null && typeof object === "object" && "body" in object;
+}

@@ -1,0 +1,12 @@
+import type { EventRow } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+import { type Envelope, envelopeOf, limitSize } from "./envelope.ts";
+import { objectOf } from "./hydrate.ts";
+
+/**
+ * An event as the events API and the SSE stream show it: the webhook envelope with the event's
+ * own id (a webhook notification's id is per endpoint) and no delivery attempt.
+ */
+export function logEnvelope(store: Store, event: EventRow): Envelope {
+  return limitSize(envelopeOf(event, objectOf(store, event), event.id)).envelope;
+}

@@ -1,0 +1,119 @@
+import { type Envelope, sourceOf } from "../events/envelope.ts";
+import { newUuid, nowSeconds } from "../ids.ts";
+
+const GRANT = "00000000-0000-4000-8000-000000000001";
+const GRANT_CODES: Record<string, number> = {
+  "grant.created": 25012,
+  "grant.updated": 25014,
+  "grant.deleted": 25013,
+  "grant.expired": 25015,
+};
+
+/**
+ * An example notification for a trigger (POST /v3/webhooks/mock-payload, send-test-event): the
+ * shape a real one of that type has, with made-up values and `seq` 0.
+ */
+export function mockEnvelope(trigger: string, applicationId: string): Envelope {
+  return {
+    specversion: "1.0",
+    type: trigger,
+    source: sourceOf(trigger),
+    id: newUuid(),
+    time: nowSeconds(),
+    webhook_delivery_attempt: 1,
+    seq: 0,
+    data: { application_id: applicationId, grant_id: GRANT, object: mockObject(trigger) },
+  };
+}
+
+function mockObject(trigger: string): Record<string, unknown> {
+  const [family] = trigger.split(".");
+  if (trigger.startsWith("grant.")) return grantObject(trigger);
+  if (trigger === "message.deleted") return { id: "mock-message-id", grant_id: GRANT, object: "message" };
+  if (/^message\.(delivered|bounced|complaint|rejected)$/.test(trigger)) return deliverability(trigger);
+  if (family === "message" || family === "thread") return message(trigger.endsWith(".truncated"));
+  if (family === "folder") {
+    return {
+      id: "mock-folder-id",
+      grant_id: GRANT,
+      name: "Receipts",
+      object: "folder",
+      system_folder: false,
+    };
+  }
+  if (family === "calendar") {
+    return { id: "primary", grant_id: GRANT, name: "Calendar", object: "calendar", is_primary: true };
+  }
+  if (family === "event") {
+    const start = nowSeconds() + 86_400;
+    return {
+      id: "mock-event-id",
+      grant_id: GRANT,
+      calendar_id: "primary",
+      object: "event",
+      title: "Planning",
+      when: { object: "timespan", start_time: start, end_time: start + 1800 },
+    };
+  }
+  return { id: `mock-${family}-id`, grant_id: GRANT, object: family };
+}
+
+function grantObject(trigger: string): Record<string, unknown> {
+  return {
+    code: GRANT_CODES[trigger] ?? 25014,
+    grant_id: GRANT,
+    integration_id: "nylas",
+    provider: "nylas",
+    email: "agent@agents.localhost",
+    name: "Agent",
+    scope: [],
+  };
+}
+
+function message(truncated: boolean): Record<string, unknown> {
+  const now = nowSeconds();
+  return {
+    object: "message",
+    id: "mock-message-id",
+    grant_id: GRANT,
+    thread_id: "mock-thread-id",
+    subject: "Hello from agentbox",
+    from: [{ name: "Sender", email: "sender@example.com" }],
+    to: [{ name: "Agent", email: "agent@agents.localhost" }],
+    cc: [],
+    bcc: [],
+    reply_to: [],
+    date: now,
+    unread: true,
+    starred: false,
+    snippet: "This is a mock notification.",
+    ...(truncated ? {} : { body: "<p>This is a mock notification.</p>" }),
+    folders: ["inbox"],
+    attachments: [],
+    metadata: {},
+    created_at: now,
+  };
+}
+
+function deliverability(trigger: string): Record<string, unknown> {
+  const now = nowSeconds();
+  const base = {
+    message: {
+      id: "mock-message-id",
+      subject: "Hello",
+      from: "agent@agents.localhost",
+      to: ["someone@example.com"],
+      sent_at: now,
+    },
+  };
+  if (trigger === "message.delivered") {
+    return { ...base, delivered: { delivered_at: now, recipients: ["someone@example.com"] } };
+  }
+  if (trigger === "message.bounced") {
+    return {
+      ...base,
+      bounce: { bounced_at: now, type: "MailboxFull", recipients: [{ email: "someone@example.com" }] },
+    };
+  }
+  return base;
+}
