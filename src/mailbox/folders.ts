@@ -1,5 +1,5 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { type FolderRow, folders, messages } from "../store/schema.ts";
+import { type FolderRow, folderCounts, folders } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
 export interface FolderView {
@@ -16,20 +16,12 @@ export async function listFolders(store: Store, grantId: string): Promise<Folder
     .from(folders)
     .where(eq(folders.grantId, grantId))
     .orderBy(asc(folders.createdAt), asc(sql`rowid`));
-  const counts = await store.read
-    .select({
-      folderId: messages.folderId,
-      total: count(),
-      unread: sql<number>`sum(${messages.seen} = 0)`,
-    })
-    .from(messages)
-    .where(eq(messages.grantId, grantId))
-    .groupBy(messages.folderId);
+  const counts = await store.read.select().from(folderCounts).where(eq(folderCounts.grantId, grantId));
   const countOf = new Map(counts.map((c) => [c.folderId, c]));
   return rows.map((row) => ({
     row,
     total: countOf.get(row.id)?.total ?? 0,
-    unread: Number(countOf.get(row.id)?.unread ?? 0),
+    unread: countOf.get(row.id)?.unread ?? 0,
     children: rows.filter((r) => r.parentId === row.id).length,
   }));
 }
@@ -40,22 +32,27 @@ export async function getFolder(store: Store, grantId: string, folderId: string)
     .from(folders)
     .where(and(eq(folders.grantId, grantId), eq(folders.id, folderId)));
   if (!row) return null;
-  const [c] = await store.read
-    .select({ total: count(), unread: sql<number>`coalesce(sum(${messages.seen} = 0), 0)` })
-    .from(messages)
-    .where(and(eq(messages.grantId, grantId), eq(messages.folderId, folderId)));
+  const c = await countsOf(store, grantId, folderId);
   const [kids] = await store.read
     .select({ n: count() })
     .from(folders)
     .where(and(eq(folders.grantId, grantId), eq(folders.parentId, folderId)));
-  return { row, total: c?.total ?? 0, unread: Number(c?.unread ?? 0), children: kids?.n ?? 0 };
+  return { row, total: c.total, unread: c.unread, children: kids?.n ?? 0 };
 }
 
-/** Unread messages in one folder: an index range count. */
-export async function unreadCount(store: Store, grantId: string, folderId: string): Promise<number> {
+/** A folder's totals, kept by triggers (migration 0007): one row read. */
+async function countsOf(
+  store: Store,
+  grantId: string,
+  folderId: string,
+): Promise<{ total: number; unread: number }> {
   const [c] = await store.read
-    .select({ n: count() })
-    .from(messages)
-    .where(and(eq(messages.grantId, grantId), eq(messages.folderId, folderId), eq(messages.seen, false)));
-  return c?.n ?? 0;
+    .select({ total: folderCounts.total, unread: folderCounts.unread })
+    .from(folderCounts)
+    .where(and(eq(folderCounts.grantId, grantId), eq(folderCounts.folderId, folderId)));
+  return c ?? { total: 0, unread: 0 };
+}
+
+export async function unreadCount(store: Store, grantId: string, folderId: string): Promise<number> {
+  return (await countsOf(store, grantId, folderId)).unread;
 }

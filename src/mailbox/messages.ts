@@ -4,6 +4,7 @@ import {
   attachments,
   blobs,
   type MessageRow,
+  messageAddresses,
   messageBodies,
   messages,
 } from "../store/schema.ts";
@@ -24,7 +25,13 @@ export interface MessagePage {
   next: ListPosition | null;
 }
 
-/** Newest first (received date, then arrival order), `limit` at a time. */
+/** Below this many candidates, a participant filter drives the query instead of the date index. */
+const SELECTIVE = 2000;
+
+/**
+ * Newest first, `limit` at a time: by received date (then arrival order); with a full-text
+ * query, by arrival order, driven by the search index (see docs/api.md).
+ */
 export async function listMessages(
   store: Store,
   grantId: string,
@@ -32,19 +39,131 @@ export async function listMessages(
   limit: number,
   after: ListPosition | null,
 ): Promise<MessagePage> {
-  const where = after
-    ? and(filterConditions(grantId, filter), afterPosition(after))
-    : filterConditions(grantId, filter);
-  const rows = await store.read
-    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
-    .from(messages)
-    .where(where)
-    .orderBy(desc(messages.internalDate), desc(sql`${messages}.rowid`))
-    .limit(limit + 1);
+  const rows = filter.ftsMatch
+    ? await searchPage(store, grantId, filter, filter.ftsMatch, limit + 1, after)
+    : await datePage(store, grantId, filter, limit + 1, after);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next = rows.length > limit && last ? { date: last.row.internalDate, seq: last.seq } : null;
   return { items: await withDetails(store, page), next };
+}
+
+type Positioned = { row: MessageRow; seq: number };
+
+async function datePage(
+  store: Store,
+  grantId: string,
+  filter: MessageFilter,
+  limit: number,
+  after: ListPosition | null,
+): Promise<Positioned[]> {
+  // A selective participant filter (a few thousand messages at most) finds its candidates first;
+  // otherwise walking the date index and testing each message is cheaper.
+  const candidates = await participantCandidates(store, grantId, filter);
+  if (candidates) return candidatePage(store, grantId, filter, candidates, limit, after);
+  const conditions = [filterConditions(grantId, filter)];
+  if (after) conditions.push(afterPosition(after));
+  return store.read
+    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
+    .from(messages)
+    .where(and(...conditions))
+    .orderBy(desc(messages.internalDate), desc(sql`${messages}.rowid`))
+    .limit(limit);
+}
+
+/** Filters a short candidate list by id, orders it here, and loads only the page's rows. */
+async function candidatePage(
+  store: Store,
+  grantId: string,
+  filter: MessageFilter,
+  candidates: string[],
+  limit: number,
+  after: ListPosition | null,
+): Promise<Positioned[]> {
+  if (candidates.length === 0) return [];
+  const conditions = [filterConditions(grantId, filter, true), inArray(messages.id, candidates)];
+  if (after) conditions.push(afterPosition(after));
+  const keys = await store.read
+    .select({ id: messages.id, date: messages.internalDate, seq: sql<number>`${messages}.rowid` })
+    .from(messages)
+    .where(and(...conditions));
+  keys.sort((a, b) => b.date - a.date || b.seq - a.seq);
+  const page = keys.slice(0, limit);
+  if (page.length === 0) return [];
+  const rows = await store.read
+    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
+    .from(messages)
+    .where(
+      inArray(
+        messages.id,
+        page.map((k) => k.id),
+      ),
+    );
+  const byId = new Map(rows.map((r) => [r.row.id, r]));
+  return page.flatMap((k) => byId.get(k.id) ?? []);
+}
+
+/** The message ids a participant filter allows, when they are few; null when not worth it. */
+async function participantCandidates(
+  store: Store,
+  grantId: string,
+  f: MessageFilter,
+): Promise<string[] | null> {
+  const lists: { emails: string[]; kind?: string }[] = [];
+  if (f.anyEmail) lists.push({ emails: f.anyEmail });
+  for (const kind of ["to", "from", "cc", "bcc"] as const) {
+    const emails = f[kind];
+    if (emails) lists.push({ emails, kind });
+  }
+  let best: string[] | null = null;
+  for (const { emails, kind } of lists) {
+    const ids = await store.read
+      .selectDistinct({ id: messageAddresses.messageId })
+      .from(messageAddresses)
+      .where(
+        and(
+          eq(messageAddresses.grantId, grantId),
+          inArray(
+            messageAddresses.email,
+            emails.map((e) => e.toLowerCase()),
+          ),
+          kind ? eq(messageAddresses.kind, kind) : undefined,
+        ),
+      )
+      .limit(SELECTIVE + 1);
+    if (ids.length <= SELECTIVE && (!best || ids.length < best.length)) best = ids.map((r) => r.id);
+  }
+  return best;
+}
+
+/** Search results, newest arrival first, walking the full-text index from its newest match. */
+async function searchPage(
+  store: Store,
+  grantId: string,
+  filter: MessageFilter,
+  match: string,
+  limit: number,
+  after: ListPosition | null,
+): Promise<Positioned[]> {
+  const { ftsMatch: _, ...rest } = filter;
+  const before = after ? sql`AND messages_fts.rowid < ${after.seq}` : sql``;
+  const hits = await store.read.all<{ seq: number }>(
+    sql`SELECT messages_fts.rowid AS seq FROM messages_fts CROSS JOIN ${messages} ON ${messages}.rowid = messages_fts.rowid
+        WHERE messages_fts MATCH ${match} AND ${filterConditions(grantId, rest)} ${before}
+        ORDER BY messages_fts.rowid DESC LIMIT ${limit}`,
+  );
+  if (hits.length === 0) return [];
+  const rows = await store.read
+    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
+    .from(messages)
+    .where(
+      inArray(
+        sql`${messages}.rowid`,
+        hits.map((h) => h.seq),
+      ),
+    );
+  const bySeq = new Map(rows.map((r) => [r.seq, r]));
+  return hits.flatMap((h) => bySeq.get(h.seq) ?? []);
 }
 
 export async function getMessage(store: Store, grantId: string, id: string): Promise<MessageView | null> {

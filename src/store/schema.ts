@@ -146,6 +146,17 @@ export const messages = sqliteTable("messages", {
   subjectFolded: text("subject_folded"),
 });
 
+export const folderCounts = sqliteTable(
+  "folder_counts",
+  {
+    grantId: text("grant_id").notNull(),
+    folderId: text("folder_id").notNull(),
+    total: integer("total").notNull().default(0),
+    unread: integer("unread").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.folderId] })],
+);
+
 export const messageReferences = sqliteTable("message_references", {
   grantId: text("grant_id").notNull(),
   refId: text("ref_id").notNull(),
