@@ -1,5 +1,6 @@
 import { hostname as osHostname } from "node:os";
 import { resolve } from "node:path";
+import { loadSmtpConfig, type SmtpConfig } from "./smtp/config.ts";
 import { loadWebhookConfig, type WebhookConfig } from "./webhooks/config.ts";
 
 /** Every operator setting, read once from the environment (DESIGN.md, "Operator interface"). */
@@ -36,6 +37,8 @@ export interface Config {
   /** How long an account actor may sit idle before it is stopped (not an operator promise; tests lower it). */
   actorIdleMs: number;
   webhooks: WebhookConfig;
+  /** Outbound queue, retries and SMTP listener limits (issue #5; src/smtp/config.ts). */
+  smtp: SmtpConfig;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +84,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.AGENTBOX_LOG_LEVEL || "info",
     actorIdleMs: positiveInt(env, "AGENTBOX_ACTOR_IDLE_MS", 60_000),
     webhooks: loadWebhookConfig(env),
+    smtp: loadSmtpConfig(env),
   };
 }
 

@@ -1,14 +1,18 @@
 import { mkdirSync } from "node:fs";
 import { ChangeBus } from "../actors/bus.ts";
+import { DeliveryActor } from "../actors/delivery/actor.ts";
 import { Mailboxes } from "../actors/mailboxes.ts";
 import { OutboxActor } from "../actors/outbox/actor.ts";
+import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
 import { Authenticator } from "./api/auth.ts";
 import { startHttp } from "./api/server.ts";
 import { bootstrap } from "./bootstrap.ts";
 import type { Config } from "./config.ts";
-import { createResolver } from "./dns/resolver.ts";
+import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import type { Logger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
+import { FailureLimiter } from "./security/rate-limit.ts";
+import { cachingResolver } from "./smtp/verify.ts";
 import { Store } from "./store/store.ts";
 import { loadOrCreateTls } from "./tls/load.ts";
 
@@ -20,7 +24,9 @@ export interface RunningServer {
   outbox: OutboxActor;
   metrics: Metrics;
   /** Bound ports, by listener name (useful when the configuration asked for port 0). */
-  ports: { http: number };
+  ports: { http: number; smtps: number; submission: number; mx: number };
+  /** The outbound SMTP queue's delivery actor. */
+  delivery: DeliveryActor;
   tls: { cert: string; key: string };
   stop(): Promise<void>;
 }
@@ -46,6 +52,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   registerGauges(metrics, store, mailboxes);
   const outbox = new OutboxActor(store, config.webhooks, log, metrics);
   await outbox.start();
+  const resolver = createResolver(config.dnsServer ?? undefined);
+  const delivery = new DeliveryActor({
+    store,
+    mailboxes,
+    log,
+    hostname: config.hostname,
+    smtp: config.smtp,
+    relay: config.smtp.relay,
+    resolver,
+  });
   let ready = false;
   const deps = {
     config,
@@ -54,7 +70,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     bus,
     outbox,
     log,
-    resolver: createResolver(config.dnsServer ?? undefined),
+    resolver,
+    /** A send queued mail for remote recipients: the delivery actor looks at once. */
+    onQueued: () => delivery.wake(),
     defaultApplicationId,
     auth: new Authenticator(store, defaultApplicationId),
     metrics,
@@ -63,8 +81,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const http = listen("HTTP", "AGENTBOX_HTTP_PORT", config.ports.http, config.host, () =>
     startHttp(deps, config.ports.http, config.host),
   );
+  let smtp: SmtpListeners;
+  try {
+    smtp = await startSmtpListeners(config, log, deps, tls);
+  } catch (err) {
+    await http.stop();
+    throw err;
+  }
+  await delivery.start(config.smtp.hold);
   ready = true;
-  log.info({ http: http.port, host: config.host, dataDir: config.dataDir }, "agentbox ready");
+  log.info({ http: http.port, ...smtp.ports, host: config.host, dataDir: config.dataDir }, "agentbox ready");
 
   return {
     config,
@@ -73,18 +99,54 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     bus,
     outbox,
     metrics,
-    ports: { http: http.port ?? config.ports.http },
+    ports: { http: http.port ?? config.ports.http, ...smtp.ports },
+    delivery,
     tls: { cert: tls.cert, key: tls.key },
     async stop() {
       ready = false;
       outbox.closeStreams();
+      await smtp.stop();
       await http.stop();
+      await delivery.stop();
       await mailboxes.shutdown();
       await outbox.stop();
       await store.close();
       log.info("agentbox stopped");
     },
   };
+}
+
+/** The SMTP listeners (submission 465/587, MX 25); a port that cannot be bound is a ListenError. */
+async function startSmtpListeners(
+  config: Config,
+  log: Logger,
+  deps: Parameters<typeof startHttp>[0] & { onQueued: () => void },
+  tls: { cert: string; key: string },
+): Promise<SmtpListeners> {
+  try {
+    return await startSmtp({
+      hostname: config.hostname,
+      host: config.host,
+      ports: { smtps: config.ports.smtps, submission: config.ports.submission, mx: config.ports.mx },
+      tls,
+      smtp: config.smtp,
+      maxMessageBytes: config.limits.maxMessageBytes,
+      log,
+      submission: { ...deps, authLimiter: new FailureLimiter(10, 60_000) },
+      inbound: {
+        store: deps.store,
+        mailboxes: deps.mailboxes,
+        log,
+        hostname: config.hostname,
+        authResolver: cachingResolver(mailauthResolver(deps.resolver)),
+        policy: { store: deps.store, maxMessageBytes: config.limits.maxMessageBytes },
+        onQueued: deps.onQueued,
+      },
+    });
+  } catch (err) {
+    if (err instanceof SmtpListenError) throw new ListenError(err.message);
+    throw err;
+  }
 }
 
 /** Binds one listener or fails with a message that names the port and its variable. */

@@ -30,6 +30,8 @@ export interface AppendCommand {
   flags?: Partial<Flags>;
   /** Unix seconds; default now. */
   internalDate?: number;
+  /** The MX's SPF/DKIM/DMARC/ARC verdicts, kept on the message (API `authentication`). */
+  authentication?: unknown;
 }
 export interface AppendReply {
   id: string;

@@ -10,6 +10,8 @@ export interface SendingDeps {
   mailboxes: Mailboxes;
   config: Config;
   log: Logger;
+  /** Called when a send queued mail for remote recipients (the delivery actor looks at once). */
+  onQueued?: () => void;
 }
 
 /** The account's own address and display name: the only identity it may send as. */

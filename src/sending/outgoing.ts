@@ -37,6 +37,7 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
     ...(out.draft && { draft: out.draft }),
     ...(out.answeredId && { answeredId: out.answeredId }),
   });
+  if (sent.queued > 0) deps.onQueued?.();
   await deliverLocally(deps, grant, sent.id, local, out.deliveryRaw);
   const view = await getMessage(deps.store, grant.id, sent.id);
   if (!view)

@@ -144,6 +144,8 @@ export const messages = sqliteTable("messages", {
   dateHeader: integer("date_header"),
   extractedJson: text("extracted_json").notNull().default('{"codes":[],"links":[]}'),
   subjectFolded: text("subject_folded"),
+  /** SPF/DKIM/DMARC/ARC verdicts of a message received by the MX (src/smtp/verify.ts). */
+  authenticationJson: text("authentication_json"),
 });
 
 export const folderCounts = sqliteTable(

@@ -31,6 +31,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     AGENTBOX_SUBMISSION_PORT: "0",
     AGENTBOX_MX_PORT: "0",
     AGENTBOX_API_KEY: apiKey,
+    // Sends queue mail for remote recipients; suites that test delivery turn the queue on.
+    AGENTBOX_SMTP_QUEUE_HOLD: "1",
     ...env,
   });
   const server = await startServer(config, quietLog);

@@ -76,6 +76,7 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
     referencesJson: JSON.stringify(p.references),
     dateHeader: p.dateHeader,
     extractedJson: JSON.stringify(p.extracted),
+    ...(cmd.authentication !== undefined && { authenticationJson: JSON.stringify(cmd.authentication) }),
   });
   storeDetails(tx, state.grantId, id, p);
   recordReferences(tx, state.grantId, id, p);

@@ -45,5 +45,7 @@ export function presentMessage(v: MessageView) {
     created_at: m.createdAt,
     updated_at: m.updatedAt,
     extracted: JSON.parse(m.extractedJson),
+    // agentbox extension: the inbound MX's SPF/DKIM/DMARC/ARC verdicts (docs/api.md).
+    ...(m.authenticationJson && { authentication: JSON.parse(m.authenticationJson) }),
   };
 }

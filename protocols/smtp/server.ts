@@ -1,0 +1,185 @@
+/**
+ * The three SMTP listeners on smtp-server: implicit-TLS submission (465), STARTTLS submission
+ * (587) and the inbound MX (25). This file only sets them up and tears them down; the protocol
+ * work is in submission.ts and mx.ts.
+ */
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
+import type { Logger } from "../../src/log.ts";
+import type { SmtpConfig } from "../../src/smtp/config.ts";
+import type { InboundDeps } from "../../src/smtp/inbound.ts";
+import { mxHandlers } from "./mx.ts";
+import { installReplyCodes } from "./replies.ts";
+import { ConnectionLimit } from "./session.ts";
+import { type SubmissionDeps, submissionHandlers } from "./submission.ts";
+
+export interface SmtpListenerDeps {
+  hostname: string;
+  host: string;
+  ports: { smtps: number; submission: number; mx: number };
+  tls: { cert: string; key: string };
+  smtp: SmtpConfig;
+  maxMessageBytes: number;
+  log: Logger;
+  submission: SubmissionDeps;
+  inbound: InboundDeps;
+}
+
+export interface SmtpListeners {
+  ports: { smtps: number; submission: number; mx: number };
+  /** Stops accepting; idle sessions get 421 now, transactions in progress finish (up to `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A listener that could not bind: which one, its variable and port, and why. */
+export class SmtpListenError extends Error {
+  constructor(
+    readonly what: string,
+    readonly variable: string,
+    readonly port: number,
+    readonly host: string,
+    readonly reason: string,
+  ) {
+    super(`cannot listen for ${what} on ${host}:${port} (${variable}): ${reason}`);
+    this.name = "SmtpListenError";
+  }
+}
+
+interface Listener {
+  server: SMTPServer;
+  port: number;
+  /** Sessions in the middle of a command that must finish (DATA being stored). */
+  busy: Set<SMTPServerSession>;
+}
+
+export async function startSmtp(deps: SmtpListenerDeps): Promise<SmtpListeners> {
+  installReplyCodes();
+  const started: Listener[] = [];
+  const close = () => Promise.all(started.map((l) => closeListener(l, 0)));
+  try {
+    const common = commonOptions(deps);
+    const submissionLimit = new ConnectionLimit(deps.smtp.maxConnectionsPerIp);
+    const smtps = await bind(
+      deps,
+      "SMTP submission (implicit TLS)",
+      "AGENTBOX_SMTPS_PORT",
+      deps.ports.smtps,
+      (busy) => ({
+        ...common,
+        secure: true,
+        authMethods: ["PLAIN", "LOGIN"],
+        ...tracked(busy, submissionHandlers(deps.submission, submissionLimit)),
+      }),
+    );
+    started.push(smtps);
+    const submission = await bind(
+      deps,
+      "SMTP submission (STARTTLS)",
+      "AGENTBOX_SUBMISSION_PORT",
+      deps.ports.submission,
+      (busy) => ({
+        ...common,
+        secure: false,
+        authMethods: ["PLAIN", "LOGIN"],
+        ...tracked(busy, submissionHandlers(deps.submission, submissionLimit)),
+      }),
+    );
+    started.push(submission);
+    const mx = await bind(deps, "SMTP MX", "AGENTBOX_MX_PORT", deps.ports.mx, (busy) => ({
+      ...common,
+      secure: false,
+      authOptional: true,
+      disabledCommands: ["AUTH"],
+      ...tracked(busy, mxHandlers(deps.inbound, new ConnectionLimit(deps.smtp.maxConnectionsPerIp))),
+    }));
+    started.push(mx);
+    return {
+      ports: { smtps: smtps.port, submission: submission.port, mx: mx.port },
+      async stop(graceMs = 10_000) {
+        await Promise.all(started.map((l) => closeListener(l, graceMs)));
+      },
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function commonOptions(deps: SmtpListenerDeps): SMTPServerOptions {
+  return {
+    name: deps.hostname,
+    banner: "agentbox",
+    key: deps.tls.key,
+    cert: deps.tls.cert,
+    minVersion: "TLSv1.2",
+    size: deps.maxMessageBytes,
+    rejectOversized: true,
+    hideENHANCEDSTATUSCODES: false,
+    disableReverseLookup: true,
+    socketTimeout: deps.smtp.socketTimeoutMs,
+    closeTimeout: 10_000,
+    maxClients: deps.smtp.maxConnections,
+    logger: false,
+  };
+}
+
+type Handlers = Pick<SMTPServerOptions, "onData">;
+
+/** Marks a session busy while its DATA is being handled, so shutdown lets it finish. */
+function tracked<T extends Handlers>(busy: Set<SMTPServerSession>, handlers: T): T {
+  const onData = handlers.onData;
+  if (!onData) return handlers;
+  return {
+    ...handlers,
+    onData(stream, session, callback) {
+      busy.add(session);
+      onData(stream, session, (err, message) => {
+        busy.delete(session);
+        callback(err, message);
+      });
+    },
+  };
+}
+
+function bind(
+  deps: SmtpListenerDeps,
+  what: string,
+  variable: string,
+  port: number,
+  options: (busy: Set<SMTPServerSession>) => SMTPServerOptions,
+): Promise<Listener> {
+  const busy = new Set<SMTPServerSession>();
+  const server = new SMTPServer(options(busy));
+  return new Promise((resolve, reject) => {
+    let binding = true;
+    // Before binding, an error is the listener's own (the port is taken); after, it is one
+    // connection's (a reset, a failed TLS handshake): logged, never a crash.
+    server.on("error", (err: Error & { code?: string }) => {
+      if (!binding) {
+        deps.log.debug({ err: err.message, listener: what }, "smtp connection error");
+        return;
+      }
+      binding = false;
+      const reason = err.code === "EADDRINUSE" ? "address already in use" : err.message;
+      reject(new SmtpListenError(what, variable, port, deps.host, reason));
+    });
+    server.listen(port, deps.host, () => {
+      binding = false;
+      const address = server.server.address();
+      resolve({ server, port: typeof address === "object" && address ? address.port : port, busy });
+    });
+  });
+}
+
+async function closeListener(l: Listener, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => l.server.close(() => resolve()));
+  for (const connection of l.server.connections) {
+    if (!l.busy.has(connection.session)) {
+      connection.send(421, "4.3.2 server shutting down");
+      connection.close();
+    }
+  }
+  const deadline = Date.now() + graceMs;
+  while (l.busy.size > 0 && Date.now() < deadline) await Bun.sleep(10);
+  for (const connection of l.server.connections) connection.close();
+  await Promise.race([closed, Bun.sleep(1000)]);
+}

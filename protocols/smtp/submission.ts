@@ -1,0 +1,171 @@
+/**
+ * SMTP submission for mail clients: AGENTBOX_SMTPS_PORT (465, implicit TLS) and
+ * AGENTBOX_SUBMISSION_PORT (587, STARTTLS required before AUTH). AUTH PLAIN/LOGIN with the
+ * account email and its app password; the message then takes the API's send path
+ * (`sendRawMime`): same quota, Sent copy, queue and local delivery.
+ */
+import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
+import { MailboxError } from "../../actors/mailbox/types.ts";
+import { parseAddressList } from "../../src/mail/address-list.ts";
+import { ComposeError } from "../../src/mail/compose/errors.ts";
+import { findField } from "../../src/mail/header-block.ts";
+import type { FailureLimiter } from "../../src/security/rate-limit.ts";
+import type { SendingDeps } from "../../src/sending/deps.ts";
+import { headerFields } from "../../src/sending/header-edit.ts";
+import { sendRawMime } from "../../src/sending/raw-send.ts";
+import { checkLogin, currentGrant, type SmtpUser } from "../../src/smtp/credentials.ts";
+import { reply } from "./replies.ts";
+import { type ConnectionLimit, readMessage, tooBig } from "./session.ts";
+
+/** Recipients of one submitted message (the API's limit). */
+export const MAX_SUBMISSION_RECIPIENTS = 50;
+
+export interface SubmissionDeps extends SendingDeps {
+  /** Failed logins per client address. */
+  authLimiter: FailureLimiter;
+  /** Called after a message was queued for remote recipients. */
+  onQueued?: () => void;
+}
+
+type Handlers = Pick<
+  SMTPServerOptions,
+  "onConnect" | "onClose" | "onAuth" | "onMailFrom" | "onRcptTo" | "onData"
+>;
+
+export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit): Handlers {
+  const max = deps.config.limits.maxMessageBytes;
+  return {
+    onConnect(session, callback) {
+      callback(limit.enter(session));
+    },
+    onClose(session) {
+      limit.leave(session);
+    },
+    onAuth(auth, session, callback) {
+      const key = session.remoteAddress;
+      const blockedMs = deps.authLimiter.blockedFor(key);
+      if (blockedMs > 0) {
+        return callback(
+          reply(454, "4.7.0", `too many failed logins; try again in ${Math.ceil(blockedMs / 1000)} s`),
+        );
+      }
+      if (auth.method !== "PLAIN" && auth.method !== "LOGIN") {
+        return callback(reply(504, "5.5.4", "use AUTH PLAIN or AUTH LOGIN"));
+      }
+      checkLogin(deps.store, auth.username ?? "", auth.password ?? "").then(
+        (result) => {
+          if (result.ok) {
+            deps.authLimiter.reset(key);
+            return callback(null, { user: result.user });
+          }
+          deps.authLimiter.fail(key);
+          if (result.reason === "no_password") {
+            return callback(
+              reply(
+                535,
+                "5.7.8",
+                "this account has no app password: set settings.app_password on the grant to use SMTP and IMAP",
+              ),
+            );
+          }
+          callback(reply(535, "5.7.8", "authentication failed: wrong account email or app password"));
+        },
+        (err) => {
+          deps.log.error({ err }, "SMTP login check failed");
+          callback(reply(454, "4.7.0", "temporary authentication failure; try again"));
+        },
+      );
+    },
+    onMailFrom(address, session, callback) {
+      const size = address.args ? address.args.SIZE : undefined;
+      if (typeof size === "string" && Number(size) > max) return callback(tooBig(max));
+      loginStands(deps, session).then(
+        (grant) => {
+          if (!grant) return callback(rotated());
+          if (address.address.toLowerCase() !== grant.email.toLowerCase()) {
+            return callback(
+              reply(
+                553,
+                "5.7.1",
+                `sender <${address.address}> is not ${grant.email}: this account sends only as itself`,
+              ),
+            );
+          }
+          callback();
+        },
+        (err) => {
+          deps.log.error({ err }, "SMTP MAIL FROM check failed");
+          callback(reply(451, "4.3.0", "local error; try again"));
+        },
+      );
+    },
+    onRcptTo(_address, session, callback) {
+      if (session.envelope.rcptTo.length >= MAX_SUBMISSION_RECIPIENTS) {
+        return callback(
+          reply(452, "4.5.3", `too many recipients (at most ${MAX_SUBMISSION_RECIPIENTS} per message)`),
+        );
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const rcptTo = session.envelope.rcptTo.map((r) => r.address);
+      readMessage(stream)
+        .then(async (raw) => {
+          if (raw === null) return callback(tooBig(max));
+          const grant = await loginStands(deps, session);
+          if (!grant) return callback(rotated());
+          const wrongFrom = fromProblem(raw, grant.email);
+          if (wrongFrom) return callback(reply(553, "5.7.1", wrongFrom));
+          const sent = await sendRawMime(deps, grant, raw, {
+            maxRecipients: MAX_SUBMISSION_RECIPIENTS,
+            recipients: rcptTo,
+          });
+          deps.onQueued?.();
+          callback(
+            null,
+            `2.0.0 ${sent.row.messageIdHeader ?? ""} sent; the copy in Sent is ${sent.row.id}`.trim(),
+          );
+        })
+        .catch((err) => callback(submissionError(deps, session, err)));
+    },
+  };
+}
+
+/** The session's login, if the app password has not changed since (checked per transaction). */
+async function loginStands(deps: SendingDeps, session: SMTPServerSession) {
+  const user = session.user as SmtpUser | undefined;
+  if (!user) return null;
+  return currentGrant(deps.store, user);
+}
+
+function rotated() {
+  return reply(535, "5.7.8", "the account's app password was changed or removed: log in again");
+}
+
+/** The From header must be exactly the account (one address, its own). */
+function fromProblem(raw: Uint8Array, account: string): string | null {
+  const field = findField(headerFields(raw), "from");
+  const value = field?.value ?? "";
+  const addresses = parseAddressList(value).filter((a) => a.mailbox !== null && a.host !== null);
+  const found = addresses.map((a) => `${a.mailbox}@${a.host}`);
+  if (found.length === 1 && found[0]?.toLowerCase() === account.toLowerCase()) return null;
+  return `From header ${found.length === 0 ? "missing" : `<${found.join(", ")}>`} is not ${account}: this account sends only as itself`;
+}
+
+function submissionError(deps: SendingDeps, session: SMTPServerSession, err: unknown): Error {
+  if (err instanceof MailboxError) {
+    switch (err.code) {
+      case "rate_limited":
+        return reply(451, "4.7.0", err.message);
+      case "too_big":
+        return reply(552, "5.3.4", err.message);
+      case "over_quota":
+        return reply(452, "4.2.2", `your mailbox is full, the Sent copy cannot be stored: ${err.message}`);
+      default:
+        return reply(554, "5.6.0", err.message);
+    }
+  }
+  if (err instanceof ComposeError) return reply(554, "5.6.0", err.message);
+  deps.log.error({ err, session: session.id }, "SMTP submission failed");
+  return reply(451, "4.3.0", "local error while sending; try again later");
+}

@@ -1,0 +1,115 @@
+import { ConfigError } from "../config.ts";
+
+/**
+ * SMTP settings beyond the ports and the relay (those live in Config itself). The defaults are
+ * what a production MTA uses; tests and benchmarks lower the timers.
+ */
+export interface SmtpConfig {
+  /**
+   * The port outbound delivery connects to on a recipient's MX (25). A test and operations knob:
+   * tests point MX records at a capture server on 127.0.0.1 and a free port.
+   */
+  outboundPort: number;
+  /** First retry delay after a 4xx or a connection failure; it doubles per attempt (with jitter). */
+  retryBaseMs: number;
+  /** The longest delay between two attempts. */
+  retryMaxMs: number;
+  /** How long a message keeps being retried before it bounces (4 days). */
+  queueLifetimeMs: number;
+  /** SMTP transactions in flight to one destination domain (or to the relay, per domain). */
+  domainConcurrency: number;
+  /** SMTP transactions in flight in all. */
+  deliveryConcurrency: number;
+  /** How often the delivery actor looks for due queue rows when nothing woke it. */
+  queuePollMs: number;
+  /** Inbound: a connection idle this long is closed (RFC 5321 §4.5.3.2 asks for 5 minutes). */
+  socketTimeoutMs: number;
+  /** Inbound: connections per listener. */
+  maxConnections: number;
+  /** Inbound: connections per client IP per listener. */
+  maxConnectionsPerIp: number;
+  /** Outbound: connect, greeting and each command's reply must come within this. */
+  outboundTimeoutMs: number;
+  /** AGENTBOX_SMTP_RELAY, parsed; null = deliver to each domain's MX hosts. */
+  relay: RelayConfig | null;
+  /**
+   * AGENTBOX_SMTP_QUEUE_HOLD=1: nothing leaves the queue (mail is queued, not delivered) until a
+   * start without it. For maintenance, and for test servers that assert on queued rows.
+   */
+  hold: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadSmtpConfig(env: Env): SmtpConfig {
+  return {
+    outboundPort: int(env, "AGENTBOX_SMTP_OUTBOUND_PORT", 25, 1, 65535),
+    retryBaseMs: int(env, "AGENTBOX_SMTP_RETRY_BASE_MS", 60_000, 1),
+    retryMaxMs: int(env, "AGENTBOX_SMTP_RETRY_MAX_MS", 2 * 3600_000, 1),
+    queueLifetimeMs: int(env, "AGENTBOX_SMTP_QUEUE_LIFETIME_S", 4 * 86_400, 1) * 1000,
+    domainConcurrency: int(env, "AGENTBOX_SMTP_DOMAIN_CONCURRENCY", 8, 1),
+    deliveryConcurrency: int(env, "AGENTBOX_SMTP_DELIVERY_CONCURRENCY", 64, 1),
+    queuePollMs: int(env, "AGENTBOX_SMTP_QUEUE_POLL_MS", 1000, 1),
+    socketTimeoutMs: int(env, "AGENTBOX_SMTP_TIMEOUT_S", 300, 1) * 1000,
+    maxConnections: int(env, "AGENTBOX_SMTP_MAX_CONNECTIONS", 2000, 1),
+    maxConnectionsPerIp: int(env, "AGENTBOX_SMTP_MAX_CONNECTIONS_PER_IP", 100, 1),
+    outboundTimeoutMs: int(env, "AGENTBOX_SMTP_OUTBOUND_TIMEOUT_S", 60, 1) * 1000,
+    relay: parseRelay(env.AGENTBOX_SMTP_RELAY || null),
+    hold: flag(env, "AGENTBOX_SMTP_QUEUE_HOLD"),
+  };
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? "").trim().toLowerCase();
+  if (raw === "" || raw === "0" || raw === "false" || raw === "no") return false;
+  if (raw === "1" || raw === "true" || raw === "yes") return true;
+  throw new ConfigError(`${name}=${env[name]} must be 1 or 0`);
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name}=${raw} must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** AGENTBOX_SMTP_RELAY, parsed: `smtp://` (STARTTLS when offered) or `smtps://`, optional `user:pass@`. */
+export interface RelayConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  auth: { user: string; pass: string } | null;
+}
+
+export function parseRelay(raw: string | null): RelayConfig | null {
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      `AGENTBOX_SMTP_RELAY=${redact(raw)} is not a URL (smtp://host:port or smtps://host:port)`,
+    );
+  }
+  if (url.protocol !== "smtp:" && url.protocol !== "smtps:") {
+    throw new ConfigError(`AGENTBOX_SMTP_RELAY=${redact(raw)}: the scheme must be smtp:// or smtps://`);
+  }
+  const secure = url.protocol === "smtps:";
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (!host) throw new ConfigError(`AGENTBOX_SMTP_RELAY=${redact(raw)}: no host`);
+  return {
+    host,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    auth: url.username
+      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+      : null,
+  };
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}

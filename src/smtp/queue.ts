@@ -1,0 +1,242 @@
+/**
+ * The outbound queue's reads and writes (table `outbound_queue`, written by the send command in
+ * the same unit as the Sent copy). Only the delivery actor and the MX's partial-failure notices
+ * use these. Status: queued → sending (claimed by this process) → delivered | failed, or back
+ * to queued with a later next_attempt_at.
+ */
+import { createHash } from "node:crypto";
+import { and, asc, eq, inArray, lte, min, notInArray, sql } from "drizzle-orm";
+import { recordEvent } from "../events/outbox.ts";
+import { newId } from "../ids.ts";
+import { blobs, grants, messages, type OutboundRow, outboundQueue } from "../store/schema.ts";
+import type { Store, Tx } from "../store/store.ts";
+
+const rcptDomain = sql<string>`lower(substr(${outboundQueue.rcptTo}, instr(${outboundQueue.rcptTo}, '@') + 1))`;
+
+/** Rows a previous process had claimed when it stopped (or crashed) are due again. */
+export async function resetInterrupted(store: Store, now: number): Promise<void> {
+  await store.writer.submit((tx) =>
+    tx
+      .update(outboundQueue)
+      .set({ status: "queued", updatedAt: now })
+      .where(eq(outboundQueue.status, "sending"))
+      .run(),
+  );
+}
+
+/** Unix seconds of the earliest queued row, or null when the queue is empty. */
+export async function nextDueAt(store: Store): Promise<number | null> {
+  const [row] = await store.read
+    .select({ at: min(outboundQueue.nextAttemptAt) })
+    .from(outboundQueue)
+    .where(eq(outboundQueue.status, "queued"));
+  return row?.at ?? null;
+}
+
+/**
+ * Claims up to `limit` due rows (oldest first), skipping recipient domains that already have
+ * enough work in hand: they become `sending` in one unit and are returned.
+ */
+export async function claimDue(
+  store: Store,
+  now: number,
+  limit: number,
+  skipDomains: string[],
+): Promise<OutboundRow[]> {
+  const due = and(
+    eq(outboundQueue.status, "queued"),
+    lte(outboundQueue.nextAttemptAt, now),
+    skipDomains.length > 0 ? notInArray(rcptDomain, skipDomains) : undefined,
+  );
+  // A read first: an idle queue costs no write transaction.
+  const [any] = await store.read.select({ id: outboundQueue.id }).from(outboundQueue).where(due).limit(1);
+  if (!any) return [];
+  return store.writer.submit((tx) => {
+    const ids = tx
+      .select({ id: outboundQueue.id })
+      .from(outboundQueue)
+      .where(due)
+      .orderBy(asc(outboundQueue.nextAttemptAt))
+      .limit(limit)
+      .all()
+      .map((r) => r.id);
+    if (ids.length === 0) return [];
+    return tx
+      .update(outboundQueue)
+      .set({ status: "sending", updatedAt: now })
+      .where(inArray(outboundQueue.id, ids))
+      .returning()
+      .all();
+  });
+}
+
+export interface DeliveredOutcome {
+  rows: OutboundRow[];
+  remoteMta: string;
+  response: string;
+}
+
+/** The recipients took it: rows delivered, and one message.delivered event for them. */
+export function markDelivered(store: Store, now: number, o: DeliveredOutcome): Promise<void> {
+  return store.writer.submit(async (tx) => {
+    finishRows(tx, o.rows, now, { status: "delivered", lastError: null });
+    const first = o.rows[0];
+    if (!first?.mailFrom) return;
+    await recordEvent(tx, {
+      applicationId: applicationOf(tx, first.grantId),
+      grantId: first.grantId,
+      type: "message.delivered",
+      object: {
+        ...messageSummary(tx, first),
+        delivered: {
+          delivered_at: now,
+          recipients: o.rows.map((r) => r.rcptTo),
+          remote_mta: o.remoteMta,
+          response: o.response,
+        },
+      },
+    });
+  });
+}
+
+/** A temporary failure: the rows are due again at `nextAt`. */
+export function markRetry(
+  store: Store,
+  now: number,
+  rows: OutboundRow[],
+  nextAt: number,
+  error: string,
+): Promise<void> {
+  return store.writer.submit((tx) => {
+    finishRows(tx, rows, now, { status: "queued", lastError: error, nextAttemptAt: nextAt });
+  });
+}
+
+export interface BouncedRecipient {
+  row: OutboundRow;
+  status: string;
+  diagnostic: string;
+}
+
+/**
+ * A permanent failure (or the queue lifetime ran out): the rows fail, and one message.bounced
+ * event says why per recipient. The DSN itself is appended by the caller before this.
+ */
+export function markBounced(store: Store, now: number, bounced: BouncedRecipient[]): Promise<void> {
+  return store.writer.submit(async (tx) => {
+    for (const b of bounced) {
+      finishRows(tx, [b.row], now, { status: "failed", lastError: `${b.status} ${b.diagnostic}` });
+    }
+    const first = bounced[0]?.row;
+    if (!first?.mailFrom) return;
+    await recordEvent(tx, {
+      applicationId: applicationOf(tx, first.grantId),
+      grantId: first.grantId,
+      type: "message.bounced",
+      object: {
+        ...messageSummary(tx, first),
+        bounce: {
+          bounced_at: now,
+          type: bounceType(bounced[0]?.status ?? "5.0.0"),
+          recipients: bounced.map((b) => ({
+            email: b.row.rcptTo,
+            status: b.status,
+            diagnostic: b.diagnostic,
+          })),
+        },
+      },
+    });
+  });
+}
+
+/**
+ * A notice (a bounce the MX owes a remote sender) queued like any outbound message: null
+ * envelope sender, so its own failure never produces another bounce.
+ */
+export function enqueueNotice(
+  store: Store,
+  input: { grantId: string; messageId: string; rcptTo: string; raw: Uint8Array },
+  now: number,
+): Promise<void> {
+  return store.writer.submit((tx) => {
+    const hash = createHash("sha256").update(input.raw).digest("hex");
+    tx.insert(blobs)
+      .values({ hash, size: input.raw.byteLength, data: Buffer.from(input.raw) })
+      .onConflictDoNothing()
+      .run();
+    tx.insert(outboundQueue)
+      .values({
+        id: newId(),
+        grantId: input.grantId,
+        messageId: input.messageId,
+        mailFrom: "",
+        rcptTo: input.rcptTo,
+        blobHash: hash,
+        status: "queued",
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+  });
+}
+
+function finishRows(
+  tx: Tx,
+  rows: OutboundRow[],
+  now: number,
+  set: { status: OutboundRow["status"]; lastError: string | null; nextAttemptAt?: number },
+): void {
+  if (rows.length === 0) return;
+  tx.update(outboundQueue)
+    .set({ ...set, attempts: sql`${outboundQueue.attempts} + 1`, updatedAt: now })
+    .where(
+      inArray(
+        outboundQueue.id,
+        rows.map((r) => r.id),
+      ),
+    )
+    .run();
+}
+
+function applicationOf(tx: Tx, grantId: string): string {
+  const row = tx.select({ app: grants.applicationId }).from(grants).where(eq(grants.id, grantId)).get();
+  return row?.app ?? "";
+}
+
+/** The sent message as deliverability events show it (from its Sent copy, if still there). */
+function messageSummary(tx: Tx, row: OutboundRow) {
+  const m = tx
+    .select({
+      subject: messages.subject,
+      from: messages.fromJson,
+      to: messages.toJson,
+      sentAt: messages.internalDate,
+    })
+    .from(messages)
+    .where(eq(messages.id, row.messageId))
+    .get();
+  return {
+    message_id: row.messageId,
+    grant_id: row.grantId,
+    message: {
+      id: row.messageId,
+      grant_id: row.grantId,
+      subject: m?.subject ?? null,
+      from: m ? JSON.parse(m.from) : [{ email: row.mailFrom }],
+      to: m ? JSON.parse(m.to) : [],
+      sent_at: m?.sentAt ?? row.createdAt,
+    },
+  };
+}
+
+/** A coarse class of the bounce, from its status (RFC 3463). */
+export function bounceType(status: string): string {
+  if (status.startsWith("4.")) return "Expired";
+  if (status === "5.2.2") return "MailboxFull";
+  if (status.startsWith("5.1.2") || status === "5.1.10") return "NoSuchDomain";
+  if (status.startsWith("5.1.")) return "NoSuchRecipient";
+  if (status.startsWith("5.3.4") || status === "5.2.3") return "MessageTooLarge";
+  if (status.startsWith("5.7.")) return "Rejected";
+  return "Undeliverable";
+}
