@@ -3,6 +3,8 @@
  * drizzle's query builder cost ~3× what SQLite itself spends on them (bench/ingest.ts). The
  * statements are compiled once per connection (CachingDatabase). Everything else uses drizzle.
  */
+import type { AttachmentInfo } from "../mail/attachments.ts";
+import type { SearchDocument } from "../mail/search/index-text.ts";
 import type { Tx } from "./store.ts";
 
 export interface NewMessageRow {
@@ -40,26 +42,8 @@ export interface NewMessageRow {
   authenticationJson?: string | null;
 }
 
-export interface SearchColumns {
-  subject: string;
-  participants: string;
-  from_addr: string;
-  to_addr: string;
-  cc_addr: string;
-  body: string;
-  filenames: string;
-}
-
-export interface AttachmentInsert {
-  id: string;
-  partPath: string;
-  filename: string | null;
-  contentType: string;
-  size: number;
-  contentId: string | null;
-  disposition: string | null;
-  isInline: boolean;
-}
+/** An attachment row: what the MIME index found, plus its id. */
+export type AttachmentInsert = AttachmentInfo & { id: string };
 
 const b = (v: boolean) => (v ? 1 : 0);
 
@@ -167,7 +151,7 @@ export function insertAttachments(
   }
 }
 
-export function insertSearchRow(tx: Tx, rowid: number, doc: SearchColumns): void {
+export function insertSearchRow(tx: Tx, rowid: number, doc: SearchDocument): void {
   tx.$client
     .prepare(
       `INSERT INTO messages_fts (rowid, subject, participants, from_addr, to_addr, cc_addr, body, filenames)
