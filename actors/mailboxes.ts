@@ -7,17 +7,28 @@ import { MailboxActor } from "./mailbox/actor.ts";
 import type {
   AppendCommand,
   AppendReply,
+  CopyMessagesCommand,
+  CopyMessagesReply,
   CreateFolderCommand,
   CreateFolderReply,
   DeleteFolderCommand,
   DeleteMessageCommand,
   DeleteMessageReply,
+  ExpungeCommand,
+  ExpungeReply,
+  ImapAppendCommand,
+  ImapAppendReply,
   MailboxCommand,
+  MoveMessagesCommand,
+  MoveMessagesReply,
   ReplaceDraftCommand,
   SendCommand,
   SendReply,
   SetFlagsCommand,
   SetFlagsReply,
+  SetSubscribedCommand,
+  StoreFlagsCommand,
+  StoreFlagsReply,
   UpdateFolderCommand,
   UpdateMessageCommand,
 } from "./mailbox/types.ts";
@@ -84,6 +95,34 @@ export class Mailboxes {
 
   deleteFolder(grantId: string, cmd: Without<DeleteFolderCommand>): Promise<void> {
     return this.system.ask(grantId, { kind: "deleteFolder", ...cmd }) as Promise<void>;
+  }
+
+  /** IMAP APPEND: de-duplicated on Message-ID within the folder (not in Drafts). */
+  imapAppend(grantId: string, cmd: Omit<ImapAppendCommand, "kind" | "parsed">): Promise<ImapAppendReply> {
+    const parsed = parseMessage(cmd.raw);
+    return this.system.ask(grantId, { kind: "imapAppend", parsed, ...cmd }) as Promise<ImapAppendReply>;
+  }
+
+  /** IMAP STORE by UID, with CONDSTORE's UNCHANGEDSINCE. */
+  storeFlags(grantId: string, cmd: Without<StoreFlagsCommand>): Promise<StoreFlagsReply> {
+    return this.system.ask(grantId, { kind: "storeFlags", ...cmd }) as Promise<StoreFlagsReply>;
+  }
+
+  /** IMAP COPY; the caller parses the sources (outside the actor). */
+  copyMessages(grantId: string, cmd: Without<CopyMessagesCommand>): Promise<CopyMessagesReply> {
+    return this.system.ask(grantId, { kind: "copyMessages", ...cmd }) as Promise<CopyMessagesReply>;
+  }
+
+  moveMessages(grantId: string, cmd: Without<MoveMessagesCommand>): Promise<MoveMessagesReply> {
+    return this.system.ask(grantId, { kind: "moveMessages", ...cmd }) as Promise<MoveMessagesReply>;
+  }
+
+  expunge(grantId: string, cmd: Without<ExpungeCommand>): Promise<ExpungeReply> {
+    return this.system.ask(grantId, { kind: "expunge", ...cmd }) as Promise<ExpungeReply>;
+  }
+
+  setSubscribed(grantId: string, cmd: Without<SetSubscribedCommand>): Promise<void> {
+    return this.system.ask(grantId, { kind: "setSubscribed", ...cmd }) as Promise<void>;
   }
 
   /** Stops a grant's actor (its grant is being deleted). */

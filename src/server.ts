@@ -3,6 +3,7 @@ import { ChangeBus } from "../actors/bus.ts";
 import { DeliveryActor } from "../actors/delivery/actor.ts";
 import { Mailboxes } from "../actors/mailboxes.ts";
 import { OutboxActor } from "../actors/outbox/actor.ts";
+import { startImap } from "../protocols/imap/server.ts";
 import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
 import { Authenticator } from "./api/auth.ts";
 import { startHttp } from "./api/server.ts";
@@ -24,7 +25,7 @@ export interface RunningServer {
   outbox: OutboxActor;
   metrics: Metrics;
   /** Bound ports, by listener name (useful when the configuration asked for port 0). */
-  ports: { http: number; smtps: number; submission: number; mx: number };
+  ports: { http: number; imaps: number; imap: number | null; smtps: number; submission: number; mx: number };
   /** The outbound SMTP queue's delivery actor. */
   delivery: DeliveryActor;
   tls: { cert: string; key: string };
@@ -81,16 +82,36 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const http = listen("HTTP", "AGENTBOX_HTTP_PORT", config.ports.http, config.host, () =>
     startHttp(deps, config.ports.http, config.host),
   );
+  const imap = await startImap({ config, store, mailboxes, bus, log, tls }).catch((err) => {
+    const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {
+      variable?: string;
+      port?: number;
+    };
+    const reason =
+      (err as { code?: string }).code === "EADDRINUSE" ? "address already in use" : (err as Error).message;
+    throw new ListenError(`cannot listen for IMAP on ${config.host}:${port} (${variable}): ${reason}`);
+  });
   let smtp: SmtpListeners;
   try {
     smtp = await startSmtpListeners(config, log, deps, tls);
   } catch (err) {
+    await imap.stop();
     await http.stop();
     throw err;
   }
   await delivery.start(config.smtp.hold);
   ready = true;
-  log.info({ http: http.port, ...smtp.ports, host: config.host, dataDir: config.dataDir }, "agentbox ready");
+  log.info(
+    {
+      http: http.port,
+      imaps: imap.ports.imaps,
+      imap: imap.ports.imap,
+      ...smtp.ports,
+      host: config.host,
+      dataDir: config.dataDir,
+    },
+    "agentbox ready",
+  );
 
   return {
     config,
@@ -99,11 +120,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     bus,
     outbox,
     metrics,
-    ports: { http: http.port ?? config.ports.http, ...smtp.ports },
+    ports: {
+      http: http.port ?? config.ports.http,
+      imaps: imap.ports.imaps,
+      imap: imap.ports.imap,
+      ...smtp.ports,
+    },
     delivery,
     tls: { cert: tls.cert, key: tls.key },
     async stop() {
       ready = false;
+      await imap.stop();
       outbox.closeStreams();
       await smtp.stop();
       await http.stop();

@@ -7,9 +7,16 @@ import type { CommandContext } from "./commands/context.ts";
 import { createFolder } from "./commands/create-folder.ts";
 import { deleteFolder } from "./commands/delete-folder.ts";
 import { deleteMessage } from "./commands/delete-message.ts";
+import { recordDepartures } from "./commands/departures.ts";
+import { imapAppend } from "./commands/imap-append.ts";
+import { copyMessages } from "./commands/imap-copy.ts";
+import { expunge } from "./commands/imap-expunge.ts";
+import { moveMessages } from "./commands/imap-move.ts";
+import { storeFlags } from "./commands/imap-store.ts";
 import { replaceDraft } from "./commands/replace-draft.ts";
 import { send } from "./commands/send.ts";
 import { setFlags } from "./commands/set-flags.ts";
+import { setSubscribed } from "./commands/set-subscribed.ts";
 import { updateFolder } from "./commands/update-folder.ts";
 import { updateMessage } from "./commands/update-message.ts";
 import { loadState, type MailboxState, persistCounters } from "./state.ts";
@@ -42,7 +49,10 @@ export class MailboxActor implements Actor<MailboxCommand, unknown> {
     const now = Math.floor(Date.now() / 1000);
     const units = batch.map((cmd) => (tx: CommandContext["tx"]) => {
       const ctx: CommandContext = { state, tx, now, changes: [] };
-      return execute(ctx, cmd).then((reply): Unit => ({ reply, changes: ctx.changes }));
+      return execute(ctx, cmd).then((reply): Unit => {
+        recordDepartures(tx, state.grantId, ctx.changes);
+        return { reply, changes: ctx.changes };
+      });
     });
     const settled = await this.store.writer.submitAll<Unit | undefined>([
       ...units,
@@ -89,5 +99,17 @@ function execute(ctx: CommandContext, cmd: MailboxCommand): Promise<unknown> {
       return updateFolder(ctx, cmd);
     case "deleteFolder":
       return deleteFolder(ctx, cmd);
+    case "storeFlags":
+      return storeFlags(ctx, cmd);
+    case "copyMessages":
+      return copyMessages(ctx, cmd);
+    case "moveMessages":
+      return moveMessages(ctx, cmd);
+    case "expunge":
+      return expunge(ctx, cmd);
+    case "imapAppend":
+      return imapAppend(ctx, cmd);
+    case "setSubscribed":
+      return setSubscribed(ctx, cmd);
   }
 }

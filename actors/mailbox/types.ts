@@ -135,6 +135,70 @@ export interface ReplaceDraftCommand {
   flags: Partial<Flags>;
 }
 
+/** IMAP STORE: flags of messages named by UID in one folder; CONDSTORE's UNCHANGEDSINCE. */
+export interface StoreFlagsCommand {
+  kind: "storeFlags";
+  folderId: string;
+  uids: number[];
+  change: FlagChange;
+  /** Leave alone (and report in `modified`) every message whose MODSEQ is above this. */
+  unchangedSince?: number;
+}
+export interface StoreFlagsReply {
+  /** Every message the STORE applied to, changed or not, with its flags after. */
+  messages: { id: string; uid: number; modseq: number; flags: Flags; changed: boolean }[];
+  /** UIDs refused by `unchangedSince`. */
+  modified: number[];
+}
+
+/** IMAP COPY: independent copies in another folder; the sources come parsed. */
+export interface CopyMessagesCommand {
+  kind: "copyMessages";
+  folderId: string;
+  targetFolderId: string;
+  sources: { id: string; uid: number; raw: Uint8Array; parsed: ParsedMessage }[];
+}
+export interface CopyMessagesReply {
+  copied: { fromUid: number; uid: number; id: string }[];
+}
+
+/** IMAP MOVE: messages named by UID change folder. */
+export interface MoveMessagesCommand {
+  kind: "moveMessages";
+  folderId: string;
+  uids: number[];
+  targetFolderId: string;
+}
+export interface MoveMessagesReply {
+  moved: { fromUid: number; uid: number; id: string }[];
+}
+
+/** IMAP EXPUNGE (every \Deleted message of the folder) or UID EXPUNGE (only those of `uids`). */
+export interface ExpungeCommand {
+  kind: "expunge";
+  folderId: string;
+  uids?: number[];
+}
+export interface ExpungeReply {
+  expunged: { uid: number; id: string; outcome: "trashed" | "deleted" }[];
+}
+
+/** IMAP APPEND: an append de-duplicated on Message-ID within the folder (not in Drafts). */
+export interface ImapAppendCommand extends Omit<AppendCommand, "kind"> {
+  kind: "imapAppend";
+}
+export interface ImapAppendReply extends AppendReply {
+  /** The folder already held this Message-ID: nothing was stored, the reply names that message. */
+  existing: boolean;
+}
+
+/** IMAP SUBSCRIBE / UNSUBSCRIBE. */
+export interface SetSubscribedCommand {
+  kind: "setSubscribed";
+  folderId: string;
+  subscribed: boolean;
+}
+
 export type MailboxCommand =
   | AppendCommand
   | SendCommand
@@ -144,7 +208,13 @@ export type MailboxCommand =
   | UpdateMessageCommand
   | DeleteMessageCommand
   | UpdateFolderCommand
-  | DeleteFolderCommand;
+  | DeleteFolderCommand
+  | StoreFlagsCommand
+  | CopyMessagesCommand
+  | MoveMessagesCommand
+  | ExpungeCommand
+  | ImapAppendCommand
+  | SetSubscribedCommand;
 
 export type MailboxChange =
   | { type: "message.created"; folderId: string; messageId: string; uid: number; modseq: number }

@@ -304,6 +304,18 @@ export const webhookDeliveries = sqliteTable(
   (t) => [primaryKey({ columns: [t.webhookId, t.eventSeq] })],
 );
 
+/** UIDs that left a folder, with the MODSEQ of their departure (IMAP QRESYNC). */
+export const expunged = sqliteTable(
+  "expunged",
+  {
+    grantId: text("grant_id").notNull(),
+    folderId: text("folder_id").notNull(),
+    uid: integer("uid").notNull(),
+    modseq: integer("modseq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.folderId, t.uid] })],
+);
+
 export type GrantRow = typeof grants.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
 export type FolderRow = typeof folders.$inferSelect;

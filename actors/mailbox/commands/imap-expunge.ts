@@ -1,0 +1,71 @@
+import { and, eq, sql } from "drizzle-orm";
+import { messages } from "../../../src/store/schema.ts";
+import { requireFolder } from "../state.ts";
+import type { ExpungeCommand, ExpungeReply } from "../types.ts";
+import type { CommandContext } from "./context.ts";
+import { deleteMessage } from "./delete-message.ts";
+import { rowsByUid } from "./imap-rows.ts";
+import { updateMessage } from "./update-message.ts";
+
+const TRASH = "trash";
+const DRAFTS = "drafts";
+
+/**
+ * IMAP EXPUNGE of the folder's \Deleted messages (only those of `uids`, for UID EXPUNGE).
+ * Outside Trash a message moves to Trash (its \Deleted flag cleared there), unless a message
+ * with its Message-ID is already in Trash (a client that deletes by COPY to Trash + EXPUNGE):
+ * then it is deleted, so Trash holds one copy. In Trash, and in Drafts (clients re-save a draft
+ * as a new message and expunge the old one; API drafts are deleted for good too), it is deleted.
+ */
+export async function expunge(ctx: CommandContext, cmd: ExpungeCommand): Promise<ExpungeReply> {
+  const { state, tx } = ctx;
+  requireFolder(state, cmd.folderId);
+  const candidates =
+    cmd.uids === undefined
+      ? await tx
+          .select({ row: messages, seq: sql<number>`${messages}.rowid` })
+          .from(messages)
+          .where(
+            and(
+              eq(messages.grantId, state.grantId),
+              eq(messages.folderId, cmd.folderId),
+              eq(messages.deleted, true),
+            ),
+          )
+          .orderBy(messages.uid)
+          .then((rows) => rows.map((r) => ({ ...r.row, seq: r.seq })))
+      : (await rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids)).filter((r) => r.deleted);
+  const expunged: ExpungeReply["expunged"] = [];
+  const final = cmd.folderId === TRASH || cmd.folderId === DRAFTS;
+  for (const row of candidates) {
+    if (final || (await inTrash(ctx, row.messageIdHeader))) {
+      await deleteMessage(ctx, { kind: "deleteMessage", messageId: row.id, hard: true });
+      expunged.push({ uid: row.uid, id: row.id, outcome: "deleted" });
+    } else {
+      await updateMessage(ctx, {
+        kind: "updateMessage",
+        messageId: row.id,
+        folderId: TRASH,
+        flags: { deleted: false },
+      });
+      expunged.push({ uid: row.uid, id: row.id, outcome: "trashed" });
+    }
+  }
+  return { expunged };
+}
+
+async function inTrash(ctx: CommandContext, messageId: string | null): Promise<boolean> {
+  if (!messageId) return false;
+  const [found] = await ctx.tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.grantId, ctx.state.grantId),
+        eq(messages.messageIdHeader, messageId),
+        eq(messages.folderId, TRASH),
+      ),
+    )
+    .limit(1);
+  return found !== undefined;
+}

@@ -1,0 +1,35 @@
+/** CAPABILITY: only what really works, and what the session's state allows. */
+import type { Session } from "./session.ts";
+
+export function capabilities(session: Session): string[] {
+  const caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE"];
+  if (session.state === "not-authenticated") {
+    if (session.io.canStartTls()) caps.push("STARTTLS");
+    if (loginAllowed(session)) caps.push("AUTH=PLAIN");
+    else caps.push("LOGINDISABLED");
+    return caps;
+  }
+  caps.push(
+    "NAMESPACE",
+    "UNSELECT",
+    "UIDPLUS",
+    "MOVE",
+    "CHILDREN",
+    "SPECIAL-USE",
+    "LIST-EXTENDED",
+    "LIST-STATUS",
+    "STATUS=SIZE",
+    "ESEARCH",
+    `APPENDLIMIT=${session.ctx.limits.appendLimit}`,
+    "QUOTA",
+    "QUOTA=RES-STORAGE",
+    "CONDSTORE",
+    "QRESYNC",
+  );
+  return caps;
+}
+
+/** Passwords travel only over TLS, except from this machine. */
+export function loginAllowed(session: Session): boolean {
+  return session.io.secure() || session.io.loopback;
+}

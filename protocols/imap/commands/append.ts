@@ -1,0 +1,43 @@
+import { BadArgs, parseDateTime } from "../args.ts";
+import { AUTHENTICATED, type ImapCommand, no, ok } from "../command.ts";
+import { parseFlags } from "../flags.ts";
+
+/**
+ * APPEND (RFC 3501, UIDPLUS APPENDUID, LITERAL+): stored byte-exact through the actor,
+ * de-duplicated on Message-ID within the mailbox (not in Drafts): a duplicate stores nothing and
+ * APPENDUID names the message already there.
+ */
+export const append: ImapCommand = {
+  name: "APPEND",
+  states: AUTHENTICATED,
+  async handle(session, args) {
+    const name = args.mailbox();
+    const flagTokens = args.takeList();
+    let internalDate: number | undefined;
+    const maybeDate = args.peek();
+    if (maybeDate?.kind === "string" && !maybeDate.literal) {
+      args.next("date-time");
+      const parsed = parseDateTime(maybeDate.bytes.toString("latin1"));
+      if (parsed === null) throw new BadArgs("invalid date-time");
+      internalDate = parsed;
+    }
+    const message = args.next("message literal");
+    if (message.kind !== "string" || !message.literal) throw new BadArgs("the message must be a literal");
+    args.end();
+    const flags = flagTokens ? parseFlags(flagTokens) : { keywords: [] };
+    const entry = session.mailboxTree().find(name);
+    if (!entry) return no(`Mailbox ${JSON.stringify(name)} does not exist`, "TRYCREATE");
+    if (message.bytes.length === 0) return no("An empty message cannot be appended", "CANNOT");
+    const reply = await session.ctx.mailboxes.imapAppend(session.grantId, {
+      folderId: entry.folder.id,
+      raw: message.bytes,
+      flags,
+      ...(internalDate !== undefined && { internalDate }),
+    });
+    const uidValidity = entry.folder.uidValidity;
+    return ok(
+      reply.existing ? "APPEND completed: the message was already in this mailbox" : "APPEND completed",
+      `APPENDUID ${uidValidity} ${reply.uid}`,
+    );
+  },
+};

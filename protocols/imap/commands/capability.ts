@@ -1,0 +1,12 @@
+import { capabilities } from "../capabilities.ts";
+import { ANY, type ImapCommand, ok } from "../command.ts";
+
+export const capability: ImapCommand = {
+  name: "CAPABILITY",
+  states: ANY,
+  async handle(session, args) {
+    args.end();
+    session.send(`* CAPABILITY ${capabilities(session).join(" ")}`);
+    return ok("CAPABILITY completed");
+  },
+};

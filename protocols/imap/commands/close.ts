@@ -1,0 +1,27 @@
+import { type ImapCommand, ok, SELECTED } from "../command.ts";
+
+/** CLOSE: expunge silently (read-write only), then leave the mailbox. */
+export const close: ImapCommand = {
+  name: "CLOSE",
+  states: SELECTED,
+  async handle(session, args) {
+    args.end();
+    const selected = session.requireSelected();
+    session.deselect();
+    if (!selected.readOnly) {
+      await session.ctx.mailboxes.expunge(session.grantId, { folderId: selected.folderId });
+    }
+    return ok("CLOSE completed");
+  },
+};
+
+/** UNSELECT (RFC 3691): leave the mailbox without expunging. */
+export const unselect: ImapCommand = {
+  name: "UNSELECT",
+  states: SELECTED,
+  async handle(session, args) {
+    args.end();
+    session.deselect();
+    return ok("UNSELECT completed");
+  },
+};

@@ -1,0 +1,65 @@
+/** Every command, by name. */
+import type { ImapCommand } from "../command.ts";
+import { append } from "./append.ts";
+import { authenticate } from "./authenticate.ts";
+import { capability } from "./capability.ts";
+import { close, unselect } from "./close.ts";
+import { copy, move } from "./copy.ts";
+import { create } from "./create.ts";
+import { deleteMailbox } from "./delete.ts";
+import { enable } from "./enable.ts";
+import { expunge } from "./expunge.ts";
+import { fetch } from "./fetch.ts";
+import { id } from "./id.ts";
+import { idle } from "./idle.ts";
+import { list, lsub } from "./list.ts";
+import { login } from "./login.ts";
+import { logout } from "./logout.ts";
+import { namespace } from "./namespace.ts";
+import { check, noop } from "./noop.ts";
+import { getquota, getquotaroot, setquota } from "./quota.ts";
+import { rename } from "./rename.ts";
+import { search } from "./search.ts";
+import { examine, selectMailbox } from "./select.ts";
+import { starttls } from "./starttls.ts";
+import { status } from "./status.ts";
+import { store } from "./store.ts";
+import { subscribe, unsubscribe } from "./subscribe.ts";
+
+const ALL: ImapCommand[] = [
+  append,
+  authenticate,
+  capability,
+  check,
+  close,
+  copy,
+  create,
+  deleteMailbox,
+  enable,
+  examine,
+  expunge,
+  fetch,
+  getquota,
+  getquotaroot,
+  id,
+  idle,
+  list,
+  login,
+  logout,
+  lsub,
+  move,
+  namespace,
+  noop,
+  rename,
+  search,
+  selectMailbox,
+  setquota,
+  starttls,
+  status,
+  store,
+  subscribe,
+  unselect,
+  unsubscribe,
+];
+
+export const COMMANDS = new Map(ALL.map((c) => [c.name, c]));

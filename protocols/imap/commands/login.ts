@@ -1,0 +1,34 @@
+import { capabilities, loginAllowed } from "../capabilities.ts";
+import { type Completion, type ImapCommand, NOT_AUTHENTICATED, no, ok } from "../command.ts";
+import type { Session } from "../session.ts";
+
+export const login: ImapCommand = {
+  name: "LOGIN",
+  states: NOT_AUTHENTICATED,
+  async handle(session, args) {
+    const user = args.astring("user name");
+    const password = args.astring("password");
+    args.end();
+    return authenticateSession(session, user, password);
+  },
+};
+
+/** LOGIN and AUTHENTICATE PLAIN share this: checks, the connection limit, then the state change. */
+export async function authenticateSession(
+  session: Session,
+  user: string,
+  password: string,
+): Promise<Completion> {
+  if (!loginAllowed(session)) return no("Log in only after STARTTLS", "PRIVACYREQUIRED");
+  const result = await session.ctx.auth.login(user, password, session.io.remoteAddress);
+  if (!result.ok) return no(result.text, result.code);
+  const max = session.ctx.limits.maxConnectionsPerAccount;
+  if (!session.ctx.registry.claim(result.grantId, session, max)) {
+    return no(
+      `Too many IMAP connections for this account (at most ${max}); close another mail client or connection first`,
+      "LIMIT",
+    );
+  }
+  session.loggedIn(result.grantId, result.email, result.passwordVersion);
+  return ok(`${result.email} logged in`, `CAPABILITY ${capabilities(session).join(" ")}`);
+}

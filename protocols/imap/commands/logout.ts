@@ -1,0 +1,12 @@
+import { ANY, type ImapCommand, ok } from "../command.ts";
+
+export const logout: ImapCommand = {
+  name: "LOGOUT",
+  states: ANY,
+  async handle(session, args) {
+    args.end();
+    session.send("* BYE agentbox logging out");
+    session.state = "logout";
+    return ok("LOGOUT completed");
+  },
+};

@@ -1,0 +1,214 @@
+import { readHeaderBlock } from "../../../src/mail/header-block.ts";
+import { decodeHeaderText } from "../../../src/mail/header-decode.ts";
+import { queryText } from "../../../src/mail/search/tokens.ts";
+import { folderCounts } from "../../../src/mailbox/imap-folders.ts";
+import { fullTextUids, rawMessage, type SearchRow, searchRows } from "../../../src/mailbox/imap-messages.ts";
+import { BadArgs } from "../args.ts";
+import { type ImapCommand, no, ok, SELECTED } from "../command.ts";
+import { quote } from "../encode.ts";
+import { type SearchKey, SearchParser, usesModseq } from "../search-keys.ts";
+import type { SelectedMailbox } from "../selected.ts";
+import { formatSequenceSet, inSet } from "../sequence.ts";
+import type { Session } from "../session.ts";
+
+const RETURN_OPTIONS = new Set(["MIN", "MAX", "ALL", "COUNT"]);
+const CHARSETS = new Set(["UTF-8", "US-ASCII"]);
+const DAY = 86_400;
+
+/** SEARCH / UID SEARCH, with CHARSET, MODSEQ (CONDSTORE) and RETURN (ESEARCH). */
+export const search: ImapCommand = {
+  name: "SEARCH",
+  states: SELECTED,
+  uid: true,
+  async handle(session, args, call) {
+    const selected = session.requireSelected();
+    let returns: Set<string> | null = null;
+    if (args.takeAtom("RETURN")) {
+      returns = new Set();
+      for (const t of args.list("return options")) {
+        const opt = t.kind === "atom" ? t.value.toUpperCase() : "";
+        if (!RETURN_OPTIONS.has(opt))
+          throw new BadArgs(`unsupported SEARCH return option ${opt.slice(0, 20)}`);
+        returns.add(opt);
+      }
+      if (returns.size === 0) returns.add("ALL");
+    }
+    if (args.takeAtom("CHARSET")) {
+      const charset = args.astring("charset").toUpperCase();
+      if (!CHARSETS.has(charset))
+        return no(`Unsupported charset ${charset.slice(0, 30)}`, "BADCHARSET (UTF-8 US-ASCII)");
+    }
+    const rest: import("../parser.ts").Token[] = [];
+    while (args.remaining > 0) rest.push(args.next("search key"));
+    const key = new SearchParser(rest).all();
+    const modseqSearch = usesModseq(key);
+    if (modseqSearch) {
+      session.enableCondstore(
+        () => folderCounts(session.ctx.store, session.grantId, selected.folderId)?.highestModseq ?? 1,
+      );
+    }
+    const matches = evaluate(session, selected, key);
+    const numbers = matches.map((m) => (call.uid ? m.uid : m.seq));
+    const maxModseq = modseqSearch && matches.length > 0 ? Math.max(...matches.map((m) => m.modseq)) : null;
+    if (returns) {
+      const parts = [`* ESEARCH (TAG ${quote(call.tag)})`];
+      if (call.uid) parts.push("UID");
+      if (numbers.length > 0) {
+        if (returns.has("MIN")) parts.push(`MIN ${numbers[0]}`);
+        if (returns.has("MAX")) parts.push(`MAX ${numbers[numbers.length - 1]}`);
+        if (returns.has("ALL")) parts.push(`ALL ${formatSequenceSet(numbers)}`);
+      }
+      if (returns.has("COUNT")) parts.push(`COUNT ${numbers.length}`);
+      if (maxModseq !== null) parts.push(`MODSEQ ${maxModseq}`);
+      session.send(parts.join(" "));
+    } else {
+      const list = numbers.length > 0 ? ` ${numbers.join(" ")}` : "";
+      session.send(`* SEARCH${list}${maxModseq !== null ? ` (MODSEQ ${maxModseq})` : ""}`);
+    }
+    return ok(`${call.uid ? "UID SEARCH" : "SEARCH"} completed`);
+  },
+};
+
+interface Match {
+  seq: number;
+  uid: number;
+  modseq: number;
+}
+
+/** The messages of the client's view that match, in sequence order. */
+export function evaluate(session: Session, selected: SelectedMailbox, key: SearchKey): Match[] {
+  const rows = searchRows(session.ctx.store, session.grantId, selected.folderId);
+  const ev = new Evaluator(session, selected);
+  const out: Match[] = [];
+  for (const row of rows) {
+    const seq = selected.seqOf(row.uid);
+    if (seq === 0) continue;
+    if (ev.test(key, row, seq)) out.push({ seq, uid: row.uid, modseq: row.modseq });
+  }
+  return out;
+}
+
+class Evaluator {
+  private readonly fts = new Map<string, Set<number>>();
+  private readonly headers = new Map<number, { name: string; value: string }[]>();
+  private readonly maxSeq: number;
+  private readonly maxUid: number;
+
+  constructor(
+    private readonly session: Session,
+    private readonly selected: SelectedMailbox,
+  ) {
+    this.maxSeq = selected.exists;
+    this.maxUid = selected.uids[selected.uids.length - 1] ?? 0;
+  }
+
+  test(key: SearchKey, row: SearchRow, seq: number): boolean {
+    switch (key.k) {
+      case "all":
+        return true;
+      case "flag":
+        return !!row[key.flag] === key.value;
+      case "keyword": {
+        const has = (JSON.parse(row.keywordsJson) as string[]).some(
+          (k) => k.toLowerCase() === key.name.toLowerCase(),
+        );
+        return has === key.value;
+      }
+      case "recent":
+        return this.selected.recent.has(row.uid);
+      case "new":
+        return this.selected.recent.has(row.uid) && !row.seen;
+      case "old":
+        return !this.selected.recent.has(row.uid);
+      case "date": {
+        const t = key.sent ? (row.dateHeader ?? row.internalDate) : row.internalDate;
+        const day = Math.floor(t / DAY) * DAY;
+        if (key.op === "before") return day < key.day;
+        if (key.op === "on") return day === key.day;
+        return day >= key.day;
+      }
+      case "size":
+        return key.op === "larger" ? row.size > key.n : row.size < key.n;
+      case "header":
+        return this.header(row, key.name, key.value);
+      case "text":
+        return (
+          this.fullText(row, key.value, null) ||
+          ["subject", "from", "to", "cc", "bcc"].some((h) => this.header(row, h, key.value))
+        );
+      case "body":
+        return this.fullText(row, key.value, "body");
+      case "seq":
+        return inSet(key.set, seq, this.maxSeq);
+      case "uid":
+        return inSet(key.set, row.uid, this.maxUid);
+      case "modseq":
+        return row.modseq >= key.n;
+      case "not":
+        return !this.test(key.key, row, seq);
+      case "or":
+        return this.test(key.a, row, seq) || this.test(key.b, row, seq);
+      case "and":
+        return key.keys.every((k) => this.test(k, row, seq));
+    }
+  }
+
+  /** Substring, case-insensitive, on decoded values; an empty string matches a present field. */
+  private header(row: SearchRow, name: string, value: string): boolean {
+    const needle = value.toLowerCase();
+    switch (name) {
+      case "subject":
+        return row.subject?.toLowerCase().includes(needle) ?? false;
+      case "from":
+      case "to":
+      case "cc":
+      case "bcc": {
+        const json = { from: row.fromJson, to: row.toJson, cc: row.ccJson, bcc: row.bccJson }[name];
+        const list = JSON.parse(json) as { name?: string; email: string }[];
+        if (list.length === 0) return needle === "" && this.rawHeader(row, name) !== null;
+        return list.some((a) => `${a.name ?? ""} <${a.email}>`.toLowerCase().includes(needle));
+      }
+      case "message-id":
+        return row.messageIdHeader?.toLowerCase().includes(needle) ?? false;
+      default: {
+        return this.rawHeader(row, name)?.toLowerCase().includes(needle) ?? false;
+      }
+    }
+  }
+
+  /** A top-level header field, decoded (all occurrences joined), or null when absent. */
+  private rawHeader(row: SearchRow, name: string): string | null {
+    let fields = this.headers.get(row.uid);
+    if (!fields) {
+      const raw = rawMessage(this.session.ctx.store, row.blobHash) ?? Buffer.alloc(0);
+      fields = readHeaderBlock(raw, 0, raw.length)
+        .fields.filter((f) => f.name)
+        .map((f) => ({ name: f.name.toLowerCase(), value: decodeHeaderText(f.value) }));
+      this.headers.set(row.uid, fields);
+    }
+    const found = fields.filter((f) => f.name === name);
+    return found.length === 0 ? null : found.map((f) => f.value).join("\n");
+  }
+
+  /** TEXT / BODY through the full-text index (words, the last one as a prefix). */
+  private fullText(row: SearchRow, value: string, column: "body" | null): boolean {
+    const cacheKey = `${column ?? "*"}\u0000${value}`;
+    let set = this.fts.get(cacheKey);
+    if (!set) {
+      const text = value.trim() === "" ? "" : queryText(value, true);
+      if (value.trim() === "") set = new Set(this.selected.uids);
+      else if (text === null) set = new Set();
+      else {
+        const phrase = `"${text.replaceAll('"', '""')}" *`;
+        const match = column ? `{${column}} : ${phrase}` : phrase;
+        try {
+          set = fullTextUids(this.session.ctx.store, this.session.grantId, this.selected.folderId, match);
+        } catch {
+          set = new Set();
+        }
+      }
+      this.fts.set(cacheKey, set);
+    }
+    return set.has(row.uid);
+  }
+}

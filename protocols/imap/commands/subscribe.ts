@@ -1,0 +1,21 @@
+import { AUTHENTICATED, type ImapCommand, ok } from "../command.ts";
+
+function subscription(name: "SUBSCRIBE" | "UNSUBSCRIBE"): ImapCommand {
+  return {
+    name,
+    states: AUTHENTICATED,
+    async handle(session, args) {
+      const mailbox = args.mailbox();
+      args.end();
+      const entry = session.findMailbox(mailbox);
+      await session.ctx.mailboxes.setSubscribed(session.grantId, {
+        folderId: entry.folder.id,
+        subscribed: name === "SUBSCRIBE",
+      });
+      return ok(`${name} completed`);
+    },
+  };
+}
+
+export const subscribe = subscription("SUBSCRIBE");
+export const unsubscribe = subscription("UNSUBSCRIBE");

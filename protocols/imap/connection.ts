@@ -1,0 +1,224 @@
+/**
+ * One client connection: bytes in through the Framer, commands run one at a time by the Session,
+ * bytes out with backpressure. Timers: autologout outside IDLE (AGENTBOX_IMAP_AUTOLOGOUT_S), and
+ * IDLE's own limit (handled by the IDLE command through readLine's timeout).
+ */
+import { Framer, type FramerEvent } from "./framer.ts";
+import { type ImapContext, Session, type SessionIO } from "./session.ts";
+
+/** The socket under a connection: Bun's TLS socket, or node:net/node:tls for STARTTLS. */
+export interface Transport {
+  readonly remoteAddress: string;
+  secure(): boolean;
+  /** Queues bytes; false when the kernel buffer is full (wait for onDrain). */
+  write(data: Uint8Array): boolean;
+  /** Bytes queued in user space, not yet handed to the socket. */
+  backlog(): number;
+  end(): void;
+  /** Upgrade to TLS (plaintext listener only); undefined when not possible. */
+  startTls?: () => Promise<void>;
+}
+
+const LOW_WATER = 256 * 1024;
+const MAX_LITERAL_OTHER = 1024 * 1024;
+
+export class Connection implements SessionIO {
+  readonly session: Session;
+  private readonly framer: Framer;
+  private wake: (() => void) | null = null;
+  private drainWaiters: (() => void)[] = [];
+  private closed = false;
+  private autologout: ReturnType<typeof setTimeout> | null = null;
+  private tlsStarted = false;
+  /** A command is running: autologout waits for it. */
+  private busy = false;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly ctx: ImapContext,
+    readonly loopback: boolean,
+  ) {
+    this.session = new Session(ctx, this);
+    this.framer = new Framer({
+      maxLine: ctx.limits.maxLine,
+      maxBuffered: ctx.limits.appendLimit + ctx.limits.maxLine * 4,
+      maxLiteral: (command) =>
+        command === "APPEND" ? ctx.limits.appendLimit : Math.min(MAX_LITERAL_OTHER, ctx.limits.appendLimit),
+    });
+  }
+
+  get remoteAddress(): string {
+    return this.transport.remoteAddress;
+  }
+
+  secure(): boolean {
+    return this.transport.secure();
+  }
+
+  canStartTls(): boolean {
+    return this.transport.startTls !== undefined && !this.tlsStarted && !this.transport.secure();
+  }
+
+  async startTls(): Promise<void> {
+    if (!this.transport.startTls) throw new Error("STARTTLS is not available on this listener");
+    this.tlsStarted = true;
+    this.framer.discardPending();
+    await this.transport.startTls();
+  }
+
+  /** Called once the socket is open: greet, then serve commands until the end. */
+  start(): void {
+    this.ctx.registry.add(this.session);
+    this.session.greeting();
+    this.armAutologout();
+    this.loop().catch((err) => {
+      this.ctx.log.error({ err }, "imap connection failed");
+      this.close();
+    });
+  }
+
+  onData(chunk: Uint8Array): void {
+    if (this.closed) return;
+    if (!this.session.idling) this.autologout?.refresh();
+    if (!this.framer.push(chunk)) {
+      this.write("* BYE Too much input without reading responses\r\n");
+      this.close();
+      return;
+    }
+    this.wakeUp();
+  }
+
+  onDrain(): void {
+    if (this.transport.backlog() > LOW_WATER) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  onClose(): void {
+    this.closed = true;
+    if (this.autologout) clearTimeout(this.autologout);
+    this.session.dispose();
+    this.wakeUp();
+    this.onDrain();
+    for (const w of this.drainWaiters) w();
+    this.drainWaiters = [];
+  }
+
+  write(data: string | Uint8Array): void {
+    if (this.closed) return;
+    this.transport.write(typeof data === "string" ? Buffer.from(data, "latin1") : data);
+  }
+
+  drained(): Promise<void> {
+    if (this.closed || this.transport.backlog() <= LOW_WATER) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.autologout) clearTimeout(this.autologout);
+    this.session.dispose();
+    this.transport.end();
+    this.wakeUp();
+  }
+
+  async readLine(timeoutMs?: number): Promise<Buffer | null | "timeout"> {
+    const deadline = timeoutMs === undefined ? null : Date.now() + timeoutMs;
+    for (;;) {
+      if (this.closed) return null;
+      const ev = this.framer.next("line");
+      if (ev) {
+        if (ev.type === "line") return ev.line;
+        this.handleProblem(ev);
+        return null;
+      }
+      const left = deadline === null ? undefined : deadline - Date.now();
+      if (left !== undefined && left <= 0) return "timeout";
+      await this.waitForData(left);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const ev = this.framer.next("command");
+      if (!ev) {
+        await this.waitForData();
+        continue;
+      }
+      if (ev.type === "continue") {
+        this.write("+ Ready for literal data\r\n");
+        continue;
+      }
+      if (ev.type !== "command") {
+        if (!this.handleProblem(ev)) return;
+        continue;
+      }
+      this.busy = true;
+      const keepOpen = await this.session.execute(ev.frame).finally(() => {
+        this.busy = false;
+      });
+      if (!keepOpen) {
+        this.close();
+        return;
+      }
+      this.autologout?.refresh();
+    }
+  }
+
+  /** Refusals the framer raises; returns false when the connection closes. */
+  private handleProblem(ev: FramerEvent): boolean {
+    if (ev.type === "overflow") {
+      this.write(`${ev.tag} BAD ${ev.reason} (limit ${this.ctx.limits.maxLine} bytes)\r\n`);
+      this.write("* BYE Closing: the command could not be read\r\n");
+      this.close();
+      return false;
+    }
+    if (ev.type === "literal-too-big") {
+      const what = ev.command === "APPEND" ? "APPENDLIMIT" : "the literal limit for this command";
+      const code = ev.command === "APPEND" ? "[TOOBIG] " : "";
+      const status = ev.command === "APPEND" ? "NO" : "BAD";
+      this.write(`${ev.tag} ${status} ${code}Literal of ${ev.size} bytes is over ${what} (${ev.limit})\r\n`);
+      if (!ev.sync) {
+        // A LITERAL+ literal is already on its way; the stream cannot be resynchronized.
+        this.write("* BYE Closing: a non-synchronizing literal over the limit was sent\r\n");
+        this.close();
+        return false;
+      }
+      return true;
+    }
+    return true;
+  }
+
+  private waitForData(timeoutMs?: number): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      this.wake = () => {
+        if (timer) clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      if (timeoutMs !== undefined) timer = setTimeout(() => this.wakeUp(), Math.max(0, timeoutMs));
+    });
+  }
+
+  private wakeUp(): void {
+    this.wake?.();
+  }
+
+  private armAutologout(): void {
+    const ms = this.ctx.limits.autologoutMs;
+    this.autologout = setTimeout(() => {
+      if (this.closed) return;
+      if (this.session.idling || this.busy) {
+        this.autologout?.refresh();
+        return;
+      }
+      this.write("* BYE Autologout: idle for too long\r\n");
+      this.close();
+    }, ms);
+    this.autologout.unref?.();
+  }
+}

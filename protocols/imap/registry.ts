@@ -1,0 +1,43 @@
+/** Live sessions, per account: the per-account connection limit and shutdown. */
+import type { Session } from "./session.ts";
+
+export class SessionRegistry {
+  private readonly byGrant = new Map<string, Set<Session>>();
+  private readonly all = new Set<Session>();
+
+  add(session: Session): void {
+    this.all.add(session);
+  }
+
+  /** Counts an authenticated session against its account; false when the account is at `max`. */
+  claim(grantId: string, session: Session, max: number): boolean {
+    let set = this.byGrant.get(grantId);
+    if (!set) {
+      set = new Set();
+      this.byGrant.set(grantId, set);
+    }
+    if (set.size >= max) return false;
+    set.add(session);
+    return true;
+  }
+
+  remove(session: Session): void {
+    this.all.delete(session);
+    const set = this.byGrant.get(session.grantId);
+    if (!set) return;
+    set.delete(session);
+    if (set.size === 0) this.byGrant.delete(session.grantId);
+  }
+
+  accountSessions(grantId: string): number {
+    return this.byGrant.get(grantId)?.size ?? 0;
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  sessions(): Session[] {
+    return [...this.all];
+  }
+}

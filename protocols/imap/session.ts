@@ -1,0 +1,277 @@
+/**
+ * One IMAP session: its state (RFC 3501 §3), the logged-in account, the selected mailbox, and the
+ * command dispatcher. It reads committed state through src/mailbox/ and changes it only through
+ * the account's actor (Mailboxes); it hears every committed change of the account on the ChangeBus.
+ */
+import type { ChangeBus } from "../../actors/bus.ts";
+import { type MailboxChange, MailboxError } from "../../actors/mailbox/types.ts";
+import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { Logger } from "../../src/log.ts";
+import { imapFolders } from "../../src/mailbox/imap-folders.ts";
+import { passwordVersion } from "../../src/mailbox/imap-grant.ts";
+import type { Store } from "../../src/store/store.ts";
+import { Args, BadArgs } from "./args.ts";
+import type { ImapAuth } from "./auth.ts";
+import { capabilities } from "./capabilities.ts";
+import { type CommandCall, CommandError, type Completion, fail, type ImapCommand } from "./command.ts";
+import { respText } from "./encode.ts";
+import type { CommandFrame } from "./framer.ts";
+import { type MailboxEntry, MailboxTree } from "./mailbox-names.ts";
+import { ParseError, parseCommand } from "./parser.ts";
+import type { RecentTracker } from "./recent.ts";
+import type { SessionRegistry } from "./registry.ts";
+import type { SelectedMailbox } from "./selected.ts";
+
+export type SessionState = "not-authenticated" | "authenticated" | "selected" | "logout";
+
+export interface ImapLimits {
+  maxConnectionsPerAccount: number;
+  idleTimeoutMs: number;
+  autologoutMs: number;
+  /** APPENDLIMIT: the largest message APPEND accepts. */
+  appendLimit: number;
+  /** The longest command line (without literals). */
+  maxLine: number;
+}
+
+/** What every session of the server shares. */
+export interface ImapContext {
+  store: Store;
+  mailboxes: Mailboxes;
+  bus: ChangeBus;
+  log: Logger;
+  limits: ImapLimits;
+  auth: ImapAuth;
+  recent: RecentTracker;
+  registry: SessionRegistry;
+  commands: Map<string, ImapCommand>;
+}
+
+/** The connection under a session. */
+export interface SessionIO {
+  readonly remoteAddress: string;
+  /** The client connects from this machine (LOGINDISABLED does not apply). */
+  readonly loopback: boolean;
+  secure(): boolean;
+  /** Plaintext listener before STARTTLS. */
+  canStartTls(): boolean;
+  startTls(): Promise<void>;
+  /** Writes a binary string (one char per byte) or bytes, in order. */
+  write(data: string | Uint8Array): void;
+  /** Resolves once the output backlog is small again. */
+  drained(): Promise<void>;
+  /** The next raw line (AUTHENTICATE continuation, IDLE's DONE): null on close, "timeout". */
+  readLine(timeoutMs?: number): Promise<Buffer | null | "timeout">;
+  /** Flushes the output and closes. */
+  close(): void;
+}
+
+const ERROR_CODES: Record<MailboxError["code"], string> = {
+  not_found: "NONEXISTENT",
+  invalid: "CANNOT",
+  over_quota: "OVERQUOTA",
+  conflict: "INUSE",
+  too_big: "TOOBIG",
+  rate_limited: "LIMIT",
+};
+
+export class Session {
+  state: SessionState = "not-authenticated";
+  grantId = "";
+  email = "";
+  private passwordVersion = 0;
+  selected: SelectedMailbox | null = null;
+  /** ENABLEd extensions (CONDSTORE, QRESYNC). */
+  readonly enabled = new Set<string>();
+  /** CONDSTORE is on: enabled, or used by a command (RFC 7162 §3.1). */
+  condstore = false;
+  idling = false;
+  /** IDLE was ended by the server's timeout: a late "DONE" from the client is ignored. */
+  idleTimedOut = false;
+  private unsubscribe: (() => void) | null = null;
+  private closed = false;
+
+  constructor(
+    readonly ctx: ImapContext,
+    readonly io: SessionIO,
+  ) {}
+
+  get qresync(): boolean {
+    return this.enabled.has("QRESYNC");
+  }
+
+  greeting(): void {
+    this.send(`* OK [CAPABILITY ${capabilities(this).join(" ")}] agentbox IMAP4rev1 ready`);
+  }
+
+  /** Writes one response line (binary string, CRLF added). */
+  send(line: string): void {
+    this.io.write(`${line}\r\n`);
+  }
+
+  /** Runs one framed command; returns false when the connection must close. */
+  async execute(frame: CommandFrame): Promise<boolean> {
+    let parsed: ReturnType<typeof parseCommand>;
+    try {
+      parsed = parseCommand(frame);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      if (this.idleTimedOut && isDone(frame)) {
+        this.idleTimedOut = false;
+        return true;
+      }
+      this.send(`${err.tag} BAD ${respText(err.message)}`);
+      return true;
+    }
+    this.idleTimedOut = false;
+    const { tag } = parsed;
+    let { name, args } = parsed;
+    let uid = false;
+    if (name === "UID") {
+      const sub = args[0];
+      if (sub?.kind !== "atom") {
+        this.send(`${tag} BAD UID needs a command`);
+        return true;
+      }
+      uid = true;
+      name = sub.value.toUpperCase();
+      args = args.slice(1);
+    }
+    const spec = this.ctx.commands.get(name);
+    if (!spec || (uid && !spec.uid)) {
+      this.send(`${tag} BAD Unknown command ${respText(uid ? `UID ${name}` : name).slice(0, 40)}`);
+      return true;
+    }
+    if (!spec.states.includes(this.state)) {
+      const why = this.state === "not-authenticated" ? "log in first" : "select a mailbox first";
+      this.send(`${tag} BAD ${name} is not valid in this state: ${why}`);
+      return true;
+    }
+    if (this.grantId && !this.credentialsCurrent()) {
+      this.send("* BYE The app password was changed or the account removed; log in again");
+      return false;
+    }
+    const call: CommandCall = { tag, name, uid };
+    let done: Completion;
+    try {
+      done = await spec.handle(this, new Args(args, name), call);
+    } catch (err) {
+      done = this.failure(err, name);
+    }
+    if (this.closed) return false;
+    if (this.state === "logout") {
+      this.tagged(tag, done);
+      return false;
+    }
+    const allowExpunge = uid || !["FETCH", "STORE", "SEARCH"].includes(name);
+    this.flushChanges(allowExpunge);
+    if (this.selected?.deleted) {
+      this.send("* BYE The selected mailbox was deleted");
+      return false;
+    }
+    this.tagged(tag, done);
+    return true;
+  }
+
+  tagged(tag: string, done: Completion): void {
+    if (done.sent) return;
+    const code = done.code ? `[${done.code}] ` : "";
+    this.send(`${tag} ${done.status} ${code}${respText(done.text)}`);
+  }
+
+  private failure(err: unknown, name: string): Completion {
+    if (err instanceof CommandError) return err.completion;
+    if (err instanceof BadArgs) return { status: "BAD", text: `${name}: ${err.message}` };
+    if (err instanceof MailboxError) {
+      const code =
+        err.code === "conflict" && /already exists/.test(err.message)
+          ? "ALREADYEXISTS"
+          : ERROR_CODES[err.code];
+      return { status: "NO", code, text: err.message };
+    }
+    this.ctx.log.error({ err, command: name, grantId: this.grantId }, "imap command failed");
+    return { status: "NO", code: "SERVERBUG", text: `${name} failed on the server; try again` };
+  }
+
+  /** Cheap (one indexed read): the password is still the one this session logged in with. */
+  private credentialsCurrent(): boolean {
+    return passwordVersion(this.ctx.store, this.grantId) === this.passwordVersion;
+  }
+
+  /** After a successful LOGIN / AUTHENTICATE. */
+  loggedIn(grantId: string, email: string, version: number): void {
+    this.state = "authenticated";
+    this.grantId = grantId;
+    this.email = email;
+    this.passwordVersion = version;
+    this.unsubscribe = this.ctx.bus.subscribe(grantId, (change) => this.onChange(change));
+  }
+
+  private onChange(change: MailboxChange): void {
+    const selected = this.selected;
+    if (!selected || this.closed) return;
+    if (!selected.accept(change)) return;
+    if (this.idling) {
+      this.flushChanges(true);
+      if (selected.deleted) {
+        this.send("* BYE The selected mailbox was deleted");
+        this.io.close();
+      }
+    }
+  }
+
+  /** Sends the untagged responses for the changes the client has not been told. */
+  flushChanges(allowExpunge: boolean): void {
+    const selected = this.selected;
+    if (!selected?.hasPending) return;
+    const lines = selected.flush({ allowExpunge, qresync: this.qresync, condstore: this.condstore });
+    if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
+  }
+
+  /** Turns CONDSTORE on (RFC 7162 §3.1: a CONDSTORE-enabling command); tells HIGHESTMODSEQ once. */
+  enableCondstore(highestModseq?: () => number): void {
+    if (this.condstore) return;
+    this.condstore = true;
+    if (this.selected && highestModseq)
+      this.send(`* OK [HIGHESTMODSEQ ${highestModseq()}] CONDSTORE enabled`);
+  }
+
+  requireSelected(): SelectedMailbox {
+    if (!this.selected) fail("no mailbox selected");
+    return this.selected;
+  }
+
+  mailboxTree(): MailboxTree {
+    return new MailboxTree(imapFolders(this.ctx.store, this.grantId));
+  }
+
+  /** The mailbox a name designates, or NO [NONEXISTENT]. */
+  findMailbox(name: string): MailboxEntry {
+    const entry = this.mailboxTree().find(name);
+    if (!entry) fail(`mailbox ${JSON.stringify(name)} does not exist`, "NONEXISTENT");
+    return entry;
+  }
+
+  /** Leaves the selected mailbox (SELECT of another, CLOSE, UNSELECT). */
+  deselect(): void {
+    this.selected = null;
+    if (this.state === "selected") this.state = "authenticated";
+  }
+
+  /** The connection is gone (or going): stop listening, free the account's connection slot. */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.ctx.registry.remove(this);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+function isDone(frame: CommandFrame): boolean {
+  return frame.lines.length === 1 && frame.lines[0]?.toString("latin1").trim().toUpperCase() === "DONE";
+}

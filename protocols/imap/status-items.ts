@@ -1,0 +1,60 @@
+/** STATUS items (RFC 3501, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE, RFC 7889 APPENDLIMIT). */
+import { folderCounts } from "../../src/mailbox/imap-folders.ts";
+import { countAboveUid } from "../../src/mailbox/imap-messages.ts";
+import { BadArgs } from "./args.ts";
+import { mailboxOut } from "./encode.ts";
+import type { MailboxEntry } from "./mailbox-names.ts";
+import type { Token } from "./parser.ts";
+import type { Session } from "./session.ts";
+
+const ITEMS = new Set([
+  "MESSAGES",
+  "RECENT",
+  "UIDNEXT",
+  "UIDVALIDITY",
+  "UNSEEN",
+  "HIGHESTMODSEQ",
+  "SIZE",
+  "APPENDLIMIT",
+]);
+
+export function parseStatusItems(tokens: Token[]): string[] {
+  if (tokens.length === 0) throw new BadArgs("STATUS needs at least one item");
+  return tokens.map((t) => {
+    const name = t.kind === "atom" ? t.value.toUpperCase() : "";
+    if (!ITEMS.has(name)) throw new BadArgs("unknown STATUS item");
+    return name;
+  });
+}
+
+/** `* STATUS name (…)`, or null when the folder vanished meanwhile. */
+export function statusLine(session: Session, entry: MailboxEntry, items: string[]): string | null {
+  const { store } = session.ctx;
+  const folderId = entry.folder.id;
+  const c = folderCounts(store, session.grantId, folderId);
+  if (!c) return null;
+  if (items.includes("HIGHESTMODSEQ")) session.condstore = true;
+  const values = items.map((item) => {
+    switch (item) {
+      case "MESSAGES":
+        return `MESSAGES ${c.messages}`;
+      case "RECENT": {
+        const floor = session.ctx.recent.floor(session.grantId, folderId, c.uidNext);
+        return `RECENT ${countAboveUid(store, session.grantId, folderId, floor)}`;
+      }
+      case "UIDNEXT":
+        return `UIDNEXT ${c.uidNext}`;
+      case "UIDVALIDITY":
+        return `UIDVALIDITY ${c.uidValidity}`;
+      case "UNSEEN":
+        return `UNSEEN ${c.unseen}`;
+      case "HIGHESTMODSEQ":
+        return `HIGHESTMODSEQ ${c.highestModseq}`;
+      case "SIZE":
+        return `SIZE ${c.size}`;
+      default:
+        return `APPENDLIMIT ${session.ctx.limits.appendLimit}`;
+    }
+  });
+  return `* STATUS ${mailboxOut(entry.path)} (${values.join(" ")})`;
+}
