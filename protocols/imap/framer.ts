@@ -41,6 +41,9 @@ const LITERAL_MARKER = /(~?)\{(\d{1,12})(\+?)\}$/;
 
 export class Framer {
   private pending: Buffer = EMPTY;
+  /** Chunks received since the last pull, joined lazily (one copy per pull, not per chunk). */
+  private incoming: Buffer[] = [];
+  private incomingBytes = 0;
   /** How far `pending` was already searched for LF. */
   private scanned = 0;
   private lines: Buffer[] = [];
@@ -56,7 +59,7 @@ export class Framer {
 
   /** Bytes buffered but not yet consumed. */
   get buffered(): number {
-    return this.pending.length + (this.literal ? this.literalFilled : 0);
+    return this.pending.length + this.incomingBytes + (this.literal ? this.literalFilled : 0);
   }
 
   /** True while part of a command (a line or a literal) has been read but not the whole. */
@@ -67,25 +70,40 @@ export class Framer {
   /** Drops unread input (after STARTTLS: nothing sent in plaintext may be taken as encrypted). */
   discardPending(): void {
     this.pending = EMPTY;
+    this.incoming = [];
+    this.incomingBytes = 0;
     this.scanned = 0;
   }
 
   /** Returns false when the input backlog is over the limit (the caller closes the connection). */
   push(chunk: Uint8Array): boolean {
     let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.literal && this.pending.length === 0) {
+    if (this.literal && this.pending.length === 0 && this.incoming.length === 0) {
       const take = Math.min(data.length, this.literal.length - this.literalFilled);
       data.copy(this.literal, this.literalFilled, 0, take);
       this.literalFilled += take;
       data = data.subarray(take);
       if (data.length === 0) return true;
     }
-    this.pending = this.pending.length === 0 ? Buffer.from(data) : Buffer.concat([this.pending, data]);
-    return this.pending.length <= this.limits.maxBuffered;
+    this.incoming.push(Buffer.from(data));
+    this.incomingBytes += data.length;
+    return this.pending.length + this.incomingBytes <= this.limits.maxBuffered;
+  }
+
+  /** Joins what arrived since the last pull onto `pending`. */
+  private gather(): void {
+    if (this.incoming.length === 0) return;
+    this.pending =
+      this.pending.length === 0 && this.incoming.length === 1
+        ? (this.incoming[0] as Buffer)
+        : Buffer.concat([this.pending, ...this.incoming]);
+    this.incoming = [];
+    this.incomingBytes = 0;
   }
 
   /** The next event in `mode`, or null when more input is needed. */
   next(mode: "command" | "line"): FramerEvent | null {
+    this.gather();
     for (;;) {
       if (this.literal) {
         if (!this.fillLiteral()) return null;
@@ -150,7 +168,7 @@ export class Framer {
   private overflow(reason: string): FramerEvent {
     const tag = this.head?.tag ?? commandHead(this.pending.subarray(0, 200))?.tag ?? "*";
     this.reset();
-    this.pending = EMPTY;
+    this.discardPending();
     return { type: "overflow", tag, reason };
   }
 

@@ -1,5 +1,5 @@
 /** STATUS items (RFC 3501, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE, RFC 7889 APPENDLIMIT). */
-import { folderCounts } from "../../src/mailbox/imap-folders.ts";
+import { folderCounts, folderSize } from "../../src/mailbox/imap-folders.ts";
 import { countAboveUid } from "../../src/mailbox/imap-messages.ts";
 import { BadArgs } from "./args.ts";
 import { mailboxOut } from "./encode.ts";
@@ -51,7 +51,7 @@ export function statusLine(session: Session, entry: MailboxEntry, items: string[
       case "HIGHESTMODSEQ":
         return `HIGHESTMODSEQ ${c.highestModseq}`;
       case "SIZE":
-        return `SIZE ${c.size}`;
+        return `SIZE ${folderSize(store, session.grantId, folderId)}`;
       default:
         return `APPENDLIMIT ${session.ctx.limits.appendLimit}`;
     }

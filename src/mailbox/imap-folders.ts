@@ -37,32 +37,41 @@ export function imapFolder(store: Store, grantId: string, folderId: string): Ima
 export interface FolderCounts {
   messages: number;
   unseen: number;
-  /** Sum of RFC822.SIZE (STATUS=SIZE). */
-  size: number;
   /** Highest MODSEQ of a message in the folder or of a UID it expunged (CONDSTORE); at least 1. */
   highestModseq: number;
   uidNext: number;
   uidValidity: number;
 }
 
+/**
+ * A folder's counters: totals from folder_counts (kept by triggers), the highest MODSEQ from the
+ * (grant, folder, modseq) index: a few row reads whatever the folder's size.
+ */
 export function folderCounts(store: Store, grantId: string, folderId: string): FolderCounts | null {
   const folder = imapFolder(store, grantId, folderId);
   if (!folder) return null;
-  const c = store.read.$client
-    .prepare(
-      `SELECT count(*) AS messages, coalesce(sum(seen = 0), 0) AS unseen, coalesce(sum(size), 0) AS size,
-              coalesce(max(modseq), 0) AS modseq
-         FROM messages WHERE grant_id = ? AND folder_id = ?`,
-    )
-    .get(grantId, folderId) as { messages: number; unseen: number; size: number; modseq: number };
+  const db = store.read.$client;
+  const c = db
+    .prepare("SELECT total, unread FROM folder_counts WHERE grant_id = ? AND folder_id = ?")
+    .get(grantId, folderId) as { total: number; unread: number } | null;
+  const m = db
+    .prepare("SELECT max(modseq) AS modseq FROM messages WHERE grant_id = ? AND folder_id = ?")
+    .get(grantId, folderId) as { modseq: number | null };
   return {
-    messages: c.messages,
-    unseen: c.unseen,
-    size: c.size,
-    highestModseq: Math.max(1, c.modseq, expungedHighestModseq(store, grantId, folderId)),
+    messages: c?.total ?? 0,
+    unseen: c?.unread ?? 0,
+    highestModseq: Math.max(1, m.modseq ?? 0, expungedHighestModseq(store, grantId, folderId)),
     uidNext: folder.uidNext,
     uidValidity: folder.uidValidity,
   };
+}
+
+/** Sum of the folder's RFC822.SIZEs (STATUS=SIZE): a scan of the folder, only when asked. */
+export function folderSize(store: Store, grantId: string, folderId: string): number {
+  const r = store.read.$client
+    .prepare("SELECT coalesce(sum(size), 0) AS size FROM messages WHERE grant_id = ? AND folder_id = ?")
+    .get(grantId, folderId) as { size: number };
+  return r.size;
 }
 
 /** The highest MODSEQ at which a UID left the folder (0 when none did). */

@@ -29,7 +29,7 @@ export function folderKeywords(store: Store, grantId: string, folderId: string):
   return (
     store.read.$client
       .prepare(
-        `SELECT DISTINCT j.value AS k FROM messages m, json_each(m.keywords_json) j
+        `SELECT DISTINCT j.value AS k FROM messages m INDEXED BY messages_keywords, json_each(m.keywords_json) j
           WHERE m.grant_id = ? AND m.folder_id = ? AND m.keywords_json <> '[]'`,
       )
       .values(grantId, folderId) as [string][]

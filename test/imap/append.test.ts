@@ -119,3 +119,31 @@ describe("APPEND", () => {
     expect((await api(f.t, "GET", `/v3/grants/${grantId}/messages?in=inbox`)).body.data).toHaveLength(0);
   });
 });
+
+describe("APPEND of a large message", () => {
+  let g: ImapFixture;
+  beforeAll(async () => {
+    g = await imapFixture();
+  });
+  afterAll(() => g.stop());
+
+  test("8 MB with LITERAL+ in one write, stored and served byte-exact", async () => {
+    const { email } = await g.account();
+    const c = await g.client(email);
+    const body = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = 0x41 + (i % 26);
+    for (let i = 76; i < body.length; i += 78) {
+      body[i] = 0x0d;
+      body[i + 1] = 0x0a;
+    }
+    const raw = Buffer.concat([Buffer.from("From: big@example.com\r\nSubject: big\r\n\r\n"), body]);
+    const started = performance.now();
+    c.write(Buffer.concat([Buffer.from(`a1 APPEND INBOX {${raw.length}+}\r\n`), raw, Buffer.from("\r\n")]));
+    expect((await c.until("a1", 30_000)).tagged).toMatch(/^a1 OK \[APPENDUID \d+ 1\] APPEND completed$/);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    await c.ok("a2 SELECT INBOX");
+    const fetched = (await c.ok("a3 FETCH 1 BODY.PEEK[]"))[0] as string;
+    expect(fetched.length).toBe(`* 1 FETCH (BODY[] {${raw.length}}\r\n`.length + raw.length + 1);
+    expect(fetched.endsWith(`${raw.subarray(raw.length - 100).toString("latin1")})`)).toBe(true);
+  }, 60_000);
+});

@@ -93,7 +93,18 @@ export async function sendFetch(
         selected.markReported(row.uid, row.modseq);
       }
     }
-    for (const c of chunks) session.io.write(c);
+    // One write per run of text (a TLS record each), the raw bytes of literals between them.
+    let text = "";
+    for (const c of chunks) {
+      if (typeof c === "string") {
+        text += c;
+        continue;
+      }
+      if (text) session.io.write(text);
+      text = "";
+      session.io.write(c);
+    }
+    if (text) session.io.write(text);
     await session.io.drained();
   }
 }
