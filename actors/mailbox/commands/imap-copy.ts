@@ -1,9 +1,9 @@
+import { flagsOf } from "../flags.ts";
 import { requireFolder } from "../state.ts";
 import type { CopyMessagesCommand, CopyMessagesReply } from "../types.ts";
 import { storeMessage } from "./append.ts";
 import type { CommandContext } from "./context.ts";
 import { rowsByUid } from "./imap-rows.ts";
-import { flagsOf } from "./set-flags.ts";
 
 /**
  * IMAP COPY: each message gets an independent copy in the target folder (new id, new UID, the

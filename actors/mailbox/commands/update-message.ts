@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { type MessageRow, messages } from "../../../src/store/schema.ts";
+import { flagsOf } from "../flags.ts";
 import { requireMessage } from "../message-rows.ts";
 import { nextModseq, nextUid, requireFolder } from "../state.ts";
 import { MailboxError, type UpdateMessageCommand } from "../types.ts";
 import type { CommandContext } from "./context.ts";
-import { flagsOf } from "./set-flags.ts";
 
 const MAX_METADATA_PAIRS = 50;
 
