@@ -26,6 +26,7 @@ export function capabilities(session: Session): string[] {
     "CONDSTORE",
     "QRESYNC",
   );
+  if (!session.io.compressed()) caps.push("COMPRESS=DEFLATE");
   return caps;
 }
 

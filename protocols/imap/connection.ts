@@ -3,6 +3,7 @@
  * bytes out with backpressure. Timers: autologout outside IDLE (AGENTBOX_IMAP_AUTOLOGOUT_S), and
  * IDLE's own limit (handled by the IDLE command through readLine's timeout).
  */
+import * as zlib from "node:zlib";
 import { Framer, type FramerEvent } from "./framer.ts";
 import { type ImapContext, Session, type SessionIO } from "./session.ts";
 
@@ -32,6 +33,10 @@ export class Connection implements SessionIO {
   private tlsStarted = false;
   /** A command is running: autologout waits for it. */
   private busy = false;
+  /** COMPRESS=DEFLATE: what we send goes through `deflate`, what we get through `inflate`. */
+  private deflate: zlib.DeflateRaw | null = null;
+  private inflate: zlib.InflateRaw | null = null;
+  private flushQueued = false;
 
   constructor(
     private readonly transport: Transport,
@@ -79,6 +84,16 @@ export class Connection implements SessionIO {
 
   onData(chunk: Uint8Array): void {
     if (this.closed) return;
+    if (this.inflate) {
+      this.inflate.write(chunk);
+      return;
+    }
+    this.receive(chunk);
+  }
+
+  /** Plain bytes from the client (decompressed, when COMPRESS is on). */
+  private receive(chunk: Uint8Array): void {
+    if (this.closed) return;
     if (!this.session.idling) this.autologout?.refresh();
     if (!this.framer.push(chunk)) {
       this.write("* BYE Too much input without reading responses\r\n");
@@ -89,7 +104,7 @@ export class Connection implements SessionIO {
   }
 
   onDrain(): void {
-    if (this.transport.backlog() > LOW_WATER) return;
+    if (this.backlog() > LOW_WATER) return;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const w of waiters) w();
@@ -97,6 +112,10 @@ export class Connection implements SessionIO {
 
   onClose(): void {
     this.closed = true;
+    this.deflate?.destroy();
+    this.inflate?.destroy();
+    this.deflate = null;
+    this.inflate = null;
     if (this.autologout) clearTimeout(this.autologout);
     this.session.dispose();
     this.wakeUp();
@@ -107,12 +126,53 @@ export class Connection implements SessionIO {
 
   write(data: string | Uint8Array): void {
     if (this.closed) return;
-    this.transport.write(typeof data === "string" ? Buffer.from(data, "latin1") : data);
+    const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
+    if (!this.deflate) {
+      this.transport.write(bytes);
+      return;
+    }
+    this.deflate.write(bytes);
+    // Everything written in this turn of the event loop goes out in one sync-flushed block.
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => {
+        this.flushQueued = false;
+        this.deflate?.flush(zlib.constants.Z_SYNC_FLUSH);
+      });
+    }
+  }
+
+  private backlog(): number {
+    return this.transport.backlog() + (this.deflate?.writableLength ?? 0);
   }
 
   drained(): Promise<void> {
-    if (this.closed || this.transport.backlog() <= LOW_WATER) return Promise.resolve();
+    if (this.closed || this.backlog() <= LOW_WATER) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  compressed(): boolean {
+    return this.deflate !== null;
+  }
+
+  startCompression(): void {
+    // A small window keeps each connection's deflate state ~40 KB; the client's may be the full 32 KB.
+    const deflate = zlib.createDeflateRaw({ windowBits: 12, memLevel: 5 });
+    const inflate = zlib.createInflateRaw({ windowBits: 15 });
+    const leftover = this.framer.takePending();
+    deflate.on("data", (d: Buffer) => this.transport.write(d));
+    deflate.on("drain", () => this.onDrain());
+    inflate.on("data", (d: Buffer) => this.receive(d));
+    const broken = () => {
+      this.deflate = null;
+      this.inflate = null;
+      this.close();
+    };
+    deflate.on("error", broken);
+    inflate.on("error", broken);
+    this.deflate = deflate;
+    this.inflate = inflate;
+    if (leftover.length > 0) inflate.write(leftover);
   }
 
   close(): void {
@@ -120,7 +180,15 @@ export class Connection implements SessionIO {
     this.closed = true;
     if (this.autologout) clearTimeout(this.autologout);
     this.session.dispose();
-    this.transport.end();
+    const deflate = this.deflate;
+    if (deflate) {
+      this.deflate = null;
+      deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => this.transport.end());
+      this.inflate?.destroy();
+      this.inflate = null;
+    } else {
+      this.transport.end();
+    }
     this.wakeUp();
   }
 

@@ -67,6 +67,14 @@ export class Framer {
     return this.lines.length > 0 || this.literal !== null;
   }
 
+  /** Takes the unread input out (COMPRESS: what follows the command is compressed). */
+  takePending(): Buffer {
+    this.gather();
+    const rest = this.pending;
+    this.discardPending();
+    return rest;
+  }
+
   /** Drops unread input (after STARTTLS: nothing sent in plaintext may be taken as encrypted). */
   discardPending(): void {
     this.pending = EMPTY;

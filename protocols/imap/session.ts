@@ -64,6 +64,10 @@ export interface SessionIO {
   readLine(timeoutMs?: number): Promise<Buffer | null | "timeout">;
   /** Flushes the output and closes. */
   close(): void;
+  /** COMPRESS=DEFLATE (RFC 4978) is on. */
+  compressed(): boolean;
+  /** Turns on DEFLATE both ways, from the next byte on. */
+  startCompression(): void;
 }
 
 const ERROR_CODES: Record<MailboxError["code"], string> = {

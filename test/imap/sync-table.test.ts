@@ -4,9 +4,18 @@
  * fires its webhook (signed, from the one event log), whichever surface made it.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import nodemailer from "nodemailer";
 import { api } from "../support/server.ts";
 import { type Delivery, Receiver, subscribe } from "../webhooks/receiver.ts";
-import { deliver, type ImapClient, type ImapFixture, imapAppend, imapFixture, message } from "./harness.ts";
+import {
+  deliver,
+  type ImapClient,
+  type ImapFixture,
+  imapAppend,
+  imapFixture,
+  message,
+  PASSWORD,
+} from "./harness.ts";
 
 let f: ImapFixture;
 let receiver: Receiver;
@@ -222,5 +231,42 @@ describe("API change → IMAP (pushed to a session in IDLE)", () => {
     expect(await c.ok("f FETCH 1 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")).toEqual([
       "* 1 FETCH (FLAGS (\\Seen \\Draft \\Recent) BODY[HEADER.FIELDS (SUBJECT)] {22}\r\nSubject: API draft\r\n\r\n)",
     ]);
+  });
+});
+
+describe("SMTP submission ⇄ IMAP", () => {
+  test("send via SMTP → the Sent folder (IDLE push, message.created); the client's APPEND to Sent is not stored twice", async () => {
+    const { email, grantId } = await f.account();
+    const c = await f.client(email);
+    await c.ok("s SELECT Sent");
+    await idle(c);
+    const raw = message({
+      from: email,
+      to: "someone@example.com",
+      subject: "via SMTP",
+      messageId: "<smtp-1@client.example>",
+    });
+    const transport = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: f.t.server.ports.smtps,
+      secure: true,
+      auth: { user: email, pass: PASSWORD },
+      tls: { rejectUnauthorized: false },
+      logger: false,
+    });
+    const info = await transport.sendMail({ envelope: { from: email, to: ["someone@example.com"] }, raw });
+    transport.close();
+    expect(info.response).toMatch(/^250 /);
+    expect(await c.line()).toBe("* 1 EXISTS");
+    await c.line();
+    await done(c);
+    const sent = (await api(f.t, "GET", `/v3/grants/${grantId}/messages?in=sent`)).body.data;
+    expect(sent.map((m: any) => m.subject)).toEqual(["via SMTP"]);
+    await webhook("message.created", sent[0].id);
+    // What Thunderbird and Apple Mail do next: APPEND their copy to Sent. It is already there.
+    expect(await imapAppend(c, "a1", "Sent", raw, "\\Seen")).toMatch(
+      /^a1 OK \[APPENDUID \d+ 1\] APPEND completed: the message was already in this mailbox$/,
+    );
+    expect((await api(f.t, "GET", `/v3/grants/${grantId}/messages?in=sent`)).body.data).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import { append } from "./append.ts";
 import { authenticate } from "./authenticate.ts";
 import { capability } from "./capability.ts";
 import { close, unselect } from "./close.ts";
+import { compress } from "./compress.ts";
 import { copy, move } from "./copy.ts";
 import { create } from "./create.ts";
 import { deleteMailbox } from "./delete.ts";
@@ -32,6 +33,7 @@ const ALL: ImapCommand[] = [
   capability,
   check,
   close,
+  compress,
   copy,
   create,
   deleteMailbox,
