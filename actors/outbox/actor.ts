@@ -7,6 +7,7 @@ import type { Store } from "../../src/store/store.ts";
 import type { WebhookConfig } from "../../src/webhooks/config.ts";
 import { allWebhooks, loadWebhook } from "../../src/webhooks/webhooks.ts";
 import { type EndpointContext, type EndpointState, EndpointWorker } from "./endpoint.ts";
+import { ProgressSaver } from "./progress.ts";
 import { EventStreams } from "./streams.ts";
 
 /** Events read from the log per query of the tail. */
@@ -17,6 +18,8 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 const FIRST_SWEEP_MS = 60 * 1000;
 /** How long in-flight deliveries get at shutdown before they are abandoned (and re-sent after restart). */
 const SHUTDOWN_GRACE_MS = 1000;
+/** Endpoints' cursors are saved together at most this often (a crash re-sends at most this much). */
+const SAVE_EVERY_MS = 100;
 
 /**
  * The outbox actor: tails the event log (the `events` rows every change commits with) and hands
@@ -29,6 +32,7 @@ export class OutboxActor {
   private readonly workers = new Map<string, EndpointWorker>();
   private readonly byApplication = new Map<string, Set<EndpointWorker>>();
   private readonly ctx: EndpointContext;
+  private readonly saver: ProgressSaver;
   private tailSeq = 0;
   private wakeQueued = false;
   private running = false;
@@ -41,6 +45,7 @@ export class OutboxActor {
     private readonly log: Logger,
     metrics: Metrics,
   ) {
+    this.saver = new ProgressSaver(store, log, SAVE_EVERY_MS);
     this.ctx = {
       store,
       config,
@@ -48,6 +53,7 @@ export class OutboxActor {
       tail: () => this.tailSeq,
       count: (outcome) =>
         metrics.inc("agentbox_webhook_attempts_total", "Webhook delivery attempts by outcome", { outcome }),
+      progressed: (worker) => this.saver.mark(worker),
     };
   }
 
@@ -115,6 +121,7 @@ export class OutboxActor {
     this.timers = [];
     this.streams.closeAll();
     await Promise.all([...this.workers.values()].map((w) => w.stop(SHUTDOWN_GRACE_MS)));
+    await this.saver.flush();
   }
 
   private tail(): void {
@@ -146,6 +153,7 @@ export class OutboxActor {
 
   private drop(worker: EndpointWorker): void {
     worker.remove();
+    this.saver.forget(worker);
     this.workers.delete(worker.id);
     const set = this.byApplication.get(worker.applicationId);
     set?.delete(worker);

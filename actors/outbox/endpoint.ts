@@ -10,8 +10,8 @@ import {
   dueDeliveries,
   moveStatus,
   nextDueAt,
+  type Progress,
   recordAttempt,
-  saveProgress,
   seqsWithDeliveries,
 } from "../../src/webhooks/deliveries.ts";
 import {
@@ -24,6 +24,7 @@ import { eventTypesFor, subscribes } from "../../src/webhooks/triggers.ts";
 import { triggersOf, type WebhookStatus } from "../../src/webhooks/webhooks.ts";
 import { retryDelay } from "./backoff.ts";
 import { Health } from "./health.ts";
+import type { ProgressSource } from "./progress.ts";
 
 export interface EndpointContext {
   store: Store;
@@ -32,9 +33,11 @@ export interface EndpointContext {
   /** The newest log position the actor's tail has read. */
   tail(): number;
   count(outcome: "delivered" | "retry" | "failed"): void;
+  /** The endpoint's progress changed: save it with the next batch. */
+  progressed(worker: EndpointWorker): void;
 }
 
-/** What the endpoint knows now (the row lags by up to SAVE_EVERY_MS). */
+/** What the endpoint knows now (the row lags by up to a save interval). */
 export interface EndpointState {
   queued: number;
   inFlight: number;
@@ -43,9 +46,6 @@ export interface EndpointState {
   lastError: string | null;
   lastErrorAt: number | null;
 }
-
-/** Cursor and health are saved at most this often: a crash re-sends at most this much (same ids). */
-const SAVE_EVERY_MS = 50;
 
 /** `skip`: the endpoint subscribed only to the `.truncated` variant, and this one is not truncated. */
 type Prepared = EncodedNotification | { error: string; retry: boolean } | { skip: true };
@@ -59,7 +59,7 @@ type Prepared = EncodedNotification | { error: string; retry: boolean } | { skip
  * delivered, recorded for retry, or not for this endpoint. After a restart delivery resumes after
  * it; first attempts in flight at a crash are sent again, with the same notification id.
  */
-export class EndpointWorker {
+export class EndpointWorker implements ProgressSource {
   private triggers: Set<string>;
   private readTypes: string[];
   /** Every event up to here is queued, attempted, or not for this endpoint. */
@@ -81,8 +81,6 @@ export class EndpointWorker {
   /** Outcomes are dropped (abandoned at shutdown: they are re-sent after restart). */
   private stopped = false;
   private savedCursor: number;
-  private saveTimer: ReturnType<typeof setTimeout> | null = null;
-  private saving: Promise<void> | null = null;
   private outcome = {
     lastSuccessAt: null as number | null,
     lastError: null as string | null,
@@ -166,6 +164,7 @@ export class EndpointWorker {
   /**
    * Shutdown: no new attempts; those in flight get `graceMs` to finish (their outcome is
    * recorded), then are abandoned (they stay behind the cursor and are sent again after restart).
+   * The actor saves the progress of every endpoint after.
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
@@ -174,10 +173,6 @@ export class EndpointWorker {
     this.stopped = true;
     this.abort.abort();
     await Promise.allSettled(this.running);
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-    await this.saving;
-    await this.save();
   }
 
   /** The endpoint was deleted: drop everything, save nothing. */
@@ -186,7 +181,15 @@ export class EndpointWorker {
     this.stopped = true;
     this.abort.abort();
     this.clearRetryTimer();
-    if (this.saveTimer) clearTimeout(this.saveTimer);
+  }
+
+  progress(): Progress {
+    this.outcomeDirty = false;
+    return { cursor: this.cursor(), ...this.outcome };
+  }
+
+  saved(p: Progress): void {
+    this.savedCursor = Math.max(this.savedCursor, p.cursor);
   }
 
   private get deliverable(): boolean {
@@ -200,12 +203,14 @@ export class EndpointWorker {
     this.startRetries();
   }
 
-  /** Reads the next chunk of the log into the queue; goes live once it reaches the actor's tail. */
+  /**
+   * Reads the next chunk of the log into the queue, once the queue is down to half (so the log
+   * is read in large chunks, not one row per delivery); goes live once it reaches the tail.
+   */
   private catchUp(): void {
     const room = this.ctx.config.queueSize - this.queue.length;
-    if (room <= 0) return;
     const upTo = this.ctx.tail();
-    if (this.readPos < upTo) {
+    if (this.readPos < upTo && room >= this.ctx.config.queueSize / 2) {
       const rows = queryEvents(this.ctx.store, {
         applicationId: this.row.applicationId,
         after: this.readPos,
@@ -441,29 +446,9 @@ export class EndpointWorker {
     return low === Number.POSITIVE_INFINITY ? this.readPos : Math.min(low - 1, this.readPos);
   }
 
-  /** Schedules a save of the cursor and outcome fields, at most every SAVE_EVERY_MS. */
+  /** Asks for a save if the cursor moved or an outcome changed (the actor batches saves). */
   private touch(): void {
-    if (this.saveTimer || this.saving || this.stopped) return;
-    if (this.cursor() <= this.savedCursor && !this.outcomeDirty) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      this.saving = this.save().finally(() => {
-        this.saving = null;
-        this.touch();
-      });
-    }, SAVE_EVERY_MS);
-  }
-
-  private async save(): Promise<void> {
-    const cursor = this.cursor();
-    if (cursor <= this.savedCursor && !this.outcomeDirty) return;
-    this.outcomeDirty = false;
-    try {
-      await saveProgress(this.ctx.store, this.row.id, { cursor, ...this.outcome });
-      this.savedCursor = Math.max(this.savedCursor, cursor);
-    } catch (err) {
-      this.outcomeDirty = true;
-      this.ctx.log.error({ err, webhookId: this.row.id }, "cannot save webhook cursor");
-    }
+    if (this.stopped) return;
+    if (this.cursor() > this.savedCursor || this.outcomeDirty) this.ctx.progressed(this);
   }
 }

@@ -11,15 +11,14 @@ export interface Progress {
   lastErrorAt: number | null;
 }
 
-/** Moves the endpoint's cursor (never backwards) and records how its last attempts went. */
-export async function saveProgress(store: Store, webhookId: string, p: Progress): Promise<void> {
+/** Moves endpoints' cursors (never backwards) and records how their last attempts went: one unit. */
+export async function saveProgress(store: Store, items: (Progress & { webhookId: string })[]): Promise<void> {
   await store.writer.submit((tx) => {
-    tx.$client
-      .prepare(
-        `UPDATE webhooks SET cursor = max(cursor, ?), last_success_at = coalesce(?, last_success_at),
-           last_error = coalesce(?, last_error), last_error_at = coalesce(?, last_error_at) WHERE id = ?`,
-      )
-      .run(p.cursor, p.lastSuccessAt, p.lastError, p.lastErrorAt, webhookId);
+    const update = tx.$client.prepare(
+      `UPDATE webhooks SET cursor = max(cursor, ?), last_success_at = coalesce(?, last_success_at),
+         last_error = coalesce(?, last_error), last_error_at = coalesce(?, last_error_at) WHERE id = ?`,
+    );
+    for (const p of items) update.run(p.cursor, p.lastSuccessAt, p.lastError, p.lastErrorAt, p.webhookId);
   });
 }
 

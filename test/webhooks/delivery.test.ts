@@ -109,6 +109,22 @@ describe("ordering", () => {
   });
 });
 
+describe("bounded queue", () => {
+  test("a burst larger than the queue: the rest is read from the log, nothing lost, order kept", async () => {
+    const t = await server({ AGENTBOX_WEBHOOK_QUEUE_SIZE: "4", AGENTBOX_WEBHOOK_CONCURRENCY: "1" });
+    const grantId = (await createAccount(t)).id;
+    const r = receiver();
+    await subscribe(t, r.url, ["folder.created"]);
+    const created = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => t.server.mailboxes.createFolder(grantId, { name: `burst-${i}` })),
+    );
+    const got = await r.waitFor(40);
+    const seqs = got.map((d) => d.body.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(got.map(objectIdOf))).toEqual(new Set(created.map((c) => c.id)));
+  });
+});
+
 describe("isolation", () => {
   test("an endpoint that never answers does not slow a healthy one", async () => {
     const t = await server();

@@ -258,7 +258,7 @@ describe("retention", () => {
     expect(left.map((e: any) => e.type)).toEqual(["folder.created", "folder.created", "folder.created"]);
     await api(own, "PUT", `/v3/webhooks/${hook.id}`, { status: "active" });
     await receiver.waitFor(3);
-    await Bun.sleep(150); // the cursor is saved
+    await Bun.sleep(300); // the cursor is saved (every 100 ms)
     await own.server.outbox.sweep();
     expect((await api(own, "GET", "/v3/events?limit=200")).body.data).toEqual([]);
     await own.stop();
