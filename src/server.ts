@@ -91,6 +91,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       (err as { code?: string }).code === "EADDRINUSE" ? "address already in use" : (err as Error).message;
     throw new ListenError(`cannot listen for IMAP on ${config.host}:${port} (${variable}): ${reason}`);
   });
+  metrics.gauge("agentbox_imap_sessions", "IMAP connections open", () => imap.context.registry.size);
   let smtp: SmtpListeners;
   try {
     smtp = await startSmtpListeners(config, log, deps, tls);

@@ -21,6 +21,8 @@ export interface Transport {
 }
 
 const LOW_WATER = 256 * 1024;
+/** A connection that has not logged in is closed sooner than an idle session. */
+const PRE_LOGIN_TIMEOUT_MS = 60_000;
 const MAX_LITERAL_OTHER = 1024 * 1024;
 
 export class Connection implements SessionIO {
@@ -225,6 +227,7 @@ export class Connection implements SessionIO {
         continue;
       }
       this.busy = true;
+      const before = this.session.state;
       const keepOpen = await this.session.execute(ev.frame).finally(() => {
         this.busy = false;
       });
@@ -232,6 +235,8 @@ export class Connection implements SessionIO {
         this.close();
         return;
       }
+      // Logged in: the full autologout from now on (before, a shorter one).
+      if (before === "not-authenticated" && this.session.state !== "not-authenticated") this.armAutologout();
       this.autologout?.refresh();
     }
   }
@@ -277,7 +282,11 @@ export class Connection implements SessionIO {
   }
 
   private armAutologout(): void {
-    const ms = this.ctx.limits.autologoutMs;
+    if (this.autologout) clearTimeout(this.autologout);
+    const ms =
+      this.session.state === "not-authenticated"
+        ? Math.min(this.ctx.limits.autologoutMs, PRE_LOGIN_TIMEOUT_MS)
+        : this.ctx.limits.autologoutMs;
     this.autologout = setTimeout(() => {
       if (this.closed) return;
       if (this.session.idling || this.busy) {

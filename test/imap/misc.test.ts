@@ -54,4 +54,13 @@ describe("small commands", () => {
     expect(await c.line()).toBe("a4 BAD unterminated list");
     expect((await c.transact("a5 NOOP")).tagged).toBe("a5 OK NOOP completed");
   });
+
+  test("/metrics counts the open IMAP connections", async () => {
+    const { email } = await f.account();
+    const c = await f.client(email);
+    const text = await (await fetch(`${f.t.url}/metrics`)).text();
+    const open = Number(/^agentbox_imap_sessions (\d+)$/m.exec(text)?.[1]);
+    expect(open).toBeGreaterThanOrEqual(1);
+    c.close();
+  });
 });

@@ -21,7 +21,10 @@ export async function authenticateSession(
 ): Promise<Completion> {
   if (!loginAllowed(session)) return no("Log in only after STARTTLS", "PRIVACYREQUIRED");
   const result = await session.ctx.auth.login(user, password, session.io.remoteAddress);
-  if (!result.ok) return no(result.text, result.code);
+  if (!result.ok) {
+    session.ctx.log.info({ address: session.io.remoteAddress, code: result.code }, "imap login refused");
+    return no(result.text, result.code);
+  }
   const max = session.ctx.limits.maxConnectionsPerAccount;
   if (!session.ctx.registry.claim(result.grantId, session, max)) {
     return no(
@@ -30,5 +33,6 @@ export async function authenticateSession(
     );
   }
   session.loggedIn(result.grantId, result.email, result.passwordVersion);
+  session.ctx.log.info({ grantId: result.grantId, address: session.io.remoteAddress }, "imap login");
   return ok(`${result.email} logged in`, `CAPABILITY ${capabilities(session).join(" ")}`);
 }
