@@ -16,11 +16,15 @@ export interface Transport {
   /** Bytes queued in user space, not yet handed to the socket. */
   backlog(): number;
   end(): void;
+  /** Drops the connection without flushing what is queued. */
+  destroy?(): void;
   /** Upgrade to TLS (plaintext listener only); undefined when not possible. */
   startTls?: () => Promise<void>;
 }
 
 const LOW_WATER = 256 * 1024;
+/** Output a client may leave unread beyond one message literal before it is disconnected. */
+const MAX_EXTRA_BACKLOG = 16 * 1024 * 1024;
 /** A connection that has not logged in is closed sooner than an idle session. */
 const PRE_LOGIN_TIMEOUT_MS = 60_000;
 const MAX_LITERAL_OTHER = 1024 * 1024;
@@ -128,6 +132,15 @@ export class Connection implements SessionIO {
 
   write(data: string | Uint8Array): void {
     if (this.closed) return;
+    if (this.backlog() > this.ctx.limits.appendLimit + MAX_EXTRA_BACKLOG) {
+      // The client stopped reading (pushes pile up while it idles, or it never reads at all).
+      this.ctx.log.info({ address: this.remoteAddress }, "imap client not reading; closing");
+      this.closed = true;
+      this.session.dispose();
+      this.transport.destroy?.();
+      this.transport.end();
+      return;
+    }
     const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
     if (!this.deflate) {
       this.transport.write(bytes);
@@ -150,7 +163,18 @@ export class Connection implements SessionIO {
 
   drained(): Promise<void> {
     if (this.closed || this.backlog() <= LOW_WATER) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return new Promise((resolve) => {
+      // A client that stops reading in the middle of a response is let go after the autologout.
+      const timer = setTimeout(() => {
+        this.ctx.log.info({ address: this.remoteAddress }, "imap client stopped reading; closing");
+        this.close();
+        resolve();
+      }, this.ctx.limits.autologoutMs);
+      this.drainWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   compressed(): boolean {

@@ -198,6 +198,12 @@ class BunTransport implements Transport {
     this.ending = true;
     if (this.queue.length === 0) this.socket.end();
   }
+
+  destroy(): void {
+    this.queue = [];
+    this.queued = 0;
+    this.socket.terminate();
+  }
 }
 
 /** node:net socket of the plaintext listener, upgraded in place by STARTTLS. */
@@ -246,6 +252,10 @@ class NodeTransport implements Transport {
 
   end(): void {
     this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
   }
 
   startTls = async (): Promise<void> => {

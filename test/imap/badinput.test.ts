@@ -80,3 +80,30 @@ describe("bad input", () => {
     fresh.close();
   }, 60_000);
 });
+
+describe("a client that stops reading", () => {
+  let g: ImapFixture;
+  beforeAll(async () => {
+    g = await imapFixture({ AGENTBOX_IMAP_AUTOLOGOUT_S: "1" });
+  });
+  afterAll(() => g.stop());
+
+  test("in the middle of a large FETCH is disconnected after the autologout; others are unaffected", async () => {
+    const { email, grantId } = await g.account();
+    const big = message({ body: "x".repeat(2_000_000) });
+    for (let i = 0; i < 5; i++) await deliver(g, grantId, big);
+    const stuck = await g.client(email);
+    await stuck.ok("a1 SELECT INBOX");
+    (stuck.socket as tls.TLSSocket).pause();
+    stuck.write("a2 FETCH 1:* BODY.PEEK[]\r\n");
+    const other = await g.client(email);
+    await other.ok("b1 SELECT INBOX");
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await other.transact(`b${i} NOOP`)).tagged).toBe(`b${i} OK NOOP completed`);
+    }
+    (stuck.socket as tls.TLSSocket).resume();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stuck.closed).toBe(true);
+  }, 30_000);
+});
