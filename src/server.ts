@@ -63,6 +63,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     relay: config.smtp.relay,
     resolver,
   });
+  metrics.gauge("agentbox_smtp_outbound_in_flight", "Outbound SMTP transactions in progress", () => {
+    return delivery.stats().active;
+  });
+  metrics.gauge("agentbox_smtp_outbound_claimed", "Outbound queue rows claimed by this process", () => {
+    return delivery.stats().claimed;
+  });
   let ready = false;
   const deps = {
     config,

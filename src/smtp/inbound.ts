@@ -13,11 +13,11 @@ import type { Logger } from "../log.ts";
 import { findField } from "../mail/header-block.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
 import { headerFields, lineEnding } from "../sending/header-edit.ts";
-import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { buildDsn, rfc5322Date } from "./dsn.ts";
 import { decideMessage, type InboundEnvelope, type PolicyContext, type Refusal } from "./policy.ts";
 import { enqueueNotice } from "./queue.ts";
+import type { HostedRecipient } from "./recipients.ts";
 import { type AuthVerdict, verifyMessage } from "./verify.ts";
 
 export interface InboundDeps {
@@ -37,7 +37,7 @@ export interface InboundTransaction {
   envelope: InboundEnvelope;
   sessionId: string;
   /** Recipients accepted at RCPT, one per account. */
-  recipients: { address: string; grant: GrantRow }[];
+  recipients: { address: string; grant: HostedRecipient }[];
   raw: Uint8Array;
 }
 
@@ -66,7 +66,7 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
     authentication: verification.verdict,
   };
 
-  const refused: { address: string; grant: GrantRow; refusal: Refusal }[] = [];
+  const refused: { address: string; grant: HostedRecipient; refusal: Refusal }[] = [];
   const writes = await Promise.all(
     t.recipients.map(async (r) => {
       const decision = await decideMessage(deps.policy, envelope, r.grant, message);
@@ -136,7 +136,7 @@ async function notifySender(
   deps: InboundDeps,
   t: InboundTransaction,
   stored: Uint8Array,
-  refused: { address: string; grant: GrantRow; refusal: Refusal }[],
+  refused: { address: string; grant: HostedRecipient; refusal: Refusal }[],
 ): Promise<void> {
   const sender = t.envelope.mailFrom;
   if (!sender) return;

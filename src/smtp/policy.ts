@@ -5,10 +5,9 @@
  * policy/rules issue adds rules behind the same functions, with the same inputs and answers.
  */
 import type { Flags } from "../../actors/mailbox/types.ts";
-import { findGrantByEmail } from "../accounts/grants.ts";
 import type { ParsedMessage } from "../mail/parse-message.ts";
-import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
+import { type HostedRecipient, hostedRecipient } from "./recipients.ts";
 import { type AuthVerdict, dmarcAsksForJunk } from "./verify.ts";
 
 /** The SMTP transaction as the decisions see it. */
@@ -31,7 +30,7 @@ export interface Refusal {
 }
 
 export type RecipientDecision =
-  | { action: "accept"; grant: GrantRow }
+  | { action: "accept"; grant: HostedRecipient }
   | ({ action: "reject" } & Refusal)
   | ({ action: "tempfail" } & Refusal);
 
@@ -52,7 +51,7 @@ export async function decideRecipient(
   envelope: InboundEnvelope,
   address: string,
 ): Promise<RecipientDecision> {
-  const grant = await findGrantByEmail(ctx.store, address);
+  const grant = hostedRecipient(ctx.store, address);
   if (!grant) {
     return { action: "reject", code: 550, enhanced: "5.1.1", text: `<${address}>: no such mailbox here` };
   }
@@ -75,7 +74,7 @@ export async function decideRecipient(
 export async function decideMessage(
   ctx: PolicyContext,
   _envelope: InboundEnvelope,
-  recipient: GrantRow,
+  recipient: HostedRecipient,
   /** `parsed()` parses on first use: the built-in checks need only the size and the verdicts. */
   message: { size: number; parsed: () => ParsedMessage; authentication: AuthVerdict },
 ): Promise<MessageDecision> {

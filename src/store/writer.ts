@@ -45,8 +45,11 @@ export class StoreWriter {
   submitAll<T>(works: Work<T>[]): Promise<Settled<T>[]> {
     return new Promise<Settled<T>[]>((resolve) => {
       this.queue.push({ works, settle: resolve as (r: Settled<unknown>[]) => void });
-      // Deferred so that everything enqueued in this tick joins the same transaction.
-      queueMicrotask(() => this.kick());
+      // Deferred to the next turn of the event loop, so that everything enqueued in this tick
+      // and by the I/O callbacks now due joins the same transaction. bun:sqlite commits (fsync)
+      // block the thread, so nothing can queue *during* a commit: without this yield, work that
+      // arrives spread over socket reads (the SMTP MX) committed one unit per fsync.
+      setImmediate(() => this.kick());
     });
   }
 
