@@ -1,6 +1,7 @@
 import { type Flags, MailboxError } from "../../actors/mailbox/types.ts";
 import { findGrantByEmail } from "../accounts/grants.ts";
 import { getMessage, type MessageView } from "../mailbox/messages.ts";
+import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
 import { checkMessageSize } from "./limits.ts";
@@ -63,7 +64,8 @@ async function splitRecipients(
 /**
  * Each hosted recipient gets the message in its INBOX (its own message.created). A recipient
  * that cannot take it (over its storage quota, deleted meanwhile) does not fail the send, which
- * is already committed: its copy is skipped and logged. A bounce to the sender is SMTP work.
+ * is already committed: its copy is skipped and logged, and the sender gets a bounce (a DSN in
+ * its INBOX and a message.bounced event, src/smtp/local-bounce.ts).
  */
 async function deliverLocally(
   deps: SendingDeps,
@@ -74,12 +76,13 @@ async function deliverLocally(
 ): Promise<void> {
   await Promise.all(
     recipients.map((r) =>
-      deps.mailboxes.append(r.id, { folderId: "inbox", raw }).catch((err: unknown) => {
+      deps.mailboxes.append(r.id, { folderId: "inbox", raw }).catch(async (err: unknown) => {
         const reason = err instanceof MailboxError ? err.message : String(err);
         deps.log.warn(
           { grantId: sender.id, messageId: sentId, recipient: r.email, reason },
           "local delivery skipped",
         );
+        await bounceLocalDelivery(deps, { sender, sentId, recipient: r.email, error: err, raw });
       }),
     ),
   );

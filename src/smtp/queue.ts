@@ -150,6 +150,30 @@ export function markBounced(store: Store, now: number, bounced: BouncedRecipient
 }
 
 /**
+ * A hosted recipient could not take a message sent to it (no SMTP involved): the same
+ * message.bounced event as for a remote bounce, for the sender's Sent copy.
+ */
+export function recordLocalBounce(
+  store: Store,
+  now: number,
+  sent: { grantId: string; messageId: string; mailFrom: string },
+  recipients: { email: string; status: string; diagnostic: string }[],
+): Promise<void> {
+  return store.writer.submit(async (tx) => {
+    const row = { ...sent, createdAt: now } as OutboundRow;
+    await recordEvent(tx, {
+      applicationId: applicationOf(tx, sent.grantId),
+      grantId: sent.grantId,
+      type: "message.bounced",
+      object: {
+        ...messageSummary(tx, row),
+        bounce: { bounced_at: now, type: bounceType(recipients[0]?.status ?? "5.0.0"), recipients },
+      },
+    });
+  });
+}
+
+/**
  * A notice (a bounce the MX owes a remote sender) queued like any outbound message: null
  * envelope sender, so its own failure never produces another bounce.
  */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
+import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
-import { events, outboundQueue } from "../../src/store/schema.ts";
+import { events, grants, outboundQueue } from "../../src/store/schema.ts";
 import { OTHER_PASSWORD } from "../api/helpers.ts";
 import { api, type TestServer } from "../support/server.ts";
 import {
@@ -338,5 +339,57 @@ describe("failed logins", () => {
     expect(blocked.code).toBe(454);
     expect(blocked.text).toMatch(/^4\.7\.0 too many failed logins/);
     again.close();
+  });
+});
+
+describe("with IMAP and the mailbox", () => {
+  test("a mail client that APPENDs the message it just sent to Sent gets no duplicate", async () => {
+    const a = await mailbox(t, "appender");
+    const raw =
+      `From: ${a.email}\r\nTo: kim@remote.example\r\nSubject: sent then appended\r\n` +
+      "Message-ID: <client-append-1@client.example>\r\nDate: Tue, 01 Sep 2026 10:00:00 +0000\r\n\r\nhello\r\n";
+    const transport = submitTransport(t, "smtps", a);
+    await transport.sendMail({ envelope: { from: a.email, to: ["kim@remote.example"] }, raw });
+    transport.close();
+    const imap = new ImapFlow({
+      host: "127.0.0.1",
+      port: t.server.ports.imaps,
+      secure: true,
+      auth: { user: a.email, pass: a.password },
+      tls: { ca: t.server.tls.cert, servername: "localhost" },
+      logger: false,
+    });
+    await imap.connect();
+    const appended = await imap.append("Sent", raw, ["\\Seen"]);
+    const box = await imap.mailboxOpen("Sent");
+    expect(box.exists).toBe(1);
+    const [only] = await folder(t, a.id, "sent");
+    expect(appended && typeof appended === "object" ? appended.uid : 0).toBeGreaterThan(0);
+    await imap.logout();
+    expect((await folder(t, a.id, "sent")).map((m) => m.id)).toEqual([only?.id]);
+  });
+
+  test("a hosted recipient whose mailbox is full: the send stands, the sender gets a bounce", async () => {
+    const a = await mailbox(t, "to-full");
+    const full = await mailbox(t, "full-rcpt");
+    await t.server.store.writer.submit((tx) =>
+      tx.update(grants).set({ storageQuotaBytes: 10 }).where(eq(grants.id, full.id)).run(),
+    );
+    await t.server.mailboxes.remove(full.id); // its actor re-reads the quota
+    const transport = submitTransport(t, "smtps", a);
+    await transport.sendMail({ from: a.email, to: full.email, subject: "no room", text: "x" });
+    transport.close();
+    const [sent] = await folder(t, a.id, "sent");
+    expect(sent?.subject).toBe("no room");
+    const dsn = await eventually(async () => (await folder(t, a.id, "inbox"))[0]);
+    expect(dsn.subject).toBe("Undelivered Mail Returned to Sender");
+    const body = (await rawMessage(t, a.id, dsn.id)).toString();
+    expect(body).toContain(`Final-Recipient: rfc822; ${full.email}`);
+    expect(body).toContain("Status: 5.2.2");
+    const bounced = await t.server.store.read
+      .select()
+      .from(events)
+      .where(and(eq(events.grantId, a.id), eq(events.type, "message.bounced")));
+    expect(JSON.parse(bounced[0]?.objectJson ?? "{}").bounce.type).toBe("MailboxFull");
   });
 });

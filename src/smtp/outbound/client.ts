@@ -26,6 +26,8 @@ export interface ClientOptions {
 interface PooledTransport {
   mail: Mail;
   lastUsed: number;
+  /** Transactions in progress on it: a pool in use is never swept. */
+  busy: number;
 }
 
 /**
@@ -34,12 +36,13 @@ interface PooledTransport {
  * hosts (an unverifiable certificate still encrypts; a failed handshake is retried in plaintext
  * once), verified TLS for an authenticated or smtps:// relay.
  */
+const IDLE_POOL_MS = 60_000;
 export class OutboundClient {
   readonly #pools = new Map<string, PooledTransport>();
   readonly #sweeper: ReturnType<typeof setInterval>;
 
   constructor(private readonly opts: ClientOptions) {
-    this.#sweeper = setInterval(() => this.#sweep(60_000), 15_000);
+    this.#sweeper = setInterval(() => this.#sweep(IDLE_POOL_MS), 15_000);
     this.#sweeper.unref?.();
   }
 
@@ -84,11 +87,18 @@ export class OutboundClient {
     raw: Uint8Array,
     plaintext: boolean,
   ): Promise<TransactionResult> {
-    const mail = this.#transport(hop, plaintext);
-    const info = await mail.sendMail({
-      envelope: { from: envelope.from, to: envelope.to },
-      raw: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
-    });
+    const pooled = this.#transport(hop, plaintext);
+    pooled.busy++;
+    let info: unknown;
+    try {
+      info = await pooled.mail.sendMail({
+        envelope: { from: envelope.from, to: envelope.to },
+        raw: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
+      });
+    } finally {
+      pooled.busy--;
+      pooled.lastUsed = Date.now();
+    }
     const errors = (info as { rejectedErrors?: unknown[] }).rejectedErrors ?? [];
     const refused = errors.map((e) => ({
       rcpt: String((e as { recipient?: string }).recipient ?? ""),
@@ -103,12 +113,12 @@ export class OutboundClient {
     };
   }
 
-  #transport(hop: Hop, plaintext: boolean): Mail {
+  #transport(hop: Hop, plaintext: boolean): PooledTransport {
     const key = `${hop.name}|${hop.address}|${hop.port}|${hop.secure}|${hop.auth?.user ?? ""}|${plaintext}`;
     const found = this.#pools.get(key);
     if (found) {
       found.lastUsed = Date.now();
-      return found.mail;
+      return found;
     }
     const mail = nodemailer.createTransport({
       pool: true,
@@ -133,14 +143,15 @@ export class OutboundClient {
     mail.on("error", (err: Error) =>
       this.opts.log.debug({ err: err.message, host: hop.name }, "smtp pool error"),
     );
-    this.#pools.set(key, { mail, lastUsed: Date.now() });
-    return mail;
+    const pooled = { mail, lastUsed: Date.now(), busy: 0 };
+    this.#pools.set(key, pooled);
+    return pooled;
   }
 
   #sweep(idleMs: number): void {
     const now = Date.now();
     for (const [key, pooled] of this.#pools) {
-      if (idleMs < 0 || now - pooled.lastUsed > idleMs) {
+      if (idleMs < 0 || (pooled.busy === 0 && now - pooled.lastUsed > idleMs)) {
         pooled.mail.close();
         this.#pools.delete(key);
       }
