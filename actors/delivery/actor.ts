@@ -69,6 +69,7 @@ export class DeliveryActor {
   #claimed = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #polling = false;
+  #currentPoll: Promise<void> = Promise.resolve();
   #pollAgain = false;
   #running = false;
   #idle: Promise<void> = Promise.resolve();
@@ -103,6 +104,7 @@ export class DeliveryActor {
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    await this.#currentPoll;
     // Claimed groups not yet started go back to the queue at the next start (resetInterrupted).
     for (const lane of this.#lanes.values()) {
       this.#claimed -= lane.pending.reduce((n, g) => n + g.rows.length, 0);
@@ -122,7 +124,7 @@ export class DeliveryActor {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.#poll();
+      this.#currentPoll = this.#poll();
     }, delayMs);
   }
 
