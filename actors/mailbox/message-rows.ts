@@ -1,8 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
+import { recordEvent } from "../../src/events/outbox.ts";
 import { blobs, type MessageRow, messages, outboundQueue } from "../../src/store/schema.ts";
 import type { Tx } from "../../src/store/store.ts";
+import type { CommandContext } from "./commands/context.ts";
 import type { MailboxState } from "./state.ts";
-import { MailboxError } from "./types.ts";
+import { type Flags, MailboxError } from "./types.ts";
 
 /** A message of this grant, read inside the transaction (so it sees earlier commands of the batch). */
 export async function requireMessage(
@@ -40,4 +42,47 @@ export async function purgeMessage(
       ),
     );
   state.storageUsed = Math.max(0, state.storageUsed - m.size);
+}
+
+/** Writes new flags with their MODSEQ, the message.updated event, and the change to publish. */
+export async function saveFlags(
+  ctx: CommandContext,
+  row: MessageRow,
+  after: Flags,
+  modseq: number,
+): Promise<void> {
+  const { state, tx, now } = ctx;
+  await tx
+    .update(messages)
+    .set({
+      seen: after.seen,
+      flagged: after.flagged,
+      answered: after.answered,
+      draft: after.draft,
+      deleted: after.deleted,
+      keywordsJson: JSON.stringify(after.keywords),
+      modseq,
+      updatedAt: now,
+    })
+    .where(eq(messages.id, row.id));
+  await recordEvent(tx, {
+    applicationId: state.applicationId,
+    grantId: state.grantId,
+    type: "message.updated",
+    object: {
+      id: row.id,
+      grant_id: state.grantId,
+      folders: [row.folderId],
+      unread: !after.seen,
+      starred: after.flagged,
+    },
+  });
+  ctx.changes.push({
+    type: "message.updated",
+    folderId: row.folderId,
+    messageId: row.id,
+    uid: row.uid,
+    modseq,
+    flags: after,
+  });
 }

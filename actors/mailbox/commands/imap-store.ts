@@ -1,7 +1,5 @@
-import { eq } from "drizzle-orm";
-import { recordEvent } from "../../../src/events/outbox.ts";
-import { messages } from "../../../src/store/schema.ts";
 import { applyFlagChange, flagsOf, sameFlags } from "../flags.ts";
+import { saveFlags } from "../message-rows.ts";
 import { nextModseq } from "../state.ts";
 import type { StoreFlagsCommand, StoreFlagsReply } from "../types.ts";
 import type { CommandContext } from "./context.ts";
@@ -13,7 +11,7 @@ import { rowsByUid } from "./imap-rows.ts";
  * flags do not change keep their MODSEQ; the changed ones share one new MODSEQ.
  */
 export async function storeFlags(ctx: CommandContext, cmd: StoreFlagsCommand): Promise<StoreFlagsReply> {
-  const { state, tx, now } = ctx;
+  const { state, tx } = ctx;
   const rows = await rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids);
   const reply: StoreFlagsReply = { messages: [], modified: [] };
   let modseq = 0;
@@ -29,39 +27,7 @@ export async function storeFlags(ctx: CommandContext, cmd: StoreFlagsCommand): P
       continue;
     }
     modseq ||= nextModseq(state);
-    await tx
-      .update(messages)
-      .set({
-        seen: after.seen,
-        flagged: after.flagged,
-        answered: after.answered,
-        draft: after.draft,
-        deleted: after.deleted,
-        keywordsJson: JSON.stringify(after.keywords),
-        modseq,
-        updatedAt: now,
-      })
-      .where(eq(messages.id, row.id));
-    await recordEvent(tx, {
-      applicationId: state.applicationId,
-      grantId: state.grantId,
-      type: "message.updated",
-      object: {
-        id: row.id,
-        grant_id: state.grantId,
-        folders: [row.folderId],
-        unread: !after.seen,
-        starred: after.flagged,
-      },
-    });
-    ctx.changes.push({
-      type: "message.updated",
-      folderId: row.folderId,
-      messageId: row.id,
-      uid: row.uid,
-      modseq,
-      flags: after,
-    });
+    await saveFlags(ctx, row, after, modseq);
     reply.messages.push({ id: row.id, uid: row.uid, modseq, flags: after, changed: true });
   }
   return reply;

@@ -1,14 +1,14 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { recordEvent } from "../../../src/events/outbox.ts";
 import { messages } from "../../../src/store/schema.ts";
 import { applyFlagChange, flagsOf, sameFlags } from "../flags.ts";
+import { saveFlags } from "../message-rows.ts";
 import { nextModseq } from "../state.ts";
 import type { SetFlagsCommand, SetFlagsReply } from "../types.ts";
 import type { CommandContext } from "./context.ts";
 
 /** Changes flags on messages of this grant; unchanged messages keep their MODSEQ. */
 export async function setFlags(ctx: CommandContext, cmd: SetFlagsCommand): Promise<SetFlagsReply> {
-  const { state, tx, now } = ctx;
+  const { state, tx } = ctx;
   if (cmd.messageIds.length === 0) return { updated: [] };
   const rows = await tx
     .select()
@@ -21,39 +21,7 @@ export async function setFlags(ctx: CommandContext, cmd: SetFlagsCommand): Promi
     const after = applyFlagChange(before, cmd.change);
     if (sameFlags(before, after)) continue;
     modseq ||= nextModseq(state);
-    await tx
-      .update(messages)
-      .set({
-        seen: after.seen,
-        flagged: after.flagged,
-        answered: after.answered,
-        draft: after.draft,
-        deleted: after.deleted,
-        keywordsJson: JSON.stringify(after.keywords),
-        modseq,
-        updatedAt: now,
-      })
-      .where(eq(messages.id, row.id));
-    await recordEvent(tx, {
-      applicationId: state.applicationId,
-      grantId: state.grantId,
-      type: "message.updated",
-      object: {
-        id: row.id,
-        grant_id: state.grantId,
-        folders: [row.folderId],
-        unread: !after.seen,
-        starred: after.flagged,
-      },
-    });
-    ctx.changes.push({
-      type: "message.updated",
-      folderId: row.folderId,
-      messageId: row.id,
-      uid: row.uid,
-      modseq,
-      flags: after,
-    });
+    await saveFlags(ctx, row, after, modseq);
     updated.push({ id: row.id, folderId: row.folderId, uid: row.uid, modseq, flags: after });
   }
   return { updated };
