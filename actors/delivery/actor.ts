@@ -1,6 +1,6 @@
 import type { DnsResolver } from "../../src/dns/resolver.ts";
 import type { Logger } from "../../src/log.ts";
-import { loadRaw } from "../../src/mailbox/messages.ts";
+import { rawMessage } from "../../src/mailbox/messages.ts";
 import type { RelayConfig, SmtpConfig } from "../../src/smtp/config.ts";
 import { buildDsn } from "../../src/smtp/dsn.ts";
 import { OutboundClient } from "../../src/smtp/outbound/client.ts";
@@ -214,7 +214,7 @@ export class DeliveryActor {
   async #deliver(group: Group): Promise<void> {
     const first = group.rows[0] as OutboundRow;
     try {
-      const raw = await loadRaw(this.deps.store, first.blobHash);
+      const raw = rawMessage(this.deps.store, first.blobHash);
       if (!raw) {
         throw new DeliveryFailure("permanent", "5.3.0", "the message's stored bytes are missing");
       }
@@ -310,7 +310,7 @@ export class DeliveryActor {
     if (!first?.mailFrom) return; // a notice is never bounced
     const messageId = `<dsn.${first.id}@${this.deps.hostname}>`;
     if (await dsnAlreadyStored(this.deps.store, first.grantId, messageId)) return;
-    const original = (await loadRaw(this.deps.store, first.blobHash)) ?? new Uint8Array();
+    const original = rawMessage(this.deps.store, first.blobHash) ?? new Uint8Array();
     const dsn = buildDsn({
       reportingMta: this.deps.hostname,
       to: first.mailFrom,

@@ -4,7 +4,7 @@ import type { MimeNode } from "../mail/mime-tree.ts";
 import { findPart } from "../mail/parts.ts";
 import { type AttachmentRow, messageMime, messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { loadRaw } from "./messages.ts";
+import { rawMessage } from "./messages.ts";
 
 /** The decoded bytes of one attachment, cut from the stored raw message with the cached MIME tree. */
 export async function attachmentBytes(store: Store, a: AttachmentRow): Promise<Uint8Array | null> {
@@ -14,7 +14,7 @@ export async function attachmentBytes(store: Store, a: AttachmentRow): Promise<U
     .innerJoin(messageMime, eq(messageMime.messageId, messages.id))
     .where(eq(messages.id, a.messageId));
   if (!row) return null;
-  const raw = await loadRaw(store, row.blobHash);
+  const raw = rawMessage(store, row.blobHash);
   const node = raw ? findPart(JSON.parse(row.tree) as MimeNode, a.partPath) : null;
   return raw && node ? decodePart(raw, node) : null;
 }

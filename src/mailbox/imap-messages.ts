@@ -88,16 +88,6 @@ export function fetchRows(
   return store.read.$client.prepare(sql).all(...params) as FetchRow[];
 }
 
-/** The byte-exact raw message. */
-export function rawMessage(store: Store, blobHash: string): Buffer | null {
-  const row = store.read.$client.prepare("SELECT data FROM blobs WHERE hash = ?").get(blobHash) as {
-    data: Uint8Array;
-  } | null;
-  if (!row) return null;
-  const d = row.data;
-  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-}
-
 /** What SEARCH evaluates for each message of a folder. */
 export interface SearchRow {
   id: string;

@@ -2,7 +2,6 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import {
   type AttachmentRow,
   attachments,
-  blobs,
   type MessageRow,
   messageAddresses,
   messageBodies,
@@ -192,10 +191,14 @@ async function withDetails(store: Store, rows: { row: MessageRow; seq: number }[
   }));
 }
 
-/** The byte-exact raw message. */
-export async function loadRaw(store: Store, blobHash: string): Promise<Uint8Array | null> {
-  const [blob] = await store.read.select({ data: blobs.data }).from(blobs).where(eq(blobs.hash, blobHash));
-  return blob ? new Uint8Array(blob.data) : null;
+/** The byte-exact raw message (a compiled statement: FETCH reads it per message). */
+export function rawMessage(store: Store, blobHash: string): Buffer | null {
+  const row = store.read.$client.prepare("SELECT data FROM blobs WHERE hash = ?").get(blobHash) as {
+    data: Uint8Array;
+  } | null;
+  if (!row) return null;
+  const d = row.data;
+  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
 }
 
 export async function findAttachment(

@@ -1,7 +1,7 @@
 import { MailboxError } from "../../actors/mailbox/types.ts";
 import { type ComposeContext, composeMime } from "../mail/compose/mime.ts";
 import type { SendRequest } from "../mail/compose/request.ts";
-import { getMessage, loadRaw, type MessageView } from "../mailbox/messages.ts";
+import { getMessage, type MessageView, rawMessage } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
 import { messageIdDomain, type SendingDeps, senderOf } from "./deps.ts";
 import { readDraft, type StoredDraft } from "./draft-request.ts";
@@ -132,7 +132,7 @@ export async function storedDraft(
   grant: GrantRow,
   view: MessageView,
 ): Promise<StoredDraft> {
-  const raw = await loadRaw(deps.store, view.row.blobHash);
+  const raw = rawMessage(deps.store, view.row.blobHash);
   if (!raw) throw new MailboxError("not_found", `content of draft ${view.row.id} not found`);
   return readDraft(raw, view.row, grant.email);
 }

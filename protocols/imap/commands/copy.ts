@@ -1,5 +1,6 @@
 import { parseMessage } from "../../../src/mail/parse-message.ts";
-import { fetchRows, rawMessage } from "../../../src/mailbox/imap-messages.ts";
+import { fetchRows } from "../../../src/mailbox/imap-messages.ts";
+import { rawMessage } from "../../../src/mailbox/messages.ts";
 import type { Args } from "../args.ts";
 import type { CommandCall } from "../command.ts";
 import { bad, type Completion, type ImapCommand, no, ok, SELECTED } from "../command.ts";

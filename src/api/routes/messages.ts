@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { findGrant } from "../../accounts/grants.ts";
 import { messageHeaders } from "../../mailbox/headers.ts";
 import type { ListPosition } from "../../mailbox/message-filter.ts";
-import { getMessage, listMessages, loadRaw, type MessageView } from "../../mailbox/messages.ts";
+import { getMessage, listMessages, type MessageView, rawMessage } from "../../mailbox/messages.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
@@ -120,7 +120,7 @@ async function present(
   if (fields === "standard" || fields === "include_tracking_options") return views.map(presentMessage);
   return Promise.all(
     views.map(async (v) => {
-      const raw = (await loadRaw(deps.store, v.row.blobHash)) ?? new Uint8Array();
+      const raw = rawMessage(deps.store, v.row.blobHash) ?? new Uint8Array();
       if (fields === "raw_mime") {
         return {
           grant_id: v.row.grantId,
