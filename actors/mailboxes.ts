@@ -1,5 +1,6 @@
 import type { Logger } from "../src/log.ts";
-import { parseMessage } from "../src/mail/parse-message.ts";
+import { PreparePool } from "../src/mail/prepare-pool.ts";
+import type { PreparedMessage } from "../src/mail/prepared-message.ts";
 import type { MessageRow } from "../src/store/schema.ts";
 import type { Store } from "../src/store/store.ts";
 import type { ChangeBus } from "./bus.ts";
@@ -39,35 +40,57 @@ type Without<C> = Omit<C, "kind">;
 /** The typed front door to every grant's MailboxActor. Protocol surfaces call this, never the store. */
 export class Mailboxes {
   readonly system: ActorSystem<string, MailboxCommand, unknown>;
+  private readonly preparing: PreparePool;
 
-  /** `maxBatch` 1 turns off batching within an actor (the benchmark's baseline). */
-  constructor(store: Store, bus: ChangeBus, log: Logger, idleMs: number, maxBatch = 256) {
+  /**
+   * `maxBatch` 1 turns off batching within an actor (the benchmark's baseline); `prepareWorkers`
+   * is the number of threads that parse messages (default: one per core beyond the first).
+   */
+  constructor(
+    store: Store,
+    bus: ChangeBus,
+    log: Logger,
+    idleMs: number,
+    options: { maxBatch?: number; prepareWorkers?: number } = {},
+  ) {
     this.system = new ActorSystem((grantId: string) => new MailboxActor(grantId, store, bus, log), {
       log,
       idleMs,
-      maxBatch,
+      maxBatch: options.maxBatch ?? 256,
     });
+    this.preparing = new PreparePool(options.prepareWorkers);
   }
 
-  /** Parses the raw message here, then queues it: the actor only stores. */
-  append(grantId: string, cmd: Omit<AppendCommand, "kind" | "parsed">): Promise<AppendReply> {
-    const parsed = parseMessage(cmd.raw);
-    return this.system.ask(grantId, { kind: "append", parsed, ...cmd }) as Promise<AppendReply>;
+  /**
+   * Parses, extracts and serializes a message off the writer's thread; commands that store
+   * bytes take the result. Resolves in call order, so commands keep their order in the queue.
+   */
+  prepare(raw: Uint8Array): Promise<PreparedMessage> {
+    return this.preparing.prepare(raw);
+  }
+
+  /** Prepares the raw message, then queues it: the actor only stores. */
+  async append(grantId: string, cmd: Omit<AppendCommand, "kind" | "prepared">): Promise<AppendReply> {
+    const prepared = await this.prepare(cmd.raw);
+    return this.system.ask(grantId, { kind: "append", prepared, ...cmd }) as Promise<AppendReply>;
   }
 
   /**
    * Sends from the grant (API send, sent draft, SMTP submission): quota, Sent copy and outbound
    * queue rows in one unit. Local recipients are delivered by the caller, with `append`.
    */
-  send(grantId: string, cmd: Omit<SendCommand, "kind" | "parsed">): Promise<SendReply> {
-    const parsed = parseMessage(cmd.raw);
-    return this.system.ask(grantId, { kind: "send", parsed, ...cmd }) as Promise<SendReply>;
+  async send(grantId: string, cmd: Omit<SendCommand, "kind" | "prepared">): Promise<SendReply> {
+    const prepared = await this.prepare(cmd.raw);
+    return this.system.ask(grantId, { kind: "send", prepared, ...cmd }) as Promise<SendReply>;
   }
 
   /** A draft's new bytes replace the old under the same id. */
-  replaceDraft(grantId: string, cmd: Omit<ReplaceDraftCommand, "kind" | "parsed">): Promise<AppendReply> {
-    const parsed = parseMessage(cmd.raw);
-    return this.system.ask(grantId, { kind: "replaceDraft", parsed, ...cmd }) as Promise<AppendReply>;
+  async replaceDraft(
+    grantId: string,
+    cmd: Omit<ReplaceDraftCommand, "kind" | "prepared">,
+  ): Promise<AppendReply> {
+    const prepared = await this.prepare(cmd.raw);
+    return this.system.ask(grantId, { kind: "replaceDraft", prepared, ...cmd }) as Promise<AppendReply>;
   }
 
   setFlags(grantId: string, cmd: Without<SetFlagsCommand>): Promise<SetFlagsReply> {
@@ -98,9 +121,12 @@ export class Mailboxes {
   }
 
   /** IMAP APPEND: de-duplicated on Message-ID within the folder (not in Drafts). */
-  imapAppend(grantId: string, cmd: Omit<ImapAppendCommand, "kind" | "parsed">): Promise<ImapAppendReply> {
-    const parsed = parseMessage(cmd.raw);
-    return this.system.ask(grantId, { kind: "imapAppend", parsed, ...cmd }) as Promise<ImapAppendReply>;
+  async imapAppend(
+    grantId: string,
+    cmd: Omit<ImapAppendCommand, "kind" | "prepared">,
+  ): Promise<ImapAppendReply> {
+    const prepared = await this.prepare(cmd.raw);
+    return this.system.ask(grantId, { kind: "imapAppend", prepared, ...cmd }) as Promise<ImapAppendReply>;
   }
 
   /** IMAP STORE by UID, with CONDSTORE's UNCHANGEDSINCE. */
@@ -108,7 +134,7 @@ export class Mailboxes {
     return this.system.ask(grantId, { kind: "storeFlags", ...cmd }) as Promise<StoreFlagsReply>;
   }
 
-  /** IMAP COPY; the caller parses the sources (outside the actor). */
+  /** IMAP COPY; the caller prepares the sources (`prepare`). */
   copyMessages(grantId: string, cmd: Without<CopyMessagesCommand>): Promise<CopyMessagesReply> {
     return this.system.ask(grantId, { kind: "copyMessages", ...cmd }) as Promise<CopyMessagesReply>;
   }
@@ -130,7 +156,8 @@ export class Mailboxes {
     return this.system.remove(grantId);
   }
 
-  shutdown(): Promise<void> {
-    return this.system.shutdown();
+  async shutdown(): Promise<void> {
+    await this.system.shutdown();
+    this.preparing.close();
   }
 }

@@ -18,7 +18,7 @@ const raw = new TextEncoder().encode(
 
 async function run(maxBatch: number, kind: "append" | "flags"): Promise<number> {
   const { store, cleanup } = await openTempStore();
-  const mailboxes = new Mailboxes(store, new ChangeBus(), quietLog, 60_000, maxBatch);
+  const mailboxes = new Mailboxes(store, new ChangeBus(), quietLog, 60_000, { maxBatch });
   const { grantId } = await insertGrant(store, undefined, 2 ** 40);
   const seeded = await Promise.all(
     Array.from({ length: N }, () => mailboxes.append(grantId, { folderId: "inbox", raw })),

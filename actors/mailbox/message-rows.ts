@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { recordEvent } from "../../src/events/outbox.ts";
+import { deleteSearchRows } from "../../src/store/ingest-sql.ts";
 import { blobs, type MessageRow, messages, outboundQueue } from "../../src/store/schema.ts";
 import type { Tx } from "../../src/store/store.ts";
 import type { CommandContext } from "./commands/context.ts";
@@ -31,7 +32,7 @@ export async function purgeMessage(
   m: MessageRow & { seq: number },
 ): Promise<void> {
   await tx.delete(messages).where(eq(messages.id, m.id));
-  await tx.run(sql`DELETE FROM messages_fts WHERE rowid = ${m.seq}`);
+  deleteSearchRows(tx, [m.seq]);
   await tx
     .delete(blobs)
     .where(

@@ -1,5 +1,5 @@
 import { newId } from "../../src/ids.ts";
-import type { ParsedMessage } from "../../src/mail/parse-message.ts";
+import type { PreparedMessage } from "../../src/mail/prepared-message.ts";
 import {
   insertReferences,
   insertThread,
@@ -11,6 +11,9 @@ import {
 } from "../../src/store/ingest-sql.ts";
 import type { Tx } from "../../src/store/store.ts";
 
+/** What threading reads of a message. */
+type ThreadingFields = Pick<PreparedMessage, "subject" | "messageId" | "inReplyTo" | "references">;
+
 /** A reply by subject alone joins a thread only if that thread saw mail this recently. */
 const SUBJECT_WINDOW_S = 7 * 24 * 3600;
 const REPLY_PREFIX = /^\s*((re|fwd?|aw|wg|sv|vs|antw|tr|rv|r|odp)\s*(\[\d+\])?\s*[:：]\s*)+/i;
@@ -21,7 +24,7 @@ const REPLY_PREFIX = /^\s*((re|fwd?|aw|wg|sv|vs|antw|tr|rv|r|odp)\s*(\[\d+\])?\s
  * merged into one if they differ —, else (a reply-looking subject only) a recent thread with the
  * same subject, else a new thread.
  */
-export function assignThread(tx: Tx, grantId: string, m: ParsedMessage, at: number): string {
+export function assignThread(tx: Tx, grantId: string, m: ThreadingFields, at: number): string {
   const refs = referencesOf(m);
   const linked = [
     ...new Set([
@@ -45,12 +48,12 @@ export function assignThread(tx: Tx, grantId: string, m: ParsedMessage, at: numb
 }
 
 /** The Message-IDs a message refers to: In-Reply-To and References, once each. */
-export function referencesOf(m: ParsedMessage): string[] {
+export function referencesOf(m: ThreadingFields): string[] {
   return [...new Set([m.inReplyTo, ...m.references].filter((x): x is string => !!x))];
 }
 
 /** Records what a stored message refers to, so a parent arriving later finds its thread. */
-export function recordReferences(tx: Tx, grantId: string, messageId: string, m: ParsedMessage): void {
+export function recordReferences(tx: Tx, grantId: string, messageId: string, m: ThreadingFields): void {
   insertReferences(tx, grantId, messageId, referencesOf(m));
 }
 

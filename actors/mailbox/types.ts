@@ -1,5 +1,5 @@
 /** What the mailbox actor accepts, answers and announces. No protocol syntax here. */
-import type { ParsedMessage } from "../../src/mail/parse-message.ts";
+import type { PreparedMessage } from "../../src/mail/prepared-message.ts";
 
 export interface Flags {
   seen: boolean;
@@ -24,8 +24,8 @@ export interface AppendCommand {
   kind: "append";
   folderId: string;
   raw: Uint8Array;
-  /** Parsed before the command is queued, so parsing never holds the write lock. */
-  parsed: ParsedMessage;
+  /** Prepared before the command is queued, so parsing never holds the write lock. */
+  prepared: PreparedMessage;
   metadata?: Record<string, string>;
   flags?: Partial<Flags>;
   /** Unix seconds; default now. */
@@ -106,7 +106,7 @@ export interface SendCommand {
   kind: "send";
   /** The Sent copy (with Bcc, when there is one). */
   raw: Uint8Array;
-  parsed: ParsedMessage;
+  prepared: PreparedMessage;
   /** What leaves the server: the bytes without Bcc, the envelope sender and remote recipients. */
   outbound: { raw: Uint8Array; mailFrom: string; recipients: string[] };
   metadata?: Record<string, string>;
@@ -130,7 +130,7 @@ export interface ReplaceDraftCommand {
   /** The version the new bytes were composed from; another save meanwhile is a conflict. */
   expectedUid: number;
   raw: Uint8Array;
-  parsed: ParsedMessage;
+  prepared: PreparedMessage;
   metadata: Record<string, string>;
   flags: Partial<Flags>;
 }
@@ -151,12 +151,12 @@ export interface StoreFlagsReply {
   modified: number[];
 }
 
-/** IMAP COPY: independent copies in another folder; the sources come parsed. */
+/** IMAP COPY: independent copies in another folder; the sources come prepared. */
 export interface CopyMessagesCommand {
   kind: "copyMessages";
   folderId: string;
   targetFolderId: string;
-  sources: { id: string; uid: number; raw: Uint8Array; parsed: ParsedMessage }[];
+  sources: { id: string; uid: number; raw: Uint8Array; prepared: PreparedMessage }[];
 }
 export interface CopyMessagesReply {
   copied: { fromUid: number; uid: number; id: string }[];

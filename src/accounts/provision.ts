@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { recordEvent } from "../events/outbox.ts";
 import { newUuid, nowSeconds } from "../ids.ts";
+import { deleteSearchRows } from "../store/ingest-sql.ts";
 import { blobs, calendars, folders, type GrantRow, grants, messages } from "../store/schema.ts";
 import type { Store, Tx } from "../store/store.ts";
 import { SYSTEM_FOLDERS } from "./system-folders.ts";
@@ -131,8 +132,13 @@ export async function deleteGrant(store: Store, grant: GrantRow): Promise<void> 
       .where(eq(messages.grantId, grant.id));
     const hashes = owned.map((r) => r.hash);
     // The search index has no foreign key to cascade by, and SQLite may reuse a deleted rowid.
-    await tx.run(
-      sql`DELETE FROM messages_fts WHERE rowid IN (SELECT rowid FROM ${messages} WHERE ${messages.grantId} = ${grant.id})`,
+    const indexed = await tx
+      .select({ seq: sql<number>`${messages}.rowid` })
+      .from(messages)
+      .where(eq(messages.grantId, grant.id));
+    deleteSearchRows(
+      tx,
+      indexed.map((r) => r.seq),
     );
     await tx.delete(grants).where(eq(grants.id, grant.id));
     for (let i = 0; i < hashes.length; i += 500) {

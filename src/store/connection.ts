@@ -1,4 +1,5 @@
 import { Database, type Statement } from "bun:sqlite";
+import { BeforeCommitWrites } from "./before-commit.ts";
 
 /** Distinct SQL texts kept compiled; IN-lists of many lengths make this more than the query shapes. */
 const STATEMENT_CACHE_SIZE = 1000;
@@ -10,6 +11,13 @@ const STATEMENT_CACHE_SIZE = 1000;
  */
 export class CachingDatabase extends Database {
   private readonly statements = new Map<string, Statement>();
+  /** Writes the writer runs just before COMMIT (see before-commit.ts). */
+  readonly beforeCommit = new BeforeCommitWrites();
+
+  /** Runs `write` just before the open transaction commits (at once outside a transaction). */
+  holdUntilCommit(write: () => void): void {
+    this.beforeCommit.hold(this.inTransaction, write);
+  }
 
   // biome-ignore lint/suspicious/noExplicitAny: matches bun:sqlite's own signature
   override prepare(sql: string, ...rest: any[]): Statement<any, any> {

@@ -151,22 +151,36 @@ export function insertAttachments(
   }
 }
 
+/** Indexes a message for search; held until the batch commits (see before-commit.ts). */
 export function insertSearchRow(tx: Tx, rowid: number, doc: SearchDocument): void {
-  tx.$client
-    .prepare(
-      `INSERT INTO messages_fts (rowid, subject, participants, from_addr, to_addr, cc_addr, body, filenames)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      rowid,
-      doc.subject,
-      doc.participants,
-      doc.from_addr,
-      doc.to_addr,
-      doc.cc_addr,
-      doc.body,
-      doc.filenames,
-    );
+  const db = tx.$client;
+  db.holdUntilCommit(() =>
+    db
+      .prepare(
+        `INSERT INTO messages_fts (rowid, subject, participants, from_addr, to_addr, cc_addr, body, filenames)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        rowid,
+        doc.subject,
+        doc.participants,
+        doc.from_addr,
+        doc.to_addr,
+        doc.cc_addr,
+        doc.body,
+        doc.filenames,
+      ),
+  );
+}
+
+/** Removes messages from the search index, in order with the inserts held for the commit. */
+export function deleteSearchRows(tx: Tx, rowids: number[]): void {
+  if (rowids.length === 0) return;
+  const db = tx.$client;
+  db.holdUntilCommit(() => {
+    const stmt = db.prepare("DELETE FROM messages_fts WHERE rowid = ?");
+    for (const rowid of rowids) stmt.run(rowid);
+  });
 }
 
 export function insertEventRow(

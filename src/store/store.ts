@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type BunSQLiteDatabase, drizzle } from "drizzle-orm/bun-sqlite";
 import type { Logger } from "../log.ts";
+import { Checkpointer } from "./checkpointer.ts";
 import { CachingDatabase } from "./connection.ts";
 import { applyMigrations } from "./migrate.ts";
 import * as schema from "./schema.ts";
@@ -22,6 +23,7 @@ export class Store {
     readonly read: Db,
     readonly writer: StoreWriter,
     private readonly connections: CachingDatabase[],
+    private readonly checkpointer: Checkpointer | null,
   ) {}
 
   static async open(databaseUrl: string, log: Logger): Promise<Store> {
@@ -31,17 +33,31 @@ export class Store {
     const writeConnection = openConnection(path);
     applyMigrations(writeConnection, log);
     const readConnection = openConnection(path);
+    const writer = new StoreWriter(drizzle(writeConnection, { schema }), log);
+    const checkpointer = path === ":memory:" ? null : checkpointOffThread(path, writeConnection, log);
+    if (checkpointer) writer.onCommit(() => checkpointer.poke());
     return new Store(
       drizzle(readConnection, { schema }),
-      new StoreWriter(drizzle(writeConnection, { schema }), log),
+      writer,
       [writeConnection, readConnection],
+      checkpointer,
     );
   }
 
   async close(): Promise<void> {
     await this.writer.drain();
+    await this.checkpointer?.close();
     for (const connection of this.connections) connection.close();
   }
+}
+
+/** Moves the writer's WAL checkpoints to their own thread (checkpointer.ts). */
+function checkpointOffThread(path: string, writeConnection: CachingDatabase, log: Logger): Checkpointer {
+  writeConnection.exec("PRAGMA wal_autocheckpoint=0");
+  return new Checkpointer(path, (err) => {
+    log.error({ err }, "checkpoint thread failed; the writer checkpoints again");
+    writeConnection.exec("PRAGMA wal_autocheckpoint=1000");
+  });
 }
 
 function openConnection(path: string): CachingDatabase {

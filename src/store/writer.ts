@@ -112,9 +112,11 @@ export class StoreWriter {
         for (const work of group.works) groupResults.push(await this.inSavepoint(work));
         results.push(groupResults);
       }
+      this.db.$client.beforeCommit.flush();
       this.exec("COMMIT");
     } catch (error) {
       // The commit itself failed: nothing in the batch is durable.
+      this.db.$client.beforeCommit.clear();
       this.rollbackQuietly();
       this.log.error({ err: error, groups: batch.length }, "store commit failed");
       for (const group of batch) group.settle(group.works.map(() => ({ ok: false, error })));
@@ -130,11 +132,13 @@ export class StoreWriter {
 
   private async inSavepoint(work: Work<unknown>): Promise<Settled<unknown>> {
     this.exec("SAVEPOINT unit");
+    const held = this.db.$client.beforeCommit.mark();
     try {
       const value = await work(this.db);
       this.exec("RELEASE unit");
       return { ok: true, value };
     } catch (error) {
+      this.db.$client.beforeCommit.rollbackTo(held);
       this.exec("ROLLBACK TO unit");
       this.exec("RELEASE unit");
       return { ok: false, error };

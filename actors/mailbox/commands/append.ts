@@ -1,8 +1,6 @@
-import { createHash } from "node:crypto";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { newId } from "../../../src/ids.ts";
-import type { ParsedMessage } from "../../../src/mail/parse-message.ts";
-import { searchDocument } from "../../../src/mail/search/index-text.ts";
+import type { PreparedMessage } from "../../../src/mail/prepared-message.ts";
 import {
   insertAttachments,
   insertBlob,
@@ -40,9 +38,8 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
       `storage quota exceeded: ${state.storageUsed + size} of ${state.storageQuota} bytes`,
     );
   }
-  const p = cmd.parsed;
-  const hash = createHash("sha256").update(cmd.raw).digest("hex");
-  insertBlob(tx, hash, cmd.raw);
+  const p = cmd.prepared;
+  insertBlob(tx, p.sha256, cmd.raw);
   const flags = { ...NO_FLAGS, ...cmd.flags };
   const id = cmd.id ?? newId();
   const uid = nextUid(state, folder);
@@ -57,7 +54,7 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
     modseq,
     ...flags,
     keywordsJson: JSON.stringify(flags.keywords),
-    blobHash: hash,
+    blobHash: p.sha256,
     size,
     internalDate,
     messageIdHeader: p.messageId,
@@ -65,22 +62,22 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
     createdAt: now,
     threadId,
     subject: p.subject,
-    fromJson: JSON.stringify(p.from),
-    toJson: JSON.stringify(p.to),
-    ccJson: JSON.stringify(p.cc),
-    bccJson: JSON.stringify(p.bcc),
-    replyToJson: JSON.stringify(p.replyTo),
+    fromJson: p.json.from,
+    toJson: p.json.to,
+    ccJson: p.json.cc,
+    bccJson: p.json.bcc,
+    replyToJson: p.json.replyTo,
     snippet: p.snippet,
     hasAttachments: p.attachments.some((a) => !a.isInline),
     inReplyTo: p.inReplyTo,
-    referencesJson: JSON.stringify(p.references),
+    referencesJson: p.json.references,
     dateHeader: p.dateHeader,
-    extractedJson: JSON.stringify(p.extracted),
+    extractedJson: p.json.extracted,
     ...(cmd.authentication !== undefined && { authenticationJson: JSON.stringify(cmd.authentication) }),
   });
   storeDetails(tx, state.grantId, id, p);
   recordReferences(tx, state.grantId, id, p);
-  insertSearchRow(tx, seq, searchColumns(p));
+  insertSearchRow(tx, seq, p.search);
   state.storageUsed += size;
   await recordEvent(tx, {
     applicationId: state.applicationId,
@@ -92,37 +89,18 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
   return { id, folderId: folder.id, uid, modseq, threadId };
 }
 
-function storeDetails(tx: Tx, grantId: string, messageId: string, p: ParsedMessage): void {
+function storeDetails(tx: Tx, grantId: string, messageId: string, p: PreparedMessage): void {
   insertMessageDetails(tx, messageId, {
     body: p.body,
-    envelopeJson: JSON.stringify(p.envelope),
-    bodystructureJson: JSON.stringify(p.bodyStructure),
-    treeJson: JSON.stringify(p.tree),
+    envelopeJson: p.json.envelope,
+    bodystructureJson: p.json.bodyStructure,
+    treeJson: p.json.tree,
   });
-  insertParticipants(tx, messageId, grantId, [
-    ...p.from.map((x) => ["from", x.email] as [string, string]),
-    ...p.to.map((x) => ["to", x.email] as [string, string]),
-    ...p.cc.map((x) => ["cc", x.email] as [string, string]),
-    ...p.bcc.map((x) => ["bcc", x.email] as [string, string]),
-    ...p.replyTo.map((x) => ["reply_to", x.email] as [string, string]),
-  ]);
+  insertParticipants(tx, messageId, grantId, p.participants);
   insertAttachments(
     tx,
     messageId,
     grantId,
     p.attachments.map((a) => ({ id: newId(), ...a })),
   );
-}
-
-function searchColumns(p: ParsedMessage) {
-  return searchDocument({
-    subject: p.subject ?? "",
-    from: p.from,
-    to: p.to,
-    cc: p.cc,
-    bcc: p.bcc,
-    replyTo: p.replyTo,
-    bodyText: p.text,
-    attachmentFilenames: p.attachments.flatMap((a) => (a.filename ? [a.filename] : [])),
-  });
 }

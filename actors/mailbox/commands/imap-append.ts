@@ -15,7 +15,7 @@ const DRAFTS = "drafts";
 export async function imapAppend(ctx: CommandContext, cmd: ImapAppendCommand): Promise<ImapAppendReply> {
   const { state, tx } = ctx;
   const folder = requireFolder(state, cmd.folderId);
-  const messageId = cmd.parsed.messageId;
+  const messageId = cmd.prepared.messageId;
   if (messageId && folder.id !== DRAFTS) {
     const [existing] = await tx
       .select()

@@ -8,7 +8,7 @@ import { rowsByUid } from "./imap-rows.ts";
 /**
  * IMAP COPY: each message gets an independent copy in the target folder (new id, new UID, the
  * same stored bytes, its flags, internal date and metadata), all or nothing. The bytes come
- * parsed with the command (parsing never holds the write lock); a source that vanished meanwhile
+ * prepared with the command (parsing never holds the write lock); a source that vanished meanwhile
  * is skipped.
  */
 export async function copyMessages(
@@ -32,7 +32,7 @@ export async function copyMessages(
     const stored = await storeMessage(ctx, {
       folderId: cmd.targetFolderId,
       raw: source.raw,
-      parsed: source.parsed,
+      prepared: source.prepared,
       flags: flagsOf(row),
       internalDate: row.internalDate,
       metadata: JSON.parse(row.metadataJson) as Record<string, string>,

@@ -27,7 +27,7 @@ export async function replaceDraft(ctx: CommandContext, cmd: ReplaceDraftCommand
   return storeMessage(ctx, {
     folderId: DRAFTS,
     raw: cmd.raw,
-    parsed: cmd.parsed,
+    prepared: cmd.prepared,
     metadata: cmd.metadata,
     flags: { ...cmd.flags, draft: true },
     id: old.id,

@@ -26,7 +26,7 @@ export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendR
   const stored = await storeMessage(ctx, {
     folderId: SENT,
     raw: cmd.raw,
-    parsed: cmd.parsed,
+    prepared: cmd.prepared,
     metadata: cmd.metadata,
     flags: { seen: true, ...cmd.flags, draft: false },
     ...(draftId && { id: draftId }),

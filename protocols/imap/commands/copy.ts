@@ -1,4 +1,3 @@
-import { parseMessage } from "../../../src/mail/parse-message.ts";
 import { fetchRows } from "../../../src/mailbox/imap-messages.ts";
 import { rawMessage } from "../../../src/mailbox/messages.ts";
 import type { Args } from "../args.ts";
@@ -8,7 +7,7 @@ import type { SelectedMailbox } from "../selected.ts";
 import { formatSequenceSet, resolveSequenceNumbers, resolveUids, type SequenceSet } from "../sequence.ts";
 import type { Session } from "../session.ts";
 
-/** Parsing the copies happens here, outside the actor; yield to other sessions between messages. */
+/** The copies are prepared here, outside the actor; yield to other sessions between reads. */
 const YIELD_EVERY = 20;
 
 function target(session: Session, args: Args, call: CommandCall) {
@@ -53,7 +52,11 @@ export const copy: ImapCommand = {
         if (!wanted.has(row.uid)) continue;
         const raw = rawMessage(store, row.blobHash);
         if (!raw) continue;
-        sources.push({ id: row.id, uid: row.uid, raw, parsed: parseMessage(raw) });
+        sources.push(
+          session.ctx.mailboxes
+            .prepare(raw)
+            .then((prepared) => ({ id: row.id, uid: row.uid, raw, prepared })),
+        );
         if (++n % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
       }
     }
@@ -61,7 +64,7 @@ export const copy: ImapCommand = {
     const reply = await session.ctx.mailboxes.copyMessages(session.grantId, {
       folderId: selected.folderId,
       targetFolderId: entry.folder.id,
-      sources,
+      sources: await Promise.all(sources),
     });
     if (reply.copied.length === 0) return ok("COPY completed: the messages were expunged meanwhile");
     return ok(
