@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import {
   type AttachmentRow,
   attachments,
@@ -56,11 +56,13 @@ async function datePage(
   limit: number,
   after: ListPosition | null,
 ): Promise<Positioned[]> {
-  // A selective participant filter (a few thousand messages at most) finds its candidates first;
-  // otherwise walking the date index and testing each message is cheaper.
-  const candidates = await participantCandidates(store, grantId, filter);
-  if (candidates) return candidatePage(store, grantId, filter, candidates, limit, after);
-  const conditions = [filterConditions(grantId, filter)];
+  // A selective participant filter (a few thousand messages at most) drives the query: its
+  // messages are looked up by id and sorted. Otherwise walking the date index and testing each
+  // message is cheaper.
+  const driver = await selectiveParticipants(store, grantId, filter);
+  const conditions = driver
+    ? [filterConditions(grantId, driver.rest, true), sql`${messages.id} IN (${driver.ids})`]
+    : [filterConditions(grantId, filter)];
   if (after) conditions.push(afterPosition(after));
   return store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
@@ -70,69 +72,51 @@ async function datePage(
     .limit(limit);
 }
 
-/** Filters a short candidate list by id, orders it here, and loads only the page's rows. */
-async function candidatePage(
-  store: Store,
-  grantId: string,
-  filter: MessageFilter,
-  candidates: string[],
-  limit: number,
-  after: ListPosition | null,
-): Promise<Positioned[]> {
-  if (candidates.length === 0) return [];
-  const conditions = [filterConditions(grantId, filter, true), inArray(messages.id, candidates)];
-  if (after) conditions.push(afterPosition(after));
-  const keys = await store.read
-    .select({ id: messages.id, date: messages.internalDate, seq: sql<number>`${messages}.rowid` })
-    .from(messages)
-    .where(and(...conditions));
-  keys.sort((a, b) => b.date - a.date || b.seq - a.seq);
-  const page = keys.slice(0, limit);
-  if (page.length === 0) return [];
-  const rows = await store.read
-    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
-    .from(messages)
-    .where(
-      inArray(
-        messages.id,
-        page.map((k) => k.id),
-      ),
-    );
-  const byId = new Map(rows.map((r) => [r.row.id, r]));
-  return page.flatMap((k) => byId.get(k.id) ?? []);
-}
+type ParticipantKey = "anyEmail" | "to" | "from" | "cc" | "bcc";
+const PARTICIPANT_KEYS: [ParticipantKey, string | undefined][] = [
+  ["anyEmail", undefined],
+  ["to", "to"],
+  ["from", "from"],
+  ["cc", "cc"],
+  ["bcc", "bcc"],
+];
 
-/** The message ids a participant filter allows, when they are few; null when not worth it. */
-async function participantCandidates(
+/**
+ * The most selective participant filter, when it matches few messages: the subquery of their
+ * ids, and the filter without it (the other conditions still apply). Null when none is worth it.
+ */
+async function selectiveParticipants(
   store: Store,
   grantId: string,
   f: MessageFilter,
-): Promise<string[] | null> {
-  const lists: { emails: string[]; kind?: string }[] = [];
-  if (f.anyEmail) lists.push({ emails: f.anyEmail });
-  for (const kind of ["to", "from", "cc", "bcc"] as const) {
-    const emails = f[kind];
-    if (emails) lists.push({ emails, kind });
+): Promise<{ ids: SQL; rest: MessageFilter } | null> {
+  let best: { key: ParticipantKey; ids: SQL; count: number } | null = null;
+  for (const [key, kind] of PARTICIPANT_KEYS) {
+    const emails = f[key];
+    if (!emails) continue;
+    const where = and(
+      eq(messageAddresses.grantId, grantId),
+      inArray(
+        messageAddresses.email,
+        emails.map((e) => e.toLowerCase()),
+      ),
+      kind ? eq(messageAddresses.kind, kind) : undefined,
+    );
+    const [counted] = await store.read.all<{ n: number }>(
+      sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${messageAddresses} WHERE ${where} LIMIT ${SELECTIVE + 1})`,
+    );
+    const count = counted?.n ?? 0;
+    if (count <= SELECTIVE && (!best || count < best.count)) {
+      best = {
+        key,
+        count,
+        ids: sql`SELECT ${messageAddresses.messageId} FROM ${messageAddresses} WHERE ${where}`,
+      };
+    }
   }
-  let best: string[] | null = null;
-  for (const { emails, kind } of lists) {
-    const ids = await store.read
-      .selectDistinct({ id: messageAddresses.messageId })
-      .from(messageAddresses)
-      .where(
-        and(
-          eq(messageAddresses.grantId, grantId),
-          inArray(
-            messageAddresses.email,
-            emails.map((e) => e.toLowerCase()),
-          ),
-          kind ? eq(messageAddresses.kind, kind) : undefined,
-        ),
-      )
-      .limit(SELECTIVE + 1);
-    if (ids.length <= SELECTIVE && (!best || ids.length < best.length)) best = ids.map((r) => r.id);
-  }
-  return best;
+  if (!best) return null;
+  const { [best.key]: _, ...rest } = f;
+  return { ids: best.ids, rest };
 }
 
 /** Search results, newest arrival first, walking the full-text index from its newest match. */

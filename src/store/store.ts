@@ -12,6 +12,9 @@ export type Db = BunSQLiteDatabase<typeof schema> & { $client: CachingDatabase }
 /** The writer's connection, handed to a unit of work inside the batch's transaction. */
 export type Tx = Db;
 
+/** Page cache of the writer connection (bench/ingest.ts: 100 grants, 1,350 → 1,550 messages/s). */
+const WRITER_CACHE_KIB = 32 * 1024;
+
 /**
  * Every database access goes through here: `read` for committed state, `writer` for changes (one
  * transaction at a time, group-committed). The embedded default is an SQLite-format file opened
@@ -31,6 +34,9 @@ export class Store {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     // One connection for the single writer, so its pragmas hold for every transaction.
     const writeConnection = openConnection(path);
+    // The writer's working set is the leaf pages every grant's indexes are appended to; at SQLite's
+    // default (2 MB) a hundred busy grants re-read them from the OS for every commit.
+    writeConnection.exec(`PRAGMA cache_size=-${WRITER_CACHE_KIB}`);
     applyMigrations(writeConnection, log);
     const readConnection = openConnection(path);
     const writer = new StoreWriter(drizzle(writeConnection, { schema }), log);
