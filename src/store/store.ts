@@ -12,8 +12,11 @@ export type Db = BunSQLiteDatabase<typeof schema> & { $client: CachingDatabase }
 /** The writer's connection, handed to a unit of work inside the batch's transaction. */
 export type Tx = Db;
 
-/** Page cache of the writer connection (bench/ingest.ts: 100 grants, 1,350 → 1,550 messages/s). */
-const WRITER_CACHE_KIB = 32 * 1024;
+/**
+ * Page cache of the writer connection. bench/ingest.ts, 100 grants: 2 MB (the default) ~1,350
+ * messages/s, 8 MB ~1,650/s, no better above; each MB is resident (bench/provision.ts RSS).
+ */
+const WRITER_CACHE_KIB = 8 * 1024;
 
 /**
  * Every database access goes through here: `read` for committed state, `writer` for changes (one
