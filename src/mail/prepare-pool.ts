@@ -55,7 +55,7 @@ export class PreparePool {
       const pending: Pending = { id: this.nextId++, slot, resolve, reject, outcome: null };
       this.queue.push(pending);
       this.byId.set(pending.id, pending);
-      slot.inFlight++;
+      this.busier(slot);
       // One copy into a buffer of its own, then moved: a Buffer may be a view into a larger pool.
       const copy = new Uint8Array(raw);
       slot.worker.postMessage({ id: pending.id, raw: copy }, [copy.buffer]);
@@ -93,10 +93,22 @@ export class PreparePool {
     return slot;
   }
 
+  /**
+   * A worker is referenced only while it has work: idle, it must not keep the process alive;
+   * busy, it must be (Bun polls, burning a core, while it awaits an unreferenced worker).
+   */
+  private busier(slot: Slot): void {
+    if (slot.inFlight++ === 0) slot.worker.ref();
+  }
+
+  private idler(slot: Slot): void {
+    if (--slot.inFlight === 0) slot.worker.unref();
+  }
+
   private settle(reply: Reply): void {
     const pending = this.byId.get(reply.id);
     if (!pending) return;
-    pending.slot.inFlight--;
+    this.idler(pending.slot);
     pending.outcome = "prepared" in reply ? { prepared: reply.prepared } : { error: new Error(reply.error) };
     this.release();
   }
@@ -105,7 +117,7 @@ export class PreparePool {
     for (const pending of this.queue) {
       if (pending.slot === slot && pending.outcome === null) {
         pending.outcome = { error };
-        slot.inFlight--;
+        this.idler(slot);
       }
     }
     this.release();

@@ -18,8 +18,8 @@ export class Checkpointer {
 
   /** `onFailure`: the thread died; the caller must checkpoint some other way. */
   constructor(path: string, onFailure: (error: Error) => void) {
+    // Referenced until it has opened its connection (`finished` unreferences it).
     this.worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url).href);
-    this.worker.unref();
     this.worker.onmessage = () => this.finished();
     this.worker.onerror = (event) => {
       this.worker.terminate();
@@ -55,10 +55,13 @@ export class Checkpointer {
     this.dirty = false;
     this.running = true;
     this.lastStart = Date.now();
+    // Referenced while it works: Bun polls, burning a core, while it awaits an unreferenced worker.
+    this.worker.ref();
     this.worker.postMessage("checkpoint");
   }
 
   private finished(): void {
+    this.worker.unref();
     this.running = false;
     for (const resolve of this.waiters.splice(0)) resolve();
     if (this.dirty) this.poke();

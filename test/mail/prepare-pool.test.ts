@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PreparePool } from "../../src/mail/prepare-pool.ts";
 import { prepareMessage } from "../../src/mail/prepared-message.ts";
 import { loadEml } from "./eml.ts";
@@ -61,6 +63,42 @@ describe("PreparePool", () => {
   test("with no workers it prepares inline", async () => {
     const prepared = await pool(0).prepare(small(1));
     expect(prepared).toEqual(prepareMessage(small(1)));
+  });
+
+  test("while a worker prepares, the main thread waits without spinning", async () => {
+    const workers = pool(1);
+    await workers.prepare(small(0));
+    const cpu = () => {
+      const u = (process as unknown as { threadCpuUsage(): NodeJS.CpuUsage }).threadCpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    const big = large();
+    const wall0 = performance.now();
+    const cpu0 = cpu();
+    await Promise.all([workers.prepare(big), workers.prepare(big)]);
+    const wallMs = performance.now() - wall0;
+    // Bun polls while it awaits an unreferenced worker: the main thread then burns all the wait.
+    expect(cpu() - cpu0).toBeLessThan(wallMs / 2);
+  });
+
+  test("an idle pool does not keep the process alive", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "agentbox-pool-"));
+    const script = join(dir, "idle-pool.ts");
+    const poolModule = new URL("../../src/mail/prepare-pool.ts", import.meta.url).pathname;
+    writeFileSync(
+      script,
+      `import { PreparePool } from ${JSON.stringify(poolModule)};
+const p = await new PreparePool(1).prepare(new TextEncoder().encode("Subject: hi\\r\\n\\r\\nbody\\r\\n"));
+console.log(p.subject);
+`,
+    );
+    const child = Bun.spawn([process.execPath, script], { stdout: "pipe", stderr: "inherit" });
+    const timer = setTimeout(() => child.kill(), 10_000);
+    const exitCode = await child.exited;
+    clearTimeout(timer);
+    rmSync(dir, { recursive: true, force: true });
+    expect(await new Response(child.stdout).text()).toBe("hi\n");
+    expect(exitCode).toBe(0);
   });
 
   test("closing fails what is still being prepared, and refuses new work", async () => {
