@@ -10,8 +10,12 @@ let db: Database | null = null;
 
 self.onmessage = (event: MessageEvent<{ path: string } | "checkpoint">) => {
   if (event.data === "checkpoint") {
-    // PASSIVE: copies what no reader still needs, never waits for a lock, never blocks the writer.
-    db?.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
+    try {
+      // PASSIVE: copies what no reader still needs, never waits for a lock, never blocks the writer.
+      db?.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
+    } catch {
+      // A checkpoint that could not run now is tried again after the next commit.
+    }
     self.postMessage("done");
     return;
   }
