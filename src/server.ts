@@ -13,6 +13,7 @@ import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import type { Logger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { FailureLimiter } from "./security/rate-limit.ts";
+import { ScheduledSender } from "./sending/scheduler.ts";
 import { cachingResolver } from "./smtp/verify.ts";
 import { Store } from "./store/store.ts";
 import { loadOrCreateTls } from "./tls/load.ts";
@@ -28,6 +29,8 @@ export interface RunningServer {
   ports: { http: number; imaps: number; imap: number | null; smtps: number; submission: number; mx: number };
   /** The outbound SMTP queue's delivery actor. */
   delivery: DeliveryActor;
+  /** Sends scheduled messages when they come due. */
+  scheduler: ScheduledSender;
   tls: { cert: string; key: string };
   stop(): Promise<void>;
 }
@@ -69,6 +72,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   metrics.gauge("agentbox_smtp_outbound_claimed", "Outbound queue rows claimed by this process", () => {
     return delivery.stats().claimed;
   });
+  const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued: () => delivery.wake() });
   let ready = false;
   const deps = {
     config,
@@ -80,6 +84,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     resolver,
     /** A send queued mail for remote recipients: the delivery actor looks at once. */
     onQueued: () => delivery.wake(),
+    /** A send was scheduled: the scheduler re-arms its timer. */
+    onScheduled: () => void scheduler.wake(),
     defaultApplicationId,
     auth: new Authenticator(store, defaultApplicationId),
     metrics,
@@ -107,6 +113,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw err;
   }
   await delivery.start(config.smtp.hold);
+  await scheduler.start();
   ready = true;
   log.info(
     {
@@ -134,6 +141,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       ...smtp.ports,
     },
     delivery,
+    scheduler,
     tls: { cert: tls.cert, key: tls.key },
     async stop() {
       ready = false;
@@ -141,6 +149,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       outbox.closeStreams();
       await smtp.stop();
       await http.stop();
+      await scheduler.stop();
       await delivery.stop();
       await mailboxes.shutdown();
       await outbox.stop();

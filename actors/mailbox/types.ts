@@ -118,6 +118,11 @@ export interface SendCommand {
   draft?: { id: string; uid: number };
   /** The message answered (reply_to_message_id): it gets \Answered. */
   answeredId?: string;
+  /**
+   * A scheduled send coming due: the Sent copy takes the id given when it was scheduled, and the
+   * schedule is claimed in the same unit (refused if it was cancelled or already sent).
+   */
+  scheduled?: { scheduleId: string; messageId: string };
 }
 export interface SendReply extends AppendReply {
   queued: number;

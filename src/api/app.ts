@@ -14,6 +14,7 @@ import { eventRoutes } from "./routes/events.ts";
 import { folderRoutes } from "./routes/folders.ts";
 import { grantRoutes } from "./routes/grants.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { waitRoutes } from "./routes/wait.ts";
@@ -39,6 +40,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(adminRoutes(deps))
     .use(waitRoutes(deps))
     .use(sendRoutes(deps))
+    .use(scheduleRoutes(deps))
     .use(draftRoutes(deps))
     .use(messageRoutes(deps))
     .use(threadRoutes(deps))

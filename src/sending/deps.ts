@@ -12,6 +12,8 @@ export interface SendingDeps {
   log: Logger;
   /** Called when a send queued mail for remote recipients (the delivery actor looks at once). */
   onQueued?: () => void;
+  /** Called when a send was scheduled (the scheduler re-arms its timer). */
+  onScheduled?: () => void;
 }
 
 /** The account's own address and display name: the only identity it may send as. */

@@ -15,16 +15,13 @@ export function checkMessageSize(raw: Uint8Array, maxBytes: number): void {
 }
 
 /**
- * A send_at in the past or within the next minute sends now. Later ones would be scheduled
- * sends, which this server does not do yet: refused rather than sent early.
+ * When a send_at schedules the message: its time when at least a minute ahead; null when it is
+ * in the past or within the next minute (the message goes now); refused beyond 30 days.
  */
-export function checkSendAt(sendAt: number | undefined, nowS: number): void {
-  if (sendAt === undefined || sendAt < nowS + SCHEDULE_MIN_S) return;
+export function scheduledTime(sendAt: number | undefined, nowS: number): number | null {
+  if (sendAt === undefined || sendAt < nowS + SCHEDULE_MIN_S) return null;
   if (sendAt > nowS + SCHEDULE_MAX_S) {
     throw new MailboxError("invalid", "send_at may be at most 30 days ahead");
   }
-  throw new MailboxError(
-    "invalid",
-    "send_at: scheduled send is not supported yet; omit send_at (or use a time within the next minute) to send now",
-  );
+  return sendAt;
 }

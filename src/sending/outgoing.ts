@@ -20,6 +20,8 @@ export interface Outgoing {
   draft?: { id: string; uid: number };
   /** The message this one answers, to mark \Answered. */
   answeredId?: string;
+  /** A scheduled send coming due (see SendCommand). */
+  scheduled?: { scheduleId: string; messageId: string };
 }
 
 /**
@@ -37,6 +39,7 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
     ...(out.flags && { flags: out.flags }),
     ...(out.draft && { draft: out.draft }),
     ...(out.answeredId && { answeredId: out.answeredId }),
+    ...(out.scheduled && { scheduled: out.scheduled }),
   });
   if (sent.queued > 0) deps.onQueued?.();
   await deliverLocally(deps, grant, sent.id, local, out.deliveryRaw);

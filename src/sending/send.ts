@@ -1,18 +1,15 @@
+import { newId } from "../ids.ts";
 import { composeMime } from "../mail/compose/mime.ts";
 import { envelopeRecipients } from "../mail/compose/recipients.ts";
 import type { SendRequest } from "../mail/compose/request.ts";
 import type { MessageView } from "../mailbox/messages.ts";
-import type { GrantRow } from "../store/schema.ts";
+import type { GrantRow, ScheduledSendRow } from "../store/schema.ts";
 import { messageIdDomain, type SendingDeps, senderOf } from "./deps.ts";
 import { withBcc } from "./header-edit.ts";
-import { checkSendAt } from "./limits.ts";
+import { checkMessageSize } from "./limits.ts";
 import { dispatch } from "./outgoing.ts";
 import { replyContext } from "./reply.ts";
-
-export interface SendOptions {
-  /** Unix seconds; the clock by default. */
-  now?: number;
-}
+import { findScheduledSend, insertScheduledSend } from "./scheduled-store.ts";
 
 /**
  * POST /messages/send with a JSON or multipart body: compose as the account (threaded under
@@ -22,15 +19,8 @@ export async function sendMessage(
   deps: SendingDeps,
   grant: GrantRow,
   req: SendRequest,
-  opts: SendOptions = {},
 ): Promise<MessageView> {
-  checkSendAt(req.sendAt, opts.now ?? Math.floor(Date.now() / 1000));
-  const reply = await replyContext(deps.store, grant.id, req.replyToMessageId);
-  const composed = await composeMime(req, {
-    from: senderOf(grant),
-    messageIdDomain: messageIdDomain(grant),
-    ...(reply?.replyTo && { replyTo: reply.replyTo }),
-  });
+  const { composed, reply } = await compose(deps, grant, req);
   return dispatch(deps, grant, {
     sentRaw: withBcc(composed.raw, req.bcc),
     deliveryRaw: composed.raw,
@@ -39,4 +29,49 @@ export async function sendMessage(
     flags: { flagged: req.starred ?? false },
     ...(reply && { answeredId: reply.answeredId }),
   });
+}
+
+/**
+ * The same with a send_at ahead: composed now (dated send_at, so the message is what will be
+ * sent), kept in `scheduled_sends` until the scheduler sends it (scheduler.ts). The daily quota is
+ * taken when it is sent. Resolves with the schedule, whose `message_id` the Sent copy will have.
+ */
+export async function scheduleMessage(
+  deps: SendingDeps,
+  grant: GrantRow,
+  req: SendRequest,
+  sendAt: number,
+): Promise<{ schedule: ScheduledSendRow; sentRaw: Uint8Array }> {
+  const { composed, reply } = await compose(deps, grant, req, new Date(sendAt * 1000));
+  const sentRaw = withBcc(composed.raw, req.bcc);
+  checkMessageSize(sentRaw, deps.config.limits.maxMessageBytes);
+  const id = newId();
+  await insertScheduledSend(deps.store, {
+    id,
+    grantId: grant.id,
+    messageId: newId(),
+    sendAt,
+    sentRaw: Buffer.from(sentRaw),
+    deliveryRaw: Buffer.from(composed.raw),
+    recipientsJson: JSON.stringify(envelopeRecipients(req)),
+    metadataJson: JSON.stringify(req.metadata ?? {}),
+    flagged: req.starred ?? false,
+    answeredId: reply?.answeredId ?? null,
+    createdAt: Math.floor(Date.now() / 1000),
+  });
+  deps.onScheduled?.();
+  const schedule = await findScheduledSend(deps.store, grant.id, id);
+  if (!schedule) throw new Error(`scheduled send ${id} was not stored`);
+  return { schedule, sentRaw };
+}
+
+async function compose(deps: SendingDeps, grant: GrantRow, req: SendRequest, date?: Date) {
+  const reply = await replyContext(deps.store, grant.id, req.replyToMessageId);
+  const composed = await composeMime(req, {
+    from: senderOf(grant),
+    messageIdDomain: messageIdDomain(grant),
+    ...(reply?.replyTo && { replyTo: reply.replyTo }),
+    ...(date && { date }),
+  });
+  return { composed, reply };
 }

@@ -243,6 +243,26 @@ export const outboundQueue = sqliteTable("outbound_queue", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+export const scheduledSends = sqliteTable("scheduled_sends", {
+  id: text("id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  messageId: text("message_id").notNull(),
+  sendAt: integer("send_at").notNull(),
+  status: text("status", { enum: ["pending", "sent", "failed", "cancelled"] })
+    .notNull()
+    .default("pending"),
+  description: text("description"),
+  closeTime: integer("close_time"),
+  sentRaw: blob("sent_raw", { mode: "buffer" }).notNull(),
+  deliveryRaw: blob("delivery_raw", { mode: "buffer" }).notNull(),
+  recipientsJson: text("recipients_json").notNull(),
+  metadataJson: text("metadata_json").notNull().default("{}"),
+  flagged: integer("flagged", { mode: "boolean" }).notNull().default(false),
+  answeredId: text("answered_id"),
+  createdAt: integer("created_at").notNull(),
+});
+export type ScheduledSendRow = typeof scheduledSends.$inferSelect;
+
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {

@@ -376,14 +376,6 @@ describe("validation", () => {
     );
   });
 
-  test("send_at more than a minute ahead is a 400 saying scheduled send is not supported", async () => {
-    const later = Math.floor(Date.now() / 1000) + 3600;
-    const res = await sendJson(t, a.id, { to: [{ email: "kim@example.com" }], send_at: later });
-    expectError(res, 400, "invalid_request_error", "scheduled send is not supported");
-    const past = Math.floor(Date.now() / 1000) - 10;
-    expectOk(await sendJson(t, a.id, { to: [{ email: "kim@example.com" }], send_at: past }));
-  });
-
   test("an unknown grant is a 404; an unsupported Content-Type is a 400", async () => {
     expectError(
       await sendJson(t, crypto.randomUUID(), { to: [{ email: "kim@example.com" }] }),

@@ -228,3 +228,29 @@ describe("drafts", () => {
     expect(Buffer.from(downloaded).equals(bytes)).toBe(true);
   }, 30_000);
 });
+
+describe("scheduled send", () => {
+  test("send with sendAt schedules (202); list, find and stop through the SDK", async () => {
+    const sendAt = Math.floor(Date.now() / 1000) + 3600;
+    const res = await nylas.messages.send({
+      identifier: a.id,
+      requestBody: { to: [{ email: b.email }], subject: "scheduled via the SDK", sendAt },
+    });
+    expect(res.data.scheduleId).toMatch(/^[0-9a-z]{25}$/);
+    expect(res.data.sendAt).toBe(sendAt);
+    const scheduleId = res.data.scheduleId as string;
+    const list = await nylas.messages.listScheduledMessages({ identifier: a.id });
+    const listed = list.data as unknown as { scheduleId: string; status: { code: string } }[];
+    expect(listed.find((s) => s.scheduleId === scheduleId)?.status.code).toBe("pending");
+    const found = await nylas.messages.findScheduledMessage({ identifier: a.id, scheduleId });
+    expect(found.data.status.code).toBe("pending");
+    const stopped = await nylas.messages.stopScheduledMessage({ identifier: a.id, scheduleId });
+    expect(stopped.data.message).toContain("cancelled");
+    const after = await nylas.messages.findScheduledMessage({ identifier: a.id, scheduleId });
+    expect(after.data.status.code).toBe("cancelled");
+    const missing = await apiErrorOf(
+      nylas.messages.findScheduledMessage({ identifier: a.id, scheduleId: "nope" }),
+    );
+    expect(missing.statusCode).toBe(404);
+  });
+});

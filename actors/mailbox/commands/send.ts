@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { newId } from "../../../src/ids.ts";
 import { reserveSend } from "../../../src/sending/quota.ts";
+import { claimScheduledSend } from "../../../src/sending/scheduled-store.ts";
 import { blobs, outboundQueue } from "../../../src/store/schema.ts";
 import type { Tx } from "../../../src/store/store.ts";
 import { purgeMessage, requireMessage } from "../message-rows.ts";
@@ -16,20 +17,22 @@ const DRAFTS = "drafts";
 
 /**
  * One message leaving the account, all or nothing: a send is taken from today's quota, the copy
- * is stored in Sent (a draft being sent leaves Drafts and lends the copy its id), the answered
- * message is marked, and each remote recipient gets an outbound queue row.
+ * is stored in Sent (a draft being sent leaves Drafts and lends the copy its id; a scheduled send
+ * is claimed and gives the id it was promised), the answered message is marked, and each remote
+ * recipient gets an outbound queue row.
  */
 export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendReply> {
   const { state, tx, now } = ctx;
   await reserveSend(tx, state.grantId, now);
-  const draftId = cmd.draft ? await takeDraft(ctx, cmd.draft) : undefined;
+  if (cmd.scheduled) await claimScheduledSend(tx, state.grantId, cmd.scheduled.scheduleId, now);
+  const id = cmd.draft ? await takeDraft(ctx, cmd.draft) : cmd.scheduled?.messageId;
   const stored = await storeMessage(ctx, {
     folderId: SENT,
     raw: cmd.raw,
     prepared: cmd.prepared,
     metadata: cmd.metadata,
     flags: { seen: true, ...cmd.flags, draft: false },
-    ...(draftId && { id: draftId }),
+    ...(id && { id }),
   });
   if (cmd.answeredId) {
     await updateMessage(ctx, { kind: "updateMessage", messageId: cmd.answeredId, flags: { answered: true } });

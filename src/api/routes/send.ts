@@ -2,25 +2,34 @@ import { createHash } from "node:crypto";
 import { Elysia } from "elysia";
 import { requestFingerprint } from "../../mail/compose/recipients.ts";
 import { parseSendRequest } from "../../mail/compose/request.ts";
+import { parseMessage } from "../../mail/parse-message.ts";
 import type { MessageView } from "../../mailbox/messages.ts";
 import { claimKey, finishKey, releaseKey } from "../../sending/idempotency.ts";
+import { scheduledTime } from "../../sending/limits.ts";
 import { sendRawMime } from "../../sending/raw-send.ts";
-import { sendMessage } from "../../sending/send.ts";
+import { scheduleMessage, sendMessage } from "../../sending/send.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { readComposeBody, readMimeBody } from "../compose-body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { ApiError, badRequest } from "../errors.ts";
 import { json } from "../http.ts";
 import { presentMessage } from "../present/message.ts";
+import { presentScheduledMessage } from "../present/schedule.ts";
 import { requireGrant } from "./messages.ts";
 
 const MAX_RECIPIENTS = 50;
 const MAX_KEY_LENGTH = 256;
 
+/** What a send answers: 200 with the Sent copy, or 202 with a scheduled message. */
+interface SendOutcome {
+  status: 200 | 202;
+  body: Record<string, unknown>;
+}
+
 /** A send request, validated: what identifies it for Idempotency-Key, and how to run it. */
 interface PreparedSend {
   fingerprint: string;
-  run: () => Promise<MessageView>;
+  run: () => Promise<SendOutcome>;
 }
 
 /** POST /v3/grants/{id}/messages/send: JSON, multipart, or raw MIME (`?type=mime`). */
@@ -31,7 +40,10 @@ export function sendRoutes(deps: ApiDeps) {
       const grant = await requireGrant(deps, request, params.grantId);
       const key = idempotencyKeyOf(request);
       const prepared = await prepare(deps, grant, request);
-      if (key === null) return respond(request, grant, await prepared.run());
+      if (key === null) {
+        const outcome = await prepared.run();
+        return json(request, outcome.status, outcome.body);
+      }
       return withIdempotency(deps, request, grant, key, prepared);
     },
     { parse: "none" },
@@ -44,7 +56,7 @@ async function prepare(deps: ApiDeps, grant: GrantRow, request: Request): Promis
     const mime = await readMimeBody(request);
     return {
       fingerprint: createHash("sha256").update("mime\n").update(mime).digest("hex"),
-      run: () => sendRawMime(deps, grant, mime, { maxRecipients: MAX_RECIPIENTS }),
+      run: async () => sent(grant, await sendRawMime(deps, grant, mime, { maxRecipients: MAX_RECIPIENTS })),
     };
   }
   if (type !== null && type !== "") throw badRequest("query parameter type must be mime when present");
@@ -53,15 +65,25 @@ async function prepare(deps: ApiDeps, grant: GrantRow, request: Request): Promis
     { json: body.json, files: body.files },
     { forDraft: false, maxRecipients: MAX_RECIPIENTS },
   );
-  return { fingerprint: requestFingerprint(req), run: () => sendMessage(deps, grant, req) };
+  // Checked now, so that a send_at too far ahead is a 400 before anything is composed.
+  const sendAt = scheduledTime(req.sendAt, Math.floor(Date.now() / 1000));
+  const run =
+    sendAt === null
+      ? async () => sent(grant, await sendMessage(deps, grant, req))
+      : async () => scheduled(grant, await scheduleMessage(deps, grant, req, sendAt));
+  return { fingerprint: requestFingerprint(req), run };
 }
 
-function respond(request: Request, grant: GrantRow, sent: MessageView): Response {
-  return json(request, 200, sendBody(grant, sent));
+function sent(grant: GrantRow, view: MessageView): SendOutcome {
+  return { status: 200, body: { grant_id: grant.id, data: presentMessage(view) } };
 }
 
-function sendBody(grant: GrantRow, sent: MessageView): Record<string, unknown> {
-  return { grant_id: grant.id, data: presentMessage(sent) };
+function scheduled(
+  grant: GrantRow,
+  { schedule, sentRaw }: Awaited<ReturnType<typeof scheduleMessage>>,
+): SendOutcome {
+  const data = presentScheduledMessage(grant, schedule, parseMessage(sentRaw));
+  return { status: 202, body: { grant_id: grant.id, data } };
 }
 
 function idempotencyKeyOf(request: Request): string | null {
@@ -115,14 +137,13 @@ async function withIdempotency(
     response.headers.set("idempotent-response", "true");
     return response;
   }
-  let sent: MessageView;
+  let outcome: SendOutcome;
   try {
-    sent = await prepared.run();
+    outcome = await prepared.run();
   } catch (err) {
     await releaseKey(deps.store, grant.id, key);
     throw err;
   }
-  const body = sendBody(grant, sent);
-  await finishKey(deps.store, grant.id, key, 200, body);
-  return json(request, 200, body);
+  await finishKey(deps.store, grant.id, key, outcome.status, outcome.body);
+  return json(request, outcome.status, outcome.body);
 }

@@ -1,0 +1,114 @@
+/**
+ * Rows of scheduled sends (migration 0011): created by the API, taken by the scheduler, and
+ * claimed by the send itself, inside the mailbox unit that stores the Sent copy.
+ */
+import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
+import { MailboxError } from "../../actors/mailbox/types.ts";
+import { type ScheduledSendRow, scheduledSends } from "../store/schema.ts";
+import type { Store, Tx } from "../store/store.ts";
+
+export type NewScheduledSend = typeof scheduledSends.$inferInsert;
+
+export async function insertScheduledSend(store: Store, row: NewScheduledSend): Promise<void> {
+  await store.writer.submit((tx) => tx.insert(scheduledSends).values(row));
+}
+
+/**
+ * Inside the send's unit: the schedule goes from pending to sent with the Sent copy, or the send
+ * is refused (cancelled meanwhile, or already sent), so a schedule sends at most once.
+ */
+export async function claimScheduledSend(tx: Tx, grantId: string, id: string, nowS: number): Promise<void> {
+  const claimed = await tx
+    .update(scheduledSends)
+    .set({ status: "sent", closeTime: nowS })
+    .where(
+      and(
+        eq(scheduledSends.id, id),
+        eq(scheduledSends.grantId, grantId),
+        eq(scheduledSends.status, "pending"),
+      ),
+    )
+    .returning({ id: scheduledSends.id });
+  if (claimed.length === 0) throw new MailboxError("conflict", `scheduled send ${id} is no longer pending`);
+}
+
+/** A send that could not happen: closed as failed, with the reason the API shows. */
+export async function failScheduledSend(
+  store: Store,
+  id: string,
+  reason: string,
+  nowS: number,
+): Promise<void> {
+  await store.writer.submit((tx) =>
+    tx
+      .update(scheduledSends)
+      .set({ status: "failed", description: reason, closeTime: nowS })
+      .where(and(eq(scheduledSends.id, id), eq(scheduledSends.status, "pending"))),
+  );
+}
+
+/** Cancels a pending schedule; returns its row after, or null when the grant has no such schedule. */
+export async function cancelScheduledSend(
+  store: Store,
+  grantId: string,
+  id: string,
+  nowS: number,
+): Promise<ScheduledSendRow | null> {
+  return store.writer.submit(async (tx) => {
+    await tx
+      .update(scheduledSends)
+      .set({ status: "cancelled", closeTime: nowS })
+      .where(
+        and(
+          eq(scheduledSends.id, id),
+          eq(scheduledSends.grantId, grantId),
+          eq(scheduledSends.status, "pending"),
+        ),
+      );
+    const [row] = await tx
+      .select()
+      .from(scheduledSends)
+      .where(and(eq(scheduledSends.id, id), eq(scheduledSends.grantId, grantId)));
+    return row ?? null;
+  });
+}
+
+export async function findScheduledSend(
+  store: Store,
+  grantId: string,
+  id: string,
+): Promise<ScheduledSendRow | null> {
+  const [row] = await store.read
+    .select()
+    .from(scheduledSends)
+    .where(and(eq(scheduledSends.id, id), eq(scheduledSends.grantId, grantId)));
+  return row ?? null;
+}
+
+/** A grant's schedules, newest first. */
+export function listScheduledSends(store: Store, grantId: string): Promise<ScheduledSendRow[]> {
+  return store.read
+    .select()
+    .from(scheduledSends)
+    .where(eq(scheduledSends.grantId, grantId))
+    .orderBy(desc(scheduledSends.createdAt), desc(scheduledSends.id));
+}
+
+/** Pending schedules due by `nowS`, oldest first. */
+export function dueScheduledSends(store: Store, nowS: number, limit: number): Promise<ScheduledSendRow[]> {
+  return store.read
+    .select()
+    .from(scheduledSends)
+    .where(and(eq(scheduledSends.status, "pending"), lte(scheduledSends.sendAt, nowS)))
+    .orderBy(asc(scheduledSends.sendAt))
+    .limit(limit);
+}
+
+/** When the next pending schedule is due (Unix seconds), or null. */
+export async function nextScheduledSendAt(store: Store): Promise<number | null> {
+  const [row] = await store.read
+    .select({ at: sql<number | null>`min(${scheduledSends.sendAt})` })
+    .from(scheduledSends)
+    .where(eq(scheduledSends.status, "pending"));
+  return row?.at ?? null;
+}

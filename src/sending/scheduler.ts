@@ -1,0 +1,102 @@
+/**
+ * Sends scheduled messages when they come due. One timer, set for the earliest pending
+ * schedule (re-armed when one is added, and at least hourly: timers cannot wait 30 days). A due
+ * schedule goes through the ordinary send path, whose mailbox unit claims the schedule with the
+ * Sent copy: a crash before that commit leaves it pending (sent after restart), one after it
+ * leaves it sent, so it is sent exactly once. A send that is refused (the daily quota, a deleted
+ * account) closes the schedule as failed, with the reason.
+ */
+
+import { eq } from "drizzle-orm";
+import { MailboxError } from "../../actors/mailbox/types.ts";
+import { grants, type ScheduledSendRow } from "../store/schema.ts";
+import type { SendingDeps } from "./deps.ts";
+import { dispatch } from "./outgoing.ts";
+import { dueScheduledSends, failScheduledSend, nextScheduledSendAt } from "./scheduled-store.ts";
+
+const MAX_TIMER_MS = 3600_000;
+const BATCH = 50;
+
+export class ScheduledSender {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: SendingDeps,
+    private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
+
+  start(): Promise<void> {
+    this.stopped = false;
+    return this.wake();
+  }
+
+  /** Something changed (a schedule was added): send what is due, then re-arm the timer. */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.run().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        void this.wake();
+      }
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (;;) {
+      const due = await dueScheduledSends(this.deps.store, this.now(), BATCH);
+      for (const schedule of due) {
+        if (this.stopped) return;
+        await this.send(schedule);
+      }
+      if (due.length < BATCH) break;
+    }
+    await this.arm();
+  }
+
+  private async arm(): Promise<void> {
+    const next = await nextScheduledSendAt(this.deps.store);
+    if (next === null || this.stopped) return;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, (next - this.now()) * 1000));
+    this.timer = setTimeout(() => void this.wake(), delay);
+    this.timer.unref();
+  }
+
+  private async send(s: ScheduledSendRow): Promise<void> {
+    const grant = await this.deps.store.read.query.grants.findFirst({ where: eq(grants.id, s.grantId) });
+    try {
+      if (!grant) throw new MailboxError("not_found", "the account no longer exists");
+      await dispatch(this.deps, grant, {
+        sentRaw: s.sentRaw,
+        deliveryRaw: s.deliveryRaw,
+        recipients: JSON.parse(s.recipientsJson) as string[],
+        metadata: JSON.parse(s.metadataJson) as Record<string, string>,
+        flags: { flagged: s.flagged },
+        ...(s.answeredId && { answeredId: s.answeredId }),
+        scheduled: { scheduleId: s.id, messageId: s.messageId },
+      });
+    } catch (err) {
+      const reason = err instanceof MailboxError ? err.message : "internal error while sending";
+      if (!(err instanceof MailboxError))
+        this.deps.log.error({ err, scheduleId: s.id }, "scheduled send failed");
+      await failScheduledSend(this.deps.store, s.id, reason, this.now());
+    }
+  }
+}
