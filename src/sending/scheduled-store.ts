@@ -1,10 +1,12 @@
 /**
  * Rows of scheduled sends (migration 0011): created by the API, taken by the scheduler, and
- * claimed by the send itself, inside the mailbox unit that stores the Sent copy.
+ * claimed by the send itself, inside the mailbox unit that stores the Sent copy. Closing one
+ * records message.send_success or message.send_failed (Nylas's scheduled-send webhooks).
  */
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
 import { MailboxError } from "../../actors/mailbox/types.ts";
-import { type ScheduledSendRow, scheduledSends } from "../store/schema.ts";
+import { recordEvent } from "../events/outbox.ts";
+import { grants, type ScheduledSendRow, scheduledSends } from "../store/schema.ts";
 import type { Store, Tx } from "../store/store.ts";
 
 export type NewScheduledSend = typeof scheduledSends.$inferInsert;
@@ -14,37 +16,64 @@ export async function insertScheduledSend(store: Store, row: NewScheduledSend): 
 }
 
 /**
- * Inside the send's unit: the schedule goes from pending to sent with the Sent copy, or the send
- * is refused (cancelled meanwhile, or already sent), so a schedule sends at most once.
+ * Inside the send's unit: the schedule goes from pending to sent with the Sent copy, and
+ * message.send_success is recorded; or the send is refused (cancelled meanwhile, or already
+ * sent), so a schedule sends at most once.
  */
-export async function claimScheduledSend(tx: Tx, grantId: string, id: string, nowS: number): Promise<void> {
-  const claimed = await tx
+export async function claimScheduledSend(
+  tx: Tx,
+  grant: { grantId: string; applicationId: string },
+  id: string,
+  nowS: number,
+): Promise<void> {
+  const [claimed] = await tx
     .update(scheduledSends)
     .set({ status: "sent", closeTime: nowS })
     .where(
       and(
         eq(scheduledSends.id, id),
-        eq(scheduledSends.grantId, grantId),
+        eq(scheduledSends.grantId, grant.grantId),
         eq(scheduledSends.status, "pending"),
       ),
     )
-    .returning({ id: scheduledSends.id });
-  if (claimed.length === 0) throw new MailboxError("conflict", `scheduled send ${id} is no longer pending`);
+    .returning();
+  if (!claimed) throw new MailboxError("conflict", `scheduled send ${id} is no longer pending`);
+  await recordEvent(tx, {
+    applicationId: grant.applicationId,
+    grantId: grant.grantId,
+    type: "message.send_success",
+    object: scheduleEventObject(claimed),
+  });
 }
 
-/** A send that could not happen: closed as failed, with the reason the API shows. */
+/** A send that could not happen: closed as failed with the reason, and message.send_failed. */
 export async function failScheduledSend(
   store: Store,
   id: string,
   reason: string,
   nowS: number,
 ): Promise<void> {
-  await store.writer.submit((tx) =>
-    tx
+  await store.writer.submit(async (tx) => {
+    const [failed] = await tx
       .update(scheduledSends)
       .set({ status: "failed", description: reason, closeTime: nowS })
-      .where(and(eq(scheduledSends.id, id), eq(scheduledSends.status, "pending"))),
-  );
+      .where(and(eq(scheduledSends.id, id), eq(scheduledSends.status, "pending")))
+      .returning();
+    if (!failed) return;
+    const grant = await tx.query.grants.findFirst({ where: eq(grants.id, failed.grantId) });
+    if (!grant) return;
+    await recordEvent(tx, {
+      applicationId: grant.applicationId,
+      grantId: grant.id,
+      type: "message.send_failed",
+      object: { ...scheduleEventObject(failed), reason },
+    });
+  });
+}
+
+/** What message.send_success/send_failed carry: the message the schedule sends, by id. */
+function scheduleEventObject(s: ScheduledSendRow) {
+  return { object: "message", id: s.messageId, grant_id: s.grantId, schedule_id: s.id, send_at: s.sendAt };
 }
 
 /** Cancels a pending schedule; returns its row after, or null when the grant has no such schedule. */

@@ -7,6 +7,7 @@ import {
   type Account,
   account,
   call,
+  eventsOf,
   expectOk,
   folderMessages,
   headerOf,
@@ -130,6 +131,17 @@ describe("a scheduled send between two hosted accounts", () => {
     const after = expectOk(await call(t, "GET", schedules(a.id, scheduled.schedule_id)));
     expect(after.status.code).toBe("sent");
     expect(Math.abs(after.close_time - nowS())).toBeLessThan(10);
+    const success = (await eventsOf(t, a.id)).filter((e) => e.type === "message.send_success");
+    expect(success.map((e) => JSON.parse(e.objectJson))).toEqual([
+      {
+        object: "message",
+        id: scheduled.id,
+        grant_id: a.id,
+        schedule_id: scheduled.schedule_id,
+        // makeDue moved send_at to now
+        send_at: expect.any(Number),
+      },
+    ]);
   });
 
   test("a sent schedule can no longer be cancelled", async () => {
@@ -158,6 +170,8 @@ describe("cancelling", () => {
     const after = expectOk(await call(t, "GET", schedules(a.id, data.schedule_id)));
     expect(after.status.code).toBe("cancelled");
     expect(typeof after.close_time).toBe("number");
+    const types = (await eventsOf(t, a.id)).map((e) => e.type);
+    expect(types.filter((type) => type.startsWith("message.send_"))).toEqual([]);
   });
 });
 
@@ -201,6 +215,11 @@ describe("failure and restarts", () => {
     expect(after.status.code).toBe("failed");
     expect(after.status.description).toContain("daily send limit");
     expect(await folderMessages(t, a.id, "sent")).toEqual([]);
+    const types = (await eventsOf(t, a.id)).map((e) => e.type);
+    expect(types).toContain("message.send_failed");
+    expect(types).not.toContain("message.send_success");
+    const failed = (await eventsOf(t, a.id)).find((e) => e.type === "message.send_failed");
+    expect(JSON.parse(failed?.objectJson ?? "{}").reason).toContain("daily send limit");
   });
 
   test("a schedule survives a restart and is sent when due by the next process", async () => {

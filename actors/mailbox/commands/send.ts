@@ -24,7 +24,7 @@ const DRAFTS = "drafts";
 export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendReply> {
   const { state, tx, now } = ctx;
   await reserveSend(tx, state.grantId, now);
-  if (cmd.scheduled) await claimScheduledSend(tx, state.grantId, cmd.scheduled.scheduleId, now);
+  if (cmd.scheduled) await claimScheduledSend(tx, state, cmd.scheduled.scheduleId, now);
   const id = cmd.draft ? await takeDraft(ctx, cmd.draft) : cmd.scheduled?.messageId;
   const stored = await storeMessage(ctx, {
     folderId: SENT,
