@@ -4,7 +4,8 @@
  * schedule goes through the ordinary send path, whose mailbox unit claims the schedule with the
  * Sent copy: a crash before that commit leaves it pending (sent after restart), one after it
  * leaves it sent, so it is sent exactly once. A send that is refused (the daily quota, a deleted
- * account) closes the schedule as failed, with the reason.
+ * account) closes the schedule as failed, with the reason; any other error leaves it pending for
+ * another try.
  */
 
 import { eq } from "drizzle-orm";
@@ -16,12 +17,16 @@ import { dueScheduledSends, failScheduledSend, nextScheduledSendAt } from "./sch
 
 const MAX_TIMER_MS = 3600_000;
 const BATCH = 50;
+/** After an unexpected error (not a refusal), the pause before schedules are tried again. */
+const RETRY_S = 30;
 
 export class ScheduledSender {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** Unix seconds before which nothing is tried (after an unexpected error). */
+  private retryAt = 0;
 
   constructor(
     private readonly deps: SendingDeps,
@@ -60,11 +65,11 @@ export class ScheduledSender {
   private async run(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (;;) {
+    sending: while (this.now() >= this.retryAt) {
       const due = await dueScheduledSends(this.deps.store, this.now(), BATCH);
       for (const schedule of due) {
         if (this.stopped) return;
-        await this.send(schedule);
+        if (!(await this.send(schedule))) break sending;
       }
       if (due.length < BATCH) break;
     }
@@ -74,12 +79,17 @@ export class ScheduledSender {
   private async arm(): Promise<void> {
     const next = await nextScheduledSendAt(this.deps.store);
     if (next === null || this.stopped) return;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, (next - this.now()) * 1000));
+    const at = Math.max(next, this.retryAt);
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, (at - this.now()) * 1000));
     this.timer = setTimeout(() => void this.wake(), delay);
     this.timer.unref();
   }
 
-  private async send(s: ScheduledSendRow): Promise<void> {
+  /**
+   * Sends one schedule, or closes it as failed when the send is refused. An unexpected error
+   * (not a refusal) leaves it pending and pauses the scheduler for RETRY_S: returns false.
+   */
+  private async send(s: ScheduledSendRow): Promise<boolean> {
     const grant = await this.deps.store.read.query.grants.findFirst({ where: eq(grants.id, s.grantId) });
     try {
       if (!grant) throw new MailboxError("not_found", "the account no longer exists");
@@ -93,10 +103,13 @@ export class ScheduledSender {
         scheduled: { scheduleId: s.id, messageId: s.messageId },
       });
     } catch (err) {
-      const reason = err instanceof MailboxError ? err.message : "internal error while sending";
-      if (!(err instanceof MailboxError))
-        this.deps.log.error({ err, scheduleId: s.id }, "scheduled send failed");
-      await failScheduledSend(this.deps.store, s.id, reason, this.now());
+      if (!(err instanceof MailboxError)) {
+        this.deps.log.error({ err, scheduleId: s.id }, "scheduled send failed; retrying later");
+        this.retryAt = this.now() + RETRY_S;
+        return false;
+      }
+      await failScheduledSend(this.deps.store, s.id, err.message, this.now());
     }
+    return true;
   }
 }

@@ -222,6 +222,26 @@ describe("failure and restarts", () => {
     expect(JSON.parse(failed?.objectJson ?? "{}").reason).toContain("daily send limit");
   });
 
+  test("an unexpected error (not a refusal) leaves the schedule pending for another try", async () => {
+    const own = await startTestServer();
+    try {
+      const a = await account(own, "sched-broken");
+      const { data } = await schedule(own, a, "kim@example.com");
+      await own.server.store.writer.submit((tx) =>
+        tx
+          .update(scheduledSends)
+          .set({ recipientsJson: "{broken" })
+          .where(eq(scheduledSends.id, data.schedule_id)),
+      );
+      await makeDue(own, data.schedule_id);
+      await own.server.scheduler.wake();
+      expect(expectOk(await call(own, "GET", schedules(a.id, data.schedule_id))).status.code).toBe("pending");
+      expect(await folderMessages(own, a.id, "sent")).toEqual([]);
+    } finally {
+      await own.stop();
+    }
+  });
+
   test("a schedule survives a restart and is sent when due by the next process", async () => {
     const first = await startTestServer();
     const a = await account(first, "sched-restart");
