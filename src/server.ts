@@ -11,6 +11,7 @@ import { bootstrap } from "./bootstrap.ts";
 import type { Config } from "./config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import type { Logger } from "./log.ts";
+import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
 import { FailureLimiter } from "./security/rate-limit.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
@@ -50,6 +51,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     }),
   ]);
   const defaultApplicationId = await bootstrap(store, config, log);
+  const maintenance = new AbortController();
+  const reindexing = addSearchGrantTokens(store, log, maintenance.signal).catch((err) =>
+    log.error({ err }, "search index: adding account tokens failed; the next start resumes"),
+  );
   const bus = new ChangeBus();
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);
   const metrics = new Metrics();
@@ -151,6 +156,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await http.stop();
       await scheduler.stop();
       await delivery.stop();
+      maintenance.abort();
+      await reindexing;
       await mailboxes.shutdown();
       await outbox.stop();
       await store.close();

@@ -3,6 +3,7 @@
  * rows SEARCH evaluates, full-text matches, MODSEQ queries (CONDSTORE/QRESYNC) and raw bytes.
  * Compiled statements on the read connection; nothing here writes.
  */
+import { grantMatch } from "../mail/search/scope.ts";
 import type { Store } from "../store/store.ts";
 
 export interface SelectInfo {
@@ -133,7 +134,7 @@ export function fullTextUids(store: Store, grantId: string, folderId: string, ma
         WHERE m.grant_id = ? AND m.folder_id = ?
           AND m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)`,
     )
-    .values(grantId, folderId, match) as [number][];
+    .values(grantId, folderId, grantMatch(store, grantId, match)) as [number][];
   return new Set(rows.map((r) => r[0]));
 }
 

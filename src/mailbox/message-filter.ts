@@ -1,5 +1,7 @@
 import { and, eq, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { grantMatch } from "../mail/search/scope.ts";
 import { messageAddresses, messages } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
 
 /** The list filters of GET /messages (reference §3.1), already validated. */
 export interface MessageFilter {
@@ -18,7 +20,10 @@ export interface MessageFilter {
   receivedAfter?: number;
   hasAttachment?: boolean;
   metadataPair?: { key: string; value: string };
-  /** An FTS5 MATCH expression (already compiled from search_query_native). */
+  /**
+   * An FTS5 MATCH expression (already compiled from search_query_native); readers scope it to
+   * the grant inside the index first (`scopedToGrant`).
+   */
   ftsMatch?: string;
 }
 
@@ -87,4 +92,9 @@ export function afterPosition(p: ListPosition): SQL {
     lt(messages.internalDate, p.date),
     and(eq(messages.internalDate, p.date), sql`${messages}.rowid < ${p.seq}`),
   ) as SQL;
+}
+
+/** The filter with its full-text query scoped to the grant inside the index (search/scope.ts). */
+export function scopedToGrant(store: Store, grantId: string, f: MessageFilter): MessageFilter {
+  return f.ftsMatch === undefined ? f : { ...f, ftsMatch: grantMatch(store, grantId, f.ftsMatch) };
 }

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { grantMatch } from "../mail/search/scope.ts";
 import {
   type AttachmentRow,
   attachments,
@@ -8,7 +9,13 @@ import {
   messages,
 } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { afterPosition, filterConditions, type ListPosition, type MessageFilter } from "./message-filter.ts";
+import {
+  afterPosition,
+  filterConditions,
+  type ListPosition,
+  type MessageFilter,
+  scopedToGrant,
+} from "./message-filter.ts";
 
 /** A message as read for the API: its row, its body and its attachments' metadata. */
 export interface MessageView {
@@ -132,7 +139,7 @@ async function searchPage(
   const before = after ? sql`AND messages_fts.rowid < ${after.seq}` : sql``;
   const hits = await store.read.all<{ seq: number }>(
     sql`SELECT messages_fts.rowid AS seq FROM messages_fts CROSS JOIN ${messages} ON ${messages}.rowid = messages_fts.rowid
-        WHERE messages_fts MATCH ${match} AND ${filterConditions(grantId, rest)} ${before}
+        WHERE messages_fts MATCH ${grantMatch(store, grantId, match)} AND ${filterConditions(grantId, rest)} ${before}
         ORDER BY messages_fts.rowid DESC LIMIT ${limit}`,
   );
   if (hits.length === 0) return [];
@@ -214,7 +221,12 @@ export async function firstMessageSince(
   const rows = await store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
-    .where(and(filterConditions(grantId, filter), sql`${messages.internalDate} >= ${since}`))
+    .where(
+      and(
+        filterConditions(grantId, scopedToGrant(store, grantId, filter)),
+        sql`${messages.internalDate} >= ${since}`,
+      ),
+    )
     .orderBy(messages.internalDate, sql`${messages}.rowid`)
     .limit(1);
   const [view] = await withDetails(store, rows);
@@ -231,7 +243,7 @@ export async function matchingMessage(
   const rows = await store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
-    .where(and(filterConditions(grantId, filter), eq(messages.id, id)));
+    .where(and(filterConditions(grantId, scopedToGrant(store, grantId, filter)), eq(messages.id, id)));
   const [view] = await withDetails(store, rows);
   return view ?? null;
 }

@@ -5,6 +5,7 @@
  */
 import type { AttachmentInfo } from "../mail/attachments.ts";
 import type { SearchDocument } from "../mail/search/index-text.ts";
+import { grantToken } from "../mail/search/tokens.ts";
 import type { Tx } from "./store.ts";
 
 export interface NewMessageRow {
@@ -151,9 +152,13 @@ export function insertAttachments(
   }
 }
 
-/** Indexes a message for search; held until the batch commits (see before-commit.ts). */
-export function insertSearchRow(tx: Tx, rowid: number, doc: SearchDocument): void {
+/**
+ * Indexes a message for search, under its grant's token (grantToken); held until the batch
+ * commits (see before-commit.ts).
+ */
+export function insertSearchRow(tx: Tx, rowid: number, grantId: string, doc: SearchDocument): void {
   const db = tx.$client;
+  const subject = `${doc.subject} ${grantToken(grantId)}`;
   db.holdUntilCommit(() =>
     db
       .prepare(
@@ -162,7 +167,7 @@ export function insertSearchRow(tx: Tx, rowid: number, doc: SearchDocument): voi
       )
       .run(
         rowid,
-        doc.subject,
+        subject,
         doc.participants,
         doc.from_addr,
         doc.to_addr,

@@ -263,6 +263,12 @@ export const scheduledSends = sqliteTable("scheduled_sends", {
 });
 export type ScheduledSendRow = typeof scheduledSends.$inferSelect;
 
+/** One-off jobs a migration leaves for the server to run at its next start (migration 0012). */
+export const maintenanceTasks = sqliteTable("maintenance_tasks", {
+  name: text("name").primaryKey(),
+  createdAt: integer("created_at").notNull(),
+});
+
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {

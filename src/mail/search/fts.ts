@@ -6,7 +6,7 @@
  * user ended with `*` (prefix search on its last token, e.g. `invoi*`, `alice@exa*`).
  */
 import type { SearchField, SearchNode } from "./parse.ts";
-import { ALL_ROWS_TOKEN, queryText } from "./tokens.ts";
+import { ALL_ROWS_TOKEN, grantToken, queryText } from "./tokens.ts";
 
 const FIELD_COLUMNS: Record<SearchField, string> = {
   from: "from_addr",
@@ -20,6 +20,11 @@ const FIELD_COLUMNS: Record<SearchField, string> = {
 /** Expects parseSearch's output; unprefixed words search every column. */
 export function toFtsMatch(node: SearchNode): string {
   return compile(node, null);
+}
+
+/** A compiled search limited, inside the index, to one grant's messages (see grantToken). */
+export function withinGrant(grantId: string, match: string): string {
+  return `{subject} : ${quote(grantToken(grantId))} AND (${match})`;
 }
 
 function compile(node: SearchNode, column: string | null): string {

@@ -28,6 +28,15 @@ const SEARCHABLE = /[\p{L}\p{N}]/u;
  */
 export const ALL_ROWS_TOKEN = "_all_messages_";
 
+/**
+ * The token every row of a grant carries (in the subject column, beside ALL_ROWS_TOKEN), so a
+ * search ANDs it in and the index itself keeps to one account's messages: a search in a small
+ * account never walks a big account's matches. Like ALL_ROWS_TOKEN, no query can produce it.
+ */
+export function grantToken(grantId: string): string {
+  return `_grant_${grantId.toLowerCase()}`;
+}
+
 /** The text to store in an FTS5 column. */
 export function indexText(text: string): string {
   const addresses = addressesIn(text);

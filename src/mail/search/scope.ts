@@ -1,0 +1,25 @@
+/**
+ * Whether searches may be scoped to a grant inside the index (withinGrant, grantToken). Rows
+ * written before migration 0012 lack the token until src/maintenance/search-grant-tokens.ts has
+ * re-indexed them; while that task is pending, searches match the whole index and the SQL keeps
+ * them to the grant, as before. Once the task is gone it never comes back, so that is cached.
+ */
+import type { Store } from "../../store/store.ts";
+import { withinGrant } from "./fts.ts";
+
+const scoped = new WeakSet<Store>();
+
+/** The MATCH expression for a grant's search. */
+export function grantMatch(store: Store, grantId: string, match: string): string {
+  return tokensReady(store) ? withinGrant(grantId, match) : match;
+}
+
+function tokensReady(store: Store): boolean {
+  if (scoped.has(store)) return true;
+  const pending = store.read.$client
+    .prepare("SELECT 1 FROM maintenance_tasks WHERE name = 'search_grant_tokens'")
+    .get();
+  if (pending) return false;
+  scoped.add(store);
+  return true;
+}
