@@ -77,7 +77,7 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
   });
   storeDetails(tx, state.grantId, id, p);
   recordReferences(tx, state.grantId, id, p);
-  insertSearchRow(tx, seq, p.search);
+  insertSearchRow(tx, seq, state.grantId, p.search);
   state.storageUsed += size;
   await recordEvent(tx, {
     applicationId: state.applicationId,
