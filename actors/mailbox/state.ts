@@ -1,5 +1,5 @@
-import { eq } from "drizzle-orm";
-import { folders, grants } from "../../src/store/schema.ts";
+import { eq, sql } from "drizzle-orm";
+import { folders, grants, messageReferences } from "../../src/store/schema.ts";
 import type { Db, Tx } from "../../src/store/store.ts";
 import { MailboxError } from "./types.ts";
 
@@ -23,6 +23,12 @@ export interface MailboxState {
   folders: Map<string, FolderState>;
   /** Folders whose uidNext changed in the current batch. */
   dirtyFolders: Set<string>;
+  /**
+   * Whether any message of the grant has ever referred to another (In-Reply-To, References).
+   * Until one has, no stored message can refer to a new one, and threading skips that look-up:
+   * most of an agent's inbox (sign-ups, codes, notifications) refers to nothing.
+   */
+  anyReferences: boolean;
 }
 
 export async function loadState(db: Db, grantId: string): Promise<MailboxState> {
@@ -39,7 +45,17 @@ export async function loadState(db: Db, grantId: string): Promise<MailboxState> 
       rows.map((f) => [f.id, { id: f.id, name: f.name, uidValidity: f.uidValidity, uidNext: f.uidNext }]),
     ),
     dirtyFolders: new Set(),
+    anyReferences: await hasReferences(db, grantId),
   };
+}
+
+async function hasReferences(db: Db, grantId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(messageReferences)
+    .where(eq(messageReferences.grantId, grantId))
+    .limit(1);
+  return row !== undefined;
 }
 
 export function nextModseq(state: MailboxState): number {

@@ -24,11 +24,17 @@ const REPLY_PREFIX = /^\s*((re|fwd?|aw|wg|sv|vs|antw|tr|rv|r|odp)\s*(\[\d+\])?\s
  * merged into one if they differ —, else (a reply-looking subject only) a recent thread with the
  * same subject, else a new thread.
  */
-export function assignThread(tx: Tx, grantId: string, m: ThreadingFields, at: number): string {
+export function assignThread(
+  tx: Tx,
+  grant: { grantId: string; anyReferences: boolean },
+  m: ThreadingFields,
+  at: number,
+): string {
+  const { grantId } = grant;
   const refs = referencesOf(m);
   const linked = [
     ...new Set([
-      ...(m.messageId ? threadsReferring(tx, grantId, m.messageId) : []),
+      ...(m.messageId && grant.anyReferences ? threadsReferring(tx, grantId, m.messageId) : []),
       threadOfMessageIds(tx, grantId, refs),
     ]),
   ].filter((t): t is string => !!t);
@@ -53,8 +59,16 @@ export function referencesOf(m: ThreadingFields): string[] {
 }
 
 /** Records what a stored message refers to, so a parent arriving later finds its thread. */
-export function recordReferences(tx: Tx, grantId: string, messageId: string, m: ThreadingFields): void {
-  insertReferences(tx, grantId, messageId, referencesOf(m));
+export function recordReferences(
+  tx: Tx,
+  grant: { grantId: string; anyReferences: boolean },
+  messageId: string,
+  m: ThreadingFields,
+): void {
+  const refs = referencesOf(m);
+  if (refs.length === 0) return;
+  insertReferences(tx, grant.grantId, messageId, refs);
+  grant.anyReferences = true;
 }
 
 /** "Re: Fwd: Hello  world" → "hello world". */

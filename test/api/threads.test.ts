@@ -138,6 +138,17 @@ describe("threading", () => {
     expect(rb.threadId).toBe(rc.threadId);
   });
 
+  test("a root arriving after its reply joins it when the reply was stored by an earlier actor", async () => {
+    const grantId = await newGrant();
+    const [a, b] = conversation("restart");
+    const rb = await send(grantId, b, { internalDate: T0 + 60 });
+    // The grant's actor stops; the next one loads what it knows (that a message referred to
+    // another) from disk.
+    await t.server.mailboxes.remove(grantId);
+    const ra = await send(grantId, a, { internalDate: T0 });
+    expect(ra.threadId).toBe(rb.threadId);
+  });
+
   test("by subject: a reply prefix within the window joins; no prefix, or too late, does not", async () => {
     const grantId = await newGrant();
     const root = await send(grantId, { subject: "Budget 2026" }, { internalDate: T0 });

@@ -45,7 +45,7 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
   const uid = nextUid(state, folder);
   const modseq = nextModseq(state);
   const internalDate = cmd.internalDate ?? now;
-  const threadId = assignThread(tx, state.grantId, p, internalDate);
+  const threadId = assignThread(tx, state, p, internalDate);
   const seq = insertMessageRow(tx, {
     id,
     grantId: state.grantId,
@@ -76,7 +76,7 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
     ...(cmd.authentication !== undefined && { authenticationJson: JSON.stringify(cmd.authentication) }),
   });
   storeDetails(tx, state.grantId, id, p);
-  recordReferences(tx, state.grantId, id, p);
+  recordReferences(tx, state, id, p);
   insertSearchRow(tx, seq, state.grantId, p.search);
   state.storageUsed += size;
   await recordEvent(tx, {
