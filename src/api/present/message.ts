@@ -1,11 +1,15 @@
+import type { AttachmentInfo } from "../../mail/attachments.ts";
 import type { MessageView } from "../../mailbox/messages.ts";
 import type { AttachmentRow } from "../../store/schema.ts";
 
 /** Nylas attachment metadata (reference §4.4). */
 export function presentAttachment(a: AttachmentRow) {
+  return { id: a.id, grant_id: a.grantId, ...attachmentFields(a) };
+}
+
+/** The fields of an attachment that its MIME part gives (no id until it is stored). */
+export function attachmentFields(a: Omit<AttachmentInfo, "partPath">) {
   return {
-    id: a.id,
-    grant_id: a.grantId,
     filename: a.filename ?? "",
     content_type: a.contentType,
     size: a.size,

@@ -1,5 +1,6 @@
 import type { ParsedMessage } from "../../mail/parse-message.ts";
 import type { GrantRow, ScheduledSendRow } from "../../store/schema.ts";
+import { attachmentFields } from "./message.ts";
 
 const DESCRIPTIONS: Record<ScheduledSendRow["status"], string> = {
   pending: "scheduled: waiting for its send_at time",
@@ -42,14 +43,7 @@ export function presentScheduledMessage(grant: GrantRow, s: ScheduledSendRow, p:
     snippet: p.snippet,
     body: p.body,
     folders: [],
-    attachments: p.attachments.map((a) => ({
-      filename: a.filename ?? "",
-      content_type: a.contentType,
-      size: a.size,
-      content_id: a.contentId,
-      content_disposition: a.disposition,
-      is_inline: a.isInline,
-    })),
+    attachments: p.attachments.map(attachmentFields),
     metadata: JSON.parse(s.metadataJson),
     schedule_id: s.id,
     send_at: s.sendAt,
