@@ -14,6 +14,7 @@ import type { Logger } from "./log.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
 import { FailureLimiter } from "./security/rate-limit.ts";
+import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
 import { cachingResolver } from "./smtp/verify.ts";
 import { Store } from "./store/store.ts";
@@ -219,4 +220,7 @@ function registerGauges(metrics: Metrics, store: Store, mailboxes: Mailboxes): v
   );
   metrics.gauge("agentbox_store_units_total", "Units of work committed", () => store.writer.stats().units);
   metrics.gauge("agentbox_process_rss_bytes", "Resident set size", () => process.memoryUsage.rss());
+  metrics.gauge("agentbox_scheduled_sends_pending", "Scheduled sends waiting for their time", () =>
+    pendingScheduledSends(store),
+  );
 }

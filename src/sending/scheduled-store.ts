@@ -141,3 +141,11 @@ export async function nextScheduledSendAt(store: Store): Promise<number | null> 
     .where(eq(scheduledSends.status, "pending"));
   return row?.at ?? null;
 }
+
+/** How many schedules wait for their time (the metrics gauge). */
+export function pendingScheduledSends(store: Store): number {
+  const row = store.read.$client
+    .prepare("SELECT count(*) AS n FROM scheduled_sends WHERE status = 'pending'")
+    .get() as { n: number };
+  return row.n;
+}

@@ -103,6 +103,17 @@ describe("a scheduled send between two hosted accounts", () => {
     expect(scheduled.metadata).toEqual({ plan: "p1" });
   });
 
+  test("the pending schedules are a gauge in /metrics", async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    const pending = Number(/^agentbox_scheduled_sends_pending (\d+)$/m.exec(text)?.[1]);
+    const rows = await t.server.store.read
+      .select()
+      .from(scheduledSends)
+      .where(eq(scheduledSends.status, "pending"));
+    expect(pending).toBe(rows.length);
+    expect(pending).toBeGreaterThanOrEqual(1);
+  });
+
   test("until then it is pending, and nothing is in Sent or in the recipient's INBOX", async () => {
     const list = expectOk(await call(t, "GET", schedules(a.id)));
     expect(list).toEqual([
