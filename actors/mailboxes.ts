@@ -36,6 +36,11 @@ import type {
 import { ActorSystem } from "./runtime.ts";
 
 type Without<C> = Omit<C, "kind">;
+/**
+ * A command that carries bytes, without its prepared form: the facade prepares it, or takes
+ * `prepared` when one message goes to several accounts (prepared once, shared).
+ */
+type WithBytes<C> = Omit<C, "kind" | "prepared"> & { prepared?: Promise<PreparedMessage> };
 
 /** The typed front door to every grant's MailboxActor. Protocol surfaces call this, never the store. */
 export class Mailboxes {
@@ -69,28 +74,22 @@ export class Mailboxes {
     return this.preparing.prepare(raw);
   }
 
-  /** Prepares the raw message, then queues it: the actor only stores. */
-  async append(grantId: string, cmd: Omit<AppendCommand, "kind" | "prepared">): Promise<AppendReply> {
-    const prepared = await this.prepare(cmd.raw);
-    return this.system.ask(grantId, { kind: "append", prepared, ...cmd }) as Promise<AppendReply>;
+  /** Prepares the raw message (or takes the caller's, shared by several), then queues it: the actor only stores. */
+  append(grantId: string, cmd: WithBytes<AppendCommand>): Promise<AppendReply> {
+    return this.askPrepared(grantId, "append", cmd);
   }
 
   /**
    * Sends from the grant (API send, sent draft, SMTP submission): quota, Sent copy and outbound
    * queue rows in one unit. Local recipients are delivered by the caller, with `append`.
    */
-  async send(grantId: string, cmd: Omit<SendCommand, "kind" | "prepared">): Promise<SendReply> {
-    const prepared = await this.prepare(cmd.raw);
-    return this.system.ask(grantId, { kind: "send", prepared, ...cmd }) as Promise<SendReply>;
+  send(grantId: string, cmd: WithBytes<SendCommand>): Promise<SendReply> {
+    return this.askPrepared(grantId, "send", cmd);
   }
 
   /** A draft's new bytes replace the old under the same id. */
-  async replaceDraft(
-    grantId: string,
-    cmd: Omit<ReplaceDraftCommand, "kind" | "prepared">,
-  ): Promise<AppendReply> {
-    const prepared = await this.prepare(cmd.raw);
-    return this.system.ask(grantId, { kind: "replaceDraft", prepared, ...cmd }) as Promise<AppendReply>;
+  replaceDraft(grantId: string, cmd: WithBytes<ReplaceDraftCommand>): Promise<AppendReply> {
+    return this.askPrepared(grantId, "replaceDraft", cmd);
   }
 
   setFlags(grantId: string, cmd: Without<SetFlagsCommand>): Promise<SetFlagsReply> {
@@ -121,12 +120,8 @@ export class Mailboxes {
   }
 
   /** IMAP APPEND: de-duplicated on Message-ID within the folder (not in Drafts). */
-  async imapAppend(
-    grantId: string,
-    cmd: Omit<ImapAppendCommand, "kind" | "prepared">,
-  ): Promise<ImapAppendReply> {
-    const prepared = await this.prepare(cmd.raw);
-    return this.system.ask(grantId, { kind: "imapAppend", prepared, ...cmd }) as Promise<ImapAppendReply>;
+  imapAppend(grantId: string, cmd: WithBytes<ImapAppendCommand>): Promise<ImapAppendReply> {
+    return this.askPrepared(grantId, "imapAppend", cmd);
   }
 
   /** IMAP STORE by UID, with CONDSTORE's UNCHANGEDSINCE. */
@@ -154,6 +149,17 @@ export class Mailboxes {
   /** Stops a grant's actor (its grant is being deleted). */
   remove(grantId: string): Promise<void> {
     return this.system.remove(grantId);
+  }
+
+  /** A command that stores bytes: prepared here unless the caller already did (`prepared`). */
+  private async askPrepared<R>(
+    grantId: string,
+    kind: "append" | "send" | "replaceDraft" | "imapAppend",
+    cmd: { raw: Uint8Array; prepared?: Promise<PreparedMessage> },
+  ): Promise<R> {
+    const { prepared, ...rest } = cmd;
+    const command = { kind, ...rest, prepared: await (prepared ?? this.prepare(cmd.raw)) };
+    return this.system.ask(grantId, command as MailboxCommand) as Promise<R>;
   }
 
   async shutdown(): Promise<void> {

@@ -77,9 +77,11 @@ async function deliverLocally(
   recipients: GrantRow[],
   raw: Uint8Array,
 ): Promise<void> {
+  if (recipients.length === 0) return;
+  const prepared = deps.mailboxes.prepare(raw); // once, for every recipient
   await Promise.all(
     recipients.map((r) =>
-      deps.mailboxes.append(r.id, { folderId: "inbox", raw }).catch(async (err: unknown) => {
+      deps.mailboxes.append(r.id, { folderId: "inbox", raw, prepared }).catch(async (err: unknown) => {
         const reason = err instanceof MailboxError ? err.message : String(err);
         deps.log.warn(
           { grantId: sender.id, messageId: sentId, recipient: r.email, reason },

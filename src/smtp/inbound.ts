@@ -12,6 +12,7 @@ import { newId } from "../ids.ts";
 import type { Logger } from "../log.ts";
 import { findField } from "../mail/header-block.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
+import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { headerFields, lineEnding } from "../sending/header-edit.ts";
 import type { Store } from "../store/store.ts";
 import { buildDsn, rfc5322Date } from "./dsn.ts";
@@ -67,6 +68,8 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
   };
 
   const refused: { address: string; grant: HostedRecipient; refusal: Refusal }[] = [];
+  // Prepared once for every account that accepts it (the same bytes for each).
+  let prepared: Promise<PreparedMessage> | undefined;
   const writes = await Promise.all(
     t.recipients.map(async (r) => {
       const decision = await decideMessage(deps.policy, envelope, r.grant, message);
@@ -75,9 +78,11 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
         return null;
       }
       try {
+        prepared ??= deps.mailboxes.prepare(stored);
         return await deps.mailboxes.append(r.grant.id, {
           folderId: decision.folderId,
           raw: stored,
+          prepared,
           flags: decision.flags,
           authentication: verification.verdict,
         });
