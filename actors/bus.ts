@@ -33,8 +33,4 @@ export class ChangeBus {
       }
     }
   }
-
-  subscriberCount(grantId: string): number {
-    return this.listeners.get(grantId)?.size ?? 0;
-  }
 }

@@ -73,13 +73,6 @@ export class ActorSystem<K, M, R> {
     });
   }
 
-  /** Sends a message without waiting; a failure is logged. */
-  tell(key: K, message: M): void {
-    this.ask(key, message).catch((err) =>
-      this.opts.log.warn({ err, key: String(key) }, "told message failed"),
-    );
-  }
-
   get size(): number {
     return this.cells.size;
   }

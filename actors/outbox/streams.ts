@@ -7,10 +7,6 @@ export class EventStreams {
   private closers = new Set<() => void>();
   private closed = false;
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   notify(): void {
     const waiting = [...this.waiters];
     this.waiters.clear();

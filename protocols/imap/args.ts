@@ -71,14 +71,6 @@ export class Args {
     return astringText(this.next(name), name);
   }
 
-  /** astring as bytes. */
-  astringBytes(name: string): Buffer {
-    const t = this.next(name);
-    if (t.kind === "atom") return Buffer.from(t.value, "latin1");
-    if (t.kind === "string") return t.bytes;
-    throw new BadArgs(`${name} must be a string`);
-  }
-
   /** A mailbox name, decoded from modified UTF-7; "INBOX" in any case is INBOX. */
   mailbox(name = "mailbox name"): string {
     return mailboxName(this.astring(name), name);

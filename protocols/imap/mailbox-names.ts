@@ -17,7 +17,6 @@ export class MailboxTree {
   readonly entries: MailboxEntry[];
   private readonly byPathLower = new Map<string, MailboxEntry>();
   private readonly byPathExact = new Map<string, MailboxEntry>();
-  private readonly byIdMap = new Map<string, MailboxEntry>();
 
   constructor(rows: ImapFolderRow[]) {
     const rowById = new Map(rows.map((r) => [r.id, r]));
@@ -40,7 +39,6 @@ export class MailboxTree {
     for (const e of this.entries) {
       this.byPathExact.set(e.path, e);
       this.byPathLower.set(e.path.toLowerCase(), e);
-      this.byIdMap.set(e.folder.id, e);
     }
   }
 
@@ -48,10 +46,6 @@ export class MailboxTree {
   find(path: string): MailboxEntry | null {
     const normalized = normalizePath(path);
     return this.byPathExact.get(normalized) ?? this.byPathLower.get(normalized.toLowerCase()) ?? null;
-  }
-
-  byId(id: string): MailboxEntry | null {
-    return this.byIdMap.get(id) ?? null;
   }
 
   /**

@@ -29,15 +29,7 @@ export class SessionRegistry {
     if (set.size === 0) this.byGrant.delete(session.grantId);
   }
 
-  accountSessions(grantId: string): number {
-    return this.byGrant.get(grantId)?.size ?? 0;
-  }
-
   get size(): number {
     return this.all.size;
-  }
-
-  sessions(): Session[] {
-    return [...this.all];
   }
 }

@@ -39,10 +39,6 @@ function seqNumber(s: string): number | null {
 }
 
 /** Does the set use `*`? */
-export function hasStar(set: SequenceSet): boolean {
-  return set.some(([a, b]) => a === STAR || b === STAR);
-}
-
 /**
  * The sequence numbers 1..count the set designates, ascending and distinct. Returns null when a
  * number is out of range (RFC 3501: an error), or when `*` is used on an empty mailbox.
@@ -116,15 +112,4 @@ export function formatSequenceSet(numbers: readonly number[]): string {
     i += 1;
   }
   return parts.join(",");
-}
-
-/** Every number of a set without `*`, ascending and distinct (for UID lists given by clients). */
-export function expandSet(set: SequenceSet, limit = 1_000_000): number[] | null {
-  const out = new Set<number>();
-  for (const [a, b] of set) {
-    if (a === STAR || b === STAR) return null;
-    if (b - a + 1 + out.size > limit) return null;
-    for (let i = a; i <= b; i++) out.add(i);
-  }
-  return [...out].sort((x, y) => x - y);
 }

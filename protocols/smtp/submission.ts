@@ -23,8 +23,6 @@ export const MAX_SUBMISSION_RECIPIENTS = 50;
 export interface SubmissionDeps extends SendingDeps {
   /** Failed logins per client address. */
   authLimiter: FailureLimiter;
-  /** Called after a message was queued for remote recipients. */
-  onQueued?: () => void;
 }
 
 type Handlers = Pick<
@@ -120,7 +118,6 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
             maxRecipients: MAX_SUBMISSION_RECIPIENTS,
             recipients: rcptTo,
           });
-          deps.onQueued?.();
           callback(
             null,
             `2.0.0 ${sent.row.messageIdHeader ?? ""} sent; the copy in Sent is ${sent.row.id}`.trim(),

@@ -1,4 +1,4 @@
-import { ApiError, type ErrorStatus } from "./errors.ts";
+import type { ApiError } from "./errors.ts";
 
 /** Every request gets an id: echoed in `x-request-id` and in every JSON body as `request_id`. */
 const requestIds = new WeakMap<Request, string>();
@@ -33,8 +33,4 @@ export function errorResponse(request: Request, error: ApiError): Response {
   const response = json(request, error.status, { error: { type: error.type, message: error.message } });
   for (const [k, v] of Object.entries(error.headers)) response.headers.set(k, v);
   return response;
-}
-
-export function apiError(status: ErrorStatus, message: string): ApiError {
-  return new ApiError(status, message);
 }

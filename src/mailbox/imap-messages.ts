@@ -147,21 +147,6 @@ export function vanishedSince(store: Store, grantId: string, folderId: string, m
   ).map((r) => r[0]);
 }
 
-/** The message of a folder with this Message-ID header, if any (APPEND de-duplication). */
-export function uidByMessageId(
-  store: Store,
-  grantId: string,
-  folderId: string,
-  messageId: string,
-): number | null {
-  const row = store.read.$client
-    .prepare(
-      "SELECT uid FROM messages WHERE grant_id = ? AND message_id_header = ? AND folder_id = ? ORDER BY uid LIMIT 1",
-    )
-    .get(grantId, messageId, folderId) as { uid: number } | null;
-  return row?.uid ?? null;
-}
-
 /** Messages of the folder with a UID above `uid` (STATUS RECENT). */
 export function countAboveUid(store: Store, grantId: string, folderId: string, uid: number): number {
   const r = store.read.$client
