@@ -52,12 +52,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     }),
   ]);
   const defaultApplicationId = await bootstrap(store, config, log);
-  const maintenance = new AbortController();
-  const reindexing = addSearchGrantTokens(store, log, maintenance.signal).catch((err) =>
-    log.error({ err }, "search index: adding account tokens failed; the next start resumes"),
-  );
   const bus = new ChangeBus();
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);
+  const maintenance = new AbortController();
+  const reindexing = addSearchGrantTokens(
+    store,
+    (raw) => mailboxes.prepare(raw),
+    log,
+    maintenance.signal,
+  ).catch((err) => log.error({ err }, "search index: adding account tokens failed; the next start resumes"));
   const metrics = new Metrics();
   registerGauges(metrics, store, mailboxes);
   const outbox = new OutboxActor(store, config.webhooks, log, metrics);

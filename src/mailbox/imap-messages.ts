@@ -3,8 +3,9 @@
  * rows SEARCH evaluates, full-text matches, MODSEQ queries (CONDSTORE/QRESYNC) and raw bytes.
  * Compiled statements on the read connection; nothing here writes.
  */
-import { grantMatch } from "../mail/search/scope.ts";
+
 import type { Store } from "../store/store.ts";
+import { grantMatch } from "./search-scope.ts";
 
 export interface SelectInfo {
   uids: number[];

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
-import { grantMatch } from "../mail/search/scope.ts";
 import { messageAddresses, messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
+import { grantMatch } from "./search-scope.ts";
 
 /** The list filters of GET /messages (reference §3.1), already validated. */
 export interface MessageFilter {
@@ -94,7 +94,7 @@ export function afterPosition(p: ListPosition): SQL {
   ) as SQL;
 }
 
-/** The filter with its full-text query scoped to the grant inside the index (search/scope.ts). */
+/** The filter with its full-text query scoped to the grant inside the index (search-scope.ts). */
 export function scopedToGrant(store: Store, grantId: string, f: MessageFilter): MessageFilter {
   return f.ftsMatch === undefined ? f : { ...f, ftsMatch: grantMatch(store, grantId, f.ftsMatch) };
 }

@@ -1,5 +1,4 @@
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { grantMatch } from "../mail/search/scope.ts";
 import {
   type AttachmentRow,
   attachments,
@@ -16,6 +15,7 @@ import {
   type MessageFilter,
   scopedToGrant,
 } from "./message-filter.ts";
+import { grantMatch } from "./search-scope.ts";
 
 /** A message as read for the API: its row, its body and its attachments' metadata. */
 export interface MessageView {

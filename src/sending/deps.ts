@@ -1,6 +1,7 @@
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
+import type { ComposeContext } from "../mail/compose/mime.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
@@ -24,4 +25,9 @@ export function senderOf(grant: GrantRow): { name: string | null; email: string 
 /** Message-IDs are minted under the account's own domain. */
 export function messageIdDomain(grant: GrantRow): string {
   return grant.email.slice(grant.email.lastIndexOf("@") + 1);
+}
+
+/** Who composes as the account: its identity and its Message-ID domain. */
+export function composeContext(grant: GrantRow): ComposeContext {
+  return { from: senderOf(grant), messageIdDomain: messageIdDomain(grant) };
 }

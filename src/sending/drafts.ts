@@ -3,7 +3,7 @@ import { type ComposeContext, composeMime } from "../mail/compose/mime.ts";
 import type { SendRequest } from "../mail/compose/request.ts";
 import { getMessage, type MessageView, rawMessage } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
-import { messageIdDomain, type SendingDeps, senderOf } from "./deps.ts";
+import { composeContext, type SendingDeps } from "./deps.ts";
 import { readDraft, type StoredDraft } from "./draft-request.ts";
 import { withBcc } from "./header-edit.ts";
 import { checkMessageSize } from "./limits.ts";
@@ -117,10 +117,6 @@ async function composeDraft(
   const raw = withBcc(composed.raw, req.bcc);
   checkMessageSize(raw, deps.config.limits.maxMessageBytes);
   return raw;
-}
-
-export function composeContext(grant: GrantRow): ComposeContext {
-  return { from: senderOf(grant), messageIdDomain: messageIdDomain(grant) };
 }
 
 function draftFlags(req: SendRequest) {

@@ -11,8 +11,11 @@ import type { Store, Tx } from "../store/store.ts";
 
 export type NewScheduledSend = typeof scheduledSends.$inferInsert;
 
-export async function insertScheduledSend(store: Store, row: NewScheduledSend): Promise<void> {
-  await store.writer.submit((tx) => tx.insert(scheduledSends).values(row));
+/** Stores a new schedule; returns it as stored (the column defaults filled in). */
+export async function insertScheduledSend(store: Store, row: NewScheduledSend): Promise<ScheduledSendRow> {
+  const [stored] = await store.writer.submit((tx) => tx.insert(scheduledSends).values(row).returning());
+  if (!stored) throw new Error(`scheduled send ${row.id} was not stored`);
+  return stored;
 }
 
 /**

@@ -10,6 +10,7 @@
 
 import { eq } from "drizzle-orm";
 import { MailboxError } from "../../actors/mailbox/types.ts";
+import { nowSeconds } from "../ids.ts";
 import { grants, type ScheduledSendRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
 import { dispatch } from "./outgoing.ts";
@@ -28,10 +29,7 @@ export class ScheduledSender {
   /** Unix seconds before which nothing is tried (after an unexpected error). */
   private retryAt = 0;
 
-  constructor(
-    private readonly deps: SendingDeps,
-    private readonly now: () => number = () => Math.floor(Date.now() / 1000),
-  ) {}
+  constructor(private readonly deps: SendingDeps) {}
 
   start(): Promise<void> {
     this.stopped = false;
@@ -65,8 +63,8 @@ export class ScheduledSender {
   private async run(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    sending: while (this.now() >= this.retryAt) {
-      const due = await dueScheduledSends(this.deps.store, this.now(), BATCH);
+    sending: while (nowSeconds() >= this.retryAt) {
+      const due = await dueScheduledSends(this.deps.store, nowSeconds(), BATCH);
       for (const schedule of due) {
         if (this.stopped) return;
         if (!(await this.send(schedule))) break sending;
@@ -80,7 +78,7 @@ export class ScheduledSender {
     const next = await nextScheduledSendAt(this.deps.store);
     if (next === null || this.stopped) return;
     const at = Math.max(next, this.retryAt);
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, (at - this.now()) * 1000));
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, (at - nowSeconds()) * 1000));
     this.timer = setTimeout(() => void this.wake(), delay);
     this.timer.unref();
   }
@@ -105,10 +103,10 @@ export class ScheduledSender {
     } catch (err) {
       if (!(err instanceof MailboxError)) {
         this.deps.log.error({ err, scheduleId: s.id }, "scheduled send failed; retrying later");
-        this.retryAt = this.now() + RETRY_S;
+        this.retryAt = nowSeconds() + RETRY_S;
         return false;
       }
-      await failScheduledSend(this.deps.store, s.id, err.message, this.now());
+      await failScheduledSend(this.deps.store, s.id, err.message, nowSeconds());
     }
     return true;
   }

@@ -1,15 +1,15 @@
-import { newId } from "../ids.ts";
+import { newId, nowSeconds } from "../ids.ts";
 import { composeMime } from "../mail/compose/mime.ts";
 import { envelopeRecipients } from "../mail/compose/recipients.ts";
 import type { SendRequest } from "../mail/compose/request.ts";
 import type { MessageView } from "../mailbox/messages.ts";
 import type { GrantRow, ScheduledSendRow } from "../store/schema.ts";
-import { messageIdDomain, type SendingDeps, senderOf } from "./deps.ts";
+import { composeContext, type SendingDeps } from "./deps.ts";
 import { withBcc } from "./header-edit.ts";
 import { checkMessageSize } from "./limits.ts";
 import { dispatch } from "./outgoing.ts";
 import { replyContext } from "./reply.ts";
-import { findScheduledSend, insertScheduledSend } from "./scheduled-store.ts";
+import { insertScheduledSend } from "./scheduled-store.ts";
 
 /**
  * POST /messages/send with a JSON or multipart body: compose as the account (threaded under
@@ -45,9 +45,8 @@ export async function scheduleMessage(
   const { composed, reply } = await compose(deps, grant, req, new Date(sendAt * 1000));
   const sentRaw = withBcc(composed.raw, req.bcc);
   checkMessageSize(sentRaw, deps.config.limits.maxMessageBytes);
-  const id = newId();
-  await insertScheduledSend(deps.store, {
-    id,
+  const schedule = await insertScheduledSend(deps.store, {
+    id: newId(),
     grantId: grant.id,
     messageId: newId(),
     sendAt,
@@ -57,19 +56,16 @@ export async function scheduleMessage(
     metadataJson: JSON.stringify(req.metadata ?? {}),
     flagged: req.starred ?? false,
     answeredId: reply?.answeredId ?? null,
-    createdAt: Math.floor(Date.now() / 1000),
+    createdAt: nowSeconds(),
   });
   deps.onScheduled?.();
-  const schedule = await findScheduledSend(deps.store, grant.id, id);
-  if (!schedule) throw new Error(`scheduled send ${id} was not stored`);
   return { schedule, sentRaw };
 }
 
 async function compose(deps: SendingDeps, grant: GrantRow, req: SendRequest, date?: Date) {
   const reply = await replyContext(deps.store, grant.id, req.replyToMessageId);
   const composed = await composeMime(req, {
-    from: senderOf(grant),
-    messageIdDomain: messageIdDomain(grant),
+    ...composeContext(grant),
     ...(reply?.replyTo && { replyTo: reply.replyTo }),
     ...(date && { date }),
   });

@@ -23,6 +23,8 @@ afterEach(async () => {
   await cleanup();
 });
 
+const prepare = (bytes: Uint8Array) => mailboxes.prepare(bytes);
+
 const raw = (subject: string, body: string) =>
   new TextEncoder().encode(`Subject: ${subject}\r\nFrom: a@example.com\r\n\r\n${body}\r\n`);
 
@@ -89,12 +91,12 @@ describe("search rows carry their grant's token", () => {
     expect(scopedCount()).toBe(0);
     // While the task is pending, searches are not scoped in the index: nothing is missed.
     expect((await search(a.grantId, "invoice")).sort()).toEqual(["old 0", "old 1", "old 2"]);
-    await addSearchGrantTokens(store, quietLog);
+    await addSearchGrantTokens(store, prepare, quietLog);
     expect(scopedCount()).toBe(3);
     expect((await search(a.grantId, "invoice")).sort()).toEqual(["old 0", "old 1", "old 2"]);
     expect(await store.read.select().from(maintenanceTasks)).toEqual([]);
     // Without the task nothing runs again, and every message has one search row.
-    await addSearchGrantTokens(store, quietLog);
+    await addSearchGrantTokens(store, prepare, quietLog);
     expect(
       (store.read.$client.query("SELECT count(*) AS n FROM messages_fts").get() as { n: number }).n,
     ).toBe(3);
@@ -106,7 +108,7 @@ describe("search rows carry their grant's token", () => {
     await indexWithoutTokens();
     const stop = new AbortController();
     stop.abort();
-    await addSearchGrantTokens(store, quietLog, stop.signal);
+    await addSearchGrantTokens(store, prepare, quietLog, stop.signal);
     expect((await store.read.select().from(maintenanceTasks)).map((t) => t.name)).toEqual([
       "search_grant_tokens",
     ]);

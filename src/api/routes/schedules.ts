@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { nowSeconds } from "../../ids.ts";
 import { cancelScheduledSend, findScheduledSend, listScheduledSends } from "../../sending/scheduled-store.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
@@ -25,7 +26,7 @@ export function scheduleRoutes(deps: ApiDeps) {
     .delete("/v3/grants/:grantId/messages/schedules/:scheduleId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const id = pathParam(params.scheduleId, "schedule id");
-      const row = await cancelScheduledSend(deps.store, grant.id, id, Math.floor(Date.now() / 1000));
+      const row = await cancelScheduledSend(deps.store, grant.id, id, nowSeconds());
       if (!row) throw notFound(`scheduled send ${id}`);
       if (row.status !== "cancelled") {
         throw badRequest(`scheduled send ${id} is ${row.status} and can no longer be cancelled`);

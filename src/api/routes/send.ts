@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { Elysia } from "elysia";
+import { nowSeconds } from "../../ids.ts";
 import { requestFingerprint } from "../../mail/compose/recipients.ts";
 import { parseSendRequest } from "../../mail/compose/request.ts";
 import { parseMessage } from "../../mail/parse-message.ts";
@@ -66,7 +67,7 @@ async function prepare(deps: ApiDeps, grant: GrantRow, request: Request): Promis
     { forDraft: false, maxRecipients: MAX_RECIPIENTS },
   );
   // Checked now, so that a send_at too far ahead is a 400 before anything is composed.
-  const sendAt = scheduledTime(req.sendAt, Math.floor(Date.now() / 1000));
+  const sendAt = scheduledTime(req.sendAt, nowSeconds());
   const run =
     sendAt === null
       ? async () => sent(grant, await sendMessage(deps, grant, req))
@@ -111,13 +112,7 @@ async function withIdempotency(
   key: string,
   prepared: PreparedSend,
 ): Promise<Response> {
-  const claim = await claimKey(
-    deps.store,
-    grant.id,
-    key,
-    prepared.fingerprint,
-    Math.floor(Date.now() / 1000),
-  );
+  const claim = await claimKey(deps.store, grant.id, key, prepared.fingerprint, nowSeconds());
   if (claim.kind === "mismatch") {
     throw new ApiError(
       409,

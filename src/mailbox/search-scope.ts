@@ -4,8 +4,8 @@
  * re-indexed them; while that task is pending, searches match the whole index and the SQL keeps
  * them to the grant, as before. Once the task is gone it never comes back, so that is cached.
  */
-import type { Store } from "../../store/store.ts";
-import { withinGrant } from "./fts.ts";
+import { withinGrant } from "../mail/search/fts.ts";
+import type { Store } from "../store/store.ts";
 
 const scoped = new WeakSet<Store>();
 
