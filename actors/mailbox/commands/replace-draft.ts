@@ -12,27 +12,36 @@ const DRAFTS = "drafts";
  * webhooks see message.updated.
  */
 export async function replaceDraft(ctx: CommandContext, cmd: ReplaceDraftCommand): Promise<AppendReply> {
-  const { state, tx } = ctx;
-  const old = await requireMessage(tx, state, cmd.draftId);
-  if (old.folderId !== DRAFTS) throw new MailboxError("not_found", `draft ${cmd.draftId} does not exist`);
-  if (old.uid !== cmd.expectedUid) throw draftChanged(cmd.draftId);
-  await purgeMessage(tx, state, old);
-  ctx.changes.push({
-    type: "message.deleted",
-    folderId: old.folderId,
-    messageId: old.id,
-    uid: old.uid,
-    modseq: nextModseq(state),
-  });
+  const id = await takeDraft(ctx, { id: cmd.draftId, uid: cmd.expectedUid });
   return storeMessage(ctx, {
     folderId: DRAFTS,
     raw: cmd.raw,
     prepared: cmd.prepared,
     metadata: cmd.metadata,
     flags: { ...cmd.flags, draft: true },
-    id: old.id,
+    id,
     event: "message.updated",
   });
+}
+
+/**
+ * Removes a draft, if it is still the version `wanted.uid` (its Drafts UID is expunged); returns
+ * its id for the message that replaces it (a new version, or the Sent copy).
+ */
+export async function takeDraft(ctx: CommandContext, wanted: { id: string; uid: number }): Promise<string> {
+  const { state, tx } = ctx;
+  const draft = await requireMessage(tx, state, wanted.id);
+  if (draft.folderId !== DRAFTS) throw new MailboxError("not_found", `draft ${wanted.id} does not exist`);
+  if (draft.uid !== wanted.uid) throw draftChanged(wanted.id);
+  await purgeMessage(tx, state, draft);
+  ctx.changes.push({
+    type: "message.deleted",
+    folderId: draft.folderId,
+    messageId: draft.id,
+    uid: draft.uid,
+    modseq: nextModseq(state),
+  });
+  return draft.id;
 }
 
 /** The draft was saved again between the read a change was composed from and the change. */
