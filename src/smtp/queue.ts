@@ -83,18 +83,12 @@ export function markDelivered(store: Store, now: number, o: DeliveredOutcome): P
     finishRows(tx, o.rows, now, { status: "delivered", lastError: null });
     const first = o.rows[0];
     if (!first?.mailFrom) return;
-    await recordEvent(tx, {
-      applicationId: applicationOf(tx, first.grantId),
-      grantId: first.grantId,
-      type: "message.delivered",
-      object: {
-        ...messageSummary(tx, first),
-        delivered: {
-          delivered_at: now,
-          recipients: o.rows.map((r) => r.rcptTo),
-          remote_mta: o.remoteMta,
-          response: o.response,
-        },
+    await recordSentEvent(tx, first, "message.delivered", {
+      delivered: {
+        delivered_at: now,
+        recipients: o.rows.map((r) => r.rcptTo),
+        remote_mta: o.remoteMta,
+        response: o.response,
       },
     });
   });
@@ -130,23 +124,12 @@ export function markBounced(store: Store, now: number, bounced: BouncedRecipient
     }
     const first = bounced[0]?.row;
     if (!first?.mailFrom) return;
-    await recordEvent(tx, {
-      applicationId: applicationOf(tx, first.grantId),
-      grantId: first.grantId,
-      type: "message.bounced",
-      object: {
-        ...messageSummary(tx, first),
-        bounce: {
-          bounced_at: now,
-          type: bounceType(bounced[0]?.status ?? "5.0.0"),
-          recipients: bounced.map((b) => ({
-            email: b.row.rcptTo,
-            status: b.status,
-            diagnostic: b.diagnostic,
-          })),
-        },
-      },
-    });
+    const recipients = bounced.map((b) => ({
+      email: b.row.rcptTo,
+      status: b.status,
+      diagnostic: b.diagnostic,
+    }));
+    await recordBounce(tx, first, now, recipients);
   });
 }
 
@@ -160,18 +143,7 @@ export function recordLocalBounce(
   sent: { grantId: string; messageId: string; mailFrom: string },
   recipients: { email: string; status: string; diagnostic: string }[],
 ): Promise<void> {
-  return store.writer.submit(async (tx) => {
-    const row = { ...sent, createdAt: now } as OutboundRow;
-    await recordEvent(tx, {
-      applicationId: applicationOf(tx, sent.grantId),
-      grantId: sent.grantId,
-      type: "message.bounced",
-      object: {
-        ...messageSummary(tx, row),
-        bounce: { bounced_at: now, type: bounceType(recipients[0]?.status ?? "5.0.0"), recipients },
-      },
-    });
-  });
+  return store.writer.submit((tx) => recordBounce(tx, { ...sent, createdAt: now }, now, recipients));
 }
 
 /**
@@ -238,13 +210,43 @@ function finishRows(
     .run();
 }
 
+/** What a deliverability event is about: a message sent from a grant. */
+type SentMessage = Pick<OutboundRow, "grantId" | "messageId" | "mailFrom" | "createdAt">;
+
+/** message.bounced for the recipients that failed, with a coarse type from the first one's status. */
+function recordBounce(
+  tx: Tx,
+  sent: SentMessage,
+  now: number,
+  recipients: { email: string; status: string; diagnostic: string }[],
+): Promise<void> {
+  return recordSentEvent(tx, sent, "message.bounced", {
+    bounce: { bounced_at: now, type: bounceType(recipients[0]?.status ?? "5.0.0"), recipients },
+  });
+}
+
+/** A deliverability event: the sent message's summary plus what happened to it. */
+function recordSentEvent(
+  tx: Tx,
+  sent: SentMessage,
+  type: "message.delivered" | "message.bounced",
+  outcome: Record<string, unknown>,
+): Promise<void> {
+  return recordEvent(tx, {
+    applicationId: applicationOf(tx, sent.grantId),
+    grantId: sent.grantId,
+    type,
+    object: { ...messageSummary(tx, sent), ...outcome },
+  });
+}
+
 function applicationOf(tx: Tx, grantId: string): string {
   const row = tx.select({ app: grants.applicationId }).from(grants).where(eq(grants.id, grantId)).get();
   return row?.app ?? "";
 }
 
 /** The sent message as deliverability events show it (from its Sent copy, if still there). */
-function messageSummary(tx: Tx, row: OutboundRow) {
+function messageSummary(tx: Tx, row: SentMessage) {
   const m = tx
     .select({
       subject: messages.subject,
