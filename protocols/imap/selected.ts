@@ -7,7 +7,7 @@
  */
 import type { Flags, MailboxChange } from "../../actors/mailbox/types.ts";
 import { flagList } from "./encode.ts";
-import { formatSequenceSet } from "./sequence.ts";
+import { formatSequenceSet, resolveSequenceNumbers, resolveUids, type SequenceSet } from "./sequence.ts";
 
 export interface FlushOptions {
   allowExpunge: boolean;
@@ -46,6 +46,16 @@ export class SelectedMailbox {
 
   get exists(): number {
     return this.uids.length;
+  }
+
+  /**
+   * The UIDs a set names: UIDs themselves (`byUid`, those not in the mailbox are ignored), or
+   * message sequence numbers; null when a sequence number is out of range.
+   */
+  uidsOf(set: SequenceSet, byUid: boolean): number[] | null {
+    if (byUid) return resolveUids(set, this.uids);
+    const seqs = resolveSequenceNumbers(set, this.exists);
+    return seqs === null ? null : seqs.map((s) => this.uids[s - 1] as number);
   }
 
   get hasPending(): boolean {

@@ -7,7 +7,7 @@ import type { ChangeBus } from "../../actors/bus.ts";
 import { type MailboxChange, MailboxError } from "../../actors/mailbox/types.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { Logger } from "../../src/log.ts";
-import { imapFolders } from "../../src/mailbox/imap-folders.ts";
+import { folderHighestModseq, imapFolders } from "../../src/mailbox/imap-folders.ts";
 import { passwordVersion } from "../../src/mailbox/imap-grant.ts";
 import type { Store } from "../../src/store/store.ts";
 import { Args, BadArgs } from "./args.ts";
@@ -233,11 +233,12 @@ export class Session {
   }
 
   /** Turns CONDSTORE on (RFC 7162 §3.1: a CONDSTORE-enabling command); tells HIGHESTMODSEQ once. */
-  enableCondstore(highestModseq?: () => number): void {
+  enableCondstore(): void {
     if (this.condstore) return;
     this.condstore = true;
-    if (this.selected && highestModseq)
-      this.send(`* OK [HIGHESTMODSEQ ${highestModseq()}] CONDSTORE enabled`);
+    if (!this.selected) return;
+    const highest = folderHighestModseq(this.ctx.store, this.grantId, this.selected.folderId);
+    this.send(`* OK [HIGHESTMODSEQ ${highest}] CONDSTORE enabled`);
   }
 
   requireSelected(): SelectedMailbox {

@@ -54,16 +54,21 @@ export function folderCounts(store: Store, grantId: string, folderId: string): F
   const c = db
     .prepare("SELECT total, unread FROM folder_counts WHERE grant_id = ? AND folder_id = ?")
     .get(grantId, folderId) as { total: number; unread: number } | null;
-  const m = db
-    .prepare("SELECT max(modseq) AS modseq FROM messages WHERE grant_id = ? AND folder_id = ?")
-    .get(grantId, folderId) as { modseq: number | null };
   return {
     messages: c?.total ?? 0,
     unseen: c?.unread ?? 0,
-    highestModseq: Math.max(1, m.modseq ?? 0, expungedHighestModseq(store, grantId, folderId)),
+    highestModseq: folderHighestModseq(store, grantId, folderId),
     uidNext: folder.uidNext,
     uidValidity: folder.uidValidity,
   };
+}
+
+/** The folder's HIGHESTMODSEQ: its newest change, a departure included; at least 1. */
+export function folderHighestModseq(store: Store, grantId: string, folderId: string): number {
+  const m = store.read.$client
+    .prepare("SELECT max(modseq) AS modseq FROM messages WHERE grant_id = ? AND folder_id = ?")
+    .get(grantId, folderId) as { modseq: number | null };
+  return Math.max(1, m.modseq ?? 0, expungedHighestModseq(store, grantId, folderId));
 }
 
 /** Sum of the folder's RFC822.SIZEs (STATUS=SIZE): a scan of the folder, only when asked. */

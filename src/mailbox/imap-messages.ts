@@ -38,8 +38,8 @@ export function folderKeywords(store: Store, grantId: string, folderId: string):
   ).map((r) => r[0]);
 }
 
-/** A message as FETCH reads it; the MIME columns are present only when asked for. */
-export interface FetchRow {
+/** The columns every IMAP read of a message has: identity, flags, size and dates. */
+export interface MessageBaseRow {
   id: string;
   uid: number;
   modseq: number;
@@ -52,6 +52,10 @@ export interface FetchRow {
   size: number;
   internalDate: number;
   blobHash: string;
+}
+
+/** A message as FETCH reads it; the MIME columns are present only when asked for. */
+export interface FetchRow extends MessageBaseRow {
   envelopeJson?: string | null;
   bodystructureJson?: string | null;
   treeJson?: string | null;
@@ -91,19 +95,7 @@ export function fetchRows(
 }
 
 /** What SEARCH evaluates for each message of a folder. */
-export interface SearchRow {
-  id: string;
-  rowid: number;
-  uid: number;
-  modseq: number;
-  seen: number;
-  flagged: number;
-  answered: number;
-  draft: number;
-  deleted: number;
-  keywordsJson: string;
-  size: number;
-  internalDate: number;
+export interface SearchRow extends MessageBaseRow {
   dateHeader: number | null;
   subject: string | null;
   fromJson: string;
@@ -111,17 +103,14 @@ export interface SearchRow {
   ccJson: string;
   bccJson: string;
   messageIdHeader: string | null;
-  blobHash: string;
 }
 
 export function searchRows(store: Store, grantId: string, folderId: string): SearchRow[] {
   return store.read.$client
     .prepare(
-      `SELECT m.id, m.rowid AS rowid, m.uid, m.modseq, m.seen, m.flagged, m.answered, m.draft, m.deleted,
-              m.keywords_json AS keywordsJson, m.size, m.internal_date AS internalDate,
-              m.date_header AS dateHeader, m.subject, m.from_json AS fromJson, m.to_json AS toJson,
-              m.cc_json AS ccJson, m.bcc_json AS bccJson, m.message_id_header AS messageIdHeader,
-              m.blob_hash AS blobHash
+      `SELECT ${BASE_COLUMNS}, m.date_header AS dateHeader, m.subject, m.from_json AS fromJson,
+              m.to_json AS toJson, m.cc_json AS ccJson, m.bcc_json AS bccJson,
+              m.message_id_header AS messageIdHeader
          FROM messages m WHERE m.grant_id = ? AND m.folder_id = ? ORDER BY m.uid`,
     )
     .all(grantId, folderId) as SearchRow[];

@@ -3,8 +3,7 @@ import { rawMessage } from "../../../src/mailbox/messages.ts";
 import type { Args } from "../args.ts";
 import type { CommandCall } from "../command.ts";
 import { bad, type Completion, type ImapCommand, no, ok, SELECTED } from "../command.ts";
-import type { SelectedMailbox } from "../selected.ts";
-import { formatSequenceSet, resolveSequenceNumbers, resolveUids, type SequenceSet } from "../sequence.ts";
+import { formatSequenceSet } from "../sequence.ts";
 import type { Session } from "../session.ts";
 
 /** The copies are prepared here, outside the actor; yield to other sessions between reads. */
@@ -16,14 +15,8 @@ function target(session: Session, args: Args, call: CommandCall) {
   const name = args.mailbox();
   args.end();
   const entry = session.mailboxTree().find(name);
-  const uids = resolve(set, selected, call.uid);
+  const uids = selected.uidsOf(set, call.uid);
   return { selected, entry, uids, name };
-}
-
-function resolve(set: SequenceSet, selected: SelectedMailbox, uid: boolean): number[] | null {
-  if (uid) return resolveUids(set, selected.uids);
-  const seqs = resolveSequenceNumbers(set, selected.exists);
-  return seqs === null ? null : seqs.map((s) => selected.uids[s - 1] as number);
 }
 
 /** COPY / UID COPY: independent copies (new ids and UIDs, the same stored bytes); COPYUID. */

@@ -1,4 +1,3 @@
-import { folderCounts } from "../../../src/mailbox/imap-folders.ts";
 import { AUTHENTICATED, type ImapCommand, ok } from "../command.ts";
 
 const SUPPORTED = new Set(["CONDSTORE", "QRESYNC"]);
@@ -21,12 +20,7 @@ export const enable: ImapCommand = {
       }
     }
     if (session.enabled.has("CONDSTORE")) {
-      const selected = session.selected;
-      session.enableCondstore(
-        () =>
-          (selected && folderCounts(session.ctx.store, session.grantId, selected.folderId)?.highestModseq) ||
-          1,
-      );
+      session.enableCondstore();
     }
     session.send(`* ENABLED${enabled.map((e) => ` ${e}`).join("")}`);
     return ok("ENABLE completed");

@@ -3,14 +3,13 @@ import { encodeBodyStructure } from "../../../src/mail/bodystructure.ts";
 import { encodeEnvelope } from "../../../src/mail/envelope.ts";
 import type { MimeNode } from "../../../src/mail/mime-tree.ts";
 import { fetchSection, partial } from "../../../src/mail/sections.ts";
-import { folderCounts } from "../../../src/mailbox/imap-folders.ts";
 import { type FetchRow, fetchRows, vanishedSince } from "../../../src/mailbox/imap-messages.ts";
 import { rawMessage } from "../../../src/mailbox/messages.ts";
 import { bad, type ImapCommand, ok, SELECTED } from "../command.ts";
 import { flagList, internalDate } from "../encode.ts";
 import { type FetchItem, type FetchRequest, parseFetchRequest, setsSeen } from "../fetch-items.ts";
 import type { SelectedMailbox } from "../selected.ts";
-import { formatSequenceSet, resolveSequenceNumbers, resolveUids, type SequenceSet } from "../sequence.ts";
+import { formatSequenceSet, type SequenceSet } from "../sequence.ts";
 import type { Session } from "../session.ts";
 
 export const fetch: ImapCommand = {
@@ -24,13 +23,11 @@ export const fetch: ImapCommand = {
     if (request.vanished && (!call.uid || !session.qresync)) {
       return bad("VANISHED needs UID FETCH and ENABLE QRESYNC");
     }
-    const uids = call.uid ? resolveUids(set, selected.uids) : seqsToUids(set, selected);
+    const uids = selected.uidsOf(set, call.uid);
     if (uids === null) return bad("Invalid message sequence number");
     if (call.uid && !request.items.some((i) => i.kind === "UID")) request.items.unshift({ kind: "UID" });
     if (request.changedSince !== undefined || request.items.some((i) => i.kind === "MODSEQ")) {
-      session.enableCondstore(
-        () => folderCounts(session.ctx.store, session.grantId, selected.folderId)?.highestModseq ?? 1,
-      );
+      session.enableCondstore();
       if (!request.items.some((i) => i.kind === "MODSEQ")) request.items.push({ kind: "MODSEQ" });
     }
     if (request.vanished && request.changedSince !== undefined) {
@@ -40,12 +37,6 @@ export const fetch: ImapCommand = {
     return ok(call.uid ? "UID FETCH completed" : "FETCH completed");
   },
 };
-
-function seqsToUids(set: SequenceSet, selected: SelectedMailbox): number[] | null {
-  const seqs = resolveSequenceNumbers(set, selected.exists);
-  if (seqs === null) return null;
-  return seqs.map((s) => selected.uids[s - 1] as number);
-}
 
 /** `* VANISHED (EARLIER) …`: UIDs of the set that left the folder after `modseq`. */
 export function sendVanishedEarlier(

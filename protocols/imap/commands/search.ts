@@ -1,7 +1,5 @@
-import { readHeaderBlock } from "../../../src/mail/header-block.ts";
-import { decodeHeaderText } from "../../../src/mail/header-decode.ts";
 import { queryText } from "../../../src/mail/search/tokens.ts";
-import { folderCounts } from "../../../src/mailbox/imap-folders.ts";
+import { messageHeaders } from "../../../src/mailbox/headers.ts";
 import { fullTextUids, type SearchRow, searchRows } from "../../../src/mailbox/imap-messages.ts";
 import { rawMessage } from "../../../src/mailbox/messages.ts";
 import { BadArgs } from "../args.ts";
@@ -44,9 +42,7 @@ export const search: ImapCommand = {
     const key = new SearchParser(rest).all();
     const modseqSearch = usesModseq(key);
     if (modseqSearch) {
-      session.enableCondstore(
-        () => folderCounts(session.ctx.store, session.grantId, selected.folderId)?.highestModseq ?? 1,
-      );
+      session.enableCondstore();
     }
     const matches = evaluate(session, selected, key);
     const numbers = matches.map((m) => (call.uid ? m.uid : m.seq));
@@ -182,9 +178,7 @@ class Evaluator {
     let fields = this.headers.get(row.uid);
     if (!fields) {
       const raw = rawMessage(this.session.ctx.store, row.blobHash) ?? Buffer.alloc(0);
-      fields = readHeaderBlock(raw, 0, raw.length)
-        .fields.filter((f) => f.name)
-        .map((f) => ({ name: f.name.toLowerCase(), value: decodeHeaderText(f.value) }));
+      fields = messageHeaders(raw, false).map((f) => ({ name: f.name.toLowerCase(), value: f.value }));
       this.headers.set(row.uid, fields);
     }
     const found = fields.filter((f) => f.name === name);

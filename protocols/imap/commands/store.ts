@@ -1,10 +1,9 @@
 import type { FlagChange } from "../../../actors/mailbox/types.ts";
-import { folderCounts } from "../../../src/mailbox/imap-folders.ts";
 import { BadArgs } from "../args.ts";
 import { bad, type ImapCommand, no, ok, SELECTED } from "../command.ts";
 import { flagList } from "../encode.ts";
 import { parseFlags } from "../flags.ts";
-import { formatSequenceSet, resolveSequenceNumbers, resolveUids } from "../sequence.ts";
+import { formatSequenceSet } from "../sequence.ts";
 
 /** STORE / UID STORE, with CONDSTORE's UNCHANGEDSINCE and MODIFIED. */
 export const store: ImapCommand = {
@@ -44,18 +43,10 @@ export const store: ImapCommand = {
           : { mode: "set", flags };
     if (selected.readOnly) return no("The mailbox is read-only (EXAMINE)", "READ-ONLY");
 
-    let uids: number[];
-    if (call.uid) {
-      uids = resolveUids(set, selected.uids);
-    } else {
-      const seqs = resolveSequenceNumbers(set, selected.exists);
-      if (seqs === null) return bad("Invalid message sequence number");
-      uids = seqs.map((s) => selected.uids[s - 1] as number);
-    }
+    const uids = selected.uidsOf(set, call.uid);
+    if (uids === null) return bad("Invalid message sequence number");
     if (unchangedSince !== undefined) {
-      session.enableCondstore(
-        () => folderCounts(session.ctx.store, session.grantId, selected.folderId)?.highestModseq ?? 1,
-      );
+      session.enableCondstore();
     }
     if (uids.length === 0) return ok(`${call.uid ? "UID STORE" : "STORE"} completed`);
     const reply = await session.ctx.mailboxes.storeFlags(session.grantId, {
