@@ -166,14 +166,21 @@ export async function getMessage(store: Store, grantId: string, id: string): Pro
 }
 
 /** Bodies and attachments for a page, in two queries whatever its size. */
-async function withDetails(store: Store, rows: { row: MessageRow; seq: number }[]): Promise<MessageView[]> {
+export async function withDetails(
+  store: Store,
+  rows: { row: MessageRow; seq: number }[],
+): Promise<MessageView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.row.id);
   const bodies = await store.read.select().from(messageBodies).where(inArray(messageBodies.messageId, ids));
   const bodyOf = new Map(bodies.map((b) => [b.messageId, b.body]));
   const files = await store.read.select().from(attachments).where(inArray(attachments.messageId, ids));
   const filesOf = new Map<string, AttachmentRow[]>();
-  for (const f of files) filesOf.set(f.messageId, [...(filesOf.get(f.messageId) ?? []), f]);
+  for (const f of files) {
+    const list = filesOf.get(f.messageId);
+    if (list) list.push(f);
+    else filesOf.set(f.messageId, [f]);
+  }
   return rows.map(({ row, seq }) => ({
     row,
     seq,

@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import { messages, type ThreadRow, threads } from "../store/schema.ts";
+import { type MessageRow, messages, type ThreadRow, threads } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { filterConditions, type MessageFilter, scopedToGrant } from "./message-filter.ts";
-import { getMessage, type MessageView } from "./messages.ts";
+import { type MessageView, withDetails } from "./messages.ts";
 
 export interface ThreadView {
   row: ThreadRow;
@@ -79,7 +79,7 @@ async function withMessages(
 ): Promise<ThreadView[]> {
   if (rows.length === 0) return [];
   const all = await store.read
-    .select()
+    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
     .where(
       and(
@@ -91,11 +91,19 @@ async function withMessages(
       ),
     )
     .orderBy(messages.internalDate, sql`${messages}.rowid`);
-  return Promise.all(
-    rows.map(async ({ row, seq }) => {
-      const own = all.filter((m) => m.threadId === row.id);
-      const newest = own.at(-1);
-      return { row, seq, messages: own, latest: newest ? await getMessage(store, grantId, newest.id) : null };
-    }),
-  );
+  const byThread = new Map<string, { row: MessageRow; seq: number }[]>();
+  for (const m of all) {
+    const own = byThread.get(m.row.threadId ?? "");
+    if (own) own.push(m);
+    else byThread.set(m.row.threadId ?? "", [m]);
+  }
+  // The newest message of every thread, with its body and attachments, in one read for the page.
+  const newest = rows.flatMap(({ row }) => byThread.get(row.id)?.at(-1) ?? []);
+  const latest = new Map((await withDetails(store, newest)).map((v) => [v.row.threadId, v]));
+  return rows.map(({ row, seq }) => ({
+    row,
+    seq,
+    messages: (byThread.get(row.id) ?? []).map((m) => m.row),
+    latest: latest.get(row.id) ?? null,
+  }));
 }
