@@ -1,7 +1,7 @@
 import { presentMessage } from "../api/present/message.ts";
+import { loadMessageView } from "../mailbox/messages.ts";
 import type { EventRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { loadMessageView } from "./message-view.ts";
 
 /** Events whose log row holds only ids: the notification carries the full Nylas message. */
 const FULL_MESSAGE = new Set(["message.created", "message.updated"]);
