@@ -4,6 +4,7 @@
  * account email and its app password; the message then takes the API's send path
  * (`sendRawMime`): same quota, Sent copy, queue and local delivery.
  */
+
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
 import { MailboxError } from "../../actors/mailbox/types.ts";
 import { parseAddressList } from "../../src/mail/address-list.ts";
@@ -12,13 +13,11 @@ import { findField } from "../../src/mail/header-block.ts";
 import type { FailureLimiter } from "../../src/security/rate-limit.ts";
 import type { SendingDeps } from "../../src/sending/deps.ts";
 import { headerFields } from "../../src/sending/header-edit.ts";
+import { MAX_RECIPIENTS } from "../../src/sending/limits.ts";
 import { sendRawMime } from "../../src/sending/raw-send.ts";
 import { checkLogin, currentGrant, type SmtpUser } from "../../src/smtp/credentials.ts";
 import { reply } from "./replies.ts";
 import { type ConnectionLimit, readMessage, tooBig } from "./session.ts";
-
-/** Recipients of one submitted message (the API's limit). */
-export const MAX_SUBMISSION_RECIPIENTS = 50;
 
 export interface SubmissionDeps extends SendingDeps {
   /** Failed logins per client address. */
@@ -98,10 +97,8 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
       );
     },
     onRcptTo(_address, session, callback) {
-      if (session.envelope.rcptTo.length >= MAX_SUBMISSION_RECIPIENTS) {
-        return callback(
-          reply(452, "4.5.3", `too many recipients (at most ${MAX_SUBMISSION_RECIPIENTS} per message)`),
-        );
+      if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) {
+        return callback(reply(452, "4.5.3", `too many recipients (at most ${MAX_RECIPIENTS} per message)`));
       }
       callback();
     },
@@ -115,7 +112,7 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
           const wrongFrom = fromProblem(raw, grant.email);
           if (wrongFrom) return callback(reply(553, "5.7.1", wrongFrom));
           const sent = await sendRawMime(deps, grant, raw, {
-            maxRecipients: MAX_SUBMISSION_RECIPIENTS,
+            maxRecipients: MAX_RECIPIENTS,
             recipients: rcptTo,
           });
           callback(

@@ -1,5 +1,8 @@
 import { MailboxError } from "../../actors/mailbox/types.ts";
 
+/** Recipients of one message (to + cc + bcc), on every send path: API, drafts, SMTP submission. */
+export const MAX_RECIPIENTS = 50;
+
 /** send_at at least this far ahead schedules the message (Nylas: 1 minute … 30 days). */
 const SCHEDULE_MIN_S = 60;
 const SCHEDULE_MAX_S = 30 * 24 * 3600;

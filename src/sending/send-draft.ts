@@ -7,10 +7,9 @@ import type { SendingDeps } from "./deps.ts";
 import { composeContext } from "./deps.ts";
 import { requireDraft, retryOnConflict, storedDraft } from "./drafts.ts";
 import { withBcc } from "./header-edit.ts";
+import { MAX_RECIPIENTS } from "./limits.ts";
 import { dispatch, type Outgoing } from "./outgoing.ts";
 import { messageByHeader } from "./reply.ts";
-
-const MAX_RECIPIENTS = 50;
 
 /**
  * POST /drafts/{id}: the draft is composed anew (fresh Date, same Message-ID) and sent like any

@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { parseSendRequest } from "../../mail/compose/request.ts";
 import { listMessages, type MessageView } from "../../mailbox/messages.ts";
 import { createDraft, deleteDraft, requireDraft, updateDraft } from "../../sending/drafts.ts";
+import { MAX_RECIPIENTS } from "../../sending/limits.ts";
 import { sendDraft } from "../../sending/send-draft.ts";
 import { readComposeBody } from "../compose-body.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
@@ -12,7 +13,7 @@ import { presentMessage } from "../present/message.ts";
 import { pathParam, queryInt } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
 
-const DRAFT_OPTIONS = { forDraft: true, maxRecipients: 50 };
+const DRAFT_OPTIONS = { forDraft: true, maxRecipients: MAX_RECIPIENTS };
 // The spec names the multipart JSON part `draft`; the SDK and the CLI send `message`.
 const JSON_PARTS = ["message", "draft"] as const;
 

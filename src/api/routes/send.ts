@@ -6,7 +6,7 @@ import { parseSendRequest } from "../../mail/compose/request.ts";
 import { parseMessage } from "../../mail/parse-message.ts";
 import type { MessageView } from "../../mailbox/messages.ts";
 import { claimKey, finishKey, releaseKey } from "../../sending/idempotency.ts";
-import { scheduledTime } from "../../sending/limits.ts";
+import { MAX_RECIPIENTS, scheduledTime } from "../../sending/limits.ts";
 import { sendRawMime } from "../../sending/raw-send.ts";
 import { scheduleMessage, sendMessage } from "../../sending/send.ts";
 import type { GrantRow } from "../../store/schema.ts";
@@ -18,7 +18,6 @@ import { presentMessage } from "../present/message.ts";
 import { presentScheduledMessage } from "../present/schedule.ts";
 import { requireGrant } from "./messages.ts";
 
-const MAX_RECIPIENTS = 50;
 const MAX_KEY_LENGTH = 256;
 
 /** What a send answers: 200 with the Sent copy, or 202 with a scheduled message. */
