@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { recordEvent } from "../../src/events/outbox.ts";
-import { deleteSearchRows } from "../../src/store/ingest-sql.ts";
-import { blobs, type MessageRow, messages, outboundQueue } from "../../src/store/schema.ts";
+import { deleteSearchRows, deleteUnusedBlobs } from "../../src/store/ingest-sql.ts";
+import { type MessageRow, messages } from "../../src/store/schema.ts";
 import type { Tx } from "../../src/store/store.ts";
 import type { CommandContext } from "./commands/context.ts";
 import type { MailboxState } from "./state.ts";
@@ -33,15 +33,7 @@ export async function purgeMessage(
 ): Promise<void> {
   await tx.delete(messages).where(eq(messages.id, m.id));
   deleteSearchRows(tx, [m.seq]);
-  await tx
-    .delete(blobs)
-    .where(
-      and(
-        eq(blobs.hash, m.blobHash),
-        sql`NOT EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.blobHash} = ${m.blobHash})`,
-        sql`NOT EXISTS (SELECT 1 FROM ${outboundQueue} WHERE ${outboundQueue.blobHash} = ${m.blobHash})`,
-      ),
-    );
+  deleteUnusedBlobs(tx, [m.blobHash]);
   state.storageUsed = Math.max(0, state.storageUsed - m.size);
 }
 

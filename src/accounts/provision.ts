@@ -1,8 +1,8 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { recordEvent } from "../events/outbox.ts";
 import { newUuid, nowSeconds } from "../ids.ts";
-import { deleteSearchRows } from "../store/ingest-sql.ts";
-import { blobs, calendars, folders, type GrantRow, grants, messages } from "../store/schema.ts";
+import { deleteSearchRows, deleteUnusedBlobs } from "../store/ingest-sql.ts";
+import { calendars, folders, type GrantRow, grants, messages } from "../store/schema.ts";
 import type { Store, Tx } from "../store/store.ts";
 import { SYSTEM_FOLDERS } from "./system-folders.ts";
 
@@ -127,31 +127,17 @@ export async function updateGrant(store: Store, grant: GrantRow, changes: GrantC
 export async function deleteGrant(store: Store, grant: GrantRow): Promise<void> {
   await store.writer.submit(async (tx) => {
     const owned = await tx
-      .selectDistinct({ hash: messages.blobHash })
+      .select({ hash: messages.blobHash, seq: sql<number>`${messages}.rowid` })
       .from(messages)
       .where(eq(messages.grantId, grant.id));
-    const hashes = owned.map((r) => r.hash);
     // The search index has no foreign key to cascade by, and SQLite may reuse a deleted rowid.
-    const indexed = await tx
-      .select({ seq: sql<number>`${messages}.rowid` })
-      .from(messages)
-      .where(eq(messages.grantId, grant.id));
     deleteSearchRows(
       tx,
-      indexed.map((r) => r.seq),
+      owned.map((r) => r.seq),
     );
     await tx.delete(grants).where(eq(grants.id, grant.id));
-    for (let i = 0; i < hashes.length; i += 500) {
-      const chunk = hashes.slice(i, i + 500);
-      await tx.delete(blobs).where(
-        and(
-          inArray(blobs.hash, chunk),
-          sql`NOT EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.blobHash} = ${blobs.hash})`,
-          // a delivery still queued (for another account) needs the bytes too
-          sql`NOT EXISTS (SELECT 1 FROM outbound_queue q WHERE q.blob_hash = ${blobs.hash})`,
-        ),
-      );
-    }
+    // Blobs are shared by content: another account's copy, or a queued delivery, keeps them.
+    deleteUnusedBlobs(tx, new Set(owned.map((r) => r.hash)));
     await recordGrantEvent(tx, "grant.deleted", grant);
   });
 }

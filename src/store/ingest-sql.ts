@@ -54,6 +54,16 @@ export function insertBlob(tx: Tx, hash: string, data: Uint8Array): void {
     .run(hash, data.byteLength, data);
 }
 
+/** Deletes the raw messages no message and no queued delivery refers to any more. */
+export function deleteUnusedBlobs(tx: Tx, hashes: Iterable<string>): void {
+  const stmt = tx.$client.prepare(
+    `DELETE FROM blobs WHERE hash = ?1
+       AND NOT EXISTS (SELECT 1 FROM messages WHERE blob_hash = ?1)
+       AND NOT EXISTS (SELECT 1 FROM outbound_queue WHERE blob_hash = ?1)`,
+  );
+  for (const hash of hashes) stmt.run(hash);
+}
+
 /** Inserts the message row; returns its rowid (the search index's key). */
 export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
   const result = tx.$client
