@@ -1,12 +1,11 @@
-import { and, eq, isNull } from "drizzle-orm";
 import { findLiveKey } from "../applications/api-keys.ts";
+import { findServiceAccount, type ServiceAccountRow } from "../applications/service-accounts.ts";
 import {
   hasServiceAccountHeaders,
   NonceCache,
   verifyServiceAccountRequest,
 } from "../auth/service-account.ts";
 import { FailureLimiter } from "../security/rate-limit.ts";
-import { serviceAccounts } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { ApiError } from "./errors.ts";
 
@@ -78,6 +77,8 @@ export class Authenticator {
   }
 
   private async serviceAccount(request: Request, url: URL): Promise<Caller> {
+    // The account whose key verified the signature, read once.
+    const signer: { account: ServiceAccountRow | null } = { account: null };
     const rawBody = await request.clone().text();
     const check = await verifyServiceAccountRequest(
       {
@@ -87,12 +88,16 @@ export class Authenticator {
         headers: request.headers,
         rawBody,
       },
-      { publicKeyFor: (id) => this.publicKey(id), nonces: this.nonces },
+      {
+        publicKeyFor: async (id) => {
+          signer.account = await findServiceAccount(this.store, id);
+          return publicKeyOf(signer.account);
+        },
+        nonces: this.nonces,
+      },
     );
     if (!check.ok) throw new ApiError(401, check.reason);
-    const account = await this.store.read.query.serviceAccounts.findFirst({
-      where: eq(serviceAccounts.id, check.keyId),
-    });
+    const account = signer.account;
     if (!account) throw new ApiError(401, "service account was revoked");
     return {
       applicationId: account.applicationId,
@@ -101,11 +106,9 @@ export class Authenticator {
       credentialId: account.id,
     };
   }
+}
 
-  private async publicKey(id: string): Promise<string | null> {
-    const row = await this.store.read.query.serviceAccounts.findFirst({
-      where: and(eq(serviceAccounts.id, id), isNull(serviceAccounts.revokedAt)),
-    });
-    return row?.publicKeyPem ?? null;
-  }
+/** The key that may sign for a service account: none once it is revoked. */
+function publicKeyOf(account: ServiceAccountRow | null): string | null {
+  return account && account.revokedAt === null ? account.publicKeyPem : null;
 }
