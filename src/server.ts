@@ -104,13 +104,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     startHttp(deps, config.ports.http, config.host),
   );
   const imap = await startImap({ config, store, mailboxes, bus, log, tls }).catch((err) => {
+    // The IMAP listener names the port that failed (993 or the plain one).
     const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {
       variable?: string;
       port?: number;
     };
-    const reason =
-      (err as { code?: string }).code === "EADDRINUSE" ? "address already in use" : (err as Error).message;
-    throw new ListenError(`cannot listen for IMAP on ${config.host}:${port} (${variable}): ${reason}`);
+    throw listenError("IMAP", variable, config.host, port, err);
   });
   metrics.gauge("agentbox_imap_sessions", "IMAP connections open", () => imap.context.registry.size);
   let smtp: SmtpListeners;
@@ -208,10 +207,15 @@ function listen<T>(what: string, variable: string, port: number, host: string, b
   try {
     return bind();
   } catch (err) {
-    const reason =
-      (err as { code?: string }).code === "EADDRINUSE" ? "address already in use" : (err as Error).message;
-    throw new ListenError(`cannot listen for ${what} on ${host}:${port} (${variable}): ${reason}`);
+    throw listenError(what, variable, host, port, err);
   }
+}
+
+/** `cannot listen for HTTP on 127.0.0.1:3000 (AGENTBOX_HTTP_PORT): address already in use` */
+function listenError(what: string, variable: string, host: string, port: number, err: unknown): ListenError {
+  const reason =
+    (err as { code?: string }).code === "EADDRINUSE" ? "address already in use" : (err as Error).message;
+  return new ListenError(`cannot listen for ${what} on ${host}:${port} (${variable}): ${reason}`);
 }
 
 function registerGauges(metrics: Metrics, store: Store, mailboxes: Mailboxes): void {
