@@ -1,6 +1,6 @@
 import type { EventStreams } from "../../actors/outbox/streams.ts";
 import { headSeq, queryEvents } from "../events/log.ts";
-import { logEnvelope } from "../events/present.ts";
+import { logNotification } from "../events/present.ts";
 import type { Store } from "../store/store.ts";
 import type { EventFilter } from "./event-query.ts";
 import { requestIdOf } from "./http.ts";
@@ -77,8 +77,10 @@ export function eventStreamResponse(request: Request, source: StreamSource): Res
     // Whatever did not match the filter up to the head is behind us too.
     position = rows.length === CHUNK ? (rows.at(-1)?.seq ?? position) : Math.max(position, upTo);
     if (rows.length === 0) return null;
-    const envelopes = rows.map((e) => logEnvelope(source.store, e));
-    return envelopes.map((e) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
+    const notifications = rows.map((e) => logNotification(source.store, e));
+    return notifications
+      .map(({ envelope: e, json }) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${json}\n\n`)
+      .join("");
   }
 
   return new Response(stream, {

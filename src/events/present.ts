@@ -8,5 +8,10 @@ import { objectOf } from "./hydrate.ts";
  * own id (a webhook notification's id is per endpoint) and no delivery attempt.
  */
 export function logEnvelope(store: Store, event: EventRow): Envelope {
-  return limitSize(envelopeOf(event, objectOf(store, event), event.id)).envelope;
+  return logNotification(store, event).envelope;
+}
+
+/** The same, with the JSON text limitSize already made (the event stream sends that). */
+export function logNotification(store: Store, event: EventRow): { envelope: Envelope; json: string } {
+  return limitSize(envelopeOf(event, objectOf(store, event), event.id));
 }
