@@ -1,6 +1,8 @@
 import type { Logger } from "../src/log.ts";
+import type { Settled } from "../src/store/writer.ts";
 
-export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+/** One message's result: the same shape as a store unit's (writer.ts), which it usually is. */
+export type Outcome<R> = Settled<R>;
 
 /**
  * An actor owns some state and handles its messages one batch at a time, in arrival order.

@@ -1,3 +1,4 @@
+import { nowSeconds } from "../../src/ids.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
 import type { ChangeBus } from "../bus.ts";
@@ -46,7 +47,7 @@ export class MailboxActor implements Actor<MailboxCommand, unknown> {
   async handle(batch: MailboxCommand[]): Promise<Outcome<unknown>[]> {
     const state = this.state;
     if (!state) throw new Error("mailbox actor used before start");
-    const now = Math.floor(Date.now() / 1000);
+    const now = nowSeconds();
     const units = batch.map((cmd) => (tx: CommandContext["tx"]) => {
       const ctx: CommandContext = { state, tx, now, changes: [] };
       return execute(ctx, cmd).then((reply): Unit => {

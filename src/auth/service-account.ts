@@ -9,8 +9,10 @@
  * ?limit=… afterwards), and `payload` is present only for POST/PUT/PATCH with a body. The SDK sends that
  * canonical JSON string as the body, byte for byte.
  */
+
 import { createPublicKey, generateKeyPair, type KeyObject, randomUUID, verify } from "node:crypto";
 import { promisify } from "node:util";
+import { nowSeconds } from "../ids.ts";
 import { canonicalJson } from "./canonical-json.ts";
 
 /** The credentials JSON file, shaped like the one Nylas support hands out (developer.nylas.com). */
@@ -98,7 +100,7 @@ export async function verifyServiceAccountRequest(
   assertNonceTtlCoversWindow(deps.nonces, windowSeconds);
   const signing = readSigningHeaders(req.headers);
   if ("reason" in signing) return signing;
-  const now = (deps.now ?? unixNow)();
+  const now = (deps.now ?? nowSeconds)();
   const clockFailure = checkClock(signing.timestamp, now, windowSeconds);
   if (clockFailure) return clockFailure;
   const payloads = payloadCandidates(req.method, req.rawBody);
@@ -157,7 +159,7 @@ function validateSigningHeaders(
     return fail("X-Nylas-Kid must be the private_key_id from your credentials file (at most 128 characters)");
   }
   if (!/^\d{1,15}$/.test(timestamp)) {
-    return fail(`X-Nylas-Timestamp must be a Unix time in whole seconds, e.g. ${unixNow()}`);
+    return fail(`X-Nylas-Timestamp must be a Unix time in whole seconds, e.g. ${nowSeconds()}`);
   }
   if (nonce.length < 8 || nonce.length > 128 || !PRINTABLE_ASCII.test(nonce)) {
     return fail("X-Nylas-Nonce must be 8 to 128 printable ASCII characters without spaces");
@@ -241,10 +243,6 @@ function assertNonceTtlCoversWindow(nonces: NonceCache, windowSeconds: number): 
 
 function fail(reason: string): Failure {
   return { ok: false, reason };
-}
-
-function unixNow(): number {
-  return Math.floor(Date.now() / 1000);
 }
 
 /** Nonces seen per key, in memory. Only verified requests are recorded, so only key holders can fill it. */
