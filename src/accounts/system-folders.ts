@@ -9,3 +9,13 @@ export const SYSTEM_FOLDERS = [
 ] as const;
 
 export type SystemFolderId = (typeof SYSTEM_FOLDERS)[number]["id"];
+
+/** The system folders' ids by name, for code that files messages into them. */
+export const FOLDER = {
+  inbox: "inbox",
+  sent: "sent",
+  drafts: "drafts",
+  trash: "trash",
+  junk: "junk",
+  archive: "archive",
+} as const satisfies Record<SystemFolderId, SystemFolderId>;

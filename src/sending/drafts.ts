@@ -1,4 +1,5 @@
 import { MailboxError } from "../../actors/mailbox/types.ts";
+import { FOLDER } from "../accounts/system-folders.ts";
 import { type ComposeContext, composeMime } from "../mail/compose/mime.ts";
 import type { SendRequest } from "../mail/compose/request.ts";
 import { getMessage, type MessageView, rawMessage } from "../mailbox/messages.ts";
@@ -14,13 +15,13 @@ import { replyContext } from "./reply.ts";
  * save composes the whole message anew; the draft keeps its id and its Message-ID across saves.
  */
 
-const DRAFTS = "drafts";
 const CONFLICT_RETRIES = 3;
 
 /** A draft of this grant (a message in Drafts), or 404. */
 export async function requireDraft(deps: SendingDeps, grant: GrantRow, id: string): Promise<MessageView> {
   const view = await getMessage(deps.store, grant.id, id);
-  if (!view || view.row.folderId !== DRAFTS) throw new MailboxError("not_found", `draft ${id} not found`);
+  if (!view || view.row.folderId !== FOLDER.drafts)
+    throw new MailboxError("not_found", `draft ${id} not found`);
   return view;
 }
 
@@ -32,7 +33,7 @@ export async function createDraft(
   const reply = await replyContext(deps.store, grant.id, req.replyToMessageId);
   const raw = await composeDraft(deps, grant, req, { ...(reply?.replyTo && { replyTo: reply.replyTo }) });
   const stored = await deps.mailboxes.append(grant.id, {
-    folderId: DRAFTS,
+    folderId: FOLDER.drafts,
     raw,
     flags: draftFlags(req),
     metadata: req.metadata,

@@ -1,11 +1,10 @@
+import { FOLDER } from "../../../src/accounts/system-folders.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { purgeMessage, requireMessage } from "../message-rows.ts";
 import { nextModseq } from "../state.ts";
 import type { DeleteMessageCommand, DeleteMessageReply } from "../types.ts";
 import type { CommandContext } from "./context.ts";
 import { updateMessage } from "./update-message.ts";
-
-const TRASH = "trash";
 
 /** Outside Trash: moves to Trash. In Trash, or `hard`: deletes for good (message.deleted). */
 export async function deleteMessage(
@@ -14,8 +13,8 @@ export async function deleteMessage(
 ): Promise<DeleteMessageReply> {
   const { state, tx } = ctx;
   const m = await requireMessage(tx, state, cmd.messageId);
-  if (!cmd.hard && m.folderId !== TRASH) {
-    await updateMessage(ctx, { kind: "updateMessage", messageId: m.id, folderId: TRASH });
+  if (!cmd.hard && m.folderId !== FOLDER.trash) {
+    await updateMessage(ctx, { kind: "updateMessage", messageId: m.id, folderId: FOLDER.trash });
     return { outcome: "trashed" };
   }
   await purgeMessage(tx, state, m);

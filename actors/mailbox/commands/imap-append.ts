@@ -1,11 +1,10 @@
 import { and, eq } from "drizzle-orm";
+import { FOLDER } from "../../../src/accounts/system-folders.ts";
 import { messages } from "../../../src/store/schema.ts";
 import { requireFolder } from "../state.ts";
 import type { ImapAppendCommand, ImapAppendReply } from "../types.ts";
 import { storeMessage } from "./append.ts";
 import type { CommandContext } from "./context.ts";
-
-const DRAFTS = "drafts";
 
 /**
  * IMAP APPEND: like append, but a message whose Message-ID is already in the target folder is
@@ -16,7 +15,7 @@ export async function imapAppend(ctx: CommandContext, cmd: ImapAppendCommand): P
   const { state, tx } = ctx;
   const folder = requireFolder(state, cmd.folderId);
   const messageId = cmd.prepared.messageId;
-  if (messageId && folder.id !== DRAFTS) {
+  if (messageId && folder.id !== FOLDER.drafts) {
     const [existing] = await tx
       .select()
       .from(messages)

@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { FOLDER } from "../../../src/accounts/system-folders.ts";
 import { messages } from "../../../src/store/schema.ts";
 import { requireFolder } from "../state.ts";
 import type { ExpungeCommand, ExpungeReply } from "../types.ts";
@@ -6,9 +7,6 @@ import type { CommandContext } from "./context.ts";
 import { deleteMessage } from "./delete-message.ts";
 import { rowsByUid } from "./imap-rows.ts";
 import { updateMessage } from "./update-message.ts";
-
-const TRASH = "trash";
-const DRAFTS = "drafts";
 
 /**
  * IMAP EXPUNGE of the folder's \Deleted messages (only those of `uids`, for UID EXPUNGE).
@@ -36,7 +34,7 @@ export async function expunge(ctx: CommandContext, cmd: ExpungeCommand): Promise
           .then((rows) => rows.map((r) => ({ ...r.row, seq: r.seq })))
       : (await rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids)).filter((r) => r.deleted);
   const expunged: ExpungeReply["expunged"] = [];
-  const final = cmd.folderId === TRASH || cmd.folderId === DRAFTS;
+  const final = cmd.folderId === FOLDER.trash || cmd.folderId === FOLDER.drafts;
   for (const row of candidates) {
     if (final || (await inTrash(ctx, row.messageIdHeader))) {
       await deleteMessage(ctx, { kind: "deleteMessage", messageId: row.id, hard: true });
@@ -45,7 +43,7 @@ export async function expunge(ctx: CommandContext, cmd: ExpungeCommand): Promise
       await updateMessage(ctx, {
         kind: "updateMessage",
         messageId: row.id,
-        folderId: TRASH,
+        folderId: FOLDER.trash,
         flags: { deleted: false },
       });
       expunged.push({ uid: row.uid, id: row.id, outcome: "trashed" });
@@ -63,7 +61,7 @@ async function inTrash(ctx: CommandContext, messageId: string | null): Promise<b
       and(
         eq(messages.grantId, ctx.state.grantId),
         eq(messages.messageIdHeader, messageId),
-        eq(messages.folderId, TRASH),
+        eq(messages.folderId, FOLDER.trash),
       ),
     )
     .limit(1);

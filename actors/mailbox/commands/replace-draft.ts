@@ -1,10 +1,9 @@
+import { FOLDER } from "../../../src/accounts/system-folders.ts";
 import { purgeMessage, requireMessage } from "../message-rows.ts";
 import { nextModseq } from "../state.ts";
 import { type AppendReply, MailboxError, type ReplaceDraftCommand } from "../types.ts";
 import { storeMessage } from "./append.ts";
 import type { CommandContext } from "./context.ts";
-
-const DRAFTS = "drafts";
 
 /**
  * A draft's new version replaces the old in one unit, so no reader ever sees both or neither.
@@ -14,7 +13,7 @@ const DRAFTS = "drafts";
 export async function replaceDraft(ctx: CommandContext, cmd: ReplaceDraftCommand): Promise<AppendReply> {
   const id = await takeDraft(ctx, { id: cmd.draftId, uid: cmd.expectedUid });
   return storeMessage(ctx, {
-    folderId: DRAFTS,
+    folderId: FOLDER.drafts,
     raw: cmd.raw,
     prepared: cmd.prepared,
     metadata: cmd.metadata,
@@ -31,7 +30,8 @@ export async function replaceDraft(ctx: CommandContext, cmd: ReplaceDraftCommand
 export async function takeDraft(ctx: CommandContext, wanted: { id: string; uid: number }): Promise<string> {
   const { state, tx } = ctx;
   const draft = await requireMessage(tx, state, wanted.id);
-  if (draft.folderId !== DRAFTS) throw new MailboxError("not_found", `draft ${wanted.id} does not exist`);
+  if (draft.folderId !== FOLDER.drafts)
+    throw new MailboxError("not_found", `draft ${wanted.id} does not exist`);
   if (draft.uid !== wanted.uid) throw draftChanged(wanted.id);
   await purgeMessage(tx, state, draft);
   ctx.changes.push({

@@ -1,3 +1,4 @@
+import { FOLDER } from "../../../src/accounts/system-folders.ts";
 import { reserveSend } from "../../../src/sending/quota.ts";
 import { claimScheduledSend } from "../../../src/sending/scheduled-store.ts";
 import { insertQueueRows } from "../../../src/smtp/queue.ts";
@@ -6,8 +7,6 @@ import { storeMessage } from "./append.ts";
 import type { CommandContext } from "./context.ts";
 import { takeDraft } from "./replace-draft.ts";
 import { updateMessage } from "./update-message.ts";
-
-const SENT = "sent";
 
 /**
  * One message leaving the account, all or nothing: a send is taken from today's quota, the copy
@@ -21,7 +20,7 @@ export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendR
   if (cmd.scheduled) await claimScheduledSend(tx, state, cmd.scheduled.scheduleId, now);
   const id = cmd.draft ? await takeDraft(ctx, cmd.draft) : cmd.scheduled?.messageId;
   const stored = await storeMessage(ctx, {
-    folderId: SENT,
+    folderId: FOLDER.sent,
     raw: cmd.raw,
     prepared: cmd.prepared,
     metadata: cmd.metadata,
