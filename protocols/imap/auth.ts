@@ -5,7 +5,7 @@
  * client address and per account.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { checkAppPassword } from "../../src/accounts/app-password.ts";
+import { checkAppPassword, refuseUnknownAccount } from "../../src/accounts/app-password.ts";
 import { loginGrant } from "../../src/mailbox/imap-grant.ts";
 import { FailureLimiter } from "../../src/security/rate-limit.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -35,7 +35,10 @@ export class ImapAuth {
       };
     }
     const grant = loginGrant(this.store, account);
-    if (!grant) return this.failed(address, account, "Invalid email or app password");
+    if (!grant) {
+      await refuseUnknownAccount(password);
+      return this.failed(address, account, "Invalid email or app password");
+    }
     if (!grant.appPasswordHash) {
       this.perAddress.fail(address);
       return {

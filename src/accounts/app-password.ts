@@ -30,3 +30,15 @@ export function hashAppPassword(password: string): Promise<string> {
 export function checkAppPassword(password: string, hash: string): Promise<boolean> {
   return bcrypt.compare(password, hash);
 }
+
+// A bcrypt hash of a random string: an unknown account costs the same time as a wrong password.
+const DUMMY_HASH = "$2b$10$/I3me4V0B.BQMeRp9TnBGecu6HmdF6OCDrvixDrtXjZO4/Nsbs21u";
+
+/**
+ * A login that names no account still spends one bcrypt comparison (always false), so that the
+ * time of a reply does not tell whether an address exists (IMAP and SMTP logins alike).
+ */
+export async function refuseUnknownAccount(password: string): Promise<false> {
+  await checkAppPassword(password, DUMMY_HASH);
+  return false;
+}

@@ -1,4 +1,4 @@
-/** Grant reads for protocol logins (IMAP, SMTP submission): credentials, password version, quota. */
+/** Grant reads for IMAP sessions: the login's credentials, the password version, the quota. */
 import type { Store } from "../store/store.ts";
 
 export interface LoginGrant {

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { checkAppPassword } from "../accounts/app-password.ts";
+import { checkAppPassword, refuseUnknownAccount } from "../accounts/app-password.ts";
 import { findGrantByEmail } from "../accounts/grants.ts";
 import { type GrantRow, grants } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
@@ -18,14 +18,11 @@ export type LoginResult =
   /** Unknown account or wrong password (not told apart, so addresses cannot be probed). */
   | { ok: false; reason: "invalid" };
 
-// A bcrypt hash of a random string: an unknown account costs the same time as a wrong password.
-const DUMMY_HASH = "$2b$10$/I3me4V0B.BQMeRp9TnBGecu6HmdF6OCDrvixDrtXjZO4/Nsbs21u";
-
 /** The account email and app password of AUTH PLAIN/LOGIN (the same credential as IMAP). */
 export async function checkLogin(store: Store, email: string, password: string): Promise<LoginResult> {
   const grant = email.includes("@") ? await findGrantByEmail(store, email) : null;
   if (!grant) {
-    await checkAppPassword(password, DUMMY_HASH);
+    await refuseUnknownAccount(password);
     return { ok: false, reason: "invalid" };
   }
   if (!grant.appPasswordHash) return { ok: false, reason: "no_password" };

@@ -46,6 +46,17 @@ describe("LOGIN", () => {
     c.close();
   });
 
+  test("an unknown account costs a bcrypt comparison, like a wrong password (no address probing)", async () => {
+    const c = await ImapClient.connect(f.port);
+    const started = performance.now();
+    const { tagged } = await c.transact(`a1 LOGIN ghost-${crypto.randomUUID()}@agents.localhost ${PASSWORD}`);
+    const ms = performance.now() - started;
+    expect(tagged).toBe("a1 NO [AUTHENTICATIONFAILED] Invalid email or app password");
+    // bcrypt at cost 10 takes ~50–85 ms here; a reply without it comes back in about 1 ms.
+    expect(ms).toBeGreaterThan(20);
+    c.close();
+  });
+
   test("an account without an app password: protocol access is disabled, and says so", async () => {
     const email = uniqueEmail("nopw");
     const res = await api(f.t, "POST", "/v3/connect/custom", { provider: "nylas", settings: { email } });
