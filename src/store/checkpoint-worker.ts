@@ -1,6 +1,7 @@
 /**
  * The checkpointing thread (checkpointer.ts): its own connection to the database file, copying
- * committed WAL frames into the database whenever the writer says it committed.
+ * committed WAL frames into the database whenever the writer says it committed. It answers with
+ * the WAL's length and how much of it is now copied, in frames.
  */
 import { Database } from "bun:sqlite";
 
@@ -10,16 +11,23 @@ let db: Database | null = null;
 
 self.onmessage = (event: MessageEvent<{ path: string } | "checkpoint">) => {
   if (event.data === "checkpoint") {
-    try {
-      // PASSIVE: copies what no reader still needs, never waits for a lock, never blocks the writer.
-      db?.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
-    } catch {
-      // A checkpoint that could not run now is tried again after the next commit.
-    }
-    self.postMessage("done");
+    self.postMessage(checkpoint());
     return;
   }
   db = new Database(event.data.path);
   db.exec("PRAGMA busy_timeout=5000");
-  self.postMessage("done");
+  self.postMessage({ walFrames: 0, copied: 0 });
 };
+
+/** PASSIVE: copies what no reader still needs, never waits for a lock, never blocks the writer. */
+function checkpoint(): { walFrames: number; copied: number } {
+  try {
+    const result = db
+      ?.query<{ log: number; checkpointed: number }, []>("PRAGMA wal_checkpoint(PASSIVE)")
+      .get();
+    return { walFrames: result?.log ?? 0, copied: result?.checkpointed ?? 0 };
+  } catch {
+    // A checkpoint that could not run now is tried again after the next commit.
+    return { walFrames: 0, copied: 0 };
+  }
+}

@@ -8,23 +8,53 @@
  */
 const MIN_INTERVAL_MS = 100;
 
+/**
+ * SQLite rewinds the WAL to its start only when a write transaction begins with every frame
+ * already copied. Under sustained writes this thread never caught up (commits land while it
+ * copies), and the WAL grew without bound: ~250 MB in 3 s of bench/ingest.ts, every frame an
+ * append that allocates disk blocks. Past this length the writer waits, before its next
+ * transaction, for one checkpoint that copies everything (beforeWrite); that transaction then
+ * rewinds the WAL.
+ */
+const REWIND_AT_FRAMES = 8192; // 32 MB of 4 KB pages
+
+interface RewindWaiter {
+  /** Resolved once this many checkpoints have finished. */
+  afterPasses: number;
+  resolve: () => void;
+}
+
 export class Checkpointer {
   private readonly worker: Worker;
   private running = true; // until the worker has opened its connection
+  private failed = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private dirty = false;
   private lastStart = 0;
-  private waiters: (() => void)[] = [];
+  private passes = 0;
+  /** The WAL's length when the last checkpoint ran, and whether it copied all of it. */
+  private walFrames = 0;
+  private copiedAll = true;
+  private rewindWaiters: RewindWaiter[] = [];
+  private closeWaiters: (() => void)[] = [];
 
   /** `onFailure`: the thread died; the caller must checkpoint some other way. */
-  constructor(path: string, onFailure: (error: Error) => void) {
+  constructor(
+    path: string,
+    onFailure: (error: Error) => void,
+    private readonly rewindAtFrames = REWIND_AT_FRAMES,
+  ) {
     // Referenced until it has opened its connection (`finished` unreferences it).
     this.worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url).href);
-    this.worker.onmessage = () => this.finished();
+    this.worker.onmessage = (event: MessageEvent<{ walFrames: number; copied: number }>) => {
+      this.walFrames = event.data.walFrames;
+      this.copiedAll = event.data.copied >= event.data.walFrames;
+      this.finished();
+    };
     this.worker.onerror = (event) => {
       this.worker.terminate();
+      this.failed = true;
       this.finished();
-      this.poke = () => {};
       onFailure(new Error(`checkpoint thread failed: ${event.message}`));
     };
     this.worker.postMessage({ path });
@@ -32,6 +62,7 @@ export class Checkpointer {
 
   /** The writer committed: checkpoint soon. */
   poke(): void {
+    if (this.failed) return;
     if (this.running || this.timer) {
       this.dirty = true;
       return;
@@ -41,13 +72,37 @@ export class Checkpointer {
     this.timer.unref();
   }
 
+  /**
+   * Called by the writer before it begins a transaction. When the WAL has grown long, returns a
+   * checkpoint that starts after the writer's last commit, so it copies every frame; once it is
+   * done, the writer's next transaction rewinds the WAL. The main thread is not blocked meanwhile,
+   * only the next commit waits (a few ms: earlier checkpoints copied the rest). Not while a
+   * reader keeps the checkpoints from copying everything: the WAL cannot be rewound then.
+   */
+  beforeWrite(): Promise<void> | null {
+    if (this.failed || this.walFrames < this.rewindAtFrames || !this.copiedAll) return null;
+    return new Promise((resolve) => {
+      // A checkpoint already running started before the last commit: the one after it is needed.
+      this.rewindWaiters.push({ afterPasses: this.passes + (this.running ? 2 : 1), resolve });
+      if (this.running) this.dirty = true;
+      else this.startNow();
+    });
+  }
+
   /** Waits for a checkpoint in progress, then stops the thread (closing the database checkpoints). */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.dirty = false;
-    if (this.running) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (this.running) await new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+    this.failed = true; // nothing starts any more
+    this.releaseRewindWaiters();
     this.worker.terminate();
+  }
+
+  private startNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.start();
   }
 
   private start(): void {
@@ -63,7 +118,19 @@ export class Checkpointer {
   private finished(): void {
     this.worker.unref();
     this.running = false;
-    for (const resolve of this.waiters.splice(0)) resolve();
-    if (this.dirty) this.poke();
+    this.passes++;
+    for (const resolve of this.closeWaiters.splice(0)) resolve();
+    this.releaseRewindWaiters();
+    if (this.rewindWaiters.length > 0) this.startNow();
+    else if (this.dirty) this.poke();
+  }
+
+  /** Settles the writer's waits that are due (all of them once the thread is gone). */
+  private releaseRewindWaiters(): void {
+    const due = this.rewindWaiters.filter((w) => this.failed || w.afterPasses <= this.passes);
+    if (due.length === 0) return;
+    this.rewindWaiters = this.rewindWaiters.filter((w) => !due.includes(w));
+    this.walFrames = 0; // rewound by the writer's next transaction; the next checkpoint tells
+    for (const w of due) w.resolve();
   }
 }

@@ -49,7 +49,10 @@ export class Store {
     const readConnection = openConnection(path);
     const writer = new StoreWriter(drizzle(writeConnection, { schema }), log);
     const checkpointer = path === ":memory:" ? null : checkpointOffThread(path, writeConnection, log);
-    if (checkpointer) writer.onCommit(() => checkpointer.poke());
+    if (checkpointer) {
+      writer.onCommit(() => checkpointer.poke());
+      writer.pauseBeforeTransactions(() => checkpointer.beforeWrite());
+    }
     return new Store(
       drizzle(readConnection, { schema }),
       writer,

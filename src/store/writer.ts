@@ -27,6 +27,7 @@ export class StoreWriter {
   private commits = 0;
   private units = 0;
   private readonly commitListeners = new Set<() => void>();
+  private pause: () => Promise<void> | null = () => null;
 
   constructor(
     private readonly db: Db,
@@ -70,6 +71,14 @@ export class StoreWriter {
     return () => this.commitListeners.delete(listener);
   }
 
+  /**
+   * `pause` runs before each transaction begins; when it returns a promise, the transaction waits
+   * for it (the checkpointer uses this to rewind the WAL). Units keep queuing meanwhile.
+   */
+  pauseBeforeTransactions(pause: () => Promise<void> | null): void {
+    this.pause = pause;
+  }
+
   stats(): { commits: number; units: number; queuedGroups: number } {
     return { commits: this.commits, units: this.units, queuedGroups: this.queue.length };
   }
@@ -84,6 +93,8 @@ export class StoreWriter {
 
   private async loop(): Promise<void> {
     while (this.queue.length > 0) {
+      const pause = this.pause();
+      if (pause) await pause;
       await this.commitBatch(this.takeBatch());
     }
   }
