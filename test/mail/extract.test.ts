@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { extractCodes } from "../../src/mail/extract/codes.ts";
 import { htmlToText } from "../../src/mail/extract/html.ts";
 import { extract } from "../../src/mail/extract/index.ts";
@@ -267,5 +268,26 @@ describe("speed", () => {
     for (let i = 0; i < rounds; i++) for (const [text, html] of messages) extract(text, html);
     const perMessage = (performance.now() - started) / (rounds * messages.length);
     expect(perMessage).toBeLessThan(0.5);
+  });
+});
+
+describe("ASCII fast path", () => {
+  test("codes in ASCII text are found as the general path finds them with a non-ASCII line after it", () => {
+    const line = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom("Your code is", "verification code:", "PIN", "OTP", " ", "\t", ".", "-", "\r"),
+          fc.constantFrom("123456", "AB12CD", "48 21 93", "4821-93", "2024", "https://a.example/x"),
+          fc.string({ maxLength: 6, unit: "binary-ascii" }),
+        ),
+        { maxLength: 12 },
+      )
+      .map((parts) => parts.join(" "));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), (lines) => {
+        const text = lines.join("\n");
+        expect(extractCodes(`${text}\n\n\nÉté`)).toEqual(extractCodes(text));
+      }),
+    );
   });
 });

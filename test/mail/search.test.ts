@@ -522,7 +522,52 @@ describe("searching a real FTS5 index", () => {
   });
 });
 
+const nobody = { from: [], to: [], cc: [], bcc: [], replyTo: [] };
+
 describe("properties", () => {
+  test("ASCII text is indexed as the general path would: a non-ASCII word after it changes nothing before it", () => {
+    const asciiText = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(
+            " ",
+            "\t",
+            "\r\n",
+            "\u0000",
+            "\u007f",
+            "\u001b",
+            ".",
+            "-",
+            "_",
+            "+",
+            "word",
+            "x.y",
+            "a-b",
+          ),
+          fc.string({ maxLength: 8, unit: "binary-ascii" }),
+        ),
+        { maxLength: 40 },
+      )
+      .map((parts) => parts.join("").replaceAll("@", " "));
+    fc.assert(
+      fc.property(asciiText, (text) => {
+        const ascii = searchDocument({
+          ...nobody,
+          subject: "",
+          bodyText: text,
+          attachmentFilenames: [],
+        }).body;
+        const general = searchDocument({
+          ...nobody,
+          subject: "",
+          bodyText: `${text} é`,
+          attachmentFilenames: [],
+        }).body;
+        expect(general).toBe(`${ascii} é`);
+      }),
+    );
+  });
+
   test("any string either parses or throws SearchSyntaxError, and compiles to a query FTS5 accepts", () => {
     const grammarish = fc
       .array(

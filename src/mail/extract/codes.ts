@@ -1,3 +1,4 @@
+import { isAscii } from "../ascii.ts";
 import { type Candidate, codeCandidates, standaloneCode } from "./candidates.ts";
 import { htmlToText } from "./html.ts";
 import { keywordOffsets } from "./keywords.ts";
@@ -19,11 +20,12 @@ export function extractCodes(text: string, html?: string | null): string[] {
  * and Unicode hyphens as "-": HTML mail often keeps a code together with a non-breaking hyphen.
  */
 function normalize(text: string): string {
-  return plainSpaces(text)
-    .replace(/\r\n?/g, "\n")
-    .replace(/\t/g, " ")
-    .replace(/[\u2010\u2011\u2212]/g, "-")
-    .replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  const wide = isAscii(text)
+    ? text
+    : plainSpaces(text)
+        .replace(/[\u2010\u2011\u2212]/g, "-")
+        .replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  return wide.replace(/\r\n?/g, "\n").replace(/\t/g, " ");
 }
 
 interface Sentence {

@@ -75,6 +75,7 @@ function httpUrl(href: string): string | null {
 const TEXT_URL = /https?:\/\/[A-Za-z0-9\-._~:/?#@!$&*+,;=%()]+/gi;
 
 function textLinks(text: string): ExtractedLink[] {
+  if (!text.includes("://")) return [];
   const lines = text.split(/\r?\n/);
   const links: ExtractedLink[] = [];
   lines.forEach((line, i) => {

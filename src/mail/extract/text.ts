@@ -1,11 +1,12 @@
 /** Text clean-up shared by the extractors. */
+import { isAscii } from "../ascii.ts";
 
 const INVISIBLE_CHARS = /\u034f|[\u00ad\u200b-\u200d\u2060\ufeff]/g;
 const WIDE_SPACES = /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g;
 
 /** Zero-width characters removed and exotic spaces (no-break, ideographic …) made plain. */
 export function plainSpaces(text: string): string {
-  return text.replace(INVISIBLE_CHARS, "").replace(WIDE_SPACES, " ");
+  return isAscii(text) ? text : text.replace(INVISIBLE_CHARS, "").replace(WIDE_SPACES, " ");
 }
 
 export function collapseSpaces(text: string): string {

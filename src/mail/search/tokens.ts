@@ -12,12 +12,15 @@
  *  - put spaces around each Han, Hiragana, Katakana and Hangul character: unicode61 does not
  *    segment these scripts, so one character per token turns a phrase into a substring search.
  */
+import { isAscii } from "../ascii.ts";
 
 /** Letters, digits and combining marks (what unicode61 keeps in tokens), and the tokenchars. */
 const ADDRESS_CHAR = /[\p{L}\p{N}\p{M}._+@-]/u;
 const ADDRESS_PREFIX = /^[\p{L}\p{N}\p{M}._+-]+@[\p{L}\p{N}\p{M}._+-]*$/u;
 const TOKEN_CHARS = /[@.\-_+]/g;
 const CONTROL = /\p{Cc}/gu;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: in ASCII text, these are what \p{Cc} matches
+const ASCII_SEPARATORS = /[@.\-_+\x00-\x1f\x7f]/g;
 const UNSEGMENTED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/gu;
 const SEARCHABLE = /[\p{L}\p{N}]/u;
 
@@ -101,5 +104,7 @@ function trimPunctuation(address: string): string {
 }
 
 function splitWords(text: string): string {
+  // ASCII text has no unsegmented scripts, and one pass replaces its controls with the tokenchars.
+  if (isAscii(text)) return text.replace(ASCII_SEPARATORS, " ");
   return text.replace(TOKEN_CHARS, " ").replace(CONTROL, " ").replace(UNSEGMENTED, " $& ");
 }
