@@ -17,6 +17,8 @@ const MIN_INTERVAL_MS = 100;
  * rewinds the WAL.
  */
 const REWIND_AT_FRAMES = 8192; // 32 MB of 4 KB pages
+/** The writer never waits longer than this for the thread (a stalled disk): it writes on, unrewound. */
+const MAX_REWIND_WAIT_MS = 1000;
 
 interface RewindWaiter {
   /** Resolved once this many checkpoints have finished. */
@@ -82,8 +84,14 @@ export class Checkpointer {
   beforeWrite(): Promise<void> | null {
     if (this.failed || this.walFrames < this.rewindAtFrames || !this.copiedAll) return null;
     return new Promise((resolve) => {
+      const timer = setTimeout(resolve, MAX_REWIND_WAIT_MS);
+      timer.unref();
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
       // A checkpoint already running started before the last commit: the one after it is needed.
-      this.rewindWaiters.push({ afterPasses: this.passes + (this.running ? 2 : 1), resolve });
+      this.rewindWaiters.push({ afterPasses: this.passes + (this.running ? 2 : 1), resolve: done });
       if (this.running) this.dirty = true;
       else this.startNow();
     });

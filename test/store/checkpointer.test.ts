@@ -104,4 +104,25 @@ describe("Checkpointer", () => {
     reader.close();
     db.close();
   });
+
+  test("a checkpoint thread that does not answer holds the writer back at most a second", async () => {
+    const path = join(dir, "stalled.db");
+    const db = openWriter(path);
+    const checkpointer = new Checkpointer(path, () => {}, REWIND_AT_FRAMES);
+    const insert = db.prepare("INSERT INTO t (data) VALUES (?)");
+    db.transaction(() => {
+      for (let row = 0; row < 4 * REWIND_AT_FRAMES; row++) insert.run(new Uint8Array(PAGE - 100));
+    })();
+    checkpointer.poke();
+    await Bun.sleep(300); // a checkpoint has seen the WAL past the rewind point
+    // From now on the thread is asked to checkpoint and never answers.
+    (checkpointer as unknown as { start: () => void }).start = () => {};
+    const started = performance.now();
+    const pause = checkpointer.beforeWrite();
+    expect(pause).not.toBeNull();
+    await pause;
+    expect(performance.now() - started).toBeGreaterThan(900);
+    expect(performance.now() - started).toBeLessThan(2000);
+    db.close();
+  });
 });
