@@ -3,7 +3,8 @@
  * each one's search document is rebuilt from its raw bytes and written again under the token.
  * Runs once, in the background from the first start with this version (~1,000 messages a second
  * here); until it is done searches are not scoped in the index (src/mailbox/search-scope.ts), so none
- * misses an old message. Stopped between batches by `signal`; the next start resumes it.
+ * misses an old message. Stopped between batches by `signal`; each batch commits with the task's
+ * progress, so the next start resumes after the last batch done.
  */
 import { eq, gt, sql } from "drizzle-orm";
 import type { Logger } from "../log.ts";
@@ -22,12 +23,13 @@ export async function addSearchGrantTokens(
   prepare: (raw: Uint8Array) => Promise<PreparedMessage>,
   log: Logger,
   signal?: AbortSignal,
+  batchSize = BATCH,
 ): Promise<void> {
   const task = await store.read.query.maintenanceTasks.findFirst({ where: eq(maintenanceTasks.name, TASK) });
   if (!task) return;
   const started = Date.now();
   let done = 0;
-  for (let after = 0; ; ) {
+  for (let after = task.progress; ; ) {
     if (signal?.aborted) return;
     const rows = await store.read
       .select({
@@ -38,7 +40,7 @@ export async function addSearchGrantTokens(
       .from(messages)
       .where(gt(sql`${messages}.rowid`, after))
       .orderBy(sql`${messages}.rowid`)
-      .limit(BATCH);
+      .limit(batchSize);
     const last = rows.at(-1);
     if (!last) break;
     const documents = await Promise.all(
@@ -53,6 +55,7 @@ export async function addSearchGrantTokens(
         deleteSearchRows(tx, [d.seq]);
         insertSearchRow(tx, d.seq, d.grantId, d.search);
       }
+      tx.update(maintenanceTasks).set({ progress: last.seq }).where(eq(maintenanceTasks.name, TASK)).run();
     });
     done += rows.length;
     after = last.seq;

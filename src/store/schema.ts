@@ -263,10 +263,12 @@ export const scheduledSends = sqliteTable("scheduled_sends", {
 });
 export type ScheduledSendRow = typeof scheduledSends.$inferSelect;
 
-/** One-off jobs a migration leaves for the server to run at its next start (migration 0012). */
+/** One-off jobs a migration leaves for the server to run at its next start (migrations 0012, 0013). */
 export const maintenanceTasks = sqliteTable("maintenance_tasks", {
   name: text("name").primaryKey(),
   createdAt: integer("created_at").notNull(),
+  /** How far the task got: the last `messages.rowid` it finished (migration 0013). */
+  progress: integer("progress").notNull().default(0),
 });
 
 export const idempotencyKeys = sqliteTable(

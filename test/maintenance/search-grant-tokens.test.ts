@@ -114,6 +114,33 @@ describe("search rows carry their grant's token", () => {
     ]);
   });
 
+  test("stopped after a batch, the next start resumes after it instead of starting over", async () => {
+    const a = await insertGrant(store);
+    for (let i = 0; i < 5; i++) {
+      await mailboxes.append(a.grantId, { folderId: "inbox", raw: raw(`old ${i}`, "quarterly invoice") });
+    }
+    await indexWithoutTokens();
+    const stop = new AbortController();
+    let prepared = 0;
+    const counting = (bytes: Uint8Array) => {
+      if (++prepared === 2) stop.abort(); // the first batch of two finishes, then it stops
+      return prepare(bytes);
+    };
+    await addSearchGrantTokens(store, counting, quietLog, stop.signal, 2);
+    expect(prepared).toBe(2);
+    const [task] = await store.read.select().from(maintenanceTasks);
+    const seqs = store.read.$client.query("SELECT rowid AS seq FROM messages ORDER BY rowid").all() as {
+      seq: number;
+    }[];
+    expect(task?.progress).toBe(seqs[1]?.seq);
+
+    prepared = 0;
+    await addSearchGrantTokens(store, counting, quietLog, undefined, 2);
+    expect(prepared).toBe(3); // only the three not yet done
+    expect(await store.read.select().from(maintenanceTasks)).toEqual([]);
+    expect((await search(a.grantId, "invoice")).length).toBe(5);
+  });
+
   test("a new database has no re-indexing to do", async () => {
     expect(await store.read.select().from(maintenanceTasks)).toEqual([]);
   });
