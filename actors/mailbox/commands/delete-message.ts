@@ -1,20 +1,29 @@
 import { FOLDER } from "../../../src/accounts/system-folders.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
+import type { MessageRow } from "../../../src/store/schema.ts";
 import { purgeMessage, requireMessage } from "../message-rows.ts";
 import { nextModseq } from "../state.ts";
 import type { DeleteMessageCommand, DeleteMessageReply } from "../types.ts";
 import type { CommandContext } from "./context.ts";
-import { updateMessage } from "./update-message.ts";
+import { changeMessage } from "./update-message.ts";
 
 /** Outside Trash: moves to Trash. In Trash, or `hard`: deletes for good (message.deleted). */
 export async function deleteMessage(
   ctx: CommandContext,
   cmd: DeleteMessageCommand,
 ): Promise<DeleteMessageReply> {
+  return removeMessage(ctx, await requireMessage(ctx.tx, ctx.state, cmd.messageId), cmd.hard);
+}
+
+/** deleteMessage of a message already read in this transaction (IMAP EXPUNGE reads many at once). */
+export async function removeMessage(
+  ctx: CommandContext,
+  m: MessageRow & { seq: number },
+  hard: boolean,
+): Promise<DeleteMessageReply> {
   const { state, tx } = ctx;
-  const m = await requireMessage(tx, state, cmd.messageId);
-  if (!cmd.hard && m.folderId !== FOLDER.trash) {
-    await updateMessage(ctx, { kind: "updateMessage", messageId: m.id, folderId: FOLDER.trash });
+  if (!hard && m.folderId !== FOLDER.trash) {
+    await changeMessage(ctx, m, { folderId: FOLDER.trash });
     return { outcome: "trashed" };
   }
   await purgeMessage(tx, state, m);

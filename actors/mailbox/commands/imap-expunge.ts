@@ -4,9 +4,9 @@ import { messages } from "../../../src/store/schema.ts";
 import { requireFolder } from "../state.ts";
 import type { ExpungeCommand, ExpungeReply } from "../types.ts";
 import type { CommandContext } from "./context.ts";
-import { deleteMessage } from "./delete-message.ts";
+import { removeMessage } from "./delete-message.ts";
 import { rowsByUid } from "./imap-rows.ts";
-import { updateMessage } from "./update-message.ts";
+import { changeMessage } from "./update-message.ts";
 
 /**
  * IMAP EXPUNGE of the folder's \Deleted messages (only those of `uids`, for UID EXPUNGE).
@@ -37,15 +37,10 @@ export async function expunge(ctx: CommandContext, cmd: ExpungeCommand): Promise
   const final = cmd.folderId === FOLDER.trash || cmd.folderId === FOLDER.drafts;
   for (const row of candidates) {
     if (final || (await inTrash(ctx, row.messageIdHeader))) {
-      await deleteMessage(ctx, { kind: "deleteMessage", messageId: row.id, hard: true });
+      await removeMessage(ctx, row, true);
       expunged.push({ uid: row.uid, id: row.id, outcome: "deleted" });
     } else {
-      await updateMessage(ctx, {
-        kind: "updateMessage",
-        messageId: row.id,
-        folderId: FOLDER.trash,
-        flags: { deleted: false },
-      });
+      await changeMessage(ctx, row, { folderId: FOLDER.trash, flags: { deleted: false } });
       expunged.push({ uid: row.uid, id: row.id, outcome: "trashed" });
     }
   }

@@ -11,8 +11,17 @@ const MAX_METADATA_PAIRS = 50;
 
 /** Flags, folder and metadata of one message; a move gives it a new UID in its new folder. */
 export async function updateMessage(ctx: CommandContext, cmd: UpdateMessageCommand): Promise<MessageRow> {
+  return changeMessage(ctx, await requireMessage(ctx.tx, ctx.state, cmd.messageId), cmd);
+}
+
+/** updateMessage of a message already read in this transaction (IMAP MOVE and EXPUNGE read many at once). */
+export async function changeMessage(
+  ctx: CommandContext,
+  row: MessageRow & { seq?: number },
+  cmd: Omit<UpdateMessageCommand, "kind" | "messageId">,
+): Promise<MessageRow> {
   const { state, tx, now } = ctx;
-  const { seq: _seq, ...before } = await requireMessage(tx, state, cmd.messageId);
+  const { seq: _seq, ...before } = row;
   const target = cmd.folderId === undefined ? null : requireFolder(state, cmd.folderId);
   if (cmd.metadata && Object.keys(cmd.metadata).length > MAX_METADATA_PAIRS) {
     throw new MailboxError("invalid", `metadata may hold at most ${MAX_METADATA_PAIRS} pairs`);
