@@ -1,16 +1,17 @@
 import { Elysia } from "elysia";
+import { FOLDER } from "../../accounts/system-folders.ts";
 import { parseSendRequest } from "../../mail/compose/request.ts";
-import { listMessages, type MessageView } from "../../mailbox/messages.ts";
+import type { MessageView } from "../../mailbox/messages.ts";
 import { createDraft, deleteDraft, requireDraft, updateDraft } from "../../sending/drafts.ts";
 import { MAX_RECIPIENTS } from "../../sending/limits.ts";
 import { sendDraft } from "../../sending/send-draft.ts";
 import { readComposeBody } from "../compose-body.ts";
-import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { ApiDeps } from "../deps.ts";
 import { cursorList, deleted, single } from "../http.ts";
-import { filterQuery, parseMessageFilter, selectFields } from "../message-query.ts";
+import { messagePage } from "../message-page.ts";
+import { selectFields } from "../message-query.ts";
 import { presentMessage } from "../present/message.ts";
-import { pathParam, queryInt } from "../validate.ts";
+import { pathParam } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
 
 const DRAFT_OPTIONS = { forDraft: true, maxRecipients: MAX_RECIPIENTS };
@@ -23,24 +24,10 @@ export function draftRoutes(deps: ApiDeps) {
     .get("/v3/grants/:grantId/drafts", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const q = new URL(request.url).searchParams;
-      const limit = queryInt(q, "limit", 50, 1, 200);
-      const cursor = decodeCursor(q.get("page_token"), { q: "string", d: "number", s: "number" });
-      const filterParams = new URLSearchParams(cursor ? cursor.q : q);
-      filterParams.delete("in");
-      const filter = { ...parseMessageFilter(filterParams), in: ["drafts"] };
-      const page = await listMessages(
-        deps.store,
-        grant.id,
-        filter,
-        limit,
-        cursor && { date: cursor.d, seq: cursor.s },
-      );
-      const next = page.next
-        ? encodeCursor({ q: filterQuery(filterParams), d: page.next.date, s: page.next.seq })
-        : null;
+      const page = await messagePage(deps.store, grant.id, q, FOLDER.drafts);
       const select = selectFields(q);
       const items = page.items.map(presentMessage);
-      return cursorList(request, select ? items.map(select) : items, next);
+      return cursorList(request, select ? items.map(select) : items, page.next);
     })
     .get("/v3/grants/:grantId/drafts/:draftId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);

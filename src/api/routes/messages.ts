@@ -1,24 +1,16 @@
 import { Elysia } from "elysia";
 import { findGrant } from "../../accounts/grants.ts";
 import { messageHeaders } from "../../mailbox/headers.ts";
-import type { ListPosition } from "../../mailbox/message-filter.ts";
-import { getMessage, listMessages, type MessageView, rawMessage } from "../../mailbox/messages.ts";
+import { getMessage, type MessageView, rawMessage } from "../../mailbox/messages.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
-import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
-import { filterQuery, parseMessageFilter, resolveFolderId, selectFields } from "../message-query.ts";
+import { messagePage } from "../message-page.ts";
+import { resolveFolderId, selectFields } from "../message-query.ts";
 import { presentMessage } from "../present/message.ts";
-import {
-  type Json,
-  optionalBoolean,
-  pathParam,
-  queryInt,
-  rejectUnknown,
-  requireObject,
-} from "../validate.ts";
+import { type Json, optionalBoolean, pathParam, rejectUnknown, requireObject } from "../validate.ts";
 
 const FIELDS = [
   "standard",
@@ -46,19 +38,10 @@ export function messageRoutes(deps: ApiDeps) {
     .get("/v3/grants/:grantId/messages", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const q = new URL(request.url).searchParams;
-      const limit = queryInt(q, "limit", 50, 1, 200);
-      // A cursor carries the filters it was issued for, so every page answers the same question.
-      const cursor = decodeCursor(q.get("page_token"), { q: "string", d: "number", s: "number" });
-      const filterParams = cursor ? new URLSearchParams(cursor.q) : q;
-      const filter = parseMessageFilter(filterParams);
-      const after: ListPosition | null = cursor ? { date: cursor.d, seq: cursor.s } : null;
-      const page = await listMessages(deps.store, grant.id, filter, limit, after);
-      const next = page.next
-        ? encodeCursor({ q: filterQuery(filterParams), d: page.next.date, s: page.next.seq })
-        : null;
+      const page = await messagePage(deps.store, grant.id, q);
       const items = await present(deps, page.items, fieldsOf(q));
       const select = selectFields(q);
-      return cursorList(request, select ? items.map(select) : items, next);
+      return cursorList(request, select ? items.map(select) : items, page.next);
     })
     .get("/v3/grants/:grantId/messages/:messageId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
