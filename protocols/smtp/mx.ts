@@ -34,12 +34,9 @@ export function mxHandlers(deps: InboundDeps, limit: ConnectionLimit): Handlers 
     onClose(session) {
       limit.leave(session);
     },
-    onMailFrom(address, session, callback) {
+    // A declared SIZE over the limit is refused by smtp-server itself (its `size` option), before this.
+    onMailFrom(_address, session, callback) {
       transactions.delete(session.envelope);
-      const size = address.args ? address.args.SIZE : undefined;
-      if (typeof size === "string" && Number(size) > deps.policy.maxMessageBytes) {
-        return callback(tooBig(deps.policy.maxMessageBytes));
-      }
       callback();
     },
     onRcptTo(address, session, callback) {

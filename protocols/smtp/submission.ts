@@ -73,9 +73,8 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
         },
       );
     },
+    // A declared SIZE over the limit is refused by smtp-server itself (its `size` option), before this.
     onMailFrom(address, session, callback) {
-      const size = address.args ? address.args.SIZE : undefined;
-      if (typeof size === "string" && Number(size) > max) return callback(tooBig(max));
       loginStands(deps, session).then(
         (grant) => {
           if (!grant) return callback(rotated());
