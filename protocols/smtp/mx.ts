@@ -8,6 +8,7 @@ import type { InboundDeps } from "../../src/smtp/inbound.ts";
 import { receiveInbound } from "../../src/smtp/inbound.ts";
 import { decideRecipient } from "../../src/smtp/policy.ts";
 import type { HostedRecipient } from "../../src/smtp/recipients.ts";
+import type { GreetedClients } from "./greeting.ts";
 import { reply } from "./replies.ts";
 import { type ConnectionLimit, envelopeOf, readMessage, tooBig } from "./session.ts";
 
@@ -16,7 +17,7 @@ type Handlers = Pick<SMTPServerOptions, "onConnect" | "onClose" | "onMailFrom" |
 /** Recipients accepted in the current transaction (keyed by its envelope: a new one per MAIL). */
 type Accepted = Map<string, { address: string; grant: HostedRecipient }>;
 
-export function mxHandlers(deps: InboundDeps, limit: ConnectionLimit): Handlers {
+export function mxHandlers(deps: InboundDeps, limit: ConnectionLimit, greeted: GreetedClients): Handlers {
   const transactions = new WeakMap<object, Accepted>();
   const accepted = (session: SMTPServerSession): Accepted => {
     let map = transactions.get(session.envelope);
@@ -37,6 +38,8 @@ export function mxHandlers(deps: InboundDeps, limit: ConnectionLimit): Handlers 
     // A declared SIZE over the limit is refused by smtp-server itself (its `size` option), before this.
     onMailFrom(_address, session, callback) {
       transactions.delete(session.envelope);
+      // It waited for the greeting (an early talker never gets here): no pause next time.
+      greeted.remember(session.remoteAddress);
       callback();
     },
     onRcptTo(address, session, callback) {

@@ -7,6 +7,7 @@ import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp
 import type { Logger } from "../../src/log.ts";
 import type { SmtpConfig } from "../../src/smtp/config.ts";
 import type { InboundDeps } from "../../src/smtp/inbound.ts";
+import { GreetedClients, type GreetingOptions, installGreetingHook } from "./greeting.ts";
 import { mxHandlers } from "./mx.ts";
 import { installReplyCodes } from "./replies.ts";
 import { ConnectionLimit } from "./session.ts";
@@ -53,6 +54,7 @@ interface Listener {
 
 export async function startSmtp(deps: SmtpListenerDeps): Promise<SmtpListeners> {
   installReplyCodes();
+  installGreetingHook();
   const started: Listener[] = [];
   const close = () => Promise.all(started.map((l) => closeListener(l, 0)));
   try {
@@ -84,13 +86,24 @@ export async function startSmtp(deps: SmtpListenerDeps): Promise<SmtpListeners> 
       }),
     );
     started.push(submission);
-    const mx = await bind(deps, "SMTP MX", "AGENTBOX_MX_PORT", deps.ports.mx, (busy) => ({
-      ...common,
-      secure: false,
-      authOptional: true,
-      disabledCommands: ["AUTH"],
-      ...tracked(busy, mxHandlers(deps.inbound, new ConnectionLimit(deps.smtp.maxConnectionsPerIp))),
-    }));
+    const greeted = new GreetedClients();
+    const mx = await bind(
+      deps,
+      "SMTP MX",
+      "AGENTBOX_MX_PORT",
+      deps.ports.mx,
+      (busy): GreetingOptions => ({
+        ...common,
+        secure: false,
+        authOptional: true,
+        disabledCommands: ["AUTH"],
+        greetAtOnce: (address) => greeted.knows(address),
+        ...tracked(
+          busy,
+          mxHandlers(deps.inbound, new ConnectionLimit(deps.smtp.maxConnectionsPerIp), greeted),
+        ),
+      }),
+    );
     started.push(mx);
     return {
       ports: { smtps: smtps.port, submission: submission.port, mx: mx.port },

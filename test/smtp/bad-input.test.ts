@@ -72,7 +72,8 @@ describe("pipelining", () => {
   });
 
   test("a client that talks before the greeting is refused (421)", async () => {
-    const sock = connect({ host: "127.0.0.1", port: t.server.ports.mx });
+    // From an address of its own: 127.0.0.1 went on to MAIL FROM above, so it is greeted at once.
+    const sock = connect({ host: "127.0.0.1", port: t.server.ports.mx, localAddress: "127.0.0.9" });
     await new Promise((resolve) => sock.once("connect", resolve));
     sock.write("EHLO early\r\nMAIL FROM:<a@b.example>\r\n");
     const text = await new Promise<string>((resolve) => {
