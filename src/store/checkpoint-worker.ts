@@ -1,7 +1,7 @@
 /**
  * The checkpointing thread (checkpointer.ts): its own connection to the database file, copying
  * committed WAL frames into the database whenever the writer says it committed. It answers with
- * the WAL's length and how much of it is now copied, in frames.
+ * the WAL's length and how much of it is now copied, in frames; "close" closes its connection.
  */
 import { Database } from "bun:sqlite";
 
@@ -9,9 +9,17 @@ declare const self: Worker;
 
 let db: Database | null = null;
 
-self.onmessage = (event: MessageEvent<{ path: string } | "checkpoint">) => {
+self.onmessage = (event: MessageEvent<{ path: string } | "checkpoint" | "close">) => {
   if (event.data === "checkpoint") {
     self.postMessage(checkpoint());
+    return;
+  }
+  if (event.data === "close") {
+    // Closed here, before the thread is terminated: a connection closed by the thread's end
+    // could still hold a lock when the same process opens the database again.
+    db?.close();
+    db = null;
+    self.postMessage({ closed: true });
     return;
   }
   db = new Database(event.data.path);

@@ -19,6 +19,7 @@ const MIN_INTERVAL_MS = 100;
 const REWIND_AT_FRAMES = 8192; // 32 MB of 4 KB pages
 /** The writer never waits longer than this for the thread (a stalled disk): it writes on, unrewound. */
 const MAX_REWIND_WAIT_MS = 1000;
+const CLOSE_WAIT_MS = 2000;
 
 interface RewindWaiter {
   /** Resolved once this many checkpoints have finished. */
@@ -39,6 +40,7 @@ export class Checkpointer {
   private copiedAll = true;
   private rewindWaiters: RewindWaiter[] = [];
   private closeWaiters: (() => void)[] = [];
+  private connectionClosed: (() => void) | null = null;
 
   /** `onFailure`: the thread died; the caller must checkpoint some other way. */
   constructor(
@@ -48,7 +50,10 @@ export class Checkpointer {
   ) {
     // Referenced until it has opened its connection (`finished` unreferences it).
     this.worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url).href);
-    this.worker.onmessage = (event: MessageEvent<{ walFrames: number; copied: number }>) => {
+    this.worker.onmessage = (
+      event: MessageEvent<{ walFrames: number; copied: number } | { closed: true }>,
+    ) => {
+      if ("closed" in event.data) return this.connectionClosed?.();
       this.walFrames = event.data.walFrames;
       this.copiedAll = event.data.copied >= event.data.walFrames;
       this.finished();
@@ -103,9 +108,24 @@ export class Checkpointer {
     this.timer = null;
     this.dirty = false;
     if (this.running) await new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+    const alive = !this.failed;
     this.failed = true; // nothing starts any more
     this.releaseRewindWaiters();
+    if (alive) await this.closeConnection();
     this.worker.terminate();
+  }
+
+  /** Has the thread close its connection (a dead or stuck thread is given up on after a while). */
+  private closeConnection(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      this.connectionClosed = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.worker.ref();
+      this.worker.postMessage("close");
+    });
   }
 
   private startNow(): void {

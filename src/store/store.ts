@@ -79,10 +79,11 @@ function checkpointOffThread(path: string, writeConnection: CachingDatabase, log
 
 function openConnection(path: string): CachingDatabase {
   const db = new CachingDatabase(path, { create: true });
+  // First: switching to WAL takes a lock that another connection may hold for a moment.
+  db.exec("PRAGMA busy_timeout=5000");
   db.exec("PRAGMA journal_mode=WAL");
   // FULL: a commit survives a power cut, not only a process crash (DESIGN.md).
   db.exec("PRAGMA synchronous=FULL");
   db.exec("PRAGMA foreign_keys=ON");
-  db.exec("PRAGMA busy_timeout=5000");
   return db;
 }

@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { rmSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { CachingDatabase } from "../../src/store/connection.ts";
 import { listMigrations } from "../../src/store/migrate.ts";
@@ -162,6 +162,8 @@ describe("checkpoints", () => {
       for (let i = 0; i < 50; i++) insertBig(tx, i);
     });
     await cleanupKeepingFiles();
+    // Every connection, the thread's too, was closed: the last one checkpointed and removed the WAL.
+    expect(existsSync(`${dir}/agentbox.db-wal`)).toBe(false);
     const reopened = new Database(`${dir}/agentbox.db`);
     expect(reopened.query<{ n: number }, []>("SELECT count(*) AS n FROM blobs").get()?.n).toBe(50);
     reopened.close();
