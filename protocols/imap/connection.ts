@@ -17,7 +17,7 @@ export interface Transport {
   backlog(): number;
   end(): void;
   /** Drops the connection without flushing what is queued. */
-  destroy?(): void;
+  destroy(): void;
   /** Upgrade to TLS (plaintext listener only); undefined when not possible. */
   startTls?: () => Promise<void>;
 }
@@ -134,11 +134,7 @@ export class Connection implements SessionIO {
     if (this.closed) return;
     if (this.backlog() > this.ctx.limits.appendLimit + MAX_EXTRA_BACKLOG) {
       // The client stopped reading (pushes pile up while it idles, or it never reads at all).
-      this.ctx.log.info({ address: this.remoteAddress }, "imap client not reading; closing");
-      this.closed = true;
-      this.session.dispose();
-      this.transport.destroy?.();
-      this.transport.end();
+      this.abort("imap client not reading; closing");
       return;
     }
     const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
@@ -166,8 +162,7 @@ export class Connection implements SessionIO {
     return new Promise((resolve) => {
       // A client that stops reading in the middle of a response is let go after the autologout.
       const timer = setTimeout(() => {
-        this.ctx.log.info({ address: this.remoteAddress }, "imap client stopped reading; closing");
-        this.close();
+        this.abort("imap client stopped reading; closing");
         resolve();
       }, this.ctx.limits.autologoutMs);
       this.drainWaiters.push(() => {
@@ -199,6 +194,17 @@ export class Connection implements SessionIO {
     this.deflate = deflate;
     this.inflate = inflate;
     if (leftover.length > 0) inflate.write(leftover);
+  }
+
+  /**
+   * Drops a client that does not read: what is queued for it is thrown away (a graceful close
+   * would wait for the queue to drain, which such a client never lets happen).
+   */
+  private abort(reason: string): void {
+    if (this.closed) return;
+    this.ctx.log.info({ address: this.remoteAddress }, reason);
+    this.transport.destroy();
+    this.onClose();
   }
 
   close(): void {

@@ -106,4 +106,17 @@ describe("a client that stops reading", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(stuck.closed).toBe(true);
   }, 30_000);
+
+  test("one that never reads again is dropped, not left waiting for its queue to drain", async () => {
+    const { email, grantId } = await g.account();
+    const big = message({ body: "x".repeat(2_000_000) });
+    for (let i = 0; i < 5; i++) await deliver(g, grantId, big);
+    const stuck = await g.client(email);
+    await stuck.ok("a1 SELECT INBOX");
+    (stuck.socket as tls.TLSSocket).pause();
+    stuck.write("a2 FETCH 1:* BODY.PEEK[]\r\n");
+    const closed = new Promise<void>((resolve) => stuck.socket.once("close", () => resolve()));
+    const dropped = await Promise.race([closed.then(() => true), Bun.sleep(5_000).then(() => false)]);
+    expect(dropped).toBe(true);
+  }, 30_000);
 });
