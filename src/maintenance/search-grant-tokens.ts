@@ -6,13 +6,13 @@
  * misses an old message. Stopped between batches by `signal`; each batch commits with the task's
  * progress, so the next start resumes after the last batch done.
  */
-import { eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Logger } from "../log.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { rawMessage } from "../mailbox/messages.ts";
 import { deleteSearchRows, insertSearchRow } from "../store/ingest-sql.ts";
 import { maintenanceTasks, messages } from "../store/schema.ts";
-import type { Store } from "../store/store.ts";
+import type { Store, Tx } from "../store/store.ts";
 
 const TASK = "search_grant_tokens";
 const BATCH = 500;
@@ -28,6 +28,8 @@ export async function addSearchGrantTokens(
   const task = await store.read.query.maintenanceTasks.findFirst({ where: eq(maintenanceTasks.name, TASK) });
   if (!task) return;
   const started = Date.now();
+  // Messages stored from now on are indexed with their token already.
+  const end = lastMessageSeq(store);
   let done = 0;
   for (let after = task.progress; ; ) {
     if (signal?.aborted) return;
@@ -38,7 +40,7 @@ export async function addSearchGrantTokens(
         blobHash: messages.blobHash,
       })
       .from(messages)
-      .where(gt(sql`${messages}.rowid`, after))
+      .where(and(gt(sql`${messages}.rowid`, after), lte(sql`${messages}.rowid`, end)))
       .orderBy(sql`${messages}.rowid`)
       .limit(batchSize);
     const last = rows.at(-1);
@@ -50,11 +52,13 @@ export async function addSearchGrantTokens(
       }),
     );
     await store.writer.submit((tx) => {
-      for (const d of documents) {
-        if (!d) continue;
-        deleteSearchRows(tx, [d.seq]);
-        insertSearchRow(tx, d.seq, d.grantId, d.search);
-      }
+      // A message deleted since it was read keeps no search row: its rowid may be given again.
+      const current = documents.filter((d): d is NonNullable<typeof d> => d !== null && stillStored(tx, d));
+      deleteSearchRows(
+        tx,
+        current.map((d) => d.seq),
+      );
+      for (const d of current) insertSearchRow(tx, d.seq, d.grantId, d.search);
       tx.update(maintenanceTasks).set({ progress: last.seq }).where(eq(maintenanceTasks.name, TASK)).run();
     });
     done += rows.length;
@@ -63,4 +67,19 @@ export async function addSearchGrantTokens(
   }
   await store.writer.submit((tx) => tx.delete(maintenanceTasks).where(eq(maintenanceTasks.name, TASK)));
   log.info({ messages: done, ms: Date.now() - started }, "search index: account tokens added");
+}
+
+function lastMessageSeq(store: Store): number {
+  const row = store.read.$client.prepare("SELECT max(rowid) AS seq FROM messages").get() as {
+    seq: number | null;
+  };
+  return row.seq ?? 0;
+}
+
+function stillStored(tx: Tx, d: { seq: number; grantId: string; blobHash: string }): boolean {
+  return (
+    tx.$client
+      .prepare("SELECT 1 FROM messages WHERE rowid = ? AND grant_id = ? AND blob_hash = ?")
+      .get(d.seq, d.grantId, d.blobHash) !== null
+  );
 }

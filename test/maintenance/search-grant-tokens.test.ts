@@ -141,6 +141,34 @@ describe("search rows carry their grant's token", () => {
     expect((await search(a.grantId, "invoice")).length).toBe(5);
   });
 
+  test("a message deleted while it is prepared gets no search row; one stored meanwhile is not redone", async () => {
+    const a = await insertGrant(store);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const m = await mailboxes.append(a.grantId, {
+        folderId: "inbox",
+        raw: raw(`old ${i}`, "quarterly invoice"),
+      });
+      ids.push(m.id);
+    }
+    await indexWithoutTokens();
+    let prepared = 0;
+    const meanwhile = async (bytes: Uint8Array) => {
+      if (++prepared === 1) {
+        await mailboxes.deleteMessage(a.grantId, { messageId: ids[0] as string, hard: true });
+        await mailboxes.append(a.grantId, { folderId: "inbox", raw: raw("new", "quarterly invoice") });
+      }
+      return prepare(bytes);
+    };
+    await addSearchGrantTokens(store, meanwhile, quietLog);
+    expect(prepared).toBe(3); // the three old ones; the new one was indexed with its token
+    const ftsRows = (
+      store.read.$client.query("SELECT count(*) AS n FROM messages_fts").get() as { n: number }
+    ).n;
+    expect(ftsRows).toBe(3); // two old ones left and the new one: none for the deleted message
+    expect((await search(a.grantId, "invoice")).sort()).toEqual(["new", "old 1", "old 2"]);
+  });
+
   test("a new database has no re-indexing to do", async () => {
     expect(await store.read.select().from(maintenanceTasks)).toEqual([]);
   });
