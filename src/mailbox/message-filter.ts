@@ -21,8 +21,8 @@ export interface MessageFilter {
   hasAttachment?: boolean;
   metadataPair?: { key: string; value: string };
   /**
-   * An FTS5 MATCH expression (already compiled from search_query_native); readers scope it to
-   * the grant inside the index first (`scopedToGrant`).
+   * An FTS5 MATCH expression (already compiled from search_query_native); filterConditions scopes
+   * it to the grant inside the index (search-scope.ts).
    */
   ftsMatch?: string;
 }
@@ -32,7 +32,7 @@ export interface MessageFilter {
  * a short list of ids; the grant test is then written `+grant_id` so SQLite looks the ids up
  * instead of walking the grant's date index (it has no statistics to know better).
  */
-export function filterConditions(grantId: string, f: MessageFilter, byIds = false): SQL {
+export function filterConditions(store: Store, grantId: string, f: MessageFilter, byIds = false): SQL {
   const c: (SQL | undefined)[] = [
     byIds ? sql`+${messages.grantId} = ${grantId}` : eq(messages.grantId, grantId),
   ];
@@ -59,7 +59,8 @@ export function filterConditions(grantId: string, f: MessageFilter, byIds = fals
     if (emails) c.push(hasParticipant(grantId, emails, kind));
   }
   if (f.ftsMatch !== undefined) {
-    c.push(sql`${messages}.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${f.ftsMatch})`);
+    const match = grantMatch(store, grantId, f.ftsMatch);
+    c.push(sql`${messages}.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match})`);
   }
   return and(...c) as SQL;
 }
@@ -92,9 +93,4 @@ export function afterPosition(p: ListPosition): SQL {
     lt(messages.internalDate, p.date),
     and(eq(messages.internalDate, p.date), sql`${messages}.rowid < ${p.seq}`),
   ) as SQL;
-}
-
-/** The filter with its full-text query scoped to the grant inside the index (search-scope.ts). */
-export function scopedToGrant(store: Store, grantId: string, f: MessageFilter): MessageFilter {
-  return f.ftsMatch === undefined ? f : { ...f, ftsMatch: grantMatch(store, grantId, f.ftsMatch) };
 }

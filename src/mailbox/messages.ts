@@ -8,13 +8,7 @@ import {
   messages,
 } from "../store/schema.ts";
 import type { Db, Store } from "../store/store.ts";
-import {
-  afterPosition,
-  filterConditions,
-  type ListPosition,
-  type MessageFilter,
-  scopedToGrant,
-} from "./message-filter.ts";
+import { afterPosition, filterConditions, type ListPosition, type MessageFilter } from "./message-filter.ts";
 import { grantMatch } from "./search-scope.ts";
 
 /** A message as read for the API: its row, its body and its attachments' metadata. */
@@ -68,8 +62,8 @@ async function datePage(
   // message is cheaper.
   const driver = await selectiveParticipants(store, grantId, filter);
   const conditions = driver
-    ? [filterConditions(grantId, driver.rest, true), sql`${messages.id} IN (${driver.ids})`]
-    : [filterConditions(grantId, filter)];
+    ? [filterConditions(store, grantId, driver.rest, true), sql`${messages.id} IN (${driver.ids})`]
+    : [filterConditions(store, grantId, filter)];
   if (after) conditions.push(afterPosition(after));
   return store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
@@ -139,7 +133,7 @@ async function searchPage(
   const before = after ? sql`AND messages_fts.rowid < ${after.seq}` : sql``;
   const hits = await store.read.all<{ seq: number }>(
     sql`SELECT messages_fts.rowid AS seq FROM messages_fts CROSS JOIN ${messages} ON ${messages}.rowid = messages_fts.rowid
-        WHERE messages_fts MATCH ${grantMatch(store, grantId, match)} AND ${filterConditions(grantId, rest)} ${before}
+        WHERE messages_fts MATCH ${grantMatch(store, grantId, match)} AND ${filterConditions(store, grantId, rest)} ${before}
         ORDER BY messages_fts.rowid DESC LIMIT ${limit}`,
   );
   if (hits.length === 0) return [];
@@ -267,12 +261,7 @@ export async function firstMessageSince(
   const rows = await store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
-    .where(
-      and(
-        filterConditions(grantId, scopedToGrant(store, grantId, filter)),
-        sql`${messages.internalDate} >= ${since}`,
-      ),
-    )
+    .where(and(filterConditions(store, grantId, filter), sql`${messages.internalDate} >= ${since}`))
     .orderBy(messages.internalDate, sql`${messages}.rowid`)
     .limit(1);
   const [view] = await withDetails(store, rows);
@@ -289,7 +278,7 @@ export async function matchingMessage(
   const rows = await store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
-    .where(and(filterConditions(grantId, scopedToGrant(store, grantId, filter)), eq(messages.id, id)));
+    .where(and(filterConditions(store, grantId, filter), eq(messages.id, id)));
   const [view] = await withDetails(store, rows);
   return view ?? null;
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { type MessageRow, messages, type ThreadRow, threads } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { filterConditions, type MessageFilter, scopedToGrant } from "./message-filter.ts";
+import { filterConditions, type MessageFilter } from "./message-filter.ts";
 import { type MessageView, withDetails } from "./messages.ts";
 
 export interface ThreadView {
@@ -30,7 +30,7 @@ export async function listThreads(
   const matching = store.read
     .select({ id: messages.threadId })
     .from(messages)
-    .where(filterConditions(grantId, scopedToGrant(store, grantId, perMessage)));
+    .where(filterConditions(store, grantId, perMessage));
   const conditions: (SQL | undefined)[] = [eq(threads.grantId, grantId), inArray(threads.id, matching)];
   if (unread !== undefined) conditions.push(anyMessage(sql`${messages.seen} = 0`, unread));
   if (starred !== undefined) conditions.push(anyMessage(sql`${messages.flagged} = 1`, starred));
