@@ -1,5 +1,6 @@
 import { type Flags, MailboxError } from "../../actors/mailbox/types.ts";
 import { findGrantByEmail } from "../accounts/grants.ts";
+import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { getMessage, type MessageView } from "../mailbox/messages.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
@@ -32,8 +33,10 @@ export interface Outgoing {
 export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing): Promise<MessageView> {
   checkMessageSize(out.sentRaw, deps.config.limits.maxMessageBytes);
   const { local, remote } = await splitRecipients(deps, out.recipients);
+  const preparedSent = deps.mailboxes.prepare(out.sentRaw);
   const sent = await deps.mailboxes.send(grant.id, {
     raw: out.sentRaw,
+    prepared: preparedSent,
     outbound: { raw: out.deliveryRaw, mailFrom: grant.email, recipients: remote },
     ...(out.metadata && { metadata: out.metadata }),
     ...(out.flags && { flags: out.flags }),
@@ -42,7 +45,9 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
     ...(out.scheduled && { scheduled: out.scheduled }),
   });
   if (sent.queued > 0) deps.onQueued?.();
-  await deliverLocally(deps, grant, sent.id, local, out.deliveryRaw);
+  // Without Bcc, recipients get the Sent copy's very bytes: prepared once for both.
+  const sameBytes = out.deliveryRaw === out.sentRaw;
+  await deliverLocally(deps, grant, sent.id, local, out.deliveryRaw, sameBytes ? preparedSent : undefined);
   const view = await getMessage(deps.store, grant.id, sent.id);
   if (!view)
     throw new MailboxError("not_found", `sent message ${sent.id} was deleted before it could be shown`);
@@ -76,9 +81,10 @@ async function deliverLocally(
   sentId: string,
   recipients: GrantRow[],
   raw: Uint8Array,
+  preparedRaw?: Promise<PreparedMessage>,
 ): Promise<void> {
   if (recipients.length === 0) return;
-  const prepared = deps.mailboxes.prepare(raw); // once, for every recipient
+  const prepared = preparedRaw ?? deps.mailboxes.prepare(raw); // once, for every recipient
   await Promise.all(
     recipients.map((r) =>
       deps.mailboxes.append(r.id, { folderId: "inbox", raw, prepared }).catch(async (err: unknown) => {

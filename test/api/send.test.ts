@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { blobs, sendCounts } from "../../src/store/schema.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -133,6 +134,12 @@ describe("recipients outside this server", () => {
       .from(blobs)
       .where(eq(blobs.hash, row?.blobHash ?? ""));
     expect(Buffer.from(blob?.data ?? []).equals(await rawOf(t, a.id, sent.id))).toBe(true);
+    // The address is the bytes' own hash (taken from the Sent copy's preparation here).
+    expect(
+      createHash("sha256")
+        .update(blob?.data ?? new Uint8Array())
+        .digest("hex"),
+    ).toBe(row?.blobHash ?? "");
   });
 
   test("Bcc: kept in the Sent copy, absent from what local and remote recipients get", async () => {

@@ -30,6 +30,12 @@ export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendR
   if (cmd.answeredId) {
     await updateMessage(ctx, { kind: "updateMessage", messageId: cmd.answeredId, flags: { answered: true } });
   }
-  const queued = insertQueueRows(tx, { grantId: state.grantId, messageId: stored.id, ...cmd.outbound }, now);
+  // Without Bcc the queued bytes are the Sent copy's, already hashed when prepared.
+  const blobHash = cmd.outbound.raw === cmd.raw ? cmd.prepared.sha256 : undefined;
+  const queued = insertQueueRows(
+    tx,
+    { grantId: state.grantId, messageId: stored.id, ...cmd.outbound, ...(blobHash && { blobHash }) },
+    now,
+  );
   return { ...stored, queued };
 }
