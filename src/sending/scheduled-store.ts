@@ -6,10 +6,14 @@
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
 import { MailboxError } from "../../actors/mailbox/types.ts";
 import { recordEvent } from "../events/outbox.ts";
-import { grants, type ScheduledSendRow, scheduledSends } from "../store/schema.ts";
-import type { Store, Tx } from "../store/store.ts";
+import { type ScheduledSendRow, scheduledSends } from "../store/schema.ts";
+import type { Db, Store, Tx } from "../store/store.ts";
 
 export type NewScheduledSend = typeof scheduledSends.$inferInsert;
+
+/** The grant's schedule with this id. */
+const ofGrant = (grantId: string, id: string) =>
+  and(eq(scheduledSends.id, id), eq(scheduledSends.grantId, grantId));
 
 /** Stores a new schedule; returns it as stored (the column defaults filled in). */
 export async function insertScheduledSend(store: Store, row: NewScheduledSend): Promise<ScheduledSendRow> {
@@ -32,13 +36,7 @@ export async function claimScheduledSend(
   const [claimed] = await tx
     .update(scheduledSends)
     .set({ status: "sent", closeTime: nowS })
-    .where(
-      and(
-        eq(scheduledSends.id, id),
-        eq(scheduledSends.grantId, grant.grantId),
-        eq(scheduledSends.status, "pending"),
-      ),
-    )
+    .where(and(ofGrant(grant.grantId, id), eq(scheduledSends.status, "pending")))
     .returning();
   if (!claimed) throw new MailboxError("conflict", `scheduled send ${id} is no longer pending`);
   await recordEvent(tx, {
@@ -52,6 +50,7 @@ export async function claimScheduledSend(
 /** A send that could not happen: closed as failed with the reason, and message.send_failed. */
 export async function failScheduledSend(
   store: Store,
+  grant: { id: string; applicationId: string },
   id: string,
   reason: string,
   nowS: number,
@@ -60,11 +59,9 @@ export async function failScheduledSend(
     const [failed] = await tx
       .update(scheduledSends)
       .set({ status: "failed", description: reason, closeTime: nowS })
-      .where(and(eq(scheduledSends.id, id), eq(scheduledSends.status, "pending")))
+      .where(and(ofGrant(grant.id, id), eq(scheduledSends.status, "pending")))
       .returning();
     if (!failed) return;
-    const grant = await tx.query.grants.findFirst({ where: eq(grants.id, failed.grantId) });
-    if (!grant) return;
     await recordEvent(tx, {
       applicationId: grant.applicationId,
       grantId: grant.id,
@@ -90,30 +87,18 @@ export async function cancelScheduledSend(
     await tx
       .update(scheduledSends)
       .set({ status: "cancelled", closeTime: nowS })
-      .where(
-        and(
-          eq(scheduledSends.id, id),
-          eq(scheduledSends.grantId, grantId),
-          eq(scheduledSends.status, "pending"),
-        ),
-      );
-    const [row] = await tx
-      .select()
-      .from(scheduledSends)
-      .where(and(eq(scheduledSends.id, id), eq(scheduledSends.grantId, grantId)));
-    return row ?? null;
+      .where(and(ofGrant(grantId, id), eq(scheduledSends.status, "pending")));
+    return findScheduledSend(tx, grantId, id);
   });
 }
 
+/** `db`: the store's reader, or a transaction (which sees its own writes). */
 export async function findScheduledSend(
-  store: Store,
+  db: Db,
   grantId: string,
   id: string,
 ): Promise<ScheduledSendRow | null> {
-  const [row] = await store.read
-    .select()
-    .from(scheduledSends)
-    .where(and(eq(scheduledSends.id, id), eq(scheduledSends.grantId, grantId)));
+  const [row] = await db.select().from(scheduledSends).where(ofGrant(grantId, id));
   return row ?? null;
 }
 

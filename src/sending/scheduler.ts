@@ -89,8 +89,9 @@ export class ScheduledSender {
    */
   private async send(s: ScheduledSendRow): Promise<boolean> {
     const grant = await this.deps.store.read.query.grants.findFirst({ where: eq(grants.id, s.grantId) });
+    // Deleting an account deletes its schedules (ON DELETE CASCADE): nothing is left to close.
+    if (!grant) return true;
     try {
-      if (!grant) throw new MailboxError("not_found", "the account no longer exists");
       await dispatch(this.deps, grant, {
         sentRaw: s.sentRaw,
         deliveryRaw: s.deliveryRaw,
@@ -106,7 +107,7 @@ export class ScheduledSender {
         this.retryAt = nowSeconds() + RETRY_S;
         return false;
       }
-      await failScheduledSend(this.deps.store, s.id, err.message, nowSeconds());
+      await failScheduledSend(this.deps.store, grant, s.id, err.message, nowSeconds());
     }
     return true;
   }

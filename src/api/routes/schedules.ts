@@ -19,7 +19,7 @@ export function scheduleRoutes(deps: ApiDeps) {
     .get("/v3/grants/:grantId/messages/schedules/:scheduleId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const id = pathParam(params.scheduleId, "schedule id");
-      const row = await findScheduledSend(deps.store, grant.id, id);
+      const row = await findScheduledSend(deps.store.read, grant.id, id);
       if (!row) throw notFound(`scheduled send ${id}`);
       return single(request, presentSchedule(row));
     })
