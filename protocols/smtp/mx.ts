@@ -7,7 +7,7 @@ import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
 import type { InboundDeps } from "../../src/smtp/inbound.ts";
 import { receiveInbound } from "../../src/smtp/inbound.ts";
 import { decideRecipient } from "../../src/smtp/policy.ts";
-import type { HostedRecipient } from "../../src/smtp/recipients.ts";
+import type { GrantRow } from "../../src/store/schema.ts";
 import type { GreetedClients } from "./greeting.ts";
 import { reply } from "./replies.ts";
 import { type ConnectionLimit, envelopeOf, readMessage, tooBig } from "./session.ts";
@@ -15,7 +15,7 @@ import { type ConnectionLimit, envelopeOf, readMessage, tooBig } from "./session
 type Handlers = Pick<SMTPServerOptions, "onConnect" | "onClose" | "onMailFrom" | "onRcptTo" | "onData">;
 
 /** Recipients accepted in the current transaction (keyed by its envelope: a new one per MAIL). */
-type Accepted = Map<string, { address: string; grant: HostedRecipient }>;
+type Accepted = Map<string, { address: string; grant: GrantRow }>;
 
 export function mxHandlers(deps: InboundDeps, limit: ConnectionLimit, greeted: GreetedClients): Handlers {
   const transactions = new WeakMap<object, Accepted>();

@@ -62,7 +62,7 @@ async function splitRecipients(
   const local: GrantRow[] = [];
   const remote: string[] = [];
   for (const email of recipients) {
-    const hosted = await findGrantByEmail(deps.store, email);
+    const hosted = findGrantByEmail(deps.store, email);
     if (hosted) local.push(hosted);
     else remote.push(email);
   }

@@ -20,7 +20,7 @@ export type LoginResult =
 
 /** The account email and app password of AUTH PLAIN/LOGIN (the same credential as IMAP). */
 export async function checkLogin(store: Store, email: string, password: string): Promise<LoginResult> {
-  const grant = email.includes("@") ? await findGrantByEmail(store, email) : null;
+  const grant = email.includes("@") ? findGrantByEmail(store, email) : null;
   if (!grant) {
     await refuseUnknownAccount(password);
     return { ok: false, reason: "invalid" };

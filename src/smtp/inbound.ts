@@ -14,11 +14,11 @@ import { findField } from "../mail/header-block.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { headerFields, lineEnding } from "../sending/header-edit.ts";
+import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { buildDsn, rfc5322Date } from "./dsn.ts";
 import { decideMessage, type InboundEnvelope, type PolicyContext, type Refusal } from "./policy.ts";
 import { enqueueNotice } from "./queue.ts";
-import type { HostedRecipient } from "./recipients.ts";
 import { type AuthVerdict, verifyMessage } from "./verify.ts";
 
 export interface InboundDeps {
@@ -38,7 +38,7 @@ export interface InboundTransaction {
   envelope: InboundEnvelope;
   sessionId: string;
   /** Recipients accepted at RCPT, one per account. */
-  recipients: { address: string; grant: HostedRecipient }[];
+  recipients: { address: string; grant: GrantRow }[];
   raw: Uint8Array;
 }
 
@@ -67,7 +67,7 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
     authentication: verification.verdict,
   };
 
-  const refused: { address: string; grant: HostedRecipient; refusal: Refusal }[] = [];
+  const refused: { address: string; grant: GrantRow; refusal: Refusal }[] = [];
   // Prepared once for every account that accepts it (the same bytes for each).
   let prepared: Promise<PreparedMessage> | undefined;
   const writes = await Promise.all(
@@ -141,7 +141,7 @@ async function notifySender(
   deps: InboundDeps,
   t: InboundTransaction,
   stored: Uint8Array,
-  refused: { address: string; grant: HostedRecipient; refusal: Refusal }[],
+  refused: { address: string; grant: GrantRow; refusal: Refusal }[],
 ): Promise<void> {
   const sender = t.envelope.mailFrom;
   if (!sender) return;
@@ -160,7 +160,7 @@ async function notifySender(
     messageId: `<dsn.${noticeId}@${deps.hostname}>`,
   });
   try {
-    const hosted = await findGrantByEmail(deps.store, sender);
+    const hosted = findGrantByEmail(deps.store, sender);
     if (hosted) {
       await deps.mailboxes.append(hosted.id, { folderId: "inbox", raw: dsn });
     } else {

@@ -5,9 +5,10 @@
  * policy/rules issue adds rules behind the same functions, with the same inputs and answers.
  */
 import type { Flags } from "../../actors/mailbox/types.ts";
+import { findGrantByEmail } from "../accounts/grants.ts";
 import type { ParsedMessage } from "../mail/parse-message.ts";
+import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { type HostedRecipient, hostedRecipient } from "./recipients.ts";
 import { type AuthVerdict, dmarcAsksForJunk } from "./verify.ts";
 
 /** The SMTP transaction as the decisions see it. */
@@ -30,7 +31,7 @@ export interface Refusal {
 }
 
 export type RecipientDecision =
-  | { action: "accept"; grant: HostedRecipient }
+  | { action: "accept"; grant: GrantRow }
   | ({ action: "reject" } & Refusal)
   | ({ action: "tempfail" } & Refusal);
 
@@ -51,7 +52,7 @@ export async function decideRecipient(
   envelope: InboundEnvelope,
   address: string,
 ): Promise<RecipientDecision> {
-  const grant = hostedRecipient(ctx.store, address);
+  const grant = findGrantByEmail(ctx.store, address);
   if (!grant) {
     return { action: "reject", code: 550, enhanced: "5.1.1", text: `<${address}>: no such mailbox here` };
   }
@@ -74,7 +75,7 @@ export async function decideRecipient(
 export async function decideMessage(
   ctx: PolicyContext,
   _envelope: InboundEnvelope,
-  recipient: HostedRecipient,
+  recipient: GrantRow,
   /** `parsed()` parses on first use: the built-in checks need only the size and the verdicts. */
   message: { size: number; parsed: () => ParsedMessage; authentication: AuthVerdict },
 ): Promise<MessageDecision> {

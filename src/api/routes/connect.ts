@@ -52,7 +52,7 @@ export function connectRoutes(deps: ApiDeps) {
     const caller = callerOf(request);
     const input = parseConnectBody(body);
     const domain = await requireUsableDomain(deps, caller.applicationId, input.settings.email);
-    const existing = await findGrantByEmail(deps.store, input.settings.email);
+    const existing = findGrantByEmail(deps.store, input.settings.email);
     if (existing)
       return single(request, presentGrant(await reauthenticate(deps, caller.applicationId, existing, input)));
     const hash = input.settings.appPassword ? await hashAppPassword(input.settings.appPassword) : null;
