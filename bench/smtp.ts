@@ -100,7 +100,6 @@ async function stop(s: Running): Promise<void> {
 /** The server process's CPU time (user + system), in ms, from /proc. */
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  if (process.env.BENCH_CPU_SPLIT) console.log(`utime ${fields[11]} stime ${fields[12]} (ticks)`);
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 

@@ -54,13 +54,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const defaultApplicationId = await bootstrap(store, config, log);
   const bus = new ChangeBus();
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);
-  const maintenance = new AbortController();
-  const reindexing = addSearchGrantTokens(
-    store,
-    (raw) => mailboxes.prepare(raw),
-    log,
-    maintenance.signal,
-  ).catch((err) => log.error({ err }, "search index: adding account tokens failed; the next start resumes"));
   const metrics = new Metrics();
   registerGauges(metrics, store, mailboxes);
   const outbox = new OutboxActor(store, config.webhooks, log, metrics);
@@ -81,7 +74,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   metrics.gauge("agentbox_smtp_outbound_claimed", "Outbound queue rows claimed by this process", () => {
     return delivery.stats().claimed;
   });
-  const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued: () => delivery.wake() });
+  /** A send queued mail for remote recipients: the delivery actor looks at once. */
+  const onQueued = () => delivery.wake();
+  const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued });
   let ready = false;
   const deps = {
     config,
@@ -91,8 +86,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     outbox,
     log,
     resolver,
-    /** A send queued mail for remote recipients: the delivery actor looks at once. */
-    onQueued: () => delivery.wake(),
+    onQueued,
     /** A send was scheduled: the scheduler re-arms its timer. */
     onScheduled: () => void scheduler.wake(),
     defaultApplicationId,
@@ -123,6 +117,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await delivery.start(config.smtp.hold);
   await scheduler.start();
   ready = true;
+  // Background work a migration left (only once everything listens: a failed start has none to stop).
+  const maintenance = new AbortController();
+  const reindexing = addSearchGrantTokens(
+    store,
+    (raw) => mailboxes.prepare(raw),
+    log,
+    maintenance.signal,
+  ).catch((err) => log.error({ err }, "search index: adding account tokens failed; the next start resumes"));
   log.info(
     {
       http: http.port,

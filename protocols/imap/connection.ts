@@ -267,7 +267,7 @@ export class Connection implements SessionIO {
       }
       // Logged in: the full autologout from now on (before, a shorter one).
       if (before === "not-authenticated" && this.session.state !== "not-authenticated") this.armAutologout();
-      this.autologout?.refresh();
+      else this.autologout?.refresh();
     }
   }
 

@@ -38,7 +38,6 @@ function seqNumber(s: string): number | null {
   return n <= MAX ? n : null;
 }
 
-/** Does the set use `*`? */
 /**
  * The sequence numbers 1..count the set designates, ascending and distinct. Returns null when a
  * number is out of range (RFC 3501: an error), or when `*` is used on an empty mailbox.

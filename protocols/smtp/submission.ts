@@ -110,10 +110,7 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
           if (!grant) return callback(rotated());
           const wrongFrom = fromProblem(raw, grant.email);
           if (wrongFrom) return callback(reply(553, "5.7.1", wrongFrom));
-          const sent = await sendRawMime(deps, grant, raw, {
-            maxRecipients: MAX_RECIPIENTS,
-            recipients: rcptTo,
-          });
+          const sent = await sendRawMime(deps, grant, raw, { recipients: rcptTo });
           callback(
             null,
             `2.0.0 ${sent.row.messageIdHeader ?? ""} sent; the copy in Sent is ${sent.row.id}`.trim(),

@@ -1,5 +1,5 @@
 import { presentMessage } from "../api/present/message.ts";
-import { loadMessageView } from "../mailbox/messages.ts";
+import { getMessage } from "../mailbox/messages.ts";
 import type { EventRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
@@ -18,6 +18,6 @@ const FULL_MESSAGE = new Set(["message.created", "message.updated"]);
 export function objectOf(store: Store, event: EventRow): unknown {
   const recorded = JSON.parse(event.objectJson) as Record<string, unknown>;
   if (!FULL_MESSAGE.has(event.type) || !event.grantId || typeof recorded.id !== "string") return recorded;
-  const view = loadMessageView(store, event.grantId, recorded.id);
+  const view = getMessage(store, event.grantId, recorded.id);
   return view ? presentMessage(view) : { object: "message", ...recorded };
 }

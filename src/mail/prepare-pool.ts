@@ -27,7 +27,7 @@ type Reply = { id: number; prepared: PreparedMessage } | { id: number; error: st
 /** Workers beyond this bring nothing: the writer, not preparing, is the limit by then. */
 const MAX_WORKERS = 4;
 
-export function defaultPrepareWorkers(): number {
+function defaultPrepareWorkers(): number {
   return Math.max(0, Math.min(MAX_WORKERS, availableParallelism() - 1));
 }
 

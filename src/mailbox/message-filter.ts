@@ -1,4 +1,5 @@
 import { and, eq, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { FOLDER } from "../accounts/system-folders.ts";
 import { messageAddresses, messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { grantMatch } from "./search-scope.ts";
@@ -36,7 +37,7 @@ export function filterConditions(store: Store, grantId: string, f: MessageFilter
   const c: (SQL | undefined)[] = [
     byIds ? sql`+${messages.grantId} = ${grantId}` : eq(messages.grantId, grantId),
   ];
-  c.push(f.in ? inArray(messages.folderId, f.in) : ne(messages.folderId, "drafts"));
+  c.push(f.in ? inArray(messages.folderId, f.in) : ne(messages.folderId, FOLDER.drafts));
   if (f.subject !== undefined) {
     // subject_folded is lower-cased with Unicode rules at ingest; LIKE alone folds only ASCII.
     c.push(sql`${messages.subjectFolded} LIKE ${`%${escapeLike(f.subject.toLowerCase())}%`} ESCAPE '\\'`);

@@ -150,10 +150,6 @@ async function searchPage(
   return hits.flatMap((h) => bySeq.get(h.seq) ?? []);
 }
 
-export async function getMessage(store: Store, grantId: string, id: string): Promise<MessageView | null> {
-  return loadMessageView(store, grantId, id);
-}
-
 /**
  * One message as prepared statements, compiled once per store: drizzle building the three
  * queries anew for every read cost ~0.5 ms, ten times the queries themselves (it bounded webhook
@@ -181,8 +177,8 @@ function prepareMessageView(db: Db) {
 
 const messageViewQueries = new WeakMap<Store, ReturnType<typeof prepareMessageView>>();
 
-/** getMessage, synchronously (webhook hydration reads many in a row). */
-export function loadMessageView(store: Store, grantId: string, id: string): MessageView | null {
+/** One message of the grant with its body and attachments, or null. */
+export function getMessage(store: Store, grantId: string, id: string): MessageView | null {
   let q = messageViewQueries.get(store);
   if (!q) {
     q = prepareMessageView(store.read);

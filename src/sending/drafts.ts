@@ -19,7 +19,7 @@ const CONFLICT_RETRIES = 3;
 
 /** A draft of this grant (a message in Drafts), or 404. */
 export async function requireDraft(deps: SendingDeps, grant: GrantRow, id: string): Promise<MessageView> {
-  const view = await getMessage(deps.store, grant.id, id);
+  const view = getMessage(deps.store, grant.id, id);
   if (!view || view.row.folderId !== FOLDER.drafts)
     throw new MailboxError("not_found", `draft ${id} not found`);
   return view;
@@ -135,7 +135,7 @@ export async function storedDraft(
 }
 
 async function reread(deps: SendingDeps, grant: GrantRow, id: string): Promise<MessageView> {
-  const view = await getMessage(deps.store, grant.id, id);
+  const view = getMessage(deps.store, grant.id, id);
   if (!view) throw new MailboxError("not_found", `draft ${id} was deleted meanwhile`);
   return view;
 }

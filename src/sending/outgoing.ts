@@ -1,5 +1,6 @@
 import { type Flags, MailboxError } from "../../actors/mailbox/types.ts";
 import { findGrantByEmail } from "../accounts/grants.ts";
+import { FOLDER } from "../accounts/system-folders.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { getMessage, type MessageView } from "../mailbox/messages.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
@@ -48,7 +49,7 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
   // Without Bcc, recipients get the Sent copy's very bytes: prepared once for both.
   const sameBytes = out.deliveryRaw === out.sentRaw;
   await deliverLocally(deps, grant, sent.id, local, out.deliveryRaw, sameBytes ? preparedSent : undefined);
-  const view = await getMessage(deps.store, grant.id, sent.id);
+  const view = getMessage(deps.store, grant.id, sent.id);
   if (!view)
     throw new MailboxError("not_found", `sent message ${sent.id} was deleted before it could be shown`);
   return view;
@@ -87,7 +88,7 @@ async function deliverLocally(
   const prepared = preparedRaw ?? deps.mailboxes.prepare(raw); // once, for every recipient
   await Promise.all(
     recipients.map((r) =>
-      deps.mailboxes.append(r.id, { folderId: "inbox", raw, prepared }).catch(async (err: unknown) => {
+      deps.mailboxes.append(r.id, { folderId: FOLDER.inbox, raw, prepared }).catch(async (err: unknown) => {
         const reason = err instanceof MailboxError ? err.message : String(err);
         deps.log.warn(
           { grantId: sender.id, messageId: sentId, recipient: r.email, reason },

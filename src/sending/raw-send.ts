@@ -6,11 +6,11 @@ import type { MessageView } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
 import { messageIdDomain, type SendingDeps } from "./deps.ts";
 import { headerFields, prependFields, withoutFields } from "./header-edit.ts";
+import { MAX_RECIPIENTS } from "./limits.ts";
 import { dispatch } from "./outgoing.ts";
 import { messageByHeader } from "./reply.ts";
 
 export interface RawSendOptions {
-  maxRecipients: number;
   /**
    * The envelope's recipients (SMTP submission's RCPT TO); by default those the header names
    * (To, Cc, Bcc), as for the API.
@@ -27,13 +27,13 @@ export async function sendRawMime(
   deps: SendingDeps,
   grant: GrantRow,
   mime: Uint8Array,
-  opts: RawSendOptions,
+  opts: RawSendOptions = {},
 ): Promise<MessageView> {
   const parsed = parseMessage(mime);
   checkFrom(parsed.from, grant.email);
   const named = [...parsed.to, ...parsed.cc, ...parsed.bcc].map((p) => p.email);
   const recipients = [...new Set((opts.recipients ?? named).map((r) => r.toLowerCase()))];
-  checkRecipients(recipients.length, opts.maxRecipients);
+  checkRecipients(recipients.length);
   const sentRaw = prependFields(mime, missingFields(mime, grant));
   return dispatch(deps, grant, {
     sentRaw,
@@ -43,10 +43,10 @@ export async function sendRawMime(
   });
 }
 
-function checkRecipients(count: number, max: number): void {
+function checkRecipients(count: number): void {
   if (count === 0) throw new ComposeError("mime", "mime: the message has no recipients; add To, Cc or Bcc");
-  if (count > max) {
-    throw new ComposeError("mime", `mime: too many recipients: ${count} (To + Cc + Bcc ≤ ${max})`);
+  if (count > MAX_RECIPIENTS) {
+    throw new ComposeError("mime", `mime: too many recipients: ${count} (To + Cc + Bcc ≤ ${MAX_RECIPIENTS})`);
   }
 }
 

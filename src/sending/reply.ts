@@ -18,7 +18,7 @@ export async function replyContext(
   messageId: string | undefined,
 ): Promise<ReplyContext | undefined> {
   if (!messageId) return undefined;
-  const view = await getMessage(store, grantId, messageId);
+  const view = getMessage(store, grantId, messageId);
   if (!view) throw new MailboxError("not_found", `reply_to_message_id: message ${messageId} not found`);
   const header = view.row.messageIdHeader;
   return {

@@ -84,7 +84,7 @@ export async function requireMessage(
   param: string | undefined,
 ): Promise<MessageView> {
   const id = pathParam(param, "message id");
-  const view = await getMessage(deps.store, grant.id, id);
+  const view = getMessage(deps.store, grant.id, id);
   if (!view) throw notFound(`message ${id}`);
   return view;
 }

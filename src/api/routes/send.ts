@@ -56,7 +56,7 @@ async function prepare(deps: ApiDeps, grant: GrantRow, request: Request): Promis
     const mime = await readMimeBody(request);
     return {
       fingerprint: createHash("sha256").update("mime\n").update(mime).digest("hex"),
-      run: async () => sent(grant, await sendRawMime(deps, grant, mime, { maxRecipients: MAX_RECIPIENTS })),
+      run: async () => sent(grant, await sendRawMime(deps, grant, mime)),
     };
   }
   if (type !== null && type !== "") throw badRequest("query parameter type must be mime when present");

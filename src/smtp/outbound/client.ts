@@ -30,13 +30,14 @@ interface PooledTransport {
   busy: number;
 }
 
+const IDLE_POOL_MS = 60_000;
+
 /**
  * The outbound SMTP client: nodemailer's pooled transports, one per hop (address, port, TLS
  * mode), reused across messages and closed after a minute unused. Opportunistic STARTTLS for MX
  * hosts (an unverifiable certificate still encrypts; a failed handshake is retried in plaintext
  * once), verified TLS for an authenticated or smtps:// relay.
  */
-const IDLE_POOL_MS = 60_000;
 export class OutboundClient {
   readonly #pools = new Map<string, PooledTransport>();
   readonly #sweeper: ReturnType<typeof setInterval>;
@@ -116,10 +117,7 @@ export class OutboundClient {
   #transport(hop: Hop, plaintext: boolean): PooledTransport {
     const key = `${hop.name}|${hop.address}|${hop.port}|${hop.secure}|${hop.auth?.user ?? ""}|${plaintext}`;
     const found = this.#pools.get(key);
-    if (found) {
-      found.lastUsed = Date.now();
-      return found;
-    }
+    if (found) return found;
     const mail = nodemailer.createTransport({
       pool: true,
       host: hop.address,
