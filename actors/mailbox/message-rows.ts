@@ -58,18 +58,7 @@ export async function saveFlags(
       updatedAt: now,
     })
     .where(eq(messages.id, row.id));
-  await recordEvent(tx, {
-    applicationId: state.applicationId,
-    grantId: state.grantId,
-    type: "message.updated",
-    object: {
-      id: row.id,
-      grant_id: state.grantId,
-      folders: [row.folderId],
-      unread: !after.seen,
-      starred: after.flagged,
-    },
-  });
+  await recordMessageUpdated(tx, state, { id: row.id, folderId: row.folderId, flags: after });
   ctx.changes.push({
     type: "message.updated",
     folderId: row.folderId,
@@ -77,5 +66,25 @@ export async function saveFlags(
     uid: row.uid,
     modseq,
     flags: after,
+  });
+}
+
+/** The message.updated event: where the message is and its unread/starred state. */
+export async function recordMessageUpdated(
+  tx: Tx,
+  state: MailboxState,
+  m: { id: string; folderId: string; flags: { seen: boolean; flagged: boolean } },
+): Promise<void> {
+  await recordEvent(tx, {
+    applicationId: state.applicationId,
+    grantId: state.grantId,
+    type: "message.updated",
+    object: {
+      id: m.id,
+      grant_id: state.grantId,
+      folders: [m.folderId],
+      unread: !m.flags.seen,
+      starred: m.flags.flagged,
+    },
   });
 }

@@ -1,8 +1,7 @@
 import { eq } from "drizzle-orm";
-import { recordEvent } from "../../../src/events/outbox.ts";
 import { type MessageRow, messages } from "../../../src/store/schema.ts";
 import { flagsOf } from "../flags.ts";
-import { requireMessage } from "../message-rows.ts";
+import { recordMessageUpdated, requireMessage } from "../message-rows.ts";
 import { nextModseq, nextUid, requireFolder } from "../state.ts";
 import { MailboxError, type UpdateMessageCommand } from "../types.ts";
 import type { CommandContext } from "./context.ts";
@@ -44,18 +43,7 @@ export async function changeMessage(
   };
   await tx.update(messages).set(changes).where(eq(messages.id, before.id));
   const after: MessageRow = { ...before, ...changes };
-  await recordEvent(tx, {
-    applicationId: state.applicationId,
-    grantId: state.grantId,
-    type: "message.updated",
-    object: {
-      id: before.id,
-      grant_id: state.grantId,
-      folders: [after.folderId],
-      unread: !flags.seen,
-      starred: flags.flagged,
-    },
-  });
+  await recordMessageUpdated(tx, state, { id: before.id, folderId: after.folderId, flags });
   ctx.changes.push(
     moving
       ? {
