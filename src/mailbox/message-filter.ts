@@ -67,16 +67,20 @@ export function filterConditions(store: Store, grantId: string, f: MessageFilter
 }
 
 function hasParticipant(grantId: string, emails: string[], kind?: string): SQL {
-  const match = and(
+  const match = and(participantMatch(grantId, emails, kind), eq(messageAddresses.messageId, messages.id));
+  return sql`EXISTS (SELECT 1 FROM ${messageAddresses} WHERE ${match})`;
+}
+
+/** `message_addresses` rows of the grant for these addresses (`kind`: as to/from/cc/bcc only). */
+export function participantMatch(grantId: string, emails: string[], kind?: string): SQL | undefined {
+  return and(
     eq(messageAddresses.grantId, grantId),
     inArray(
       messageAddresses.email,
       emails.map((e) => e.toLowerCase()),
     ),
     kind ? eq(messageAddresses.kind, kind) : undefined,
-    eq(messageAddresses.messageId, messages.id),
   );
-  return sql`EXISTS (SELECT 1 FROM ${messageAddresses} WHERE ${match})`;
 }
 
 function escapeLike(s: string): string {

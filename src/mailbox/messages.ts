@@ -8,7 +8,13 @@ import {
   messages,
 } from "../store/schema.ts";
 import type { Db, Store } from "../store/store.ts";
-import { afterPosition, filterConditions, type ListPosition, type MessageFilter } from "./message-filter.ts";
+import {
+  afterPosition,
+  filterConditions,
+  type ListPosition,
+  type MessageFilter,
+  participantMatch,
+} from "./message-filter.ts";
 import { grantMatch } from "./search-scope.ts";
 
 /** A message as read for the API: its row, its body and its attachments' metadata. */
@@ -95,14 +101,7 @@ async function selectiveParticipants(
   for (const [key, kind] of PARTICIPANT_KEYS) {
     const emails = f[key];
     if (!emails) continue;
-    const where = and(
-      eq(messageAddresses.grantId, grantId),
-      inArray(
-        messageAddresses.email,
-        emails.map((e) => e.toLowerCase()),
-      ),
-      kind ? eq(messageAddresses.kind, kind) : undefined,
-    );
+    const where = participantMatch(grantId, emails, kind);
     const [counted] = await store.read.all<{ n: number }>(
       sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${messageAddresses} WHERE ${where} LIMIT ${SELECTIVE + 1})`,
     );
