@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { recordEvent } from "../../src/events/outbox.ts";
+import type { Tx } from "../../src/store/db.ts";
 import { deleteSearchRows, deleteUnusedBlobs } from "../../src/store/ingest-sql.ts";
 import { type MessageRow, messages } from "../../src/store/schema.ts";
-import type { Tx } from "../../src/store/store.ts";
 import type { CommandContext } from "./commands/context.ts";
 import type { MailboxState } from "./state.ts";
 import { type Flags, MailboxError } from "./types.ts";

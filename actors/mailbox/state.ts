@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
+import type { Db, Tx } from "../../src/store/db.ts";
 import { folders, grants, messageReferences } from "../../src/store/schema.ts";
-import type { Db, Tx } from "../../src/store/store.ts";
 import { MailboxError } from "./types.ts";
 
 export interface FolderState {

@@ -1,5 +1,6 @@
 import { newId } from "../../src/ids.ts";
 import type { PreparedMessage } from "../../src/mail/prepared-message.ts";
+import type { Tx } from "../../src/store/db.ts";
 import {
   insertReferences,
   insertThread,
@@ -9,7 +10,6 @@ import {
   threadsReferring,
   touchThread,
 } from "../../src/store/ingest-sql.ts";
-import type { Tx } from "../../src/store/store.ts";
 
 /** What threading reads of a message. */
 type ThreadingFields = Pick<PreparedMessage, "subject" | "messageId" | "inReplyTo" | "references">;

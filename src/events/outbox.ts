@@ -1,6 +1,6 @@
 import { newUuid } from "../ids.ts";
+import type { Tx } from "../store/db.ts";
 import { insertEventRow } from "../store/ingest-sql.ts";
-import type { Tx } from "../store/store.ts";
 
 export interface EventInput {
   applicationId: string;

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../store/db.ts";
 import {
   type AttachmentRow,
   attachments,
@@ -7,7 +8,7 @@ import {
   messageBodies,
   messages,
 } from "../store/schema.ts";
-import type { Db, Store } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 import {
   afterPosition,
   filterConditions,

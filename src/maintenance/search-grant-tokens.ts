@@ -10,9 +10,10 @@ import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Logger } from "../log.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { rawMessage } from "../mailbox/messages.ts";
+import type { Tx } from "../store/db.ts";
 import { deleteSearchRows, insertSearchRow } from "../store/ingest-sql.ts";
 import { maintenanceTasks, messages } from "../store/schema.ts";
-import type { Store, Tx } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 
 const TASK = "search_grant_tokens";
 const BATCH = 500;

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { MailboxError } from "../../actors/mailbox/types.ts";
+import type { Db, Tx } from "../store/db.ts";
 import { grants, sendCounts } from "../store/schema.ts";
-import type { Db, Tx } from "../store/store.ts";
 
 /**
  * The daily send quota: messages (not recipients) per grant per UTC day, over every send path

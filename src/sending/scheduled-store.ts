@@ -6,8 +6,9 @@
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
 import { MailboxError } from "../../actors/mailbox/types.ts";
 import { recordEvent } from "../events/outbox.ts";
+import type { Db, Tx } from "../store/db.ts";
 import { type ScheduledSendRow, scheduledSends } from "../store/schema.ts";
-import type { Db, Store, Tx } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 
 export type NewScheduledSend = typeof scheduledSends.$inferInsert;
 

@@ -8,9 +8,10 @@ import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, lte, min, notInArray, sql } from "drizzle-orm";
 import { recordEvent } from "../events/outbox.ts";
 import { newId } from "../ids.ts";
+import type { Tx } from "../store/db.ts";
 import { insertBlob } from "../store/ingest-sql.ts";
 import { grants, messages, type OutboundRow, outboundQueue } from "../store/schema.ts";
-import type { Store, Tx } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 
 const rcptDomain = sql<string>`lower(substr(${outboundQueue.rcptTo}, instr(${outboundQueue.rcptTo}, '@') + 1))`;
 

@@ -6,7 +6,7 @@
 import type { AttachmentInfo } from "../mail/attachments.ts";
 import type { SearchDocument } from "../mail/search/index-text.ts";
 import { grantToken } from "../mail/search/tokens.ts";
-import type { Tx } from "./store.ts";
+import type { Tx } from "./db.ts";
 
 export interface NewMessageRow {
   id: string;

@@ -1,16 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { type BunSQLiteDatabase, drizzle } from "drizzle-orm/bun-sqlite";
+import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Logger } from "../log.ts";
 import { Checkpointer } from "./checkpointer.ts";
 import { CachingDatabase } from "./connection.ts";
+import type { Db } from "./db.ts";
 import { applyMigrations } from "./migrate.ts";
 import * as schema from "./schema.ts";
 import { StoreWriter } from "./writer.ts";
-
-export type Db = BunSQLiteDatabase<typeof schema> & { $client: CachingDatabase };
-/** The writer's connection, handed to a unit of work inside the batch's transaction. */
-export type Tx = Db;
 
 /**
  * Page cache of the writer connection. bench/ingest.ts, 100 grants: 2 MB (the default) ~1,350

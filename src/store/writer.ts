@@ -1,5 +1,5 @@
 import type { Logger } from "../log.ts";
-import type { Db, Tx } from "./store.ts";
+import type { Db, Tx } from "./db.ts";
 
 /** A unit of work: reads and writes inside the shared transaction, in its own savepoint. */
 export type Work<T> = (tx: Tx) => T | Promise<T>;

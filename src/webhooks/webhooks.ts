@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { newUuid, nowSeconds } from "../ids.ts";
+import type { Tx } from "../store/db.ts";
 import { type WebhookRow, webhookDeliveries, webhooks } from "../store/schema.ts";
-import type { Store, Tx } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 import { newSecret } from "./signature.ts";
 
 /** Webhook endpoints: the rows behind /v3/webhooks. Every lookup is scoped to an application. */

@@ -3,10 +3,11 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, rmSync, statSync } from "node:fs";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { CachingDatabase } from "../../src/store/connection.ts";
+import type { Tx } from "../../src/store/db.ts";
 import { listMigrations } from "../../src/store/migrate.ts";
 import * as schema from "../../src/store/schema.ts";
 import { applications } from "../../src/store/schema.ts";
-import type { Store, Tx } from "../../src/store/store.ts";
+import type { Store } from "../../src/store/store.ts";
 import { openTempStore } from "../support/store.ts";
 
 let store: Store;

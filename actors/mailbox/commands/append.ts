@@ -1,6 +1,7 @@
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { newId } from "../../../src/ids.ts";
 import type { PreparedMessage } from "../../../src/mail/prepared-message.ts";
+import type { Tx } from "../../../src/store/db.ts";
 import {
   insertAttachments,
   insertBlob,
@@ -9,7 +10,6 @@ import {
   insertParticipants,
   insertSearchRow,
 } from "../../../src/store/ingest-sql.ts";
-import type { Tx } from "../../../src/store/store.ts";
 import { nextModseq, nextUid, requireFolder } from "../state.ts";
 import { assignThread, recordReferences } from "../threading.ts";
 import { type AppendCommand, type AppendReply, MailboxError, NO_FLAGS } from "../types.ts";

@@ -1,4 +1,4 @@
-import type { Tx } from "../../../src/store/store.ts";
+import type { Tx } from "../../../src/store/db.ts";
 import type { MailboxState } from "../state.ts";
 import type { MailboxChange } from "../types.ts";
 

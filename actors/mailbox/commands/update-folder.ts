@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { recordEvent } from "../../../src/events/outbox.ts";
+import type { Tx } from "../../../src/store/db.ts";
 import { folders } from "../../../src/store/schema.ts";
-import type { Tx } from "../../../src/store/store.ts";
 import { requireFolder } from "../state.ts";
 import { MailboxError, type UpdateFolderCommand } from "../types.ts";
 import type { CommandContext } from "./context.ts";
