@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { and, eq, isNull } from "drizzle-orm";
 import { createApiKey, hashApiKey } from "./applications/api-keys.ts";
 import { createApplication, findDefaultApplication } from "./applications/applications.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/config.ts";
 import { createDomain, findDomainByAddress } from "./domains/domains.ts";
 import { nowSeconds } from "./ids.ts";
 import type { Logger } from "./log.ts";

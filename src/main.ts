@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from "./config.ts";
+import { loadConfig } from "./config/config.ts";
+import { ConfigError } from "./config/error.ts";
 import { createLogger } from "./log.ts";
 import { ListenError, startServer } from "./server.ts";
 

@@ -8,7 +8,7 @@ import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smt
 import { Authenticator } from "./api/auth.ts";
 import { startHttp } from "./api/server.ts";
 import { bootstrap } from "./bootstrap.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import type { Logger } from "./log.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";

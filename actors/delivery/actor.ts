@@ -1,7 +1,7 @@
+import type { RelayConfig, SmtpConfig } from "../../src/config/smtp.ts";
 import type { DnsResolver } from "../../src/dns/resolver.ts";
 import type { Logger } from "../../src/log.ts";
 import { rawMessage } from "../../src/mailbox/messages.ts";
-import type { RelayConfig, SmtpConfig } from "../../src/smtp/config.ts";
 import { buildDsn } from "../../src/smtp/dsn.ts";
 import { OutboundClient } from "../../src/smtp/outbound/client.ts";
 import { signMessage } from "../../src/smtp/outbound/dkim.ts";

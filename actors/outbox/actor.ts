@@ -1,10 +1,10 @@
+import type { WebhookConfig } from "../../src/config/webhooks.ts";
 import { eventsAfter, headSeq } from "../../src/events/log.ts";
 import { sweepEvents } from "../../src/events/retention.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Metrics } from "../../src/metrics.ts";
 import type { EventRow, WebhookRow } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";
-import type { WebhookConfig } from "../../src/webhooks/config.ts";
 import { allWebhooks, loadWebhook } from "../../src/webhooks/webhooks.ts";
 import { type EndpointContext, type EndpointState, EndpointWorker } from "./endpoint.ts";
 import { ProgressSaver } from "./progress.ts";

@@ -1,10 +1,10 @@
+import type { WebhookConfig } from "../../src/config/webhooks.ts";
 import { envelopeOf } from "../../src/events/envelope.ts";
 import { objectOf } from "../../src/events/hydrate.ts";
 import { eventAt, queryEvents } from "../../src/events/log.ts";
 import type { Logger } from "../../src/log.ts";
 import type { EventRow, WebhookRow } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";
-import type { WebhookConfig } from "../../src/webhooks/config.ts";
 import {
   type DueDelivery,
   dueDeliveries,

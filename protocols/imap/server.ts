@@ -8,7 +8,7 @@ import * as tls from "node:tls";
 import type { Socket, TCPSocketListener } from "bun";
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
-import type { Config } from "../../src/config.ts";
+import type { Config } from "../../src/config/config.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
 import { ImapAuth } from "./auth.ts";

@@ -4,8 +4,8 @@
  * work is in submission.ts and mx.ts.
  */
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
+import type { SmtpConfig } from "../../src/config/smtp.ts";
 import type { Logger } from "../../src/log.ts";
-import type { SmtpConfig } from "../../src/smtp/config.ts";
 import type { InboundDeps } from "../../src/smtp/inbound.ts";
 import { GreetedClients, type GreetingOptions, installGreetingHook } from "./greeting.ts";
 import { mxHandlers } from "./mx.ts";

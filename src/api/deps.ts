@@ -1,7 +1,7 @@
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { OutboxActor } from "../../actors/outbox/actor.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import type { DnsResolver } from "../dns/resolver.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";

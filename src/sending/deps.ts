@@ -1,5 +1,5 @@
 import type { Mailboxes } from "../../actors/mailboxes.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import type { Logger } from "../log.ts";
 import type { ComposeContext } from "../mail/compose/mime.ts";
 import type { GrantRow } from "../store/schema.ts";

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
+import type { RelayConfig } from "../../config/smtp.ts";
 import type { DnsResolver } from "../../dns/resolver.ts";
-import type { RelayConfig } from "../config.ts";
 import { DeliveryFailure } from "./failure.ts";
 
 /** One SMTP server to try, in order. */

@@ -1,4 +1,5 @@
-import { ConfigError } from "../config.ts";
+import { type Env, flag, intInRange, redactUrl } from "./env.ts";
+import { ConfigError } from "./error.ts";
 
 /**
  * SMTP settings beyond the ports and the relay (those live in Config itself). The defaults are
@@ -39,41 +40,22 @@ export interface SmtpConfig {
   hold: boolean;
 }
 
-type Env = Record<string, string | undefined>;
-
 export function loadSmtpConfig(env: Env): SmtpConfig {
   return {
-    outboundPort: int(env, "AGENTBOX_SMTP_OUTBOUND_PORT", 25, 1, 65535),
-    retryBaseMs: int(env, "AGENTBOX_SMTP_RETRY_BASE_MS", 60_000, 1),
-    retryMaxMs: int(env, "AGENTBOX_SMTP_RETRY_MAX_MS", 2 * 3600_000, 1),
-    queueLifetimeMs: int(env, "AGENTBOX_SMTP_QUEUE_LIFETIME_S", 4 * 86_400, 1) * 1000,
-    domainConcurrency: int(env, "AGENTBOX_SMTP_DOMAIN_CONCURRENCY", 8, 1),
-    deliveryConcurrency: int(env, "AGENTBOX_SMTP_DELIVERY_CONCURRENCY", 64, 1),
-    queuePollMs: int(env, "AGENTBOX_SMTP_QUEUE_POLL_MS", 1000, 1),
-    socketTimeoutMs: int(env, "AGENTBOX_SMTP_TIMEOUT_S", 300, 1) * 1000,
-    maxConnections: int(env, "AGENTBOX_SMTP_MAX_CONNECTIONS", 2000, 1),
-    maxConnectionsPerIp: int(env, "AGENTBOX_SMTP_MAX_CONNECTIONS_PER_IP", 100, 1),
-    outboundTimeoutMs: int(env, "AGENTBOX_SMTP_OUTBOUND_TIMEOUT_S", 60, 1) * 1000,
+    outboundPort: intInRange(env, "AGENTBOX_SMTP_OUTBOUND_PORT", 25, 1, 65535),
+    retryBaseMs: intInRange(env, "AGENTBOX_SMTP_RETRY_BASE_MS", 60_000, 1),
+    retryMaxMs: intInRange(env, "AGENTBOX_SMTP_RETRY_MAX_MS", 2 * 3600_000, 1),
+    queueLifetimeMs: intInRange(env, "AGENTBOX_SMTP_QUEUE_LIFETIME_S", 4 * 86_400, 1) * 1000,
+    domainConcurrency: intInRange(env, "AGENTBOX_SMTP_DOMAIN_CONCURRENCY", 8, 1),
+    deliveryConcurrency: intInRange(env, "AGENTBOX_SMTP_DELIVERY_CONCURRENCY", 64, 1),
+    queuePollMs: intInRange(env, "AGENTBOX_SMTP_QUEUE_POLL_MS", 1000, 1),
+    socketTimeoutMs: intInRange(env, "AGENTBOX_SMTP_TIMEOUT_S", 300, 1) * 1000,
+    maxConnections: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS", 2000, 1),
+    maxConnectionsPerIp: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS_PER_IP", 100, 1),
+    outboundTimeoutMs: intInRange(env, "AGENTBOX_SMTP_OUTBOUND_TIMEOUT_S", 60, 1) * 1000,
     relay: parseRelay(env.AGENTBOX_SMTP_RELAY || null),
     hold: flag(env, "AGENTBOX_SMTP_QUEUE_HOLD"),
   };
-}
-
-function flag(env: Env, name: string): boolean {
-  const raw = (env[name] ?? "").trim().toLowerCase();
-  if (raw === "" || raw === "0" || raw === "false" || raw === "no") return false;
-  if (raw === "1" || raw === "true" || raw === "yes") return true;
-  throw new ConfigError(`${name}=${env[name]} must be 1 or 0`);
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name}=${raw} must be a whole number from ${min} to ${max}`);
-  }
-  return n;
 }
 
 /** AGENTBOX_SMTP_RELAY, parsed: `smtp://` (STARTTLS when offered) or `smtps://`, optional `user:pass@`. */
@@ -91,15 +73,15 @@ export function parseRelay(raw: string | null): RelayConfig | null {
     url = new URL(raw);
   } catch {
     throw new ConfigError(
-      `AGENTBOX_SMTP_RELAY=${redact(raw)} is not a URL (smtp://host:port or smtps://host:port)`,
+      `AGENTBOX_SMTP_RELAY=${redactUrl(raw)} is not a URL (smtp://host:port or smtps://host:port)`,
     );
   }
   if (url.protocol !== "smtp:" && url.protocol !== "smtps:") {
-    throw new ConfigError(`AGENTBOX_SMTP_RELAY=${redact(raw)}: the scheme must be smtp:// or smtps://`);
+    throw new ConfigError(`AGENTBOX_SMTP_RELAY=${redactUrl(raw)}: the scheme must be smtp:// or smtps://`);
   }
   const secure = url.protocol === "smtps:";
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  if (!host) throw new ConfigError(`AGENTBOX_SMTP_RELAY=${redact(raw)}: no host`);
+  if (!host) throw new ConfigError(`AGENTBOX_SMTP_RELAY=${redactUrl(raw)}: no host`);
   return {
     host,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
@@ -108,8 +90,4 @@ export function parseRelay(raw: string | null): RelayConfig | null {
       ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
       : null,
   };
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
 }

@@ -1,4 +1,5 @@
-import { ConfigError } from "../config.ts";
+import { type Env, numberAtLeast } from "./env.ts";
+import { ConfigError } from "./error.ts";
 
 /** Webhook delivery and event-log settings (docs/api.md, "Webhooks" and "Event log"). */
 export interface WebhookConfig {
@@ -25,19 +26,17 @@ export interface WebhookConfig {
 /** 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: the last attempt ~24 h after the first. */
 export const DEFAULT_RETRY_SCHEDULE_S = [10, 30, 120, 600, 1800, 3600, 7200, 14400, 28800, 28800];
 
-type Env = Record<string, string | undefined>;
-
 export function loadWebhookConfig(env: Env): WebhookConfig {
   return {
     retryScheduleMs: retrySchedule(env.AGENTBOX_WEBHOOK_RETRY_SCHEDULE_S),
-    timeoutMs: number(env, "AGENTBOX_WEBHOOK_TIMEOUT_MS", 10_000, 1),
-    challengeTimeoutMs: number(env, "AGENTBOX_WEBHOOK_CHALLENGE_TIMEOUT_MS", 10_000, 1),
-    concurrency: number(env, "AGENTBOX_WEBHOOK_CONCURRENCY", 4, 1),
-    queueSize: number(env, "AGENTBOX_WEBHOOK_QUEUE_SIZE", 1000, 1),
-    failingAfterMs: number(env, "AGENTBOX_WEBHOOK_FAILING_AFTER_S", 900, 0) * 1000,
-    failedAfterNotifications: number(env, "AGENTBOX_WEBHOOK_FAILED_AFTER", 10, 1),
-    eventRetentionMs: number(env, "AGENTBOX_EVENT_RETENTION_DAYS", 7, 0) * 86_400_000,
-    sseHeartbeatMs: number(env, "AGENTBOX_SSE_HEARTBEAT_MS", 15_000, 1),
+    timeoutMs: numberAtLeast(env, "AGENTBOX_WEBHOOK_TIMEOUT_MS", 10_000, 1),
+    challengeTimeoutMs: numberAtLeast(env, "AGENTBOX_WEBHOOK_CHALLENGE_TIMEOUT_MS", 10_000, 1),
+    concurrency: numberAtLeast(env, "AGENTBOX_WEBHOOK_CONCURRENCY", 4, 1),
+    queueSize: numberAtLeast(env, "AGENTBOX_WEBHOOK_QUEUE_SIZE", 1000, 1),
+    failingAfterMs: numberAtLeast(env, "AGENTBOX_WEBHOOK_FAILING_AFTER_S", 900, 0) * 1000,
+    failedAfterNotifications: numberAtLeast(env, "AGENTBOX_WEBHOOK_FAILED_AFTER", 10, 1),
+    eventRetentionMs: numberAtLeast(env, "AGENTBOX_EVENT_RETENTION_DAYS", 7, 0) * 86_400_000,
+    sseHeartbeatMs: numberAtLeast(env, "AGENTBOX_SSE_HEARTBEAT_MS", 15_000, 1),
   };
 }
 
@@ -54,12 +53,4 @@ function retrySchedule(raw: string | undefined): number[] {
     }
     return Math.round(s * 1000);
   });
-}
-
-function number(env: Env, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new ConfigError(`${name}=${raw} must be a number ≥ ${min}`);
-  return n;
 }

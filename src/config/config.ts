@@ -1,7 +1,9 @@
 import { hostname as osHostname } from "node:os";
 import { resolve } from "node:path";
-import { loadSmtpConfig, type SmtpConfig } from "./smtp/config.ts";
-import { loadWebhookConfig, type WebhookConfig } from "./webhooks/config.ts";
+import { type Env, port, positiveInt, redactUrl } from "./env.ts";
+import { ConfigError } from "./error.ts";
+import { loadSmtpConfig, type SmtpConfig } from "./smtp.ts";
+import { loadWebhookConfig, type WebhookConfig } from "./webhooks.ts";
 
 /** Every operator setting, read once from the environment (DESIGN.md, "Operator interface"). */
 export interface Config {
@@ -37,13 +39,9 @@ export interface Config {
   /** How long an account actor may sit idle before it is stopped (not an operator promise; tests lower it). */
   actorIdleMs: number;
   webhooks: WebhookConfig;
-  /** Outbound queue, retries and SMTP listener limits (issue #5; src/smtp/config.ts). */
+  /** Outbound queue, retries and SMTP listener limits (smtp.ts). */
   smtp: SmtpConfig;
 }
-
-export class ConfigError extends Error {}
-
-type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(env.AGENTBOX_DATA_DIR || "./data");
@@ -86,25 +84,4 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: loadWebhookConfig(env),
     smtp: loadSmtpConfig(env),
   };
-}
-
-function port(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new ConfigError(`${name}=${raw} is not a port number`);
-  return n;
-}
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name}=${raw} is not a positive whole number`);
-  return n;
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
 }
