@@ -1,10 +1,10 @@
 import { decodePart } from "../mail/attachments.ts";
 import type { Attachment, CustomHeader, SendRequest } from "../mail/compose/request.ts";
 import { binaryToText } from "../mail/header-decode.ts";
+import { headerFields } from "../mail/header-edit.ts";
 import { parseMessage } from "../mail/parse-message.ts";
 import { findPart } from "../mail/parts.ts";
 import type { MessageRow } from "../store/schema.ts";
-import { headerFields } from "./header-edit.ts";
 
 /**
  * A stored draft read back as a send request, so an update or a send composes it anew. The

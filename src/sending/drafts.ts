@@ -2,11 +2,11 @@ import { MailboxError } from "../../actors/mailbox/types.ts";
 import { FOLDER } from "../accounts/system-folders.ts";
 import { type ComposeContext, composeMime } from "../mail/compose/mime.ts";
 import type { SendRequest } from "../mail/compose/request.ts";
+import { withBcc } from "../mail/header-edit.ts";
 import { getMessage, type MessageView, rawMessage } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
 import { composeContext, type SendingDeps } from "./deps.ts";
 import { readDraft, type StoredDraft } from "./draft-request.ts";
-import { withBcc } from "./header-edit.ts";
 import { checkMessageSize } from "./limits.ts";
 import { replyContext } from "./reply.ts";
 

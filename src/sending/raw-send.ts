@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { ComposeError } from "../mail/compose/errors.ts";
 import { findField } from "../mail/header-block.ts";
+import { headerFields, prependFields, withoutFields } from "../mail/header-edit.ts";
 import { parseMessage } from "../mail/parse-message.ts";
 import type { MessageView } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
 import { messageIdDomain, type SendingDeps } from "./deps.ts";
-import { headerFields, prependFields, withoutFields } from "./header-edit.ts";
 import { MAX_RECIPIENTS } from "./limits.ts";
 import { dispatch } from "./outgoing.ts";
 import { messageByHeader } from "./reply.ts";

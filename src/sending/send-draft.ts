@@ -1,12 +1,12 @@
 import { ComposeError } from "../mail/compose/errors.ts";
 import { composeMime } from "../mail/compose/mime.ts";
 import { envelopeRecipients } from "../mail/compose/recipients.ts";
+import { withBcc } from "../mail/header-edit.ts";
 import type { MessageView } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
 import { composeContext } from "./deps.ts";
 import { requireDraft, retryOnConflict, storedDraft } from "./drafts.ts";
-import { withBcc } from "./header-edit.ts";
 import { MAX_RECIPIENTS } from "./limits.ts";
 import { dispatch, type Outgoing } from "./outgoing.ts";
 import { messageByHeader } from "./reply.ts";

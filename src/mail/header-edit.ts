@@ -4,8 +4,8 @@
  * written).
  */
 import MimeNode from "nodemailer/lib/mime-node";
-import type { Participant } from "../mail/compose/participants.ts";
-import { type HeaderField, readHeaderBlock } from "../mail/header-block.ts";
+import type { Participant } from "./compose/participants.ts";
+import { type HeaderField, readHeaderBlock } from "./header-block.ts";
 
 export function headerFields(raw: Uint8Array): HeaderField[] {
   const buf = asBuffer(raw);
