@@ -1,7 +1,7 @@
 /** CAPABILITY: only what really works, and what the session's state allows. */
-import type { Session } from "./session.ts";
+import type { CommandSession } from "./command-session.ts";
 
-export function capabilities(session: Session): string[] {
+export function capabilities(session: CommandSession): string[] {
   const caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE"];
   if (session.state === "not-authenticated") {
     if (session.io.canStartTls()) caps.push("STARTTLS");
@@ -31,6 +31,6 @@ export function capabilities(session: Session): string[] {
 }
 
 /** Passwords travel only over TLS, except from this machine. */
-export function loginAllowed(session: Session): boolean {
+export function loginAllowed(session: CommandSession): boolean {
   return session.io.secure() || session.io.loopback;
 }

@@ -5,7 +5,8 @@
  */
 import * as zlib from "node:zlib";
 import { Framer, type FramerEvent } from "./framer.ts";
-import { type ImapContext, Session, type SessionIO } from "./session.ts";
+import { type ImapContext, Session } from "./session.ts";
+import type { SessionIO } from "./session-io.ts";
 
 /** The socket under a connection: Bun's TLS socket, or node:net/node:tls for STARTTLS. */
 export interface Transport {

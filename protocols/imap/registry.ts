@@ -1,16 +1,20 @@
 /** Live sessions, per account: the per-account connection limit and shutdown. */
-import type { Session } from "./session.ts";
+
+/** All the registry needs of a session: the account it counts against ("" before login). */
+interface RegisteredSession {
+  readonly grantId: string;
+}
 
 export class SessionRegistry {
-  private readonly byGrant = new Map<string, Set<Session>>();
-  private readonly all = new Set<Session>();
+  private readonly byGrant = new Map<string, Set<RegisteredSession>>();
+  private readonly all = new Set<RegisteredSession>();
 
-  add(session: Session): void {
+  add(session: RegisteredSession): void {
     this.all.add(session);
   }
 
   /** Counts an authenticated session against its account; false when the account is at `max`. */
-  claim(grantId: string, session: Session, max: number): boolean {
+  claim(grantId: string, session: RegisteredSession, max: number): boolean {
     let set = this.byGrant.get(grantId);
     if (!set) {
       set = new Set();
@@ -21,7 +25,7 @@ export class SessionRegistry {
     return true;
   }
 
-  remove(session: Session): void {
+  remove(session: RegisteredSession): void {
     this.all.delete(session);
     const set = this.byGrant.get(session.grantId);
     if (!set) return;

@@ -3,71 +3,24 @@
  * command dispatcher. It reads committed state through src/mailbox/ and changes it only through
  * the account's actor (Mailboxes); it hears every committed change of the account on the ChangeBus.
  */
-import type { ChangeBus } from "../../actors/bus.ts";
 import { type MailboxChange, MailboxError } from "../../actors/mailbox/types.ts";
-import type { Mailboxes } from "../../actors/mailboxes.ts";
-import type { Logger } from "../../src/log.ts";
 import { folderHighestModseq, imapFolders } from "../../src/mailbox/imap-folders.ts";
 import { passwordVersion } from "../../src/mailbox/imap-grant.ts";
-import type { Store } from "../../src/store/store.ts";
 import { Args, BadArgs } from "./args.ts";
-import type { ImapAuth } from "./auth.ts";
 import { capabilities } from "./capabilities.ts";
-import { type CommandCall, CommandError, type Completion, fail, type ImapCommand } from "./command.ts";
+import type { CommandCall, ImapCommand } from "./command.ts";
+import type { CommandSession, ImapServices, SessionState } from "./command-session.ts";
+import { CommandError, type Completion, fail } from "./completion.ts";
 import { respText } from "./encode.ts";
 import type { CommandFrame } from "./framer.ts";
 import { type MailboxEntry, MailboxTree } from "./mailbox-names.ts";
 import { ParseError, parseCommand } from "./parser.ts";
-import type { RecentTracker } from "./recent.ts";
-import type { SessionRegistry } from "./registry.ts";
 import type { SelectedMailbox } from "./selected.ts";
+import type { SessionIO } from "./session-io.ts";
 
-export type SessionState = "not-authenticated" | "authenticated" | "selected" | "logout";
-
-export interface ImapLimits {
-  maxConnectionsPerAccount: number;
-  idleTimeoutMs: number;
-  autologoutMs: number;
-  /** APPENDLIMIT: the largest message APPEND accepts. */
-  appendLimit: number;
-  /** The longest command line (without literals). */
-  maxLine: number;
-}
-
-/** What every session of the server shares. */
-export interface ImapContext {
-  store: Store;
-  mailboxes: Mailboxes;
-  bus: ChangeBus;
-  log: Logger;
-  limits: ImapLimits;
-  auth: ImapAuth;
-  recent: RecentTracker;
-  registry: SessionRegistry;
+/** What the dispatcher is built with: the shared services and the command table. */
+export interface ImapContext extends ImapServices {
   commands: Map<string, ImapCommand>;
-}
-
-/** The connection under a session. */
-export interface SessionIO {
-  readonly remoteAddress: string;
-  /** The client connects from this machine (LOGINDISABLED does not apply). */
-  readonly loopback: boolean;
-  secure(): boolean;
-  /** Plaintext listener before STARTTLS. */
-  canStartTls(): boolean;
-  startTls(): Promise<void>;
-  /** Writes a binary string (one char per byte) or bytes, in order. */
-  write(data: string | Uint8Array): void;
-  /** Resolves once the output backlog is small again. */
-  drained(): Promise<void>;
-  /** The next raw line (AUTHENTICATE continuation, IDLE's DONE): null on close, "timeout". */
-  readLine(timeoutMs?: number): Promise<Buffer | null | "timeout">;
-  /** Flushes the output and closes. */
-  close(): void;
-  /** COMPRESS=DEFLATE (RFC 4978) is on. */
-  compressed(): boolean;
-  /** Turns on DEFLATE both ways, from the next byte on. */
-  startCompression(): void;
 }
 
 const ERROR_CODES: Record<MailboxError["code"], string> = {
@@ -79,7 +32,7 @@ const ERROR_CODES: Record<MailboxError["code"], string> = {
   rate_limited: "LIMIT",
 };
 
-export class Session {
+export class Session implements CommandSession {
   state: SessionState = "not-authenticated";
   grantId = "";
   email = "";

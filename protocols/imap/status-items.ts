@@ -2,10 +2,10 @@
 import { folderCounts, folderSize } from "../../src/mailbox/imap-folders.ts";
 import { countAboveUid } from "../../src/mailbox/imap-messages.ts";
 import { BadArgs } from "./args.ts";
+import type { CommandSession } from "./command-session.ts";
 import { mailboxOut } from "./encode.ts";
 import type { MailboxEntry } from "./mailbox-names.ts";
 import type { Token } from "./parser.ts";
-import type { Session } from "./session.ts";
 
 const ITEMS = new Set([
   "MESSAGES",
@@ -28,7 +28,7 @@ export function parseStatusItems(tokens: Token[]): string[] {
 }
 
 /** `* STATUS name (…)`, or null when the folder vanished meanwhile. */
-export function statusLine(session: Session, entry: MailboxEntry, items: string[]): string | null {
+export function statusLine(session: CommandSession, entry: MailboxEntry, items: string[]): string | null {
   const { store } = session.ctx;
   const folderId = entry.folder.id;
   const c = folderCounts(store, session.grantId, folderId);

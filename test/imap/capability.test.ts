@@ -7,7 +7,8 @@ import { ImapAuth } from "../../protocols/imap/auth.ts";
 import { COMMANDS } from "../../protocols/imap/commands/index.ts";
 import { RecentTracker } from "../../protocols/imap/recent.ts";
 import { SessionRegistry } from "../../protocols/imap/registry.ts";
-import { type ImapContext, Session, type SessionIO } from "../../protocols/imap/session.ts";
+import { type ImapContext, Session } from "../../protocols/imap/session.ts";
+import type { SessionIO } from "../../protocols/imap/session-io.ts";
 import { quietLog } from "../support/store.ts";
 import { type ImapFixture, imapFixture, PASSWORD } from "./harness.ts";
 

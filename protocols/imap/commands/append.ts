@@ -1,5 +1,6 @@
 import { BadArgs, parseDateTime } from "../args.ts";
-import { AUTHENTICATED, type ImapCommand, no, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import { no, ok } from "../completion.ts";
 import { parseFlags } from "../flags.ts";
 
 /**

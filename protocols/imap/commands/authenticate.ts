@@ -1,5 +1,6 @@
 import { BadArgs } from "../args.ts";
-import { bad, type ImapCommand, NOT_AUTHENTICATED, no } from "../command.ts";
+import { type ImapCommand, NOT_AUTHENTICATED } from "../command.ts";
+import { bad, no } from "../completion.ts";
 import { authenticateSession } from "./login.ts";
 
 /** AUTHENTICATE PLAIN (RFC 4616), with an initial response (SASL-IR) or after a "+" continuation. */

@@ -1,5 +1,6 @@
 import { capabilities } from "../capabilities.ts";
-import { ANY, type ImapCommand, ok } from "../command.ts";
+import { ANY, type ImapCommand } from "../command.ts";
+import { ok } from "../completion.ts";
 
 export const capability: ImapCommand = {
   name: "CAPABILITY",

@@ -1,4 +1,5 @@
-import { type ImapCommand, ok, SELECTED } from "../command.ts";
+import { type ImapCommand, SELECTED } from "../command.ts";
+import { ok } from "../completion.ts";
 
 /** CLOSE: expunge silently (read-write only), then leave the mailbox. */
 export const close: ImapCommand = {

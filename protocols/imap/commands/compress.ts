@@ -1,4 +1,5 @@
-import { AUTHENTICATED, bad, type ImapCommand, no, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import { bad, no, ok } from "../completion.ts";
 
 /** COMPRESS DEFLATE (RFC 4978): the OK goes out uncompressed, everything after it compressed. */
 export const compress: ImapCommand = {

@@ -1,15 +1,15 @@
 import { fetchRows } from "../../../src/mailbox/imap-messages.ts";
 import { rawMessage } from "../../../src/mailbox/messages.ts";
 import type { Args } from "../args.ts";
-import type { CommandCall } from "../command.ts";
-import { bad, type Completion, type ImapCommand, no, ok, SELECTED } from "../command.ts";
+import { type CommandCall, type ImapCommand, SELECTED } from "../command.ts";
+import type { CommandSession } from "../command-session.ts";
+import { bad, type Completion, no, ok } from "../completion.ts";
 import { formatSequenceSet } from "../sequence.ts";
-import type { Session } from "../session.ts";
 
 /** The copies are prepared here, outside the actor; yield to other sessions between reads. */
 const YIELD_EVERY = 20;
 
-function target(session: Session, args: Args, call: CommandCall) {
+function target(session: CommandSession, args: Args, call: CommandCall) {
   const selected = session.requireSelected();
   const set = args.sequenceSet();
   const name = args.mailbox();

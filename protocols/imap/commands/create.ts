@@ -1,6 +1,7 @@
-import { AUTHENTICATED, type ImapCommand, no, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import type { CommandSession } from "../command-session.ts";
+import { no, ok } from "../completion.ts";
 import { DELIMITER, type MailboxTree, normalizePath } from "../mailbox-names.ts";
-import type { Session } from "../session.ts";
 
 /** CREATE: a custom folder; missing parent levels are created too ("a/b/c"). */
 export const create: ImapCommand = {
@@ -20,7 +21,7 @@ export const create: ImapCommand = {
 };
 
 /** Creates each missing level of `path`; returns the id of the last. */
-export async function ensurePath(session: Session, tree: MailboxTree, path: string): Promise<string> {
+export async function ensurePath(session: CommandSession, tree: MailboxTree, path: string): Promise<string> {
   const parts = path.split(DELIMITER);
   let parentId: string | null = null;
   for (let i = 0; i < parts.length; i++) {

@@ -1,4 +1,5 @@
-import { AUTHENTICATED, type ImapCommand, no, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import { no, ok } from "../completion.ts";
 
 /** DELETE: a custom folder and its messages (system folders stay; subfolders first). */
 export const deleteMailbox: ImapCommand = {

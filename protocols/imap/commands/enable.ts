@@ -1,4 +1,5 @@
-import { AUTHENTICATED, type ImapCommand, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import { ok } from "../completion.ts";
 
 const SUPPORTED = new Set(["CONDSTORE", "QRESYNC"]);
 

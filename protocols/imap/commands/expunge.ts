@@ -1,4 +1,5 @@
-import { type ImapCommand, no, ok, SELECTED } from "../command.ts";
+import { type ImapCommand, SELECTED } from "../command.ts";
+import { no, ok } from "../completion.ts";
 import { resolveUids } from "../sequence.ts";
 
 /**

@@ -5,12 +5,13 @@ import type { MimeNode } from "../../../src/mail/mime-tree.ts";
 import { fetchSection, partial } from "../../../src/mail/sections.ts";
 import { type FetchRow, fetchRows, vanishedSince } from "../../../src/mailbox/imap-messages.ts";
 import { rawMessage } from "../../../src/mailbox/messages.ts";
-import { bad, type ImapCommand, ok, SELECTED } from "../command.ts";
+import { type ImapCommand, SELECTED } from "../command.ts";
+import type { CommandSession } from "../command-session.ts";
+import { bad, ok } from "../completion.ts";
 import { flagList, internalDate } from "../encode.ts";
 import { type FetchItem, type FetchRequest, parseFetchRequest, setsSeen } from "../fetch-items.ts";
 import type { SelectedMailbox } from "../selected.ts";
 import { formatSequenceSet, type SequenceSet } from "../sequence.ts";
-import type { Session } from "../session.ts";
 
 export const fetch: ImapCommand = {
   name: "FETCH",
@@ -40,7 +41,7 @@ export const fetch: ImapCommand = {
 
 /** `* VANISHED (EARLIER) …`: UIDs of the set that left the folder after `modseq`. */
 export function sendVanishedEarlier(
-  session: Session,
+  session: CommandSession,
   selected: SelectedMailbox,
   set: SequenceSet | null,
   modseq: number,
@@ -57,7 +58,7 @@ const BATCH = 250;
 
 /** The FETCH responses for `uids` (ascending, all in the view), streamed with backpressure. */
 export async function sendFetch(
-  session: Session,
+  session: CommandSession,
   selected: SelectedMailbox,
   uids: number[],
   request: FetchRequest,
@@ -130,7 +131,7 @@ function runs(selected: SelectedMailbox, uids: number[]): [number, number][] {
 
 /** BODY[...] without PEEK, RFC822, RFC822.TEXT: set \Seen first, then report FLAGS too. */
 async function markSeen(
-  session: Session,
+  session: CommandSession,
   selected: SelectedMailbox,
   rows: FetchRow[],
   seenNow: Set<number>,
@@ -165,7 +166,7 @@ export function rowFlags(
 }
 
 function renderMessage(
-  session: Session,
+  session: CommandSession,
   selected: SelectedMailbox,
   seq: number,
   row: FetchRow,

@@ -1,5 +1,6 @@
 import { BadArgs } from "../args.ts";
-import { ANY, type ImapCommand, ok } from "../command.ts";
+import { ANY, type ImapCommand } from "../command.ts";
+import { ok } from "../completion.ts";
 
 /** ID (RFC 2971): the client's fields are read and ignored; ours are the server's name and version. */
 export const id: ImapCommand = {

@@ -1,4 +1,5 @@
-import { AUTHENTICATED, bad, type ImapCommand, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import { bad, ok } from "../completion.ts";
 
 /**
  * IDLE (RFC 2177): changes are pushed as they commit until the client sends DONE. After

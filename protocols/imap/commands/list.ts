@@ -1,5 +1,6 @@
 import { astringText, BadArgs, mailboxName } from "../args.ts";
-import { AUTHENTICATED, type ImapCommand, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import { ok } from "../completion.ts";
 import { mailboxOut } from "../encode.ts";
 import { DELIMITER, type MailboxEntry } from "../mailbox-names.ts";
 import type { Token } from "../parser.ts";

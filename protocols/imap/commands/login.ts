@@ -1,6 +1,7 @@
 import { capabilities, loginAllowed } from "../capabilities.ts";
-import { type Completion, type ImapCommand, NOT_AUTHENTICATED, no, ok } from "../command.ts";
-import type { Session } from "../session.ts";
+import { type ImapCommand, NOT_AUTHENTICATED } from "../command.ts";
+import type { CommandSession } from "../command-session.ts";
+import { type Completion, no, ok } from "../completion.ts";
 
 export const login: ImapCommand = {
   name: "LOGIN",
@@ -15,7 +16,7 @@ export const login: ImapCommand = {
 
 /** LOGIN and AUTHENTICATE PLAIN share this: checks, the connection limit, then the state change. */
 export async function authenticateSession(
-  session: Session,
+  session: CommandSession,
   user: string,
   password: string,
 ): Promise<Completion> {

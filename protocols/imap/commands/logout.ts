@@ -1,4 +1,5 @@
-import { ANY, type ImapCommand, ok } from "../command.ts";
+import { ANY, type ImapCommand } from "../command.ts";
+import { ok } from "../completion.ts";
 
 export const logout: ImapCommand = {
   name: "LOGOUT",

@@ -1,4 +1,5 @@
-import { ANY, AUTHENTICATED, type ImapCommand, ok } from "../command.ts";
+import { ANY, AUTHENTICATED, type ImapCommand } from "../command.ts";
+import { ok } from "../completion.ts";
 
 /** NOOP: nothing, but pending changes go out (the dispatcher flushes them after every command). */
 export const noop: ImapCommand = {

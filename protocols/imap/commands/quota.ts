@@ -1,10 +1,11 @@
 import { storageUsage } from "../../../src/mailbox/imap-grant.ts";
-import { AUTHENTICATED, type ImapCommand, no, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import type { CommandSession } from "../command-session.ts";
+import { no, ok } from "../completion.ts";
 import { mailboxOut } from "../encode.ts";
-import type { Session } from "../session.ts";
 
 /** QUOTA (RFC 9208): one root, "", holding the account's storage quota, in units of 1024 octets. */
-function quotaLine(session: Session): string {
+function quotaLine(session: CommandSession): string {
   const usage = storageUsage(session.ctx.store, session.grantId);
   const used = Math.ceil((usage?.usedBytes ?? 0) / 1024);
   const limit = Math.floor((usage?.quotaBytes ?? 0) / 1024);

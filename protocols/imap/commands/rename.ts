@@ -1,4 +1,5 @@
-import { AUTHENTICATED, type ImapCommand, no, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import { no, ok } from "../completion.ts";
 import { DELIMITER, leafName, normalizePath, parentPath } from "../mailbox-names.ts";
 import { ensurePath } from "./create.ts";
 

@@ -3,12 +3,13 @@ import { messageHeaders } from "../../../src/mailbox/headers.ts";
 import { fullTextUids, type SearchRow, searchRows } from "../../../src/mailbox/imap-messages.ts";
 import { rawMessage } from "../../../src/mailbox/messages.ts";
 import { BadArgs } from "../args.ts";
-import { type ImapCommand, no, ok, SELECTED } from "../command.ts";
+import { type ImapCommand, SELECTED } from "../command.ts";
+import type { CommandSession } from "../command-session.ts";
+import { no, ok } from "../completion.ts";
 import { quote } from "../encode.ts";
 import { type SearchKey, SearchParser, usesModseq } from "../search-keys.ts";
 import type { SelectedMailbox } from "../selected.ts";
 import { formatSequenceSet, inSet } from "../sequence.ts";
-import type { Session } from "../session.ts";
 
 const RETURN_OPTIONS = new Set(["MIN", "MAX", "ALL", "COUNT"]);
 const CHARSETS = new Set(["UTF-8", "US-ASCII"]);
@@ -73,7 +74,7 @@ interface Match {
 }
 
 /** The messages of the client's view that match, in sequence order. */
-export function evaluate(session: Session, selected: SelectedMailbox, key: SearchKey): Match[] {
+export function evaluate(session: CommandSession, selected: SelectedMailbox, key: SearchKey): Match[] {
   const rows = searchRows(session.ctx.store, session.grantId, selected.folderId);
   const ev = new Evaluator(session, selected);
   const out: Match[] = [];
@@ -92,7 +93,7 @@ class Evaluator {
   private readonly maxUid: number;
 
   constructor(
-    private readonly session: Session,
+    private readonly session: CommandSession,
     private readonly selected: SelectedMailbox,
   ) {
     this.maxSeq = selected.exists;

@@ -1,12 +1,13 @@
 import { folderCounts } from "../../../src/mailbox/imap-folders.ts";
 import { selectInfo } from "../../../src/mailbox/imap-messages.ts";
 import { type Args, BadArgs } from "../args.ts";
-import { AUTHENTICATED, type Completion, type ImapCommand, no, ok } from "../command.ts";
+import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import type { CommandSession } from "../command-session.ts";
+import { type Completion, no, ok } from "../completion.ts";
 import { SYSTEM_FLAG_NAMES } from "../encode.ts";
 import type { Token } from "../parser.ts";
 import { SelectedMailbox } from "../selected.ts";
 import { parseSequenceSet, resolveUids, type SequenceSet } from "../sequence.ts";
-import type { Session } from "../session.ts";
 import { sendFetch, sendVanishedEarlier } from "./fetch.ts";
 
 interface QresyncParams {
@@ -35,7 +36,7 @@ export const selectMailbox = selectCommand("SELECT");
 export const examine = selectCommand("EXAMINE");
 
 function parseSelectParams(
-  session: Session,
+  session: CommandSession,
   args: Args,
 ): { condstore: boolean; qresync: QresyncParams | null } {
   const out = { condstore: false, qresync: null as QresyncParams | null };
@@ -82,7 +83,7 @@ function parseQresync(items: Token[]): QresyncParams {
 }
 
 async function select(
-  session: Session,
+  session: CommandSession,
   name: string,
   readOnly: boolean,
   params: { condstore: boolean; qresync: QresyncParams | null },

@@ -1,4 +1,5 @@
-import { bad, type ImapCommand, NOT_AUTHENTICATED, ok } from "../command.ts";
+import { type ImapCommand, NOT_AUTHENTICATED } from "../command.ts";
+import { bad, ok } from "../completion.ts";
 
 /** STARTTLS on the plaintext listener; the tagged OK goes out before the handshake. */
 export const starttls: ImapCommand = {

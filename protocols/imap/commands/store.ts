@@ -1,6 +1,7 @@
 import type { FlagChange } from "../../../actors/mailbox/types.ts";
 import { BadArgs } from "../args.ts";
-import { bad, type ImapCommand, no, ok, SELECTED } from "../command.ts";
+import { type ImapCommand, SELECTED } from "../command.ts";
+import { bad, no, ok } from "../completion.ts";
 import { flagList } from "../encode.ts";
 import { parseFlags } from "../flags.ts";
 import { formatSequenceSet } from "../sequence.ts";
