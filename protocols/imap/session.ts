@@ -38,12 +38,9 @@ export class Session implements CommandSession {
   email = "";
   private passwordVersion = 0;
   selected: SelectedMailbox | null = null;
-  /** ENABLEd extensions (CONDSTORE, QRESYNC). */
   readonly enabled = new Set<string>();
-  /** CONDSTORE is on: enabled, or used by a command (RFC 7162 §3.1). */
   condstore = false;
   idling = false;
-  /** IDLE was ended by the server's timeout: a late "DONE" from the client is ignored. */
   idleTimedOut = false;
   private unsubscribe: (() => void) | null = null;
   private closed = false;
@@ -61,7 +58,6 @@ export class Session implements CommandSession {
     this.send(`* OK [CAPABILITY ${capabilities(this).join(" ")}] agentbox IMAP4rev1 ready`);
   }
 
-  /** Writes one response line (binary string, CRLF added). */
   send(line: string): void {
     this.io.write(`${line}\r\n`);
   }
@@ -155,7 +151,6 @@ export class Session implements CommandSession {
     return passwordVersion(this.ctx.store, this.grantId) === this.passwordVersion;
   }
 
-  /** After a successful LOGIN / AUTHENTICATE. */
   loggedIn(grantId: string, email: string, version: number): void {
     this.state = "authenticated";
     this.grantId = grantId;
@@ -177,7 +172,6 @@ export class Session implements CommandSession {
     }
   }
 
-  /** Sends the untagged responses for the changes the client has not been told. */
   flushChanges(allowExpunge: boolean): void {
     const selected = this.selected;
     if (!selected?.hasPending) return;
@@ -185,7 +179,6 @@ export class Session implements CommandSession {
     if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
   }
 
-  /** Turns CONDSTORE on (RFC 7162 §3.1: a CONDSTORE-enabling command); tells HIGHESTMODSEQ once. */
   enableCondstore(): void {
     if (this.condstore) return;
     this.condstore = true;
@@ -203,14 +196,12 @@ export class Session implements CommandSession {
     return new MailboxTree(imapFolders(this.ctx.store, this.grantId));
   }
 
-  /** The mailbox a name designates, or NO [NONEXISTENT]. */
   findMailbox(name: string): MailboxEntry {
     const entry = this.mailboxTree().find(name);
     if (!entry) fail(`mailbox ${JSON.stringify(name)} does not exist`, "NONEXISTENT");
     return entry;
   }
 
-  /** Leaves the selected mailbox (SELECT of another, CLOSE, UNSELECT). */
   deselect(): void {
     this.selected = null;
     if (this.state === "selected") this.state = "authenticated";
