@@ -1,4 +1,4 @@
-import type { SmtpConfig } from "../../src/smtp/config.ts";
+import type { SmtpConfig } from "../config.ts";
 
 /**
  * The delay before attempt `attempt + 1`, after `attempt` failures: exponential from the base

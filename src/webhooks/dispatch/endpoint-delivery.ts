@@ -1,10 +1,10 @@
-import { envelopeOf } from "../../src/events/envelope.ts";
-import { objectOf } from "../../src/events/hydrate.ts";
-import { eventAt, queryEvents } from "../../src/events/log.ts";
-import type { Logger } from "../../src/log.ts";
-import type { EventRow, WebhookRow } from "../../src/store/schema.ts";
-import type { Store } from "../../src/store/store.ts";
-import type { WebhookConfig } from "../../src/webhooks/config.ts";
+import { envelopeOf } from "../../events/envelope.ts";
+import { objectOf } from "../../events/hydrate.ts";
+import { eventAt, queryEvents } from "../../events/log.ts";
+import type { Logger } from "../../log.ts";
+import type { EventRow, WebhookRow } from "../../store/schema.ts";
+import type { Store } from "../../store/store.ts";
+import type { WebhookConfig } from "../config.ts";
 import {
   type DueDelivery,
   dueDeliveries,
@@ -13,28 +13,27 @@ import {
   type Progress,
   recordAttempt,
   seqsWithDeliveries,
-} from "../../src/webhooks/deliveries.ts";
-import {
-  type EncodedNotification,
-  encodeNotification,
-  notificationId,
-} from "../../src/webhooks/notification.ts";
-import { type PostResult, postNotification } from "../../src/webhooks/post.ts";
-import { eventTypesFor, subscribes } from "../../src/webhooks/triggers.ts";
-import { triggersOf, type WebhookStatus } from "../../src/webhooks/webhooks.ts";
-import { retryDelay } from "./backoff.ts";
+} from "../deliveries.ts";
+import { type EncodedNotification, encodeNotification, notificationId } from "../notification.ts";
+import { type PostResult, postNotification } from "../post.ts";
+import { eventTypesFor, subscribes } from "../triggers.ts";
+import { triggersOf, type WebhookStatus } from "../webhooks.ts";
+import { EndpointBacklog } from "./backlog.ts";
 import { Health } from "./health.ts";
-import type { ProgressSource } from "./progress.ts";
+import { InFlight } from "./in-flight.ts";
+import type { ProgressSource } from "./progress-saver.ts";
+import { retryDelay } from "./retry-delay.ts";
+import { RetryTimer } from "./retry-timer.ts";
 
 export interface EndpointContext {
   store: Store;
   config: WebhookConfig;
   log: Logger;
-  /** The newest log position the actor's tail has read. */
+  /** The newest log position the dispatcher's tail has read. */
   tail(): number;
   count(outcome: "delivered" | "retry" | "failed"): void;
   /** The endpoint's progress changed: save it with the next batch. */
-  progressed(worker: EndpointWorker): void;
+  progressed(endpoint: EndpointDelivery): void;
 }
 
 /** What the endpoint knows now (the row lags by up to a save interval). */
@@ -59,23 +58,16 @@ type Prepared = EncodedNotification | { error: string; retry: boolean } | { skip
  * delivered, recorded for retry, or not for this endpoint. After a restart delivery resumes after
  * it; first attempts in flight at a crash are sent again, with the same notification id.
  */
-export class EndpointWorker implements ProgressSource {
+export class EndpointDelivery implements ProgressSource {
   private triggers: Set<string>;
   private readTypes: string[];
-  /** Every event up to here is queued, attempted, or not for this endpoint. */
-  private readPos: number;
-  /** Fed by the actor's tail; otherwise it reads the log itself (catching up, or its queue was full). */
-  private live = false;
-  private queue: EventRow[] = [];
-  /** First attempts whose outcome is not durable yet: they hold the cursor back. */
-  private held = new Set<number>();
-  private firstInFlight = 0;
-  private retrying = new Set<number>();
-  private nextRetryAt: number | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly backlog: EndpointBacklog;
+  private readonly inFlight = new InFlight();
+  private readonly nextRetry = new RetryTimer(
+    () => this.pump(),
+    () => this.deliverable,
+  );
   private readonly health: Health;
-  private readonly running = new Set<Promise<void>>();
-  private readonly abort = new AbortController();
   /** No new attempts (shutting down, or deleted). */
   private stopping = false;
   /** Outcomes are dropped (abandoned at shutdown: they are re-sent after restart). */
@@ -94,7 +86,7 @@ export class EndpointWorker implements ProgressSource {
   ) {
     this.triggers = new Set(triggersOf(row));
     this.readTypes = eventTypesFor(this.triggers);
-    this.readPos = row.cursor;
+    this.backlog = new EndpointBacklog(row.cursor);
     this.savedCursor = row.cursor;
     this.outcome = {
       lastSuccessAt: row.lastSuccessAt,
@@ -113,35 +105,34 @@ export class EndpointWorker implements ProgressSource {
   }
 
   start(): void {
-    this.nextRetryAt = nextDueAt(this.ctx.store, this.row.id, this.retrying);
-    this.armRetryTimer();
+    this.nextRetry.set(nextDueAt(this.ctx.store, this.row.id, this.inFlight.retries));
     this.pump();
   }
 
   state(): EndpointState {
     return {
-      queued: this.queue.length,
-      inFlight: this.firstInFlight + this.retrying.size,
-      cursor: this.cursor(),
+      queued: this.backlog.queued,
+      inFlight: this.inFlight.count,
+      cursor: this.backlog.cursor(),
       ...this.outcome,
     };
   }
 
-  /** An event from the actor's tail (every application event, in log order). */
+  /** An event from the dispatcher's tail (every application event, in log order). */
   offer(event: EventRow): void {
-    if (!this.live || event.seq <= this.readPos) return;
+    if (!this.backlog.live || event.seq <= this.backlog.readTo) return;
     if (!subscribes(this.triggers, event.type)) {
-      this.readPos = event.seq;
+      this.backlog.passed(event.seq);
       this.touch();
       return;
     }
-    if (this.queue.length >= this.ctx.config.queueSize) {
+    if (this.backlog.queued >= this.ctx.config.queueSize) {
       // Full: leave it in the log; the endpoint reads it from there when it has room.
-      this.live = false;
+      this.backlog.live = false;
       return;
     }
-    this.queue.push(event);
-    this.readPos = event.seq;
+    this.backlog.push(event);
+    this.backlog.passed(event.seq);
     this.startAttempts();
   }
 
@@ -156,36 +147,35 @@ export class EndpointWorker implements ProgressSource {
     }
     if (!this.deliverable) this.rewind();
     if (row.status === "active" && before.status !== "active") this.health.reset();
-    this.nextRetryAt = nextDueAt(this.ctx.store, row.id, this.retrying);
-    this.armRetryTimer();
+    this.nextRetry.set(nextDueAt(this.ctx.store, row.id, this.inFlight.retries));
     this.pump();
   }
 
   /**
    * Shutdown: no new attempts; those in flight get `graceMs` to finish (their outcome is
    * recorded), then are abandoned (they stay behind the cursor and are sent again after restart).
-   * The actor saves the progress of every endpoint after.
+   * The dispatcher saves the progress of every endpoint after.
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
-    this.clearRetryTimer();
-    await Promise.race([Promise.allSettled(this.running), Bun.sleep(graceMs)]);
+    this.nextRetry.clear();
+    await Promise.race([this.inFlight.settled(), Bun.sleep(graceMs)]);
     this.stopped = true;
-    this.abort.abort();
-    await Promise.allSettled(this.running);
+    this.inFlight.abort();
+    await this.inFlight.settled();
   }
 
   /** The endpoint was deleted: drop everything, save nothing. */
   remove(): void {
     this.stopping = true;
     this.stopped = true;
-    this.abort.abort();
-    this.clearRetryTimer();
+    this.inFlight.abort();
+    this.nextRetry.clear();
   }
 
   progress(): Progress {
     this.outcomeDirty = false;
-    return { cursor: this.cursor(), ...this.outcome };
+    return { cursor: this.backlog.cursor(), ...this.outcome };
   }
 
   saved(p: Progress): void {
@@ -198,7 +188,7 @@ export class EndpointWorker implements ProgressSource {
 
   private pump(): void {
     if (!this.deliverable) return;
-    if (!this.live) this.catchUp();
+    if (!this.backlog.live) this.catchUp();
     this.startAttempts();
     this.startRetries();
   }
@@ -208,33 +198,34 @@ export class EndpointWorker implements ProgressSource {
    * is read in large chunks, not one row per delivery); goes live once it reaches the tail.
    */
   private catchUp(): void {
-    const room = this.ctx.config.queueSize - this.queue.length;
+    const room = this.ctx.config.queueSize - this.backlog.queued;
     const upTo = this.ctx.tail();
-    if (this.readPos < upTo && room >= this.ctx.config.queueSize / 2) {
+    const after = this.backlog.readTo;
+    if (after < upTo && room >= this.ctx.config.queueSize / 2) {
       const rows = queryEvents(this.ctx.store, {
         applicationId: this.row.applicationId,
-        after: this.readPos,
+        after,
         upTo,
         types: this.readTypes,
         limit: room,
       });
       const last = rows.length === room ? (rows.at(-1) as EventRow).seq : upTo;
       // After a crash, an event may already be in retry although the cursor had not moved past it.
-      const inRetry = seqsWithDeliveries(this.ctx.store, this.row.id, this.readPos, last);
-      for (const e of rows) if (!inRetry.has(e.seq) && subscribes(this.triggers, e.type)) this.queue.push(e);
-      this.readPos = last;
+      const inRetry = seqsWithDeliveries(this.ctx.store, this.row.id, after, last);
+      for (const e of rows)
+        if (!inRetry.has(e.seq) && subscribes(this.triggers, e.type)) this.backlog.push(e);
+      this.backlog.passed(last);
       this.touch();
     }
     // Synchronous reads: the tail cannot have moved since `upTo` was taken.
-    if (this.readPos >= this.ctx.tail()) this.live = true;
+    if (this.backlog.readTo >= this.ctx.tail()) this.backlog.live = true;
   }
 
   /** Starts first attempts in log order, up to the endpoint's concurrency. */
   private startAttempts(): void {
-    while (this.deliverable && this.queue.length > 0 && this.slotsInUse() < this.ctx.config.concurrency) {
-      const event = this.queue.shift() as EventRow;
-      this.held.add(event.seq);
-      this.firstInFlight++;
+    while (this.deliverable && this.backlog.queued > 0 && this.inFlight.count < this.ctx.config.concurrency) {
+      const event = this.backlog.take() as EventRow;
+      this.inFlight.firstAttempts++;
       const id = notificationId(this.row.id, event.id);
       this.track(this.attempt(event.seq, id, 1, this.prepare(event, id, 1), false));
     }
@@ -242,16 +233,18 @@ export class EndpointWorker implements ProgressSource {
 
   /** Due retries, in at most half of the slots: fresh notifications always keep some. */
   private startRetries(): void {
-    if (this.nextRetryAt === null || this.nextRetryAt > Date.now()) return;
+    if (!this.nextRetry.isDue(Date.now())) return;
     const retrySlots = Math.max(1, Math.floor(this.ctx.config.concurrency / 2));
-    const free = Math.min(retrySlots - this.retrying.size, this.ctx.config.concurrency - this.slotsInUse());
+    const free = Math.min(
+      retrySlots - this.inFlight.retries.size,
+      this.ctx.config.concurrency - this.inFlight.count,
+    );
     if (free <= 0) return; // a finishing attempt pumps again
-    for (const due of dueDeliveries(this.ctx.store, this.row.id, Date.now(), this.retrying, free)) {
-      this.retrying.add(due.eventSeq);
+    for (const due of dueDeliveries(this.ctx.store, this.row.id, Date.now(), this.inFlight.retries, free)) {
+      this.inFlight.retries.add(due.eventSeq);
       this.track(this.retry(due));
     }
-    this.nextRetryAt = nextDueAt(this.ctx.store, this.row.id, this.retrying);
-    this.armRetryTimer();
+    this.nextRetry.set(nextDueAt(this.ctx.store, this.row.id, this.inFlight.retries));
   }
 
   private async retry(due: DueDelivery): Promise<void> {
@@ -299,14 +292,14 @@ export class EndpointWorker implements ProgressSource {
             prepared.body,
             prepared.headers,
             this.ctx.config.timeoutMs,
-            this.abort.signal,
+            this.inFlight.signal,
           );
     if (this.stopped) return;
     const durable = await this.settle(seq, id, attempt, result, isRetry);
-    if (isRetry) this.retrying.delete(seq);
+    if (isRetry) this.inFlight.retries.delete(seq);
     else {
-      this.firstInFlight--;
-      if (durable) this.held.delete(seq);
+      this.inFlight.firstAttempts--;
+      if (durable) this.backlog.release(seq);
     }
     this.touch();
     this.pump();
@@ -314,9 +307,9 @@ export class EndpointWorker implements ProgressSource {
 
   /** Not for this endpoint after all (only ever a first attempt): settled without a request. */
   private skip(seq: number, isRetry: boolean): void {
-    if (isRetry) this.retrying.delete(seq);
-    else this.firstInFlight--;
-    this.held.delete(seq);
+    if (isRetry) this.inFlight.retries.delete(seq);
+    else this.inFlight.firstAttempts--;
+    this.backlog.release(seq);
     this.touch();
     this.pump();
   }
@@ -354,7 +347,7 @@ export class EndpointWorker implements ProgressSource {
       result.status,
       result.error,
     );
-    if (delay !== null) this.noteRetryAt(now + delay);
+    if (delay !== null) this.nextRetry.note(now + delay);
     else this.moveTo(this.health.notificationFailed(this.row.status));
     return durable;
   }
@@ -400,55 +393,19 @@ export class EndpointWorker implements ProgressSource {
 
   /** Forgets the queue (it is re-read from the log later) and stops taking the tail. */
   private rewind(): void {
-    this.live = false;
-    const first = this.queue[0];
-    if (first) this.readPos = first.seq - 1;
-    this.queue = [];
-    if (!this.deliverable) this.clearRetryTimer();
-  }
-
-  private slotsInUse(): number {
-    return this.firstInFlight + this.retrying.size;
-  }
-
-  private noteRetryAt(at: number): void {
-    if (this.nextRetryAt !== null && this.nextRetryAt <= at) return;
-    this.nextRetryAt = at;
-    this.armRetryTimer();
-  }
-
-  private armRetryTimer(): void {
-    this.clearRetryTimer();
-    if (this.nextRetryAt === null || !this.deliverable) return;
-    const delay = Math.min(Math.max(0, this.nextRetryAt - Date.now()), 2 ** 31 - 1);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.pump();
-    }, delay);
-  }
-
-  private clearRetryTimer(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.backlog.rewind();
+    if (!this.deliverable) this.nextRetry.clear();
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((err: unknown) =>
+    this.inFlight.track(work, (err) =>
       this.ctx.log.error({ err, webhookId: this.row.id }, "webhook delivery crashed"),
     );
-    this.running.add(tracked);
-    void tracked.finally(() => this.running.delete(tracked));
   }
 
-  private cursor(): number {
-    let low = this.queue[0]?.seq ?? Number.POSITIVE_INFINITY;
-    for (const seq of this.held) if (seq < low) low = seq;
-    return low === Number.POSITIVE_INFINITY ? this.readPos : Math.min(low - 1, this.readPos);
-  }
-
-  /** Asks for a save if the cursor moved or an outcome changed (the actor batches saves). */
+  /** Asks for a save if the cursor moved or an outcome changed (the dispatcher batches saves). */
   private touch(): void {
     if (this.stopped) return;
-    if (this.cursor() > this.savedCursor || this.outcomeDirty) this.ctx.progressed(this);
+    if (this.backlog.cursor() > this.savedCursor || this.outcomeDirty) this.ctx.progressed(this);
   }
 }
