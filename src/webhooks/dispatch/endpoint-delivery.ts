@@ -6,6 +6,7 @@ import type { EventRow, WebhookRow } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
 import type { WebhookConfig } from "../config.ts";
 import {
+  type DeliveryUpdate,
   type DueDelivery,
   dueDeliveries,
   moveStatus,
@@ -21,6 +22,7 @@ import { triggersOf, type WebhookStatus } from "../webhooks.ts";
 import { EndpointBacklog } from "./backlog.ts";
 import { Health } from "./health.ts";
 import { InFlight } from "./in-flight.ts";
+import { LastOutcome } from "./last-outcome.ts";
 import type { ProgressSource } from "./progress-saver.ts";
 import { retryDelay } from "./retry-delay.ts";
 import { RetryTimer } from "./retry-timer.ts";
@@ -49,6 +51,15 @@ export interface EndpointState {
 /** `skip`: the endpoint subscribed only to the `.truncated` variant, and this one is not truncated. */
 type Prepared = EncodedNotification | { error: string; retry: boolean } | { skip: true };
 
+/** One attempt at one event's notification. */
+interface Attempt {
+  seq: number;
+  notificationId: string;
+  /** Attempts made so far, this one included. */
+  number: number;
+  isRetry: boolean;
+}
+
 /**
  * Delivers one endpoint's notifications. Its own bounded queue and concurrency: nothing here
  * waits on another endpoint. First attempts start in log order; a failed one becomes a durable
@@ -73,12 +84,7 @@ export class EndpointDelivery implements ProgressSource {
   /** Outcomes are dropped (abandoned at shutdown: they are re-sent after restart). */
   private stopped = false;
   private savedCursor: number;
-  private outcome = {
-    lastSuccessAt: null as number | null,
-    lastError: null as string | null,
-    lastErrorAt: null as number | null,
-  };
-  private outcomeDirty = false;
+  private readonly outcome: LastOutcome;
 
   constructor(
     private readonly ctx: EndpointContext,
@@ -88,11 +94,7 @@ export class EndpointDelivery implements ProgressSource {
     this.readTypes = eventTypesFor(this.triggers);
     this.backlog = new EndpointBacklog(row.cursor);
     this.savedCursor = row.cursor;
-    this.outcome = {
-      lastSuccessAt: row.lastSuccessAt,
-      lastError: row.lastError,
-      lastErrorAt: row.lastErrorAt,
-    };
+    this.outcome = new LastOutcome(row);
     this.health = new Health(ctx.config);
   }
 
@@ -105,7 +107,7 @@ export class EndpointDelivery implements ProgressSource {
   }
 
   start(): void {
-    this.nextRetry.set(nextDueAt(this.ctx.store, this.row.id, this.inFlight.retries));
+    this.nextRetry.set(nextDueAt(this.ctx.store, this.row.id, this.inFlight.retrying));
     this.pump();
   }
 
@@ -114,7 +116,7 @@ export class EndpointDelivery implements ProgressSource {
       queued: this.backlog.queued,
       inFlight: this.inFlight.count,
       cursor: this.backlog.cursor(),
-      ...this.outcome,
+      ...this.outcome.current(),
     };
   }
 
@@ -147,7 +149,7 @@ export class EndpointDelivery implements ProgressSource {
     }
     if (!this.deliverable) this.rewind();
     if (row.status === "active" && before.status !== "active") this.health.reset();
-    this.nextRetry.set(nextDueAt(this.ctx.store, row.id, this.inFlight.retries));
+    this.nextRetry.set(nextDueAt(this.ctx.store, row.id, this.inFlight.retrying));
     this.pump();
   }
 
@@ -174,8 +176,7 @@ export class EndpointDelivery implements ProgressSource {
   }
 
   progress(): Progress {
-    this.outcomeDirty = false;
-    return { cursor: this.backlog.cursor(), ...this.outcome };
+    return { cursor: this.backlog.cursor(), ...this.outcome.take() };
   }
 
   saved(p: Progress): void {
@@ -225,9 +226,14 @@ export class EndpointDelivery implements ProgressSource {
   private startAttempts(): void {
     while (this.deliverable && this.backlog.queued > 0 && this.inFlight.count < this.ctx.config.concurrency) {
       const event = this.backlog.take() as EventRow;
-      this.inFlight.firstAttempts++;
-      const id = notificationId(this.row.id, event.id);
-      this.track(this.attempt(event.seq, id, 1, this.prepare(event, id, 1), false));
+      this.inFlight.startFirst();
+      const first = {
+        seq: event.seq,
+        notificationId: notificationId(this.row.id, event.id),
+        number: 1,
+        isRetry: false,
+      };
+      this.track(this.send(first, this.prepare(event, first)));
     }
   }
 
@@ -236,35 +242,40 @@ export class EndpointDelivery implements ProgressSource {
     if (!this.nextRetry.isDue(Date.now())) return;
     const retrySlots = Math.max(1, Math.floor(this.ctx.config.concurrency / 2));
     const free = Math.min(
-      retrySlots - this.inFlight.retries.size,
+      retrySlots - this.inFlight.retrying.size,
       this.ctx.config.concurrency - this.inFlight.count,
     );
     if (free <= 0) return; // a finishing attempt pumps again
-    for (const due of dueDeliveries(this.ctx.store, this.row.id, Date.now(), this.inFlight.retries, free)) {
-      this.inFlight.retries.add(due.eventSeq);
+    for (const due of dueDeliveries(this.ctx.store, this.row.id, Date.now(), this.inFlight.retrying, free)) {
+      this.inFlight.startRetry(due.eventSeq);
       this.track(this.retry(due));
     }
-    this.nextRetry.set(nextDueAt(this.ctx.store, this.row.id, this.inFlight.retries));
+    this.nextRetry.set(nextDueAt(this.ctx.store, this.row.id, this.inFlight.retrying));
   }
 
   private async retry(due: DueDelivery): Promise<void> {
-    const attempt = due.attempt + 1;
+    const retry = {
+      seq: due.eventSeq,
+      notificationId: due.notificationId,
+      number: due.attempt + 1,
+      isRetry: true,
+    };
     const event = eventAt(this.ctx.store, due.eventSeq);
     const prepared: Prepared = event
-      ? this.prepare(event, due.notificationId, attempt)
+      ? this.prepare(event, retry)
       : { error: "the event is no longer in the log", retry: false };
-    await this.attempt(due.eventSeq, due.notificationId, attempt, prepared, true);
+    await this.send(retry, prepared);
   }
 
-  private prepare(event: EventRow, id: string, attempt: number): Prepared {
+  private prepare(event: EventRow, attempt: Attempt): Prepared {
     try {
       const object = objectOf(this.ctx.store, event);
       const encoded = encodeNotification(
-        envelopeOf(event, object, id, attempt),
+        envelopeOf(event, object, attempt.notificationId, attempt.number),
         this.row.secret,
         this.row.compressedDelivery,
       );
-      if (attempt > 1) return encoded; // a retry was for this endpoint at its first attempt
+      if (attempt.number > 1) return encoded; // a retry was for this endpoint at its first attempt
       const type = encoded.truncated ? `${event.type}.truncated` : event.type;
       return this.triggers.has(type) || this.triggers.has(event.type) ? encoded : { skip: true };
     } catch (err) {
@@ -276,14 +287,8 @@ export class EndpointDelivery implements ProgressSource {
     }
   }
 
-  private async attempt(
-    seq: number,
-    id: string,
-    attempt: number,
-    prepared: Prepared,
-    isRetry: boolean,
-  ): Promise<void> {
-    if ("skip" in prepared) return this.skip(seq, isRetry);
+  private async send(attempt: Attempt, prepared: Prepared): Promise<void> {
+    if ("skip" in prepared) return this.skip(attempt);
     const result: PostResult =
       "error" in prepared
         ? { ok: false, retry: prepared.retry, status: null, error: prepared.error }
@@ -295,87 +300,71 @@ export class EndpointDelivery implements ProgressSource {
             this.inFlight.signal,
           );
     if (this.stopped) return;
-    const durable = await this.settle(seq, id, attempt, result, isRetry);
-    if (isRetry) this.inFlight.retries.delete(seq);
-    else {
-      this.inFlight.firstAttempts--;
-      if (durable) this.backlog.release(seq);
-    }
+    const durable = await this.settle(attempt, result);
+    this.inFlight.finish(attempt);
+    if (!attempt.isRetry && durable) this.backlog.release(attempt.seq);
     this.touch();
     this.pump();
   }
 
   /** Not for this endpoint after all (only ever a first attempt): settled without a request. */
-  private skip(seq: number, isRetry: boolean): void {
-    if (isRetry) this.inFlight.retries.delete(seq);
-    else this.inFlight.firstAttempts--;
-    this.backlog.release(seq);
+  private skip(attempt: Attempt): void {
+    this.inFlight.finish(attempt);
+    this.backlog.release(attempt.seq);
     this.touch();
     this.pump();
   }
 
   /** Records the outcome; false if it could not be made durable (the cursor then stays behind it). */
-  private async settle(
-    seq: number,
-    id: string,
-    attempt: number,
-    result: PostResult,
-    isRetry: boolean,
-  ): Promise<boolean> {
+  private async settle(attempt: Attempt, result: PostResult): Promise<boolean> {
     const now = Date.now();
     if (result.ok) {
       this.ctx.count("delivered");
-      this.outcome.lastSuccessAt = Math.floor(now / 1000);
-      this.outcomeDirty = true;
+      this.outcome.succeeded(now);
       this.moveTo(this.health.succeeded(this.row.status));
-      if (!isRetry) return true;
-      return this.record(seq, id, attempt, "delivered", now, result.status, null);
+      if (!attempt.isRetry) return true;
+      return this.record(attempt, {
+        status: "delivered",
+        nextAttemptAtMs: now,
+        lastStatus: result.status,
+        lastError: null,
+      });
     }
-    this.outcome.lastError = result.error;
-    this.outcome.lastErrorAt = Math.floor(now / 1000);
-    this.outcomeDirty = true;
+    this.outcome.failed(result.error, now);
     this.moveTo(this.health.attemptFailed(this.row.status, now));
-    const delay = result.retry ? retryDelay(this.ctx.config.retryScheduleMs, attempt) : null;
+    const delay = result.retry ? retryDelay(this.ctx.config.retryScheduleMs, attempt.number) : null;
     const status = delay === null ? "failed" : "pending";
     this.ctx.count(status === "failed" ? "failed" : "retry");
-    const durable = await this.record(
-      seq,
-      id,
-      attempt,
+    const durable = await this.record(attempt, {
       status,
-      now + (delay ?? 0),
-      result.status,
-      result.error,
-    );
+      nextAttemptAtMs: now + (delay ?? 0),
+      lastStatus: result.status,
+      lastError: result.error,
+    });
     if (delay !== null) this.nextRetry.note(now + delay);
     else this.moveTo(this.health.notificationFailed(this.row.status));
     return durable;
   }
 
   private async record(
-    seq: number,
-    notification: string,
-    attempt: number,
-    status: "pending" | "delivered" | "failed",
-    nextAttemptAtMs: number,
-    lastStatus: number | null,
-    lastError: string | null,
+    attempt: Attempt,
+    outcome: Pick<DeliveryUpdate, "status" | "nextAttemptAtMs" | "lastStatus" | "lastError">,
   ): Promise<boolean> {
     try {
       await recordAttempt(this.ctx.store, {
         webhookId: this.row.id,
-        eventSeq: seq,
-        notificationId: notification,
-        attempt,
-        status,
-        nextAttemptAtMs,
-        lastStatus,
-        lastError,
+        eventSeq: attempt.seq,
+        notificationId: attempt.notificationId,
+        attempt: attempt.number,
+        ...outcome,
       });
       return true;
     } catch (err) {
       if (!this.stopped)
-        this.ctx.log.error({ err, webhookId: this.row.id, seq }, "cannot record webhook attempt");
+        this.ctx.log.error(
+          { err, webhookId: this.row.id, seq: attempt.seq },
+          "cannot record webhook attempt",
+        );
       return false;
     }
   }
@@ -406,6 +395,6 @@ export class EndpointDelivery implements ProgressSource {
   /** Asks for a save if the cursor moved or an outcome changed (the dispatcher batches saves). */
   private touch(): void {
     if (this.stopped) return;
-    if (this.backlog.cursor() > this.savedCursor || this.outcomeDirty) this.ctx.progressed(this);
+    if (this.backlog.cursor() > this.savedCursor || this.outcome.changed) this.ctx.progressed(this);
   }
 }
