@@ -1,11 +1,11 @@
 import type { Mailboxes } from "../../../actors/mailboxes.ts";
 import type { Logger } from "../../log.ts";
 import { rawMessage } from "../../mailbox/messages.ts";
-import { messageByHeader } from "../../sending/reply.ts";
 import type { Store } from "../../store/store.ts";
 import { buildDsn } from "../dsn.ts";
 import type { DeliveryFailure } from "../outbound/failure.ts";
 import type { BouncedRecipient } from "../queue.ts";
+import { dsnAlreadyStored } from "./dsn-store.ts";
 
 export interface BounceDeps {
   store: Store;
@@ -43,9 +43,4 @@ export async function storeBounce(
     // The sender's mailbox may be full or gone; the event still says what happened.
     deps.log.warn({ err: (err as Error).message, grantId: first.grantId }, "bounce not stored");
   });
-}
-
-/** A bounce with this Message-ID is already in the account (stored before a crash cut the run short). */
-async function dsnAlreadyStored(store: Store, grantId: string, messageId: string): Promise<boolean> {
-  return (await messageByHeader(store, grantId, messageId)) !== undefined;
 }
