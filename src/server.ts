@@ -1,8 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { ChangeBus } from "../actors/bus.ts";
-import { DeliveryActor } from "../actors/delivery/actor.ts";
 import { Mailboxes } from "../actors/mailboxes.ts";
-import { OutboxActor } from "../actors/outbox/actor.ts";
 import { startImap } from "../protocols/imap/server.ts";
 import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
 import { Authenticator } from "./api/auth.ts";
@@ -10,27 +8,30 @@ import { startHttp } from "./api/server.ts";
 import { bootstrap } from "./bootstrap.ts";
 import type { Config } from "./config/config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
+import { EventStreams } from "./events/streams.ts";
 import type { Logger } from "./log.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
 import { FailureLimiter } from "./security/rate-limit.ts";
 import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
+import { OutboundDelivery } from "./smtp/delivery/outbound-delivery.ts";
 import { cachingResolver } from "./smtp/verify.ts";
 import { Store } from "./store/store.ts";
 import { loadOrCreateTls } from "./tls/load.ts";
+import { WebhookDispatcher } from "./webhooks/dispatch/dispatcher.ts";
 
 export interface RunningServer {
   config: Config;
   store: Store;
   mailboxes: Mailboxes;
   bus: ChangeBus;
-  outbox: OutboxActor;
+  webhooks: WebhookDispatcher;
   metrics: Metrics;
   /** Bound ports, by listener name (useful when the configuration asked for port 0). */
   ports: { http: number; imaps: number; imap: number | null; smtps: number; submission: number; mx: number };
-  /** The outbound SMTP queue's delivery actor. */
-  delivery: DeliveryActor;
+  /** Drains the outbound SMTP queue. */
+  delivery: OutboundDelivery;
   /** Sends scheduled messages when they come due. */
   scheduler: ScheduledSender;
   tls: { cert: string; key: string };
@@ -56,10 +57,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);
   const metrics = new Metrics();
   registerGauges(metrics, store, mailboxes);
-  const outbox = new OutboxActor(store, config.webhooks, log, metrics);
-  await outbox.start();
+  const streams = new EventStreams();
+  const webhooks = new WebhookDispatcher(store, config.webhooks, log, metrics, streams);
+  await webhooks.start();
   const resolver = createResolver(config.dnsServer ?? undefined);
-  const delivery = new DeliveryActor({
+  const delivery = new OutboundDelivery({
     store,
     mailboxes,
     log,
@@ -74,7 +76,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   metrics.gauge("agentbox_smtp_outbound_claimed", "Outbound queue rows claimed by this process", () => {
     return delivery.stats().claimed;
   });
-  /** A send queued mail for remote recipients: the delivery actor looks at once. */
+  /** A send queued mail for remote recipients: the outbound delivery looks at once. */
   const onQueued = () => delivery.wake();
   const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued });
   let ready = false;
@@ -83,7 +85,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     store,
     mailboxes,
     bus,
-    outbox,
+    webhooks,
+    streams,
     log,
     resolver,
     onQueued,
@@ -142,7 +145,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     store,
     mailboxes,
     bus,
-    outbox,
+    webhooks,
     metrics,
     ports: {
       http: http.port ?? config.ports.http,
@@ -156,7 +159,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     async stop() {
       ready = false;
       await imap.stop();
-      outbox.closeStreams();
+      streams.closeAll();
       await smtp.stop();
       await http.stop();
       await scheduler.stop();
@@ -164,7 +167,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       maintenance.abort();
       await reindexing;
       await mailboxes.shutdown();
-      await outbox.stop();
+      await webhooks.stop();
       await store.close();
       log.info("agentbox stopped");
     },

@@ -1,10 +1,11 @@
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
-import type { OutboxActor } from "../../actors/outbox/actor.ts";
 import type { Config } from "../config/config.ts";
 import type { DnsResolver } from "../dns/resolver.ts";
+import type { EventStreams } from "../events/streams.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
+import type { WebhookDispatcher } from "../webhooks/dispatch/dispatcher.ts";
 
 /** What the REST routes are given: they read the store, and change things through services/actors. */
 export interface ApiDeps {
@@ -13,8 +14,10 @@ export interface ApiDeps {
   mailboxes: Mailboxes;
   /** Committed changes, for long-polls and streams. */
   bus: ChangeBus;
-  /** Webhook delivery and event streams. */
-  outbox: OutboxActor;
+  /** Delivers webhooks; told when a client changes an endpoint. */
+  webhooks: WebhookDispatcher;
+  /** Wakes and ends event streams. */
+  streams: EventStreams;
   resolver: DnsResolver;
   log: Logger;
   defaultApplicationId: string;

@@ -21,7 +21,7 @@ export interface SmtpConfig {
   domainConcurrency: number;
   /** SMTP transactions in flight in all. */
   deliveryConcurrency: number;
-  /** How often the delivery actor looks for due queue rows when nothing woke it. */
+  /** How often the outbound delivery looks for due queue rows when nothing woke it. */
   queuePollMs: number;
   /** Inbound: a connection idle this long is closed (RFC 5321 §4.5.3.2 asks for 5 minutes). */
   socketTimeoutMs: number;

@@ -39,7 +39,7 @@ export function headSeq(store: Store): number {
   return row?.seq ?? 0;
 }
 
-/** Every application's events after `after`, in order (the outbox tail). */
+/** Every application's events after `after`, in order (the webhook dispatcher's tail). */
 export function eventsAfter(store: Store, after: number, limit: number): EventRow[] {
   const rows = store.read.$client
     .prepare(`SELECT ${COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`)

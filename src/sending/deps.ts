@@ -11,7 +11,7 @@ export interface SendingDeps {
   mailboxes: Mailboxes;
   config: Config;
   log: Logger;
-  /** Called when a send queued mail for remote recipients (the delivery actor looks at once). */
+  /** Called when a send queued mail for remote recipients (the outbound delivery looks at once). */
   onQueued?: () => void;
   /** Called when a send was scheduled (the scheduler re-arms its timer). */
   onScheduled?: () => void;

@@ -30,7 +30,7 @@ export interface InboundDeps {
   /** mailauth's resolver (AGENTBOX_DNS_SERVER, cached). */
   authResolver: DNSResolver;
   policy: PolicyContext;
-  /** Called after a notice was queued for the delivery actor. */
+  /** Called after a notice was queued for the outbound delivery. */
   onQueued?: () => void;
 }
 

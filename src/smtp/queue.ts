@@ -1,6 +1,6 @@
 /**
  * The outbound queue's reads and writes (table `outbound_queue`; the send command queues with
- * insertQueueRows in the same unit as the Sent copy). Otherwise only the delivery actor and the
+ * insertQueueRows in the same unit as the Sent copy). Otherwise only the outbound delivery and the
  * MX's partial-failure notices use these. Status: queued → sending (claimed by this process) → delivered | failed, or back
  * to queued with a later next_attempt_at.
  */

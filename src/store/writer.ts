@@ -63,7 +63,7 @@ export class StoreWriter {
   }
 
   /**
-   * Calls `listener` after every commit (the outbox actor wakes on it to read new events at once).
+   * Calls `listener` after every commit (the webhook dispatcher wakes on it to read new events at once).
    * It runs on the writer's path: it must be cheap and must not throw. Returns an unsubscribe.
    */
   onCommit(listener: () => void): () => void {

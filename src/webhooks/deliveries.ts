@@ -2,7 +2,7 @@ import { nowSeconds } from "../ids.ts";
 import type { Store } from "../store/store.ts";
 import type { WebhookStatus } from "./webhooks.ts";
 
-/** The outbox actor's durable state per endpoint: its cursor, its status, its retries. */
+/** The webhook dispatcher's durable state per endpoint: its cursor, its status, its retries. */
 
 export interface Progress {
   cursor: number;
@@ -23,7 +23,7 @@ export async function saveProgress(store: Store, items: (Progress & { webhookId:
 }
 
 /**
- * Moves the status only if it is still one of `from`: the actor never overrides a client's
+ * Moves the status only if it is still one of `from`: the dispatcher never overrides a client's
  * pause or reactivation that committed in between. True if it moved.
  */
 export async function moveStatus(

@@ -65,7 +65,7 @@ export async function findWebhook(
   return row ?? null;
 }
 
-/** Any application's endpoint (the outbox actor's view). */
+/** Any application's endpoint (the webhook dispatcher's view). */
 export async function loadWebhook(store: Store, id: string): Promise<WebhookRow | null> {
   const [row] = await store.read.select().from(webhooks).where(eq(webhooks.id, id));
   return row ?? null;

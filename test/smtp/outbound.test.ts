@@ -16,7 +16,7 @@ import {
 } from "./support/smtp.ts";
 
 /**
- * Outbound delivery: the delivery actor drains the queue to a capture SMTP server standing in
+ * Outbound delivery: OutboundDelivery drains the queue to a capture SMTP server standing in
  * for remote MX hosts (found through the test DNS server) or for a relay.
  */
 

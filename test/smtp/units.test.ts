@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { groupRows } from "../../actors/delivery/actor.ts";
-import { backoffMs } from "../../actors/delivery/backoff.ts";
 import { loadSmtpConfig, parseRelay } from "../../src/config/smtp.ts";
 import type { DnsResolver } from "../../src/dns/resolver.ts";
 import { parseMessage } from "../../src/mail/parse-message.ts";
+import { backoffMs } from "../../src/smtp/delivery/backoff.ts";
+import { groupRows } from "../../src/smtp/delivery/group-rows.ts";
 import { buildDsn, headerBlock } from "../../src/smtp/dsn.ts";
 import { classify, type DeliveryFailure } from "../../src/smtp/outbound/failure.ts";
 import { routeFor } from "../../src/smtp/outbound/route.ts";

@@ -252,14 +252,14 @@ describe("retention", () => {
     await api(own, "PUT", `/v3/webhooks/${hook.id}`, { status: "pause" });
     for (let i = 0; i < 3; i++) await own.server.mailboxes.createFolder(grantId, { name: `kept-${i}` });
     await Bun.sleep(5);
-    await own.server.outbox.sweep();
+    await own.server.webhooks.sweep();
     const left = (await api(own, "GET", "/v3/events?limit=200")).body.data;
     // grant.created came before the endpoint existed; the three folders wait for it
     expect(left.map((e: any) => e.type)).toEqual(["folder.created", "folder.created", "folder.created"]);
     await api(own, "PUT", `/v3/webhooks/${hook.id}`, { status: "active" });
     await receiver.waitFor(3);
     await Bun.sleep(300); // the cursor is saved (every 100 ms)
-    await own.server.outbox.sweep();
+    await own.server.webhooks.sweep();
     expect((await api(own, "GET", "/v3/events?limit=200")).body.data).toEqual([]);
     await own.stop();
     await receiver.stop();

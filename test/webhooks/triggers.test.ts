@@ -125,7 +125,7 @@ describe("message triggers", () => {
   });
 
   test("a message.updated whose message is gone by delivery time carries the recorded object", async () => {
-    // Both changes commit before the outbox reads either: the update is built after the delete.
+    // Both changes commit before the dispatcher reads either: the update is built after the delete.
     const reply = await deliver(t, grantId, { subject: "short-lived" });
     await Promise.all([
       t.server.mailboxes.updateMessage(grantId, { messageId: reply.id, flags: { flagged: true } }),

@@ -43,7 +43,7 @@ export function eventRoutes(deps: ApiDeps) {
         parsePosition(q.get("after"), "after");
       return eventStreamResponse(request, {
         store: deps.store,
-        streams: deps.outbox.streams,
+        streams: deps.streams,
         applicationId: callerOf(request).applicationId,
         filter: parseEventFilter(q),
         after: resumeFrom ?? headSeq(deps.store),

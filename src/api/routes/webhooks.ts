@@ -28,7 +28,7 @@ const STARTED_AT = nowSeconds();
 
 /**
  * /v3/webhooks (reference §6.1). Endpoints belong to the caller's application; another
- * application's endpoint is a 404. Every change is committed, then handed to the outbox actor.
+ * application's endpoint is a 404. Every change is committed, then handed to the webhook dispatcher.
  */
 export function webhookRoutes(deps: ApiDeps) {
   const load = async (request: Request, param: string | undefined): Promise<WebhookRow> => {
@@ -38,7 +38,7 @@ export function webhookRoutes(deps: ApiDeps) {
     return row;
   };
   const present = (row: WebhookRow, withSecret = false) =>
-    presentWebhook(row, deliveryState(deps.store, row, deps.outbox.state(row.id)), withSecret);
+    presentWebhook(row, deliveryState(deps.store, row, deps.webhooks.state(row.id)), withSecret);
   const verify = async (url: string) => {
     const reason = await verifyEndpoint(url, deps.config.webhooks.challengeTimeoutMs);
     if (reason) throw badRequest(`webhook_url failed verification: ${reason}`);
@@ -63,7 +63,7 @@ export function webhookRoutes(deps: ApiDeps) {
     .post("/v3/webhooks/rotate-secret/:id", async ({ request, params }) => {
       const row = await load(request, params.id);
       const rotated = await rotateSecret(deps.store, row.id);
-      await deps.outbox.refresh(row.id);
+      await deps.webhooks.refresh(row.id);
       deps.log.info({ webhookId: row.id }, "webhook secret rotated");
       return single(request, present(rotated, true));
     })
@@ -75,7 +75,7 @@ export function webhookRoutes(deps: ApiDeps) {
       const settings = parseCreate(body);
       await verify(settings.url);
       const row = await createWebhook(deps.store, callerOf(request).applicationId, settings);
-      await deps.outbox.refresh(row.id);
+      await deps.webhooks.refresh(row.id);
       deps.log.info({ webhookId: row.id, applicationId: row.applicationId }, "webhook created");
       return single(request, present(row, true));
     })
@@ -87,7 +87,7 @@ export function webhookRoutes(deps: ApiDeps) {
       const changes = parseUpdate(body);
       if (changes.url !== undefined && changes.url !== row.url) await verify(changes.url);
       const updated = await updateWebhook(deps.store, row.id, changes);
-      await deps.outbox.refresh(row.id);
+      await deps.webhooks.refresh(row.id);
       if (updated.status !== row.status) {
         deps.log.info({ webhookId: row.id, from: row.status, to: updated.status }, "webhook status set");
       }
@@ -96,7 +96,7 @@ export function webhookRoutes(deps: ApiDeps) {
     .delete("/v3/webhooks/:id", async ({ request, params }) => {
       const row = await load(request, params.id);
       await deleteWebhook(deps.store, row.id);
-      await deps.outbox.refresh(row.id);
+      await deps.webhooks.refresh(row.id);
       deps.log.info({ webhookId: row.id }, "webhook deleted");
       return single(request, { status: "success" });
     });

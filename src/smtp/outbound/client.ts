@@ -18,7 +18,7 @@ export interface ClientOptions {
   /** Our EHLO name. */
   hostname: string;
   timeoutMs: number;
-  /** Connections kept open per hop (the per-destination limit sits above, in the delivery actor). */
+  /** Connections kept open per hop (the per-destination limit sits above, in the outbound delivery). */
   connectionsPerHop: number;
   log: Logger;
 }

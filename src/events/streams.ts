@@ -1,6 +1,7 @@
 /**
- * Wakes event-stream readers (GET /v3/events/stream) when the outbox actor sees new events, and
- * ends every stream at shutdown (an open stream would otherwise hold the HTTP server open).
+ * Wakes event-stream readers (GET /v3/events/stream) when the webhook dispatcher's tail reads new
+ * events, and ends every stream at shutdown (an open stream would otherwise hold the HTTP server
+ * open).
  */
 export class EventStreams {
   private waiters = new Set<() => void>();

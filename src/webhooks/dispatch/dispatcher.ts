@@ -1,14 +1,14 @@
-import type { WebhookConfig } from "../../src/config/webhooks.ts";
-import { eventsAfter, headSeq } from "../../src/events/log.ts";
-import { sweepEvents } from "../../src/events/retention.ts";
-import type { Logger } from "../../src/log.ts";
-import type { Metrics } from "../../src/metrics.ts";
-import type { EventRow, WebhookRow } from "../../src/store/schema.ts";
-import type { Store } from "../../src/store/store.ts";
-import { allWebhooks, loadWebhook } from "../../src/webhooks/webhooks.ts";
-import { type EndpointContext, type EndpointState, EndpointWorker } from "./endpoint.ts";
-import { ProgressSaver } from "./progress.ts";
-import { EventStreams } from "./streams.ts";
+import type { WebhookConfig } from "../../config/webhooks.ts";
+import { eventsAfter, headSeq } from "../../events/log.ts";
+import { sweepEvents } from "../../events/retention.ts";
+import type { EventStreams } from "../../events/streams.ts";
+import type { Logger } from "../../log.ts";
+import type { Metrics } from "../../metrics.ts";
+import type { EventRow, WebhookRow } from "../../store/schema.ts";
+import type { Store } from "../../store/store.ts";
+import { allWebhooks, loadWebhook } from "../webhooks.ts";
+import { type EndpointContext, EndpointDelivery, type EndpointState } from "./endpoint-delivery.ts";
+import { ProgressSaver } from "./progress-saver.ts";
 
 /** Events read from the log per query of the tail. */
 const TAIL_BATCH = 512;
@@ -22,15 +22,14 @@ const SHUTDOWN_GRACE_MS = 1000;
 const SAVE_EVERY_MS = 100;
 
 /**
- * The outbox actor: tails the event log (the `events` rows every change commits with) and hands
- * each event to the endpoints of its application. Each endpoint is an EndpointWorker with its
- * own queue, concurrency, retries and cursor, so a slow or dead endpoint only ever delays itself.
- * It also wakes event-stream readers, and sweeps the log past its retention.
+ * Tails the event log (the `events` rows every change commits with) and hands each event to the
+ * endpoints of its application. Each endpoint is an EndpointDelivery with its own queue,
+ * concurrency, retries and cursor, so a slow or dead endpoint only ever delays itself. It also
+ * wakes event-stream readers, and sweeps the log past its retention.
  */
-export class OutboxActor {
-  readonly streams = new EventStreams();
-  private readonly workers = new Map<string, EndpointWorker>();
-  private readonly byApplication = new Map<string, Set<EndpointWorker>>();
+export class WebhookDispatcher {
+  private readonly endpoints = new Map<string, EndpointDelivery>();
+  private readonly byApplication = new Map<string, Set<EndpointDelivery>>();
   private readonly ctx: EndpointContext;
   private readonly saver: ProgressSaver;
   private tailSeq = 0;
@@ -44,6 +43,7 @@ export class OutboxActor {
     private readonly config: WebhookConfig,
     private readonly log: Logger,
     metrics: Metrics,
+    private readonly streams: EventStreams,
   ) {
     this.saver = new ProgressSaver(store, log, SAVE_EVERY_MS);
     this.ctx = {
@@ -53,7 +53,7 @@ export class OutboxActor {
       tail: () => this.tailSeq,
       count: (outcome) =>
         metrics.inc("agentbox_webhook_attempts_total", "Webhook delivery attempts by outcome", { outcome }),
-      progressed: (worker) => this.saver.mark(worker),
+      progressed: (endpoint) => this.saver.mark(endpoint),
     };
   }
 
@@ -81,19 +81,19 @@ export class OutboxActor {
   /** A client created, changed or deleted the endpoint: adopt its committed row. */
   async refresh(webhookId: string): Promise<void> {
     const row = await loadWebhook(this.store, webhookId);
-    const worker = this.workers.get(webhookId);
+    const endpoint = this.endpoints.get(webhookId);
     if (!row) {
-      if (worker) this.drop(worker);
+      if (endpoint) this.drop(endpoint);
       return;
     }
     if (!this.running) return;
-    if (worker) worker.reconfigure(row);
+    if (endpoint) endpoint.reconfigure(row);
     else this.add(row);
   }
 
-  /** The endpoint's live progress; null if no worker runs it (the row is then current). */
+  /** The endpoint's live progress; null if it is not being delivered (the row is then current). */
   state(webhookId: string): EndpointState | null {
-    return this.workers.get(webhookId)?.state() ?? null;
+    return this.endpoints.get(webhookId)?.state() ?? null;
   }
 
   /** Deletes events past retention that no endpoint needs any more. */
@@ -108,19 +108,13 @@ export class OutboxActor {
     }
   }
 
-  /** Ends every event stream (before the HTTP server stops: open streams would hold it). */
-  closeStreams(): void {
-    this.streams.closeAll();
-  }
-
   /** Stops tailing; deliveries in flight get a short grace, then are abandoned safely. */
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe();
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
-    this.streams.closeAll();
-    await Promise.all([...this.workers.values()].map((w) => w.stop(SHUTDOWN_GRACE_MS)));
+    await Promise.all([...this.endpoints.values()].map((e) => e.stop(SHUTDOWN_GRACE_MS)));
     await this.saver.flush();
   }
 
@@ -136,27 +130,27 @@ export class OutboxActor {
   private handOver(event: EventRow): void {
     this.tailSeq = event.seq;
     const endpoints = this.byApplication.get(event.applicationId);
-    if (endpoints) for (const worker of endpoints) worker.offer(event);
+    if (endpoints) for (const endpoint of endpoints) endpoint.offer(event);
   }
 
   private add(row: WebhookRow): void {
-    const worker = new EndpointWorker(this.ctx, row);
-    this.workers.set(row.id, worker);
+    const endpoint = new EndpointDelivery(this.ctx, row);
+    this.endpoints.set(row.id, endpoint);
     let set = this.byApplication.get(row.applicationId);
     if (!set) {
       set = new Set();
       this.byApplication.set(row.applicationId, set);
     }
-    set.add(worker);
-    worker.start();
+    set.add(endpoint);
+    endpoint.start();
   }
 
-  private drop(worker: EndpointWorker): void {
-    worker.remove();
-    this.saver.forget(worker);
-    this.workers.delete(worker.id);
-    const set = this.byApplication.get(worker.applicationId);
-    set?.delete(worker);
-    if (set?.size === 0) this.byApplication.delete(worker.applicationId);
+  private drop(endpoint: EndpointDelivery): void {
+    endpoint.remove();
+    this.saver.forget(endpoint);
+    this.endpoints.delete(endpoint.id);
+    const set = this.byApplication.get(endpoint.applicationId);
+    set?.delete(endpoint);
+    if (set?.size === 0) this.byApplication.delete(endpoint.applicationId);
   }
 }

@@ -1,6 +1,6 @@
-import type { Logger } from "../../src/log.ts";
-import type { Store } from "../../src/store/store.ts";
-import { type Progress, saveProgress } from "../../src/webhooks/deliveries.ts";
+import type { Logger } from "../../log.ts";
+import type { Store } from "../../store/store.ts";
+import { type Progress, saveProgress } from "../deliveries.ts";
 
 /** An endpoint whose cursor or outcome fields changed since they were last saved. */
 export interface ProgressSource {

@@ -1,5 +1,5 @@
-import { messageByHeader } from "../../src/sending/reply.ts";
-import type { Store } from "../../src/store/store.ts";
+import { messageByHeader } from "../../sending/reply.ts";
+import type { Store } from "../../store/store.ts";
 
 /** A bounce with this Message-ID is already in the account (stored before a crash cut the run short). */
 export async function dsnAlreadyStored(store: Store, grantId: string, messageId: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { WebhookStatus } from "../../src/webhooks/webhooks.ts";
+import type { WebhookStatus } from "../webhooks.ts";
 
 export interface HealthRules {
   /** All attempts failing for this long: `failing`. */

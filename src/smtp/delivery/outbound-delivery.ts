@@ -1,43 +1,20 @@
-import type { RelayConfig, SmtpConfig } from "../../src/config/smtp.ts";
-import type { DnsResolver } from "../../src/dns/resolver.ts";
-import type { Logger } from "../../src/log.ts";
-import { rawMessage } from "../../src/mailbox/messages.ts";
-import { buildDsn } from "../../src/smtp/dsn.ts";
-import { OutboundClient } from "../../src/smtp/outbound/client.ts";
-import { signMessage } from "../../src/smtp/outbound/dkim.ts";
-import { DeliveryFailure } from "../../src/smtp/outbound/failure.ts";
-import { DkimKeys } from "../../src/smtp/outbound/keys.ts";
-import { routeFor } from "../../src/smtp/outbound/route.ts";
-import {
-  type BouncedRecipient,
-  claimDue,
-  markBounced,
-  markDelivered,
-  markRetry,
-  nextDueAt,
-  resetInterrupted,
-} from "../../src/smtp/queue.ts";
-import type { OutboundRow } from "../../src/store/schema.ts";
-import type { Store } from "../../src/store/store.ts";
-import type { Mailboxes } from "../mailboxes.ts";
-import { backoffMs } from "./backoff.ts";
-import { dsnAlreadyStored } from "./dsn-store.ts";
+import type { RelayConfig } from "../../config/smtp.ts";
+import type { DnsResolver } from "../../dns/resolver.ts";
+import { nowSeconds } from "../../ids.ts";
+import { rawMessage } from "../../mailbox/messages.ts";
+import type { OutboundRow } from "../../store/schema.ts";
+import { OutboundClient } from "../outbound/client.ts";
+import { signMessage } from "../outbound/dkim.ts";
+import { DeliveryFailure } from "../outbound/failure.ts";
+import { DkimKeys } from "../outbound/keys.ts";
+import { routeFor } from "../outbound/route.ts";
+import { claimDue, markDelivered, nextDueAt, resetInterrupted } from "../queue.ts";
+import { deferOrBounce, type FailureDeps } from "./defer-or-bounce.ts";
+import { type Group, groupRows } from "./group-rows.ts";
 
-export interface DeliveryDeps {
-  store: Store;
-  mailboxes: Mailboxes;
-  log: Logger;
-  /** Our public host name: EHLO, Reporting-MTA. */
-  hostname: string;
-  smtp: SmtpConfig;
+export interface OutboundDeliveryDeps extends FailureDeps {
   relay: RelayConfig | null;
   resolver: DnsResolver;
-}
-
-/** One SMTP transaction's worth of queue rows: the same message, sender and recipient domain. */
-interface Group {
-  domain: string;
-  rows: OutboundRow[];
 }
 
 interface Lane {
@@ -48,8 +25,6 @@ interface Lane {
 /** Rows claimed per domain beyond which its further rows stay in the database until it catches up. */
 const LANE_BACKLOG_FACTOR = 8;
 const CLAIM_LIMIT = 500;
-/** RFC 5321 §4.5.3.1.8: a server must take at least 100 recipients per transaction. */
-const MAX_RCPTS_PER_TRANSACTION = 100;
 
 /**
  * Drains `outbound_queue`: claims due rows, groups them per message and recipient domain, DKIM-
@@ -61,7 +36,7 @@ const MAX_RCPTS_PER_TRANSACTION = 100;
  * its own lane. The queue is the database: a restart (or kill -9) loses nothing, rows a dead
  * process had claimed are queued again at start, and delivery resumes where it was.
  */
-export class DeliveryActor {
+export class OutboundDelivery {
   readonly #lanes = new Map<string, Lane>();
   readonly #client: OutboundClient;
   readonly #keys: DkimKeys;
@@ -75,7 +50,7 @@ export class DeliveryActor {
   #idle: Promise<void> = Promise.resolve();
   #settleIdle: (() => void) | null = null;
 
-  constructor(private readonly deps: DeliveryDeps) {
+  constructor(private readonly deps: OutboundDeliveryDeps) {
     this.#client = new OutboundClient({
       hostname: deps.hostname,
       timeoutMs: deps.smtp.outboundTimeoutMs,
@@ -87,7 +62,7 @@ export class DeliveryActor {
 
   /** Re-queues what a previous process had claimed and starts draining (unless `hold`). */
   async start(hold = false): Promise<void> {
-    await resetInterrupted(this.deps.store, nowS());
+    await resetInterrupted(this.deps.store, nowSeconds());
     if (hold) return;
     this.#running = true;
     this.wake();
@@ -138,7 +113,7 @@ export class DeliveryActor {
     try {
       const room = CLAIM_LIMIT - this.#claimed;
       if (room > 0) {
-        const rows = await claimDue(this.deps.store, nowS(), room, this.#saturatedDomains());
+        const rows = await claimDue(this.deps.store, nowSeconds(), room, this.#saturatedDomains());
         full = rows.length === room;
         this.#claimed += rows.length;
         for (const group of groupRows(rows)) this.#lane(group.domain).pending.push(group);
@@ -233,7 +208,7 @@ export class DeliveryActor {
       const accepted = new Set(result.accepted.map((a) => a.toLowerCase()));
       const delivered = group.rows.filter((r) => accepted.has(r.rcptTo.toLowerCase()));
       if (delivered.length > 0) {
-        await markDelivered(this.deps.store, nowS(), {
+        await markDelivered(this.deps.store, nowSeconds(), {
           rows: delivered,
           remoteMta: result.host,
           response: result.response,
@@ -245,7 +220,7 @@ export class DeliveryActor {
       }
       for (const refusal of result.refused) {
         const rows = group.rows.filter((r) => r.rcptTo.toLowerCase() === refusal.rcpt.toLowerCase());
-        await this.#failed(rows, refusal.failure);
+        await deferOrBounce(this.deps, rows, refusal.failure);
       }
     } catch (err) {
       const failure =
@@ -256,7 +231,7 @@ export class DeliveryActor {
               "4.3.0",
               `local error: ${(err as Error).message ?? String(err)}`,
             );
-      await this.#failed(group.rows, failure).catch((e) =>
+      await deferOrBounce(this.deps, group.rows, failure).catch((e) =>
         this.deps.log.error(
           { err: e, queueIds: group.rows.map((r) => r.id) },
           "recording a delivery failure failed",
@@ -264,91 +239,4 @@ export class DeliveryActor {
       );
     }
   }
-
-  /** A temporary failure is retried until the queue lifetime runs out; then, or on a 5xx, bounce. */
-  async #failed(rows: OutboundRow[], failure: DeliveryFailure): Promise<void> {
-    if (rows.length === 0) return;
-    const now = Date.now();
-    const retry: OutboundRow[] = [];
-    const bounce: BouncedRecipient[] = [];
-    for (const row of rows) {
-      const expired = now - row.createdAt * 1000 >= this.deps.smtp.queueLifetimeMs;
-      if (failure.kind === "temporary" && !expired) retry.push(row);
-      else {
-        bounce.push({
-          row,
-          status: failure.kind === "temporary" ? "4.4.7" : failure.status,
-          diagnostic:
-            failure.kind === "temporary"
-              ? `x-agentbox; delivery time expired after ${row.attempts + 1} attempts; last error: ${failure.diagnostic()}`
-              : failure.diagnostic(),
-        });
-      }
-    }
-    if (retry.length > 0) {
-      const attempts = Math.max(...retry.map((r) => r.attempts)) + 1;
-      const at = Math.ceil((now + backoffMs(attempts, this.deps.smtp)) / 1000);
-      await markRetry(this.deps.store, nowS(), retry, at, `${failure.status} ${failure.diagnostic()}`);
-      this.deps.log.info(
-        { queueIds: retry.map((r) => r.id), attempts, retryAt: at, reason: failure.message },
-        "delivery deferred",
-      );
-    }
-    if (bounce.length > 0) {
-      await this.#bounce(bounce, failure);
-      await markBounced(this.deps.store, nowS(), bounce);
-      this.deps.log.info(
-        { queueIds: bounce.map((b) => b.row.id), status: bounce[0]?.status, reason: failure.message },
-        "delivery failed; bounced",
-      );
-    }
-  }
-
-  /** The DSN goes into the sender's INBOX (once, even if a crash interrupted the last try). */
-  async #bounce(bounced: BouncedRecipient[], failure: DeliveryFailure): Promise<void> {
-    const first = bounced[0]?.row;
-    if (!first?.mailFrom) return; // a notice is never bounced
-    const messageId = `<dsn.${first.id}@${this.deps.hostname}>`;
-    if (await dsnAlreadyStored(this.deps.store, first.grantId, messageId)) return;
-    const original = rawMessage(this.deps.store, first.blobHash) ?? new Uint8Array();
-    const dsn = buildDsn({
-      reportingMta: this.deps.hostname,
-      to: first.mailFrom,
-      arrivalDate: new Date(first.createdAt * 1000),
-      recipients: bounced.map((b) => ({
-        address: b.row.rcptTo,
-        status: b.status,
-        diagnostic: b.diagnostic,
-        remoteMta: failure.remoteHost,
-      })),
-      original,
-      messageId,
-    });
-    await this.deps.mailboxes.append(first.grantId, { folderId: "inbox", raw: dsn }).catch((err) => {
-      // The sender's mailbox may be full or gone; the event still says what happened.
-      this.deps.log.warn({ err: (err as Error).message, grantId: first.grantId }, "bounce not stored");
-    });
-  }
-}
-
-/** Rows of one message (same bytes and sender) to one domain travel in one transaction. */
-export function groupRows(rows: OutboundRow[]): Group[] {
-  const done: Group[] = [];
-  const open = new Map<string, Group>();
-  for (const row of rows) {
-    const domain = row.rcptTo.slice(row.rcptTo.lastIndexOf("@") + 1).toLowerCase();
-    const key = `${domain}\u0000${row.blobHash}\u0000${row.mailFrom}\u0000${row.grantId}\u0000${row.messageId}`;
-    const group = open.get(key);
-    if (group && group.rows.length < MAX_RCPTS_PER_TRANSACTION) {
-      group.rows.push(row);
-      continue;
-    }
-    if (group) done.push(group);
-    open.set(key, { domain, rows: [row] });
-  }
-  return [...done, ...open.values()];
-}
-
-function nowS(): number {
-  return Math.floor(Date.now() / 1000);
 }

@@ -1,4 +1,4 @@
-import type { SmtpConfig } from "../../src/config/smtp.ts";
+import type { SmtpConfig } from "../../config/smtp.ts";
 
 /**
  * The delay before attempt `attempt + 1`, after `attempt` failures: exponential from the base
