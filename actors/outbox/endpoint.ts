@@ -1,7 +1,7 @@
 import { envelopeOf } from "../../src/events/envelope.ts";
-import { objectOf } from "../../src/events/hydrate.ts";
 import { eventAt, queryEvents } from "../../src/events/log.ts";
 import type { Logger } from "../../src/log.ts";
+import { objectOf } from "../../src/present/event-object.ts";
 import type { EventRow, WebhookRow } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";
 import type { WebhookConfig } from "../../src/webhooks/config.ts";

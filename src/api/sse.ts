@@ -1,6 +1,6 @@
 import type { EventStreams } from "../../actors/outbox/streams.ts";
 import { headSeq, queryEvents } from "../events/log.ts";
-import { logNotification } from "../events/present.ts";
+import { logNotification } from "../present/logged-event.ts";
 import type { Store } from "../store/store.ts";
 import type { EventFilter } from "./event-query.ts";
 import { requestIdOf } from "./http.ts";

@@ -1,19 +1,16 @@
-import { presentMessage } from "../api/present/message.ts";
 import { getMessage } from "../mailbox/messages.ts";
 import type { EventRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
+import { presentMessage } from "./message.ts";
 
 /** Events whose log row holds only ids: the notification carries the full Nylas message. */
 const FULL_MESSAGE = new Set(["message.created", "message.updated"]);
 
 /**
  * The `data.object` of an event, as delivered now. message.created/updated are built from the
- * store at delivery time (the message as it is now, as the API would return it); when the
- * message no longer exists, the object recorded with the event stands in. Every other event
- * carries the object it recorded.
- *
- * presentMessage lives with the API presenters: it is a pure function of store rows, and the
- * webhook object must be exactly what GET /messages/{id} returns, so both use the one function.
+ * store at delivery time (the message as it is now, exactly what GET /messages/{id} returns);
+ * when the message no longer exists, the object recorded with the event stands in. Every other
+ * event carries the object it recorded.
  */
 export function objectOf(store: Store, event: EventRow): unknown {
   const recorded = JSON.parse(event.objectJson) as Record<string, unknown>;
