@@ -1,6 +1,6 @@
 import { headSeq, queryEvents } from "../events/log.ts";
-import { logNotification } from "../events/present.ts";
 import type { EventStreams } from "../events/streams.ts";
+import { logNotification } from "../present/logged-event.ts";
 import type { Store } from "../store/store.ts";
 import type { EventFilter } from "./event-query.ts";
 import { requestIdOf } from "./http.ts";

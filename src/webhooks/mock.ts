@@ -31,6 +31,16 @@ function mockObject(trigger: string): Record<string, unknown> {
   if (trigger.startsWith("grant.")) return grantObject(trigger);
   if (trigger === "message.deleted") return { id: "mock-message-id", grant_id: GRANT, object: "message" };
   if (/^message\.(delivered|bounced|complaint|rejected)$/.test(trigger)) return deliverability(trigger);
+  if (trigger === "message.send_success") return { ...message(false), ...schedule() };
+  if (trigger === "message.send_failed") {
+    return {
+      object: "message",
+      id: "mock-message-id",
+      grant_id: GRANT,
+      ...schedule(),
+      reason: "Mock failure.",
+    };
+  }
   if (family === "message" || family === "thread") return message(trigger.endsWith(".truncated"));
   if (family === "folder") {
     return {
@@ -70,6 +80,12 @@ function grantObject(trigger: string): Record<string, unknown> {
   };
 }
 
+/** The scheduled send that message.send_success/send_failed are about. */
+function schedule(): Record<string, unknown> {
+  return { schedule_id: "mock-schedule-id", send_at: nowSeconds() };
+}
+
+/** A message as GET /messages/{id} presents it (message.created/updated carry exactly that). */
 function message(truncated: boolean): Record<string, unknown> {
   const now = nowSeconds();
   return {
@@ -86,12 +102,16 @@ function message(truncated: boolean): Record<string, unknown> {
     date: now,
     unread: true,
     starred: false,
+    answered: false,
     snippet: "This is a mock notification.",
     ...(truncated ? {} : { body: "<p>This is a mock notification.</p>" }),
     folders: ["inbox"],
     attachments: [],
     metadata: {},
+    in_reply_to: null,
     created_at: now,
+    updated_at: now,
+    extracted: { codes: [], links: [] },
   };
 }
 

@@ -8,11 +8,11 @@ import {
   revokeServiceAccount,
   type ServiceAccountRow,
 } from "../../applications/service-accounts.ts";
+import { presentApiKey, presentApplication } from "../../present/application.ts";
 import { type Caller, callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { deleted, json, single } from "../http.ts";
-import { presentApiKey, presentApplication } from "../present/provisioning.ts";
 import { type Json, optionalString, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
 /**

@@ -1,10 +1,10 @@
 import { Elysia } from "elysia";
 import { attachmentBytes } from "../../mailbox/attachment-bytes.ts";
 import { findAttachment } from "../../mailbox/messages.ts";
+import { presentAttachment } from "../../present/message.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { single } from "../http.ts";
-import { presentAttachment } from "../present/message.ts";
 import { pathParam } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
 

@@ -3,12 +3,12 @@ import { appPasswordProblem, hashAppPassword } from "../../accounts/app-password
 import { findGrantByEmail } from "../../accounts/grants.ts";
 import { createGrant, GrantExistsError, updateGrant } from "../../accounts/provision.ts";
 import { findDomainByAddress, readyForAccounts } from "../../domains/domains.ts";
+import { presentGrant } from "../../present/grant.ts";
 import type { DomainRow, GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, conflict } from "../errors.ts";
 import { single } from "../http.ts";
-import { presentGrant } from "../present/provisioning.ts";
 import { type Json, optionalString, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
 const EMAIL =

@@ -15,13 +15,13 @@ import {
 import { expectedRecord, type VerificationType } from "../../domains/records.ts";
 import { verifyRecord } from "../../domains/verify.ts";
 import { nowSeconds } from "../../ids.ts";
+import { presentDomain } from "../../present/domain.ts";
 import type { DomainRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
-import { presentDomain } from "../present/provisioning.ts";
 import { type Json, pathParam, queryInt, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
 const HOSTNAME =

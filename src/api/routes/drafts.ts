@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { FOLDER } from "../../accounts/system-folders.ts";
 import { parseSendRequest } from "../../mail/compose/request.ts";
 import type { MessageView } from "../../mailbox/messages.ts";
+import { presentMessage } from "../../present/message.ts";
 import { createDraft, deleteDraft, requireDraft, updateDraft } from "../../sending/drafts.ts";
 import { MAX_RECIPIENTS } from "../../sending/limits.ts";
 import { sendDraft } from "../../sending/send-draft.ts";
@@ -10,7 +11,6 @@ import type { ApiDeps } from "../deps.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { messagePage } from "../message-page.ts";
 import { selectFields } from "../message-query.ts";
-import { presentMessage } from "../present/message.ts";
 import { pathParam } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
 

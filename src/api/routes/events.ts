@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { headSeq, queryEvents } from "../../events/log.ts";
-import { logEnvelope } from "../../events/present.ts";
+import { logEnvelope } from "../../present/logged-event.ts";
 import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { parseEventFilter, parsePosition } from "../event-query.ts";

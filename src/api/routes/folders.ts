@@ -1,11 +1,11 @@
 import { Elysia } from "elysia";
 import { type FolderView, getFolder, listFolders } from "../../mailbox/folders.ts";
+import { presentFolder } from "../../present/folder.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import type { ApiDeps } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { selectFields } from "../message-query.ts";
-import { presentFolder } from "../present/folder.ts";
 import {
   type Json,
   optionalString,

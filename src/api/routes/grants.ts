@@ -2,12 +2,12 @@ import { Elysia } from "elysia";
 import { hashAppPassword } from "../../accounts/app-password.ts";
 import { findGrant, listGrants } from "../../accounts/grants.ts";
 import { deleteGrant, updateGrant } from "../../accounts/provision.ts";
+import { presentGrant } from "../../present/grant.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { deleted, json, single } from "../http.ts";
-import { presentGrant } from "../present/provisioning.ts";
 import { optionalString, pathParam, queryEnum, queryInt, rejectUnknown, requireObject } from "../validate.ts";
 import { parseAccountSettings, storedSettings } from "./connect.ts";
 

@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { findGrant } from "../../accounts/grants.ts";
 import { messageHeaders } from "../../mailbox/headers.ts";
 import { getMessage, type MessageView, rawMessage } from "../../mailbox/messages.ts";
+import { presentMessage } from "../../present/message.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -9,7 +10,6 @@ import { badRequest, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { messagePage } from "../message-page.ts";
 import { resolveFolderId, selectFields } from "../message-query.ts";
-import { presentMessage } from "../present/message.ts";
 import { type Json, optionalBoolean, pathParam, rejectUnknown, requireObject } from "../validate.ts";
 
 const FIELDS = [

@@ -1,10 +1,10 @@
 import { Elysia } from "elysia";
 import { nowSeconds } from "../../ids.ts";
+import { presentSchedule } from "../../present/schedule.ts";
 import { cancelScheduledSend, findScheduledSend, listScheduledSends } from "../../sending/scheduled-store.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { single } from "../http.ts";
-import { presentSchedule } from "../present/schedule.ts";
 import { pathParam } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
 

@@ -5,6 +5,8 @@ import { requestFingerprint } from "../../mail/compose/recipients.ts";
 import { parseSendRequest } from "../../mail/compose/request.ts";
 import { parseMessage } from "../../mail/parse-message.ts";
 import type { MessageView } from "../../mailbox/messages.ts";
+import { presentMessage } from "../../present/message.ts";
+import { presentScheduledMessage } from "../../present/schedule.ts";
 import { claimKey, finishKey, releaseKey } from "../../sending/idempotency.ts";
 import { MAX_RECIPIENTS, scheduledTime } from "../../sending/limits.ts";
 import { sendRawMime } from "../../sending/raw-send.ts";
@@ -14,8 +16,6 @@ import { readComposeBody, readMimeBody } from "../compose-body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { ApiError, badRequest } from "../errors.ts";
 import { json } from "../http.ts";
-import { presentMessage } from "../present/message.ts";
-import { presentScheduledMessage } from "../present/schedule.ts";
 import { requireGrant } from "./messages.ts";
 
 const MAX_KEY_LENGTH = 256;

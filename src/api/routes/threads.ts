@@ -1,12 +1,12 @@
 import { Elysia } from "elysia";
 import { getThread, listThreads, type ThreadView } from "../../mailbox/threads.ts";
+import { presentThread } from "../../present/thread.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { filterQuery, parseMessageFilter, resolveFolderId, selectFields } from "../message-query.ts";
-import { presentThread } from "../present/thread.ts";
 import { optionalBoolean, pathParam, queryInt, rejectUnknown, requireObject } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
 

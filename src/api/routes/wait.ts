@@ -2,11 +2,11 @@ import { Elysia } from "elysia";
 import type { MailboxChange } from "../../../actors/mailbox/types.ts";
 import type { MessageFilter } from "../../mailbox/message-filter.ts";
 import { firstMessageSince, type MessageView, matchingMessage } from "../../mailbox/messages.ts";
+import { presentMessage } from "../../present/message.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest } from "../errors.ts";
 import { cursorList } from "../http.ts";
 import { parseMessageFilter } from "../message-query.ts";
-import { presentMessage } from "../present/message.ts";
 import { queryInt } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
 

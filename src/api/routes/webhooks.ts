@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { nowSeconds } from "../../ids.ts";
+import { presentWebhook } from "../../present/webhook.ts";
 import type { WebhookRow } from "../../store/schema.ts";
 import { verifyEndpoint } from "../../webhooks/challenge.ts";
 import { deliveryState } from "../../webhooks/delivery-state.ts";
@@ -20,7 +21,6 @@ import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { json, single } from "../http.ts";
-import { presentWebhook } from "../present/webhook.ts";
 import { pathParam } from "../validate.ts";
 import { parseCreate, parseTestRequest, parseUpdate } from "../webhook-body.ts";
 

@@ -1,8 +1,8 @@
 import type { WebhookConfig } from "../../config/webhooks.ts";
 import { envelopeOf } from "../../events/envelope.ts";
-import { objectOf } from "../../events/hydrate.ts";
 import { eventAt, queryEvents } from "../../events/log.ts";
 import type { Logger } from "../../log.ts";
+import { objectOf } from "../../present/event-object.ts";
 import type { EventRow, WebhookRow } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
 import {

@@ -1,6 +1,6 @@
-import type { AttachmentInfo } from "../../mail/attachments.ts";
-import type { MessageView } from "../../mailbox/messages.ts";
-import type { AttachmentRow } from "../../store/schema.ts";
+import type { AttachmentInfo } from "../mail/attachments.ts";
+import type { MessageView } from "../mailbox/messages.ts";
+import type { AttachmentRow } from "../store/schema.ts";
 
 /** Nylas attachment metadata (reference §4.4). */
 export function presentAttachment(a: AttachmentRow) {

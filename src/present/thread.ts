@@ -1,4 +1,4 @@
-import type { ThreadView } from "../../mailbox/threads.ts";
+import type { ThreadView } from "../mailbox/threads.ts";
 import { presentMessage } from "./message.ts";
 
 type Person = { name?: string; email: string };

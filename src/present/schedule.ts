@@ -1,5 +1,5 @@
-import type { ParsedMessage } from "../../mail/parse-message.ts";
-import type { GrantRow, ScheduledSendRow } from "../../store/schema.ts";
+import type { ParsedMessage } from "../mail/parse-message.ts";
+import type { GrantRow, ScheduledSendRow } from "../store/schema.ts";
 import { attachmentFields } from "./message.ts";
 
 const DESCRIPTIONS: Record<ScheduledSendRow["status"], string> = {

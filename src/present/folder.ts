@@ -1,4 +1,4 @@
-import type { FolderView } from "../../mailbox/folders.ts";
+import type { FolderView } from "../mailbox/folders.ts";
 
 /** Nylas folder object (reference §4.3). */
 export function presentFolder(v: FolderView) {

@@ -1,7 +1,7 @@
+import { type Envelope, envelopeOf, limitSize } from "../events/envelope.ts";
 import type { EventRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { type Envelope, envelopeOf, limitSize } from "./envelope.ts";
-import { objectOf } from "./hydrate.ts";
+import { objectOf } from "./event-object.ts";
 
 /**
  * An event as the events API and the SSE stream show it: the webhook envelope with the event's

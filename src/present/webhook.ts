@@ -1,5 +1,5 @@
-import type { WebhookRow } from "../../store/schema.ts";
-import type { DeliveryState } from "../../webhooks/delivery-state.ts";
+import type { WebhookRow } from "../store/schema.ts";
+import type { DeliveryState } from "../webhooks/delivery-state.ts";
 
 /**
  * Nylas webhook object (reference §6.1), plus agentbox's `delivery` (the endpoint's progress).

@@ -1,0 +1,50 @@
+import { getMessage } from "../mailbox/messages.ts";
+import type { EventRow } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+import { presentMessage } from "./message.ts";
+
+type Recorded = Record<string, unknown> & { id: string };
+
+/** An event whose object may still exist: what the object is, and how its GET presents it now. */
+interface Current {
+  object: string;
+  present(store: Store, grantId: string, recorded: Recorded): unknown | null;
+}
+
+const message: Current = {
+  object: "message",
+  present: (store, grantId, recorded) => {
+    const view = getMessage(store, grantId, recorded.id);
+    return view && presentMessage(view);
+  },
+};
+
+/** The message a schedule sent (its Sent copy), with the schedule's fields, as Nylas shapes it. */
+const scheduledMessage: Current = {
+  object: "message",
+  present: (store, grantId, recorded) => {
+    const sent = message.present(store, grantId, recorded);
+    return sent && { ...sent, schedule_id: recorded.schedule_id, send_at: recorded.send_at };
+  },
+};
+
+const CURRENT: Record<string, Current> = {
+  "message.created": message,
+  "message.updated": message,
+  "message.send_success": scheduledMessage,
+};
+
+/**
+ * The `data.object` of an event, as delivered now: an object that still exists is read at
+ * delivery time and presented exactly as its GET presents it; when it no longer exists, the
+ * object recorded with the event stands in. The other events (deletions, deliverability
+ * reports, grant notifications, a schedule that failed) carry the object they recorded.
+ */
+export function objectOf(store: Store, event: EventRow): unknown {
+  const recorded = JSON.parse(event.objectJson) as Record<string, unknown>;
+  const current = CURRENT[event.type];
+  if (!current || !event.grantId || typeof recorded.id !== "string") return recorded;
+  return (
+    current.present(store, event.grantId, recorded as Recorded) ?? { object: current.object, ...recorded }
+  );
+}
