@@ -1,5 +1,20 @@
 import type { WebhookRow } from "../store/schema.ts";
-import type { DeliveryState } from "../webhooks/delivery-state.ts";
+
+/** The `delivery` object of a webhook (agentbox extension): where the endpoint stands. */
+export interface DeliveryState {
+  /** Every event up to this log position is delivered, in retry, or not for this endpoint. */
+  cursor: number;
+  /** Matching events after the cursor: not yet attempted, or first attempt in flight. */
+  backlog: number;
+  in_flight: number;
+  /** Notifications waiting for a retry. */
+  pending: number;
+  /** Notifications that ran out of attempts (retried again on reactivation). */
+  failed: number;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+}
 
 /**
  * Nylas webhook object (reference §6.1), plus agentbox's `delivery` (the endpoint's progress).

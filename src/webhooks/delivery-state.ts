@@ -1,25 +1,10 @@
 import { countEvents } from "../events/log.ts";
+import type { DeliveryState } from "../present/webhook.ts";
 import type { WebhookRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { deliveryCounts } from "./deliveries.ts";
 import { eventTypesFor } from "./triggers.ts";
 import { triggersOf } from "./webhooks.ts";
-
-/** The `delivery` object of a webhook (agentbox extension): where the endpoint stands. */
-export interface DeliveryState {
-  /** Every event up to this log position is delivered, in retry, or not for this endpoint. */
-  cursor: number;
-  /** Matching events after the cursor: not yet attempted, or first attempt in flight. */
-  backlog: number;
-  in_flight: number;
-  /** Notifications waiting for a retry. */
-  pending: number;
-  /** Notifications that ran out of attempts (retried again on reactivation). */
-  failed: number;
-  last_success_at: number | null;
-  last_error: string | null;
-  last_error_at: number | null;
-}
 
 /** The delivery worker's view, fresher than the row (which it saves every few ms). */
 export interface LiveProgress {

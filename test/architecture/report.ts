@@ -1,6 +1,6 @@
 /** Prints the import cycles between files and between concerns: `bun test/architecture/report.ts`. */
 import { join } from "node:path";
-import { concernGraph, cycles, readImportGraph } from "./import-graph.ts";
+import { concernGraph, concernOf, cycles, readImportGraph } from "./import-graph.ts";
 
 const root = join(import.meta.dir, "../..");
 const graph = readImportGraph(root, ["src", "actors", "protocols"]);
@@ -14,7 +14,9 @@ for (const cycle of cycles(concerns)) {
     for (const to of concerns.get(from) ?? []) {
       if (!cycle.includes(to)) continue;
       const files = [...graph.files]
-        .filter(([file, targets]) => file.startsWith(from) && [...targets].some((t) => t.startsWith(to)))
+        .filter(
+          ([file, targets]) => concernOf(file) === from && [...targets].some((t) => concernOf(t) === to),
+        )
         .map(([file]) => file);
       console.log(`    ${from} -> ${to}: ${files.join(", ")}`);
     }
