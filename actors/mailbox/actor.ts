@@ -1,3 +1,4 @@
+import type { MailboxChange } from "../../src/domain/changes.ts";
 import { nowSeconds } from "../../src/ids.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -21,7 +22,7 @@ import { setSubscribed } from "./commands/set-subscribed.ts";
 import { updateFolder } from "./commands/update-folder.ts";
 import { updateMessage } from "./commands/update-message.ts";
 import { loadState, type MailboxState, persistCounters } from "./state.ts";
-import type { MailboxChange, MailboxCommand } from "./types.ts";
+import type { MailboxCommand } from "./types.ts";
 
 type Unit = { reply: unknown; changes: MailboxChange[] };
 

@@ -1,11 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
+import { MailboxError } from "../../src/domain/errors.ts";
+import type { Flags } from "../../src/domain/flags.ts";
 import { recordEvent } from "../../src/events/outbox.ts";
 import { deleteSearchRows, deleteUnusedBlobs } from "../../src/store/ingest-sql.ts";
 import { type MessageRow, messages } from "../../src/store/schema.ts";
 import type { Tx } from "../../src/store/store.ts";
 import type { CommandContext } from "./commands/context.ts";
 import type { MailboxState } from "./state.ts";
-import { type Flags, MailboxError } from "./types.ts";
 
 /** A message of this grant, read inside the transaction (so it sees earlier commands of the batch). */
 export async function requireMessage(

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
+import { MailboxError } from "../../src/domain/errors.ts";
 import { folders, grants, messageReferences } from "../../src/store/schema.ts";
 import type { Db, Tx } from "../../src/store/store.ts";
-import { MailboxError } from "./types.ts";
 
 export interface FolderState {
   id: string;

@@ -1,24 +1,6 @@
 /** What the mailbox actor accepts, answers and announces. No protocol syntax here. */
+import type { FlagChange, Flags } from "../../src/domain/flags.ts";
 import type { PreparedMessage } from "../../src/mail/prepared-message.ts";
-
-export interface Flags {
-  seen: boolean;
-  flagged: boolean;
-  answered: boolean;
-  draft: boolean;
-  deleted: boolean;
-  /** Any other IMAP keyword, kept as given. */
-  keywords: string[];
-}
-
-export const NO_FLAGS: Flags = {
-  seen: false,
-  flagged: false,
-  answered: false,
-  draft: false,
-  deleted: false,
-  keywords: [],
-};
 
 export interface AppendCommand {
   kind: "append";
@@ -40,10 +22,6 @@ export interface AppendReply {
   modseq: number;
   threadId: string;
 }
-
-export type FlagChange =
-  | { mode: "set"; flags: Partial<Flags> }
-  | { mode: "add" | "remove"; flags: Partial<Flags> };
 
 export interface SetFlagsCommand {
   kind: "setFlags";
@@ -220,49 +198,3 @@ export type MailboxCommand =
   | ExpungeCommand
   | ImapAppendCommand
   | SetSubscribedCommand;
-
-export type MailboxChange =
-  | { type: "message.created"; folderId: string; messageId: string; uid: number; modseq: number }
-  | {
-      type: "message.updated";
-      folderId: string;
-      messageId: string;
-      uid: number;
-      modseq: number;
-      flags: Flags;
-    }
-  | {
-      type: "message.moved";
-      messageId: string;
-      fromFolderId: string;
-      fromUid: number;
-      folderId: string;
-      uid: number;
-      modseq: number;
-    }
-  | { type: "message.deleted"; folderId: string; messageId: string; uid: number; modseq: number }
-  | { type: "folder.created"; folderId: string; name: string }
-  | { type: "folder.updated"; folderId: string; name: string }
-  | { type: "folder.deleted"; folderId: string };
-
-export type MailboxErrorCode =
-  | "not_found"
-  | "invalid"
-  | "over_quota"
-  | "conflict"
-  | "too_big"
-  /** The daily send quota is used up; `retryAfterS` says when it resets. */
-  | "rate_limited";
-
-/** A refusal the caller can act on; protocols map `code` to their own error (NO [OVERQUOTA], 4xx …). */
-export class MailboxError extends Error {
-  constructor(
-    readonly code: MailboxErrorCode,
-    message: string,
-    /** Seconds until the refusal lifts (rate_limited). */
-    readonly retryAfterS?: number,
-  ) {
-    super(message);
-    this.name = "MailboxError";
-  }
-}

@@ -4,8 +4,9 @@
  * the account's actor (Mailboxes); it hears every committed change of the account on the ChangeBus.
  */
 import type { ChangeBus } from "../../actors/bus.ts";
-import { type MailboxChange, MailboxError } from "../../actors/mailbox/types.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { MailboxChange } from "../../src/domain/changes.ts";
+import { MailboxError } from "../../src/domain/errors.ts";
 import type { Logger } from "../../src/log.ts";
 import { folderHighestModseq, imapFolders } from "../../src/mailbox/imap-folders.ts";
 import { passwordVersion } from "../../src/mailbox/imap-grant.ts";

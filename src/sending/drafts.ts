@@ -1,5 +1,5 @@
-import { MailboxError } from "../../actors/mailbox/types.ts";
-import { FOLDER } from "../accounts/system-folders.ts";
+import { MailboxError } from "../domain/errors.ts";
+import { FOLDER } from "../domain/system-folders.ts";
 import { type ComposeContext, composeMime } from "../mail/compose/mime.ts";
 import type { SendRequest } from "../mail/compose/request.ts";
 import { getMessage, type MessageView, rawMessage } from "../mailbox/messages.ts";

@@ -1,6 +1,7 @@
-import { type Flags, MailboxError } from "../../actors/mailbox/types.ts";
 import { findGrantByEmail } from "../accounts/grants.ts";
-import { FOLDER } from "../accounts/system-folders.ts";
+import { MailboxError } from "../domain/errors.ts";
+import type { Flags } from "../domain/flags.ts";
+import { FOLDER } from "../domain/system-folders.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { getMessage, type MessageView } from "../mailbox/messages.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";

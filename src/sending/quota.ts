@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { MailboxError } from "../../actors/mailbox/types.ts";
+import { MailboxError } from "../domain/errors.ts";
 import { grants, sendCounts } from "../store/schema.ts";
 import type { Db, Tx } from "../store/store.ts";
 

@@ -4,7 +4,7 @@
  * records message.send_success or message.send_failed (Nylas's scheduled-send webhooks).
  */
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
-import { MailboxError } from "../../actors/mailbox/types.ts";
+import { MailboxError } from "../domain/errors.ts";
 import { recordEvent } from "../events/outbox.ts";
 import { type ScheduledSendRow, scheduledSends } from "../store/schema.ts";
 import type { Db, Store, Tx } from "../store/store.ts";

@@ -5,9 +5,9 @@
  * every accepted recipient's copy is committed.
  */
 import type { DNSResolver } from "mailauth";
-import { MailboxError } from "../../actors/mailbox/types.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import { findGrantByEmail } from "../accounts/grants.ts";
+import { MailboxError } from "../domain/errors.ts";
 import { newId } from "../ids.ts";
 import type { Logger } from "../log.ts";
 import { findField } from "../mail/header-block.ts";

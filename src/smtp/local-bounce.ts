@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { MailboxError } from "../../actors/mailbox/types.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import { MailboxError } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";

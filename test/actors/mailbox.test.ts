@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { ChangeBus } from "../../actors/bus.ts";
-import { MailboxError } from "../../actors/mailbox/types.ts";
 import { Mailboxes } from "../../actors/mailboxes.ts";
+import { MailboxError } from "../../src/domain/errors.ts";
 import { blobs, events, messages } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";
 import { insertGrant } from "../support/grant.ts";

@@ -1,4 +1,4 @@
-import { SYSTEM_FOLDERS } from "../../src/accounts/system-folders.ts";
+import { SYSTEM_FOLDERS } from "../../src/domain/system-folders.ts";
 import { newUuid, nowSeconds } from "../../src/ids.ts";
 import { applications, domains, folders, grants } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";

@@ -1,3 +1,5 @@
+import { MailboxError } from "../../../src/domain/errors.ts";
+import { NO_FLAGS } from "../../../src/domain/flags.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { newId } from "../../../src/ids.ts";
 import type { PreparedMessage } from "../../../src/mail/prepared-message.ts";
@@ -12,7 +14,7 @@ import {
 import type { Tx } from "../../../src/store/store.ts";
 import { nextModseq, nextUid, requireFolder } from "../state.ts";
 import { assignThread, recordReferences } from "../threading.ts";
-import { type AppendCommand, type AppendReply, MailboxError, NO_FLAGS } from "../types.ts";
+import type { AppendCommand, AppendReply } from "../types.ts";
 import type { CommandContext } from "./context.ts";
 
 /** What storing one message takes: an append's fields, plus what send and replaceDraft need. */

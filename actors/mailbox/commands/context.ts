@@ -1,6 +1,6 @@
+import type { MailboxChange } from "../../../src/domain/changes.ts";
 import type { Tx } from "../../../src/store/store.ts";
 import type { MailboxState } from "../state.ts";
-import type { MailboxChange } from "../types.ts";
 
 /** What one command sees while it executes inside the batch's transaction. */
 export interface CommandContext {

@@ -1,8 +1,9 @@
+import { MailboxError } from "../../../src/domain/errors.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { newId } from "../../../src/ids.ts";
 import { folders } from "../../../src/store/schema.ts";
 import { requireFolder } from "../state.ts";
-import { type CreateFolderCommand, type CreateFolderReply, MailboxError } from "../types.ts";
+import type { CreateFolderCommand, CreateFolderReply } from "../types.ts";
 import type { CommandContext } from "./context.ts";
 import { assertNameFree } from "./folder-rules.ts";
 

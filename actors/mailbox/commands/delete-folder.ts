@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
+import { MailboxError } from "../../../src/domain/errors.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { folders, messages } from "../../../src/store/schema.ts";
 import { purgeMessage } from "../message-rows.ts";
 import { requireFolder } from "../state.ts";
-import { type DeleteFolderCommand, MailboxError } from "../types.ts";
+import type { DeleteFolderCommand } from "../types.ts";
 import type { CommandContext } from "./context.ts";
 import { isSystemFolder } from "./folder-rules.ts";
 

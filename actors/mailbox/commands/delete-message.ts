@@ -1,4 +1,4 @@
-import { FOLDER } from "../../../src/accounts/system-folders.ts";
+import { FOLDER } from "../../../src/domain/system-folders.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import type { MessageRow } from "../../../src/store/schema.ts";
 import { purgeMessage, requireMessage } from "../message-rows.ts";

@@ -1,4 +1,4 @@
-import { flagsOf } from "../flags.ts";
+import { flagsOf } from "../../../src/domain/flags.ts";
 import { requireFolder } from "../state.ts";
 import type { CopyMessagesCommand, CopyMessagesReply } from "../types.ts";
 import { storeMessage } from "./append.ts";

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { FOLDER } from "../../../src/accounts/system-folders.ts";
+import { FOLDER } from "../../../src/domain/system-folders.ts";
 import { messages } from "../../../src/store/schema.ts";
 import { requireFolder } from "../state.ts";
 import type { ExpungeCommand, ExpungeReply } from "../types.ts";

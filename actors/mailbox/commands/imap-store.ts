@@ -1,4 +1,4 @@
-import { applyFlagChange, flagsOf, sameFlags } from "../flags.ts";
+import { applyFlagChange, flagsOf, sameFlags } from "../../../src/domain/flags.ts";
 import { saveFlags } from "../message-rows.ts";
 import { nextModseq } from "../state.ts";
 import type { StoreFlagsCommand, StoreFlagsReply } from "../types.ts";

@@ -1,7 +1,8 @@
-import { FOLDER } from "../../../src/accounts/system-folders.ts";
+import { MailboxError } from "../../../src/domain/errors.ts";
+import { FOLDER } from "../../../src/domain/system-folders.ts";
 import { purgeMessage, requireMessage } from "../message-rows.ts";
 import { nextModseq } from "../state.ts";
-import { type AppendReply, MailboxError, type ReplaceDraftCommand } from "../types.ts";
+import type { AppendReply, ReplaceDraftCommand } from "../types.ts";
 import { storeMessage } from "./append.ts";
 import type { CommandContext } from "./context.ts";
 

@@ -1,4 +1,4 @@
-import { FOLDER } from "../../../src/accounts/system-folders.ts";
+import { FOLDER } from "../../../src/domain/system-folders.ts";
 import { reserveSend } from "../../../src/sending/quota.ts";
 import { claimScheduledSend } from "../../../src/sending/scheduled-store.ts";
 import { insertQueueRows } from "../../../src/smtp/queue.ts";

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { applyFlagChange, flagsOf, sameFlags } from "../../../src/domain/flags.ts";
 import { messages } from "../../../src/store/schema.ts";
-import { applyFlagChange, flagsOf, sameFlags } from "../flags.ts";
 import { saveFlags } from "../message-rows.ts";
 import { nextModseq } from "../state.ts";
 import type { SetFlagsCommand, SetFlagsReply } from "../types.ts";

@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
+import { MailboxError } from "../../../src/domain/errors.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { folders } from "../../../src/store/schema.ts";
 import type { Tx } from "../../../src/store/store.ts";
 import { requireFolder } from "../state.ts";
-import { MailboxError, type UpdateFolderCommand } from "../types.ts";
+import type { UpdateFolderCommand } from "../types.ts";
 import type { CommandContext } from "./context.ts";
 import { assertNameFree, isSystemFolder } from "./folder-rules.ts";
 

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
+import { MailboxError } from "../../../src/domain/errors.ts";
+import { flagsOf } from "../../../src/domain/flags.ts";
 import { type MessageRow, messages } from "../../../src/store/schema.ts";
-import { flagsOf } from "../flags.ts";
 import { recordMessageUpdated, requireMessage } from "../message-rows.ts";
 import { nextModseq, nextUid, requireFolder } from "../state.ts";
-import { MailboxError, type UpdateMessageCommand } from "../types.ts";
+import type { UpdateMessageCommand } from "../types.ts";
 import type { CommandContext } from "./context.ts";
 
 const MAX_METADATA_PAIRS = 50;

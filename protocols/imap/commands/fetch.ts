@@ -1,4 +1,4 @@
-import type { Flags } from "../../../actors/mailbox/types.ts";
+import type { Flags } from "../../../src/domain/flags.ts";
 import { encodeBodyStructure } from "../../../src/mail/bodystructure.ts";
 import { encodeEnvelope } from "../../../src/mail/envelope.ts";
 import type { MimeNode } from "../../../src/mail/mime-tree.ts";

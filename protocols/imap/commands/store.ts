@@ -1,4 +1,4 @@
-import type { FlagChange } from "../../../actors/mailbox/types.ts";
+import type { FlagChange } from "../../../src/domain/flags.ts";
 import { BadArgs } from "../args.ts";
 import { bad, type ImapCommand, no, ok, SELECTED } from "../command.ts";
 import { flagList } from "../encode.ts";
