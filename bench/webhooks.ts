@@ -38,7 +38,7 @@ t.server.store.writer.onCommit(() => {
 let serial = 0;
 const appended: string[] = [];
 const append = () =>
-  t.server.mailboxes.append(grantId, { folderId: "inbox", raw: corpus[serial++ % corpus.length]! });
+  t.server.mailboxes.ask(grantId, "append", { folderId: "inbox", raw: corpus[serial++ % corpus.length]! });
 
 const receiver = await startReceiver();
 const healthy = await subscribe(`${receiver.url}/hook`);
@@ -155,7 +155,7 @@ async function liveRate(n: number): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < n; i += 500) {
     const ids = appended.slice(i, Math.min(n, i + 500));
-    await t.server.mailboxes.setFlags(grantId, {
+    await t.server.mailboxes.ask(grantId, "setFlags", {
       messageIds: ids,
       change: { mode: "add", flags: { seen: true } },
     });

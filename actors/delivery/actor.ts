@@ -324,7 +324,7 @@ export class DeliveryActor {
       original,
       messageId,
     });
-    await this.deps.mailboxes.append(first.grantId, { folderId: "inbox", raw: dsn }).catch((err) => {
+    await this.deps.mailboxes.ask(first.grantId, "append", { folderId: "inbox", raw: dsn }).catch((err) => {
       // The sender's mailbox may be full or gone; the event still says what happened.
       this.deps.log.warn({ err: (err as Error).message, grantId: first.grantId }, "bounce not stored");
     });

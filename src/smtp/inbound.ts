@@ -79,7 +79,7 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
       }
       try {
         prepared ??= deps.mailboxes.prepare(stored);
-        return await deps.mailboxes.append(r.grant.id, {
+        return await deps.mailboxes.ask(r.grant.id, "append", {
           folderId: decision.folderId,
           raw: stored,
           prepared,
@@ -162,7 +162,7 @@ async function notifySender(
   try {
     const hosted = findGrantByEmail(deps.store, sender);
     if (hosted) {
-      await deps.mailboxes.append(hosted.id, { folderId: "inbox", raw: dsn });
+      await deps.mailboxes.ask(hosted.id, "append", { folderId: "inbox", raw: dsn });
     } else {
       const owner = refused[0]?.grant.id as string;
       await enqueueNotice(

@@ -39,7 +39,7 @@ export async function bounceLocalDelivery(
       original: input.raw,
       messageId: `<dsn.${sentId}.${tag}@${host}>`,
     });
-    await deps.mailboxes.append(sender.id, { folderId: "inbox", raw: dsn });
+    await deps.mailboxes.ask(sender.id, "append", { folderId: "inbox", raw: dsn });
     await recordLocalBounce(
       deps.store,
       Math.floor(Date.now() / 1000),

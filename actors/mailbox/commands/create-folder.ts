@@ -2,15 +2,22 @@ import { MailboxError } from "../../../src/domain/errors.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { newId } from "../../../src/ids.ts";
 import { folders } from "../../../src/store/schema.ts";
+import { command } from "../command.ts";
+import { assertNameFree } from "../folder-rules.ts";
 import { requireFolder } from "../state.ts";
-import type { CreateFolderCommand, CreateFolderReply } from "../types.ts";
-import type { CommandContext } from "./context.ts";
-import { assertNameFree } from "./folder-rules.ts";
 
-export async function createFolder(
-  ctx: CommandContext,
-  cmd: CreateFolderCommand,
-): Promise<CreateFolderReply> {
+export interface CreateFolderCommand {
+  name: string;
+  parentId?: string | null;
+}
+
+export interface CreateFolderReply {
+  id: string;
+  name: string;
+  uidValidity: number;
+}
+
+export const createFolder = command<CreateFolderCommand, CreateFolderReply>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
   const name = cmd.name.trim();
   if (!name) throw new MailboxError("invalid", "folder name must not be empty");
@@ -37,4 +44,4 @@ export async function createFolder(
   });
   ctx.changes.push({ type: "folder.created", folderId: id, name });
   return { id, name, uidValidity };
-}
+});

@@ -2,14 +2,17 @@ import { and, eq, sql } from "drizzle-orm";
 import { MailboxError } from "../../../src/domain/errors.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { folders, messages } from "../../../src/store/schema.ts";
+import { command } from "../command.ts";
+import { isSystemFolder } from "../folder-rules.ts";
 import { purgeMessage } from "../message-rows.ts";
 import { requireFolder } from "../state.ts";
-import type { DeleteFolderCommand } from "../types.ts";
-import type { CommandContext } from "./context.ts";
-import { isSystemFolder } from "./folder-rules.ts";
+
+export interface DeleteFolderCommand {
+  folderId: string;
+}
 
 /** Deletes a custom folder and the messages in it (as Nylas does); system folders stay. */
-export async function deleteFolder(ctx: CommandContext, cmd: DeleteFolderCommand): Promise<void> {
+export const deleteFolder = command<DeleteFolderCommand, void>(async (ctx, cmd) => {
   const { state, tx } = ctx;
   const folder = requireFolder(state, cmd.folderId);
   if (isSystemFolder(folder.id))
@@ -40,4 +43,4 @@ export async function deleteFolder(ctx: CommandContext, cmd: DeleteFolderCommand
     },
   });
   ctx.changes.push({ type: "folder.deleted", folderId: folder.id });
-}
+});

@@ -1,12 +1,20 @@
 import { and, eq, sql } from "drizzle-orm";
 import { FOLDER } from "../../../src/domain/system-folders.ts";
 import { messages } from "../../../src/store/schema.ts";
+import { changeMessage } from "../change-message.ts";
+import { type CommandContext, command } from "../command.ts";
+import { type Removal, removeMessage } from "../remove-message.ts";
+import { rowsByUid } from "../rows-by-uid.ts";
 import { requireFolder } from "../state.ts";
-import type { ExpungeCommand, ExpungeReply } from "../types.ts";
-import type { CommandContext } from "./context.ts";
-import { removeMessage } from "./delete-message.ts";
-import { rowsByUid } from "./imap-rows.ts";
-import { changeMessage } from "./update-message.ts";
+
+export interface ExpungeCommand {
+  folderId: string;
+  uids?: number[];
+}
+
+export interface ExpungeReply {
+  expunged: { uid: number; id: string; outcome: Removal }[];
+}
 
 /**
  * IMAP EXPUNGE of the folder's \Deleted messages (only those of `uids`, for UID EXPUNGE).
@@ -15,7 +23,7 @@ import { changeMessage } from "./update-message.ts";
  * then it is deleted, so Trash holds one copy. In Trash, and in Drafts (clients re-save a draft
  * as a new message and expunge the old one; API drafts are deleted for good too), it is deleted.
  */
-export async function expunge(ctx: CommandContext, cmd: ExpungeCommand): Promise<ExpungeReply> {
+export const expunge = command<ExpungeCommand, ExpungeReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
   requireFolder(state, cmd.folderId);
   const candidates =
@@ -45,7 +53,7 @@ export async function expunge(ctx: CommandContext, cmd: ExpungeCommand): Promise
     }
   }
   return { expunged };
-}
+});
 
 async function inTrash(ctx: CommandContext, messageId: string | null): Promise<boolean> {
   if (!messageId) return false;

@@ -1,12 +1,41 @@
+import type { Flags } from "../../../src/domain/flags.ts";
 import { FOLDER } from "../../../src/domain/system-folders.ts";
 import { reserveSend } from "../../../src/sending/quota.ts";
 import { claimScheduledSend } from "../../../src/sending/scheduled-store.ts";
 import { insertQueueRows } from "../../../src/smtp/queue.ts";
-import type { SendCommand, SendReply } from "../types.ts";
-import { storeMessage } from "./append.ts";
-import type { CommandContext } from "./context.ts";
-import { takeDraft } from "./replace-draft.ts";
-import { updateMessage } from "./update-message.ts";
+import { changeMessage } from "../change-message.ts";
+import { storingCommand } from "../command.ts";
+import { requireMessage } from "../message-rows.ts";
+import { type StoredMessage, storeMessage } from "../store-message.ts";
+import { takeDraft } from "../take-draft.ts";
+
+/**
+ * A message leaving the account (API send, sent draft, SMTP submission); its bytes are the Sent
+ * copy (with Bcc, when there is one). Local recipients are delivered by the caller, with append.
+ */
+export interface SendCommand {
+  /** What leaves the server: the bytes without Bcc, the envelope sender and remote recipients. */
+  outbound: { raw: Uint8Array; mailFrom: string; recipients: string[] };
+  metadata?: Record<string, string>;
+  flags?: Partial<Flags>;
+  /**
+   * A draft being sent: it leaves Drafts, and the Sent copy keeps its id. `uid` is the version
+   * that was composed; if the draft was saved again meanwhile, the send is refused (conflict).
+   */
+  draft?: { id: string; uid: number };
+  /** The message answered (reply_to_message_id): it gets \Answered. */
+  answeredId?: string;
+  /**
+   * A scheduled send coming due: the Sent copy takes the id given when it was scheduled, and the
+   * schedule is claimed in the same unit (refused if it was cancelled or already sent).
+   */
+  scheduled?: { scheduleId: string; messageId: string };
+}
+
+export interface SendReply extends StoredMessage {
+  /** Outbound queue rows written: one per remote recipient. */
+  queued: number;
+}
 
 /**
  * One message leaving the account, all or nothing: a send is taken from today's quota, the copy
@@ -14,7 +43,7 @@ import { updateMessage } from "./update-message.ts";
  * is claimed and gives the id it was promised), the answered message is marked, and each remote
  * recipient gets an outbound queue row.
  */
-export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendReply> {
+export const send = storingCommand<SendCommand, SendReply>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
   await reserveSend(tx, state.grantId, now);
   if (cmd.scheduled) await claimScheduledSend(tx, state, cmd.scheduled.scheduleId, now);
@@ -28,7 +57,7 @@ export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendR
     ...(id && { id }),
   });
   if (cmd.answeredId) {
-    await updateMessage(ctx, { kind: "updateMessage", messageId: cmd.answeredId, flags: { answered: true } });
+    await changeMessage(ctx, await requireMessage(tx, state, cmd.answeredId), { flags: { answered: true } });
   }
   // Without Bcc the queued bytes are the Sent copy's, already hashed when prepared.
   const blobHash = cmd.outbound.raw === cmd.raw ? cmd.prepared.sha256 : undefined;
@@ -38,4 +67,4 @@ export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendR
     now,
   );
   return { ...stored, queued };
-}
+});

@@ -1,13 +1,27 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { applyFlagChange, flagsOf, sameFlags } from "../../../src/domain/flags.ts";
+import {
+  applyFlagChange,
+  type FlagChange,
+  type Flags,
+  flagsOf,
+  sameFlags,
+} from "../../../src/domain/flags.ts";
 import { messages } from "../../../src/store/schema.ts";
+import { command } from "../command.ts";
 import { saveFlags } from "../message-rows.ts";
 import { nextModseq } from "../state.ts";
-import type { SetFlagsCommand, SetFlagsReply } from "../types.ts";
-import type { CommandContext } from "./context.ts";
+
+export interface SetFlagsCommand {
+  messageIds: string[];
+  change: FlagChange;
+}
+
+export interface SetFlagsReply {
+  updated: { id: string; folderId: string; uid: number; modseq: number; flags: Flags }[];
+}
 
 /** Changes flags on messages of this grant; unchanged messages keep their MODSEQ. */
-export async function setFlags(ctx: CommandContext, cmd: SetFlagsCommand): Promise<SetFlagsReply> {
+export const setFlags = command<SetFlagsCommand, SetFlagsReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
   if (cmd.messageIds.length === 0) return { updated: [] };
   const rows = await tx
@@ -25,4 +39,4 @@ export async function setFlags(ctx: CommandContext, cmd: SetFlagsCommand): Promi
     updated.push({ id: row.id, folderId: row.folderId, uid: row.uid, modseq, flags: after });
   }
   return { updated };
-}
+});

@@ -3,15 +3,24 @@ import { MailboxError } from "../../../src/domain/errors.ts";
 import { recordEvent } from "../../../src/events/outbox.ts";
 import { folders } from "../../../src/store/schema.ts";
 import type { Tx } from "../../../src/store/store.ts";
+import { command } from "../command.ts";
+import { assertNameFree, isSystemFolder } from "../folder-rules.ts";
 import { requireFolder } from "../state.ts";
-import type { UpdateFolderCommand } from "../types.ts";
-import type { CommandContext } from "./context.ts";
-import { assertNameFree, isSystemFolder } from "./folder-rules.ts";
 
-export async function updateFolder(
-  ctx: CommandContext,
-  cmd: UpdateFolderCommand,
-): Promise<{ id: string; name: string }> {
+export interface UpdateFolderCommand {
+  folderId: string;
+  name?: string;
+  parentId?: string | null;
+  textColor?: string | null;
+  backgroundColor?: string | null;
+}
+
+export interface UpdateFolderReply {
+  id: string;
+  name: string;
+}
+
+export const updateFolder = command<UpdateFolderCommand, UpdateFolderReply>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
   const folder = requireFolder(state, cmd.folderId);
   const name = cmd.name?.trim();
@@ -55,7 +64,7 @@ export async function updateFolder(
   });
   ctx.changes.push({ type: "folder.updated", folderId: folder.id, name: folder.name });
   return { id: folder.id, name: folder.name };
-}
+});
 
 /** Whether `folderId` is `ancestorId` or lies below it (walks up the parent links). */
 async function isWithin(tx: Tx, grantId: string, folderId: string, ancestorId: string): Promise<boolean> {

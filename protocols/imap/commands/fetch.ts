@@ -137,7 +137,7 @@ async function markSeen(
 ): Promise<FetchRow[]> {
   const unseen = rows.filter((r) => !r.seen).map((r) => r.uid);
   if (unseen.length === 0) return rows;
-  const reply = await session.ctx.mailboxes.storeFlags(session.grantId, {
+  const reply = await session.ctx.mailboxes.ask(session.grantId, "storeFlags", {
     folderId: selected.folderId,
     uids: unseen,
     change: { mode: "add", flags: { seen: true } },

@@ -49,7 +49,7 @@ export const store: ImapCommand = {
       session.enableCondstore();
     }
     if (uids.length === 0) return ok(`${call.uid ? "UID STORE" : "STORE"} completed`);
-    const reply = await session.ctx.mailboxes.storeFlags(session.grantId, {
+    const reply = await session.ctx.mailboxes.ask(session.grantId, "storeFlags", {
       folderId: selected.folderId,
       uids,
       change,

@@ -1,6 +1,6 @@
 import { and, between, eq, sql } from "drizzle-orm";
-import { type MessageRow, messages } from "../../../src/store/schema.ts";
-import type { Tx } from "../../../src/store/store.ts";
+import { type MessageRow, messages } from "../../src/store/schema.ts";
+import type { Tx } from "../../src/store/store.ts";
 
 /**
  * The messages of one folder with these UIDs, read inside the transaction (so they reflect the

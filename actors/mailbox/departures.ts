@@ -1,5 +1,5 @@
-import type { MailboxChange } from "../../../src/domain/changes.ts";
-import type { Tx } from "../../../src/store/store.ts";
+import type { MailboxChange } from "../../src/domain/changes.ts";
+import type { Tx } from "../../src/store/store.ts";
 
 /**
  * Records every UID that left a folder in this command (moved out, expunged, deleted) with the
