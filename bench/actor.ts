@@ -31,8 +31,9 @@ async function run(maxBatch: number, kind: "append" | "flags"): Promise<number> 
         )
       : await Promise.all(
           seeded.map((m) =>
-            mailboxes.ask(grantId, "setFlags", {
-              messageIds: [m.id],
+            mailboxes.ask(grantId, "storeFlags", {
+              folderId: m.folderId,
+              uids: [m.uid],
               change: { mode: "add", flags: { seen: true } },
             }),
           ),

@@ -38,38 +38,6 @@ export async function purgeMessage(
   state.storageUsed = Math.max(0, state.storageUsed - m.size);
 }
 
-/** Writes new flags with their MODSEQ, the message.updated event, and the change to publish. */
-export async function saveFlags(
-  ctx: CommandContext,
-  row: MessageRow,
-  after: Flags,
-  modseq: number,
-): Promise<void> {
-  const { state, tx, now } = ctx;
-  await tx
-    .update(messages)
-    .set({
-      seen: after.seen,
-      flagged: after.flagged,
-      answered: after.answered,
-      draft: after.draft,
-      deleted: after.deleted,
-      keywordsJson: JSON.stringify(after.keywords),
-      modseq,
-      updatedAt: now,
-    })
-    .where(eq(messages.id, row.id));
-  await recordMessageUpdated(tx, state, { id: row.id, folderId: row.folderId, flags: after });
-  ctx.changes.push({
-    type: "message.updated",
-    folderId: row.folderId,
-    messageId: row.id,
-    uid: row.uid,
-    modseq,
-    flags: after,
-  });
-}
-
 /** The message.updated event: where the message is and its unread/starred state. */
 export async function recordMessageUpdated(
   tx: Tx,

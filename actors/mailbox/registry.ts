@@ -10,7 +10,6 @@ import { moveMessages } from "./commands/imap-move.ts";
 import { storeFlags } from "./commands/imap-store.ts";
 import { replaceDraft } from "./commands/replace-draft.ts";
 import { send } from "./commands/send.ts";
-import { setFlags } from "./commands/set-flags.ts";
 import { setSubscribed } from "./commands/set-subscribed.ts";
 import { updateFolder } from "./commands/update-folder.ts";
 import { updateMessage } from "./commands/update-message.ts";
@@ -20,7 +19,6 @@ const DEFINITIONS = {
   append,
   send,
   replaceDraft,
-  setFlags,
   createFolder,
   updateMessage,
   deleteMessage,

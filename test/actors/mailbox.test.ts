@@ -120,14 +120,16 @@ describe("MailboxActor", () => {
     const seen: string[] = [];
     bus.subscribe(grantId, (c) => seen.push(c.type));
     const m = await mailboxes.ask(grantId, "append", { folderId: "inbox", raw: raw(1) });
-    const r1 = await mailboxes.ask(grantId, "setFlags", {
-      messageIds: [m.id],
+    const r1 = await mailboxes.ask(grantId, "storeFlags", {
+      folderId: m.folderId,
+      uids: [m.uid],
       change: { mode: "add", flags: { seen: true, keywords: ["$label1"] } },
     });
     expect(r1.updated[0]?.modseq).toBeGreaterThan(m.modseq);
     expect(r1.updated[0]?.flags).toMatchObject({ seen: true, keywords: ["$label1"] });
-    const r2 = await mailboxes.ask(grantId, "setFlags", {
-      messageIds: [m.id],
+    const r2 = await mailboxes.ask(grantId, "storeFlags", {
+      folderId: m.folderId,
+      uids: [m.uid],
       change: { mode: "add", flags: { seen: true } },
     });
     expect(r2.updated).toEqual([]);

@@ -53,10 +53,7 @@ test("trigger-kept folder counts equal the real counts after any mix of appends,
       });
       ids.push(m.id);
     } else if (op === 1) {
-      await mailboxes.ask(grantId, "setFlags", {
-        messageIds: [id],
-        change: { mode: next(2) ? "add" : "remove", flags: { seen: true } },
-      });
+      await mailboxes.ask(grantId, "updateMessage", { messageId: id, flags: { seen: next(2) === 1 } });
     } else if (op === 2) {
       await mailboxes.ask(grantId, "updateMessage", {
         messageId: id,

@@ -142,10 +142,10 @@ async function markSeen(
     uids: unseen,
     change: { mode: "add", flags: { seen: true } },
   });
-  const after = new Map(reply.messages.map((m) => [m.uid, m]));
+  const after = new Map(reply.updated.map((m) => [m.uid, m]));
   return rows.map((r) => {
     const m = after.get(r.uid);
-    if (!m?.changed) return r;
+    if (!m) return r;
     seenNow.add(r.uid);
     return { ...r, seen: 1, modseq: m.modseq };
   });

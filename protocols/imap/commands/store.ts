@@ -55,7 +55,7 @@ export const store: ImapCommand = {
       change,
       ...(unchangedSince !== undefined && { unchangedSince }),
     });
-    for (const msg of reply.messages) {
+    for (const msg of [...reply.updated, ...reply.unchanged].sort((a, b) => a.uid - b.uid)) {
       const seq = selected.seqOf(msg.uid);
       if (msg.changed) selected.markReported(msg.uid, msg.modseq);
       if (seq === 0) continue;
