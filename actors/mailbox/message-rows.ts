@@ -1,11 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { MailboxError } from "../../src/domain/errors.ts";
-import type { Flags } from "../../src/domain/flags.ts";
 import { recordEvent } from "../../src/events/outbox.ts";
 import { deleteSearchRows, deleteUnusedBlobs } from "../../src/store/ingest-sql.ts";
 import { type MessageRow, messages } from "../../src/store/schema.ts";
 import type { Tx } from "../../src/store/store.ts";
-import type { CommandContext } from "./command.ts";
 import type { MailboxState } from "./state.ts";
 
 /** A message of this grant, read inside the transaction (so it sees earlier commands of the batch). */
