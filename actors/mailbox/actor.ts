@@ -24,7 +24,7 @@ export class MailboxActor implements Actor<MailboxRequest<unknown>, void> {
   ) {}
 
   async start(): Promise<void> {
-    this.state = await loadState(this.store.read, this.grantId);
+    this.state = loadState(this.store.read, this.grantId);
   }
 
   async handle(batch: MailboxRequest<unknown>[]): Promise<Outcome<void>[]> {

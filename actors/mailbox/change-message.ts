@@ -1,8 +1,7 @@
-import { eq } from "drizzle-orm";
 import { type Flags, flagsOf, sameFlags } from "../../src/domain/flags.ts";
-import { type MessageRow, messages } from "../../src/store/schema.ts";
+import { recordMessageUpdated } from "../../src/mailbox/writes/events.ts";
+import { type MessageRecord, updateMessageState } from "../../src/mailbox/writes/messages.ts";
 import type { CommandContext } from "./command.ts";
-import { recordMessageUpdated } from "./message-rows.ts";
 import { nextModseq, nextUid, requireFolder } from "./state.ts";
 
 /** What a change makes of a message; what it does not name stays as it is. */
@@ -32,7 +31,7 @@ export interface ChangedMessage {
  */
 export async function changeMessage(
   ctx: CommandContext,
-  before: MessageRow,
+  before: MessageRecord,
   edit: MessageEdit,
   modseq: () => number = () => nextModseq(ctx.state),
 ): Promise<ChangedMessage> {
@@ -42,9 +41,9 @@ export async function changeMessage(
   const flags = { ...flagsBefore, ...edit.flags };
   const metadataJson = edit.metadata ? JSON.stringify(edit.metadata) : before.metadataJson;
   const moving = target !== null && target.id !== before.folderId;
-  const unchanged = { id: before.id, folderId: before.folderId, uid: before.uid, modseq: before.modseq };
   if (!moving && sameFlags(flagsBefore, flags) && metadataJson === before.metadataJson) {
-    return { ...unchanged, flags, changed: false };
+    const { id, folderId, uid, modseq } = before;
+    return { id, folderId, uid, modseq, flags, changed: false };
   }
   const after = {
     id: before.id,
@@ -52,22 +51,7 @@ export async function changeMessage(
     uid: moving && target ? nextUid(state, target) : before.uid,
     modseq: modseq(),
   };
-  await tx
-    .update(messages)
-    .set({
-      seen: flags.seen,
-      flagged: flags.flagged,
-      answered: flags.answered,
-      draft: flags.draft,
-      deleted: flags.deleted,
-      keywordsJson: JSON.stringify(flags.keywords),
-      folderId: after.folderId,
-      uid: after.uid,
-      modseq: after.modseq,
-      metadataJson,
-      updatedAt: now,
-    })
-    .where(eq(messages.id, before.id));
+  updateMessageState(tx, before.id, { ...after, flags, metadataJson, updatedAt: now });
   await recordMessageUpdated(tx, state, { id: before.id, folderId: after.folderId, flags });
   ctx.changes.push(
     moving

@@ -1,4 +1,5 @@
 import type { MailboxChange } from "../../src/domain/changes.ts";
+import { recordExpunged } from "../../src/mailbox/writes/expunged.ts";
 import type { Tx } from "../../src/store/store.ts";
 
 /**
@@ -7,22 +8,11 @@ import type { Tx } from "../../src/store/store.ts";
  * them back. Runs after every command, whichever surface sent it.
  */
 export function recordDepartures(tx: Tx, grantId: string, changes: readonly MailboxChange[]): void {
-  let insert: ReturnType<Tx["$client"]["prepare"]> | null = null;
   for (const change of changes) {
-    let folderId: string;
-    let uid: number;
     if (change.type === "message.deleted") {
-      folderId = change.folderId;
-      uid = change.uid;
+      recordExpunged(tx, grantId, change.folderId, change.uid, change.modseq);
     } else if (change.type === "message.moved") {
-      folderId = change.fromFolderId;
-      uid = change.fromUid;
-    } else {
-      continue;
+      recordExpunged(tx, grantId, change.fromFolderId, change.fromUid, change.modseq);
     }
-    insert ??= tx.$client.prepare(
-      "INSERT OR REPLACE INTO expunged (grant_id, folder_id, uid, modseq) VALUES (?, ?, ?, ?)",
-    );
-    insert.run(grantId, folderId, uid, change.modseq);
   }
 }

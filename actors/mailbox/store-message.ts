@@ -1,16 +1,16 @@
 import { MailboxError } from "../../src/domain/errors.ts";
 import { type Flags, NO_FLAGS } from "../../src/domain/flags.ts";
-import { recordEvent } from "../../src/events/outbox.ts";
 import { newId } from "../../src/ids.ts";
 import type { PreparedMessage } from "../../src/mail/prepared-message.ts";
+import { insertBlob } from "../../src/mailbox/writes/blobs.ts";
+import { recordMessageStored } from "../../src/mailbox/writes/events.ts";
 import {
   insertAttachments,
-  insertBlob,
   insertMessageDetails,
-  insertMessageRow,
   insertParticipants,
-  insertSearchRow,
-} from "../../src/store/ingest-sql.ts";
+} from "../../src/mailbox/writes/message-details.ts";
+import { insertMessageRow } from "../../src/mailbox/writes/messages.ts";
+import { insertSearchRow } from "../../src/mailbox/writes/search-index.ts";
 import type { Tx } from "../../src/store/store.ts";
 import type { CommandContext, MessageBytes } from "./command.ts";
 import { nextModseq, nextUid, requireFolder } from "./state.ts";
@@ -96,12 +96,7 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
   recordReferences(tx, state, id, p);
   insertSearchRow(tx, seq, state.grantId, p.search);
   state.storageUsed += size;
-  await recordEvent(tx, {
-    applicationId: state.applicationId,
-    grantId: state.grantId,
-    type: cmd.event ?? "message.created",
-    object: { id, grant_id: state.grantId, thread_id: threadId, folders: [folder.id] },
-  });
+  await recordMessageStored(tx, state, cmd.event ?? "message.created", { id, threadId, folderId: folder.id });
   ctx.changes.push({ type: "message.created", folderId: folder.id, messageId: id, uid, modseq });
   return { id, folderId: folder.id, uid, modseq, threadId };
 }

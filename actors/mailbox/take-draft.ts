@@ -1,7 +1,8 @@
 import { MailboxError } from "../../src/domain/errors.ts";
 import { FOLDER } from "../../src/domain/system-folders.ts";
+import { requireMessage } from "../../src/mailbox/writes/messages.ts";
 import type { CommandContext } from "./command.ts";
-import { purgeMessage, requireMessage } from "./message-rows.ts";
+import { purgeMessage } from "./purge-message.ts";
 import { nextModseq } from "./state.ts";
 
 /**
@@ -10,11 +11,11 @@ import { nextModseq } from "./state.ts";
  */
 export async function takeDraft(ctx: CommandContext, wanted: { id: string; uid: number }): Promise<string> {
   const { state, tx } = ctx;
-  const draft = await requireMessage(tx, state, wanted.id);
+  const draft = requireMessage(tx, state.grantId, wanted.id);
   if (draft.folderId !== FOLDER.drafts)
     throw new MailboxError("not_found", `draft ${wanted.id} does not exist`);
   if (draft.uid !== wanted.uid) throw draftChanged(wanted.id);
-  await purgeMessage(tx, state, draft);
+  purgeMessage(tx, state, draft);
   ctx.changes.push({
     type: "message.deleted",
     folderId: draft.folderId,

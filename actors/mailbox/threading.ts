@@ -8,7 +8,7 @@ import {
   threadOfMessageIds,
   threadsReferring,
   touchThread,
-} from "../../src/store/ingest-sql.ts";
+} from "../../src/mailbox/writes/threads.ts";
 import type { Tx } from "../../src/store/store.ts";
 
 /** What threading reads of a message. */

@@ -2,7 +2,8 @@ import { eq, sql } from "drizzle-orm";
 import { SYSTEM_FOLDERS } from "../domain/system-folders.ts";
 import { recordEvent } from "../events/outbox.ts";
 import { newUuid, nowSeconds } from "../ids.ts";
-import { deleteSearchRows, deleteUnusedBlobs } from "../store/ingest-sql.ts";
+import { deleteUnusedBlobs } from "../mailbox/writes/blobs.ts";
+import { deleteSearchRows } from "../mailbox/writes/search-index.ts";
 import { calendars, folders, type GrantRow, grants, messages } from "../store/schema.ts";
 import type { Store, Tx } from "../store/store.ts";
 

@@ -10,7 +10,7 @@ import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Logger } from "../log.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { rawMessage } from "../mailbox/messages.ts";
-import { deleteSearchRows, insertSearchRow } from "../store/ingest-sql.ts";
+import { deleteSearchRows, insertSearchRow } from "../mailbox/writes/search-index.ts";
 import { maintenanceTasks, messages } from "../store/schema.ts";
 import type { Store, Tx } from "../store/store.ts";
 

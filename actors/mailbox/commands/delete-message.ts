@@ -1,8 +1,7 @@
+import { requireMessage } from "../../../src/mailbox/writes/messages.ts";
 import { command } from "../command.ts";
-import { requireMessage } from "../message-rows.ts";
 import { type Removal, removeMessage } from "../remove-message.ts";
 
-/** DELETE /messages/{id}. */
 export interface DeleteMessageCommand {
   messageId: string;
   /** Delete now, even outside Trash (otherwise: move to Trash, or delete if already there). */
@@ -15,6 +14,6 @@ export interface DeleteMessageReply {
 
 /** Outside Trash: moves to Trash. In Trash, or `hard`: deletes for good (message.deleted). */
 export const deleteMessage = command<DeleteMessageCommand, DeleteMessageReply>(async (ctx, cmd) => {
-  const message = await requireMessage(ctx.tx, ctx.state, cmd.messageId);
+  const message = requireMessage(ctx.tx, ctx.state.grantId, cmd.messageId);
   return { outcome: await removeMessage(ctx, message, cmd.hard) };
 });

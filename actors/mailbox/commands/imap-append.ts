@@ -1,6 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import { FOLDER } from "../../../src/domain/system-folders.ts";
-import { messages } from "../../../src/store/schema.ts";
+import { messageWithMessageId } from "../../../src/mailbox/writes/messages.ts";
 import { storingCommand } from "../command.ts";
 import { requireFolder } from "../state.ts";
 import { type NewMessage, type StoredMessage, storeMessage } from "../store-message.ts";
@@ -20,18 +19,7 @@ export const imapAppend = storingCommand<NewMessage, ImapAppendReply>(async (ctx
   const folder = requireFolder(state, cmd.folderId);
   const messageId = cmd.prepared.messageId;
   if (messageId && folder.id !== FOLDER.drafts) {
-    const [existing] = await tx
-      .select()
-      .from(messages)
-      .where(
-        and(
-          eq(messages.grantId, state.grantId),
-          eq(messages.messageIdHeader, messageId),
-          eq(messages.folderId, folder.id),
-        ),
-      )
-      .orderBy(messages.uid)
-      .limit(1);
+    const existing = messageWithMessageId(tx, state.grantId, folder.id, messageId);
     if (existing) {
       return {
         id: existing.id,

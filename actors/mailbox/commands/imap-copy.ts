@@ -1,6 +1,6 @@
 import { flagsOf } from "../../../src/domain/flags.ts";
+import { rowsByUid } from "../../../src/mailbox/writes/messages.ts";
 import { command, type MessageBytes } from "../command.ts";
-import { rowsByUid } from "../rows-by-uid.ts";
 import { requireFolder } from "../state.ts";
 import { storeMessage } from "../store-message.ts";
 
@@ -24,7 +24,7 @@ export const copyMessages = command<CopyMessagesCommand, CopyMessagesReply>(asyn
   const { state, tx } = ctx;
   requireFolder(state, cmd.folderId);
   requireFolder(state, cmd.targetFolderId);
-  const rows = await rowsByUid(
+  const rows = rowsByUid(
     tx,
     state.grantId,
     cmd.folderId,

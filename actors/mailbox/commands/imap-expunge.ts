@@ -1,10 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
 import { FOLDER } from "../../../src/domain/system-folders.ts";
-import { messages } from "../../../src/store/schema.ts";
+import { deletedInFolder, messageWithMessageId, rowsByUid } from "../../../src/mailbox/writes/messages.ts";
 import { changeMessage } from "../change-message.ts";
 import { type CommandContext, command } from "../command.ts";
 import { type Removal, removeMessage } from "../remove-message.ts";
-import { rowsByUid } from "../rows-by-uid.ts";
 import { requireFolder } from "../state.ts";
 
 export interface ExpungeCommand {
@@ -28,23 +26,12 @@ export const expunge = command<ExpungeCommand, ExpungeReply>(async (ctx, cmd) =>
   requireFolder(state, cmd.folderId);
   const candidates =
     cmd.uids === undefined
-      ? await tx
-          .select({ row: messages, seq: sql<number>`${messages}.rowid` })
-          .from(messages)
-          .where(
-            and(
-              eq(messages.grantId, state.grantId),
-              eq(messages.folderId, cmd.folderId),
-              eq(messages.deleted, true),
-            ),
-          )
-          .orderBy(messages.uid)
-          .then((rows) => rows.map((r) => ({ ...r.row, seq: r.seq })))
-      : (await rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids)).filter((r) => r.deleted);
+      ? deletedInFolder(tx, state.grantId, cmd.folderId)
+      : rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids).filter((r) => r.deleted);
   const expunged: ExpungeReply["expunged"] = [];
   const final = cmd.folderId === FOLDER.trash || cmd.folderId === FOLDER.drafts;
   for (const row of candidates) {
-    if (final || (await inTrash(ctx, row.messageIdHeader))) {
+    if (final || inTrash(ctx, row.messageIdHeader)) {
       await removeMessage(ctx, row, true);
       expunged.push({ uid: row.uid, id: row.id, outcome: "deleted" });
     } else {
@@ -55,18 +42,9 @@ export const expunge = command<ExpungeCommand, ExpungeReply>(async (ctx, cmd) =>
   return { expunged };
 });
 
-async function inTrash(ctx: CommandContext, messageId: string | null): Promise<boolean> {
-  if (!messageId) return false;
-  const [found] = await ctx.tx
-    .select({ id: messages.id })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.grantId, ctx.state.grantId),
-        eq(messages.messageIdHeader, messageId),
-        eq(messages.folderId, FOLDER.trash),
-      ),
-    )
-    .limit(1);
-  return found !== undefined;
+/** Whether Trash already holds a message with this Message-ID. */
+function inTrash(ctx: CommandContext, messageId: string | null): boolean {
+  return (
+    !!messageId && messageWithMessageId(ctx.tx, ctx.state.grantId, FOLDER.trash, messageId) !== undefined
+  );
 }

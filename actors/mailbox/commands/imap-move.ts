@@ -1,6 +1,6 @@
+import { rowsByUid } from "../../../src/mailbox/writes/messages.ts";
 import { changeMessage } from "../change-message.ts";
 import { command } from "../command.ts";
-import { rowsByUid } from "../rows-by-uid.ts";
 import { requireFolder } from "../state.ts";
 
 export interface MoveMessagesCommand {
@@ -20,7 +20,7 @@ export const moveMessages = command<MoveMessagesCommand, MoveMessagesReply>(asyn
   requireFolder(state, cmd.targetFolderId);
   const moved: MoveMessagesReply["moved"] = [];
   if (cmd.folderId === cmd.targetFolderId) return { moved };
-  for (const row of await rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids)) {
+  for (const row of rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids)) {
     const after = await changeMessage(ctx, row, { folderId: cmd.targetFolderId });
     moved.push({ fromUid: row.uid, uid: after.uid, id: row.id });
   }

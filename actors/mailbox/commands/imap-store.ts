@@ -1,7 +1,7 @@
 import { applyFlagChange, type FlagChange, flagsOf } from "../../../src/domain/flags.ts";
+import { rowsByUid } from "../../../src/mailbox/writes/messages.ts";
 import { type ChangedMessage, changeMessage } from "../change-message.ts";
 import { command } from "../command.ts";
-import { rowsByUid } from "../rows-by-uid.ts";
 import { nextModseq } from "../state.ts";
 
 /** IMAP STORE: flags of messages named by UID in one folder; CONDSTORE's UNCHANGEDSINCE. */
@@ -29,7 +29,7 @@ export interface StoreFlagsReply {
  */
 export const storeFlags = command<StoreFlagsCommand, StoreFlagsReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
-  const rows = await rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids);
+  const rows = rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids);
   const reply: StoreFlagsReply = { updated: [], unchanged: [], modified: [] };
   let modseq = 0;
   const shared = () => (modseq ||= nextModseq(state));

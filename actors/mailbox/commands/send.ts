@@ -1,11 +1,13 @@
+import { MailboxError } from "../../../src/domain/errors.ts";
 import type { Flags } from "../../../src/domain/flags.ts";
 import { FOLDER } from "../../../src/domain/system-folders.ts";
-import { reserveSend } from "../../../src/sending/quota.ts";
-import { claimScheduledSend } from "../../../src/sending/scheduled-store.ts";
-import { insertQueueRows } from "../../../src/smtp/queue.ts";
+import { recordScheduledSent } from "../../../src/mailbox/writes/events.ts";
+import { requireMessage } from "../../../src/mailbox/writes/messages.ts";
+import { insertQueueRows } from "../../../src/mailbox/writes/outbound-queue.ts";
+import { claimScheduledSend } from "../../../src/mailbox/writes/scheduled-sends.ts";
 import { changeMessage } from "../change-message.ts";
 import { storingCommand } from "../command.ts";
-import { requireMessage } from "../message-rows.ts";
+import { reserveSend } from "../send-quota.ts";
 import { type StoredMessage, storeMessage } from "../store-message.ts";
 import { takeDraft } from "../take-draft.ts";
 
@@ -45,8 +47,13 @@ export interface SendReply extends StoredMessage {
  */
 export const send = storingCommand<SendCommand, SendReply>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
-  await reserveSend(tx, state.grantId, now);
-  if (cmd.scheduled) await claimScheduledSend(tx, state, cmd.scheduled.scheduleId, now);
+  reserveSend(tx, state.grantId, now);
+  if (cmd.scheduled) {
+    const { scheduleId } = cmd.scheduled;
+    const claimed = claimScheduledSend(tx, state.grantId, scheduleId, now);
+    if (!claimed) throw new MailboxError("conflict", `scheduled send ${scheduleId} is no longer pending`);
+    await recordScheduledSent(tx, state, claimed);
+  }
   const id = cmd.draft ? await takeDraft(ctx, cmd.draft) : cmd.scheduled?.messageId;
   const stored = await storeMessage(ctx, {
     folderId: FOLDER.sent,
@@ -57,7 +64,9 @@ export const send = storingCommand<SendCommand, SendReply>(async (ctx, cmd) => {
     ...(id && { id }),
   });
   if (cmd.answeredId) {
-    await changeMessage(ctx, await requireMessage(tx, state, cmd.answeredId), { flags: { answered: true } });
+    await changeMessage(ctx, requireMessage(tx, state.grantId, cmd.answeredId), {
+      flags: { answered: true },
+    });
   }
   // Without Bcc the queued bytes are the Sent copy's, already hashed when prepared.
   const blobHash = cmd.outbound.raw === cmd.raw ? cmd.prepared.sha256 : undefined;

@@ -1,5 +1,4 @@
-import { and, eq } from "drizzle-orm";
-import { folders } from "../../../src/store/schema.ts";
+import { setSubscribed as setSubscribedRow } from "../../../src/mailbox/writes/folders.ts";
 import { command } from "../command.ts";
 import { requireFolder } from "../state.ts";
 
@@ -12,8 +11,5 @@ export interface SetSubscribedCommand {
 export const setSubscribed = command<SetSubscribedCommand, void>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
   const folder = requireFolder(state, cmd.folderId);
-  await tx
-    .update(folders)
-    .set({ subscribed: cmd.subscribed, updatedAt: now })
-    .where(and(eq(folders.grantId, state.grantId), eq(folders.id, folder.id)));
+  setSubscribedRow(tx, state.grantId, folder.id, cmd.subscribed, now);
 });

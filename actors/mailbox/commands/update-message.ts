@@ -1,8 +1,8 @@
 import { MailboxError } from "../../../src/domain/errors.ts";
 import type { Flags } from "../../../src/domain/flags.ts";
+import { requireMessage } from "../../../src/mailbox/writes/messages.ts";
 import { type ChangedMessage, changeMessage } from "../change-message.ts";
 import { command } from "../command.ts";
-import { requireMessage } from "../message-rows.ts";
 
 const MAX_METADATA_PAIRS = 50;
 
@@ -19,5 +19,5 @@ export const updateMessage = command<UpdateMessageCommand, ChangedMessage>(async
   if (edit.metadata && Object.keys(edit.metadata).length > MAX_METADATA_PAIRS) {
     throw new MailboxError("invalid", `metadata may hold at most ${MAX_METADATA_PAIRS} pairs`);
   }
-  return changeMessage(ctx, await requireMessage(ctx.tx, ctx.state, messageId), edit);
+  return changeMessage(ctx, requireMessage(ctx.tx, ctx.state.grantId, messageId), edit);
 });
