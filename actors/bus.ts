@@ -1,4 +1,4 @@
-import type { MailboxChange } from "./mailbox/types.ts";
+import type { MailboxChange } from "../src/domain/changes.ts";
 
 type Listener = (change: MailboxChange) => void;
 

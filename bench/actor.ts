@@ -21,18 +21,19 @@ async function run(maxBatch: number, kind: "append" | "flags"): Promise<number> 
   const mailboxes = new Mailboxes(store, new ChangeBus(), quietLog, 60_000, { maxBatch });
   const { grantId } = await insertGrant(store, undefined, 2 ** 40);
   const seeded = await Promise.all(
-    Array.from({ length: N }, () => mailboxes.append(grantId, { folderId: "inbox", raw })),
+    Array.from({ length: N }, () => mailboxes.ask(grantId, "append", { folderId: "inbox", raw })),
   );
   const t0 = performance.now();
   const replies =
     kind === "append"
       ? await Promise.all(
-          Array.from({ length: N }, () => mailboxes.append(grantId, { folderId: "inbox", raw })),
+          Array.from({ length: N }, () => mailboxes.ask(grantId, "append", { folderId: "inbox", raw })),
         )
       : await Promise.all(
           seeded.map((m) =>
-            mailboxes.setFlags(grantId, {
-              messageIds: [m.id],
+            mailboxes.ask(grantId, "storeFlags", {
+              folderId: m.folderId,
+              uids: [m.uid],
               change: { mode: "add", flags: { seen: true } },
             }),
           ),

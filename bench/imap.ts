@@ -178,7 +178,7 @@ console.log(`# IMAP benchmark — ${machine()}`);
   const a = await account(t, "push");
   const ids: string[] = [];
   for (let i = 0; i < 10; i++)
-    ids.push((await mailboxes.append(a.grantId, { folderId: "inbox", raw: benchMessage(i) })).id);
+    ids.push((await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: benchMessage(i) })).id);
   const c = await login(port, a.email);
   await c.run("SELECT INBOX");
   c.write("idle IDLE\r\n");
@@ -240,7 +240,7 @@ console.log(`# IMAP benchmark — ${machine()}`);
   for (let i = 0; i < folderSize; i += 500) {
     await Promise.all(
       Array.from({ length: Math.min(500, folderSize - i) }, (_, j) =>
-        mailboxes.append(a.grantId, {
+        mailboxes.ask(a.grantId, "append", {
           folderId: "inbox",
           raw: corpus[(i + j) % corpus.length] as Uint8Array,
           flags: { seen: (i + j) % 3 !== 0 },
@@ -280,7 +280,8 @@ console.log(`# IMAP benchmark — ${machine()}`);
       ...(await Promise.all(Array.from({ length: Math.min(10, accounts - i) }, () => account(t, "idle")))),
     );
   }
-  for (const a of list) await mailboxes.append(a.grantId, { folderId: "inbox", raw: benchMessage(1, 2048) });
+  for (const a of list)
+    await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: benchMessage(1, 2048) });
   Bun.gc(true);
   const rssBefore = process.memoryUsage.rss();
   const clients: { c: Client; grant: number }[] = [];
@@ -308,7 +309,7 @@ console.log(`# IMAP benchmark — ${machine()}`);
   });
   const changed = performance.now();
   await Promise.all(
-    list.map((a) => mailboxes.append(a.grantId, { folderId: "inbox", raw: benchMessage(2, 2048) })),
+    list.map((a) => mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: benchMessage(2, 2048) })),
   );
   const committed = performance.now();
   const times = (await Promise.all(pushedAt)).map((x) => x - changed);
@@ -332,7 +333,7 @@ console.log(`# IMAP benchmark — ${machine()}`);
   const list = await Promise.all(Array.from({ length: 4 }, () => account(t, "mixed")));
   for (const a of list) {
     for (let i = 0; i < 200; i++)
-      await mailboxes.append(a.grantId, { folderId: "inbox", raw: benchMessage(i, 3000) });
+      await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: benchMessage(i, 3000) });
   }
   const clients = await Promise.all(
     Array.from({ length: 20 }, (_, i) => login(port, (list[i % 4] as { email: string }).email)),

@@ -41,7 +41,10 @@ async function scenario(accounts: number, total: number, concurrency: number): P
         while (next < count) {
           const i = next++;
           const grant = grants[i % accounts];
-          await mailboxes.append(grant!.grantId, { folderId: "inbox", raw: corpus[i % corpus.length]! });
+          await mailboxes.ask(grant!.grantId, "append", {
+            folderId: "inbox",
+            raw: corpus[i % corpus.length]!,
+          });
         }
       }),
     );

@@ -40,7 +40,7 @@ const raw = new TextEncoder().encode("Subject: hello\r\nMessage-ID: <1@bench>\r\
 const t1 = performance.now();
 for (let i = 0; i < plain.ids.length; i += 500) {
   await Promise.all(
-    plain.ids.slice(i, i + 500).map((id) => t.server.mailboxes.append(id, { folderId: "inbox", raw })),
+    plain.ids.slice(i, i + 500).map((id) => t.server.mailboxes.ask(id, "append", { folderId: "inbox", raw })),
   );
 }
 const activateMs = performance.now() - t1;

@@ -26,7 +26,7 @@ const t0 = performance.now();
 for (let i = already; i < total; i += 500) {
   await Promise.all(
     Array.from({ length: Math.min(500, total - i) }, (_, j) =>
-      t.server.mailboxes.append(grant.id, {
+      t.server.mailboxes.ask(grant.id, "append", {
         folderId: "inbox",
         raw: corpus[(i + j) % corpus.length]!,
         flags: { seen: (i + j) % 3 !== 0 },
@@ -77,7 +77,7 @@ for (
   i++
 ) {
   const note = new TextEncoder().encode(`Subject: note ${i}\r\nFrom: a@b.com\r\n\r\nlunch on friday\r\n`);
-  await t.server.mailboxes.append(small.id, { folderId: "inbox", raw: note });
+  await t.server.mailboxes.ask(small.id, "append", { folderId: "inbox", raw: note });
 }
 const smallSearch = await timeRequests(
   `/v3/grants/${small.id}/messages?limit=50&search_query_native=${encodeURIComponent("invoice budget")}`,
@@ -95,7 +95,7 @@ for (let i = 0; i < 20; i++) {
   }).then((r) => r.json());
   await Bun.sleep(20);
   const raw = new TextEncoder().encode(`Subject: wake ${i}\r\nFrom: a@b.com\r\n\r\nhi\r\n`);
-  await t.server.mailboxes.append(grant.id, { folderId: "inbox", raw });
+  await t.server.mailboxes.ask(grant.id, "append", { folderId: "inbox", raw });
   const committed = performance.now();
   await pending;
   waits.push(performance.now() - committed);

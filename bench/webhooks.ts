@@ -36,9 +36,9 @@ t.server.store.writer.onCommit(() => {
   lastCommit = now();
 });
 let serial = 0;
-const appended: string[] = [];
+const appended: number[] = [];
 const append = () =>
-  t.server.mailboxes.append(grantId, { folderId: "inbox", raw: corpus[serial++ % corpus.length]! });
+  t.server.mailboxes.ask(grantId, "append", { folderId: "inbox", raw: corpus[serial++ % corpus.length]! });
 
 const receiver = await startReceiver();
 const healthy = await subscribe(`${receiver.url}/hook`);
@@ -154,9 +154,10 @@ async function liveRate(n: number): Promise<number> {
   await receiver.control("POST", "/control/reset");
   const started = performance.now();
   for (let i = 0; i < n; i += 500) {
-    const ids = appended.slice(i, Math.min(n, i + 500));
-    await t.server.mailboxes.setFlags(grantId, {
-      messageIds: ids,
+    const uids = appended.slice(i, Math.min(n, i + 500));
+    await t.server.mailboxes.ask(grantId, "storeFlags", {
+      folderId: "inbox",
+      uids,
       change: { mode: "add", flags: { seen: true } },
     });
   }
@@ -167,7 +168,7 @@ async function liveRate(n: number): Promise<number> {
 async function commitMany(n: number): Promise<void> {
   for (let i = 0; i < n; i += 500) {
     const replies = await Promise.all(Array.from({ length: Math.min(500, n - i) }, () => append()));
-    appended.push(...replies.map((r) => r.id));
+    appended.push(...replies.map((r) => r.uid));
   }
 }
 

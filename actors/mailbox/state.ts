@@ -1,14 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { MailboxError } from "../../src/domain/errors.ts";
+import { type FolderCounters, folderCounters, saveUidNext } from "../../src/mailbox/writes/folders.ts";
+import { grantCounters, saveGrantCounters } from "../../src/mailbox/writes/grants.ts";
+import { hasReferences } from "../../src/mailbox/writes/threads.ts";
 import type { Db, Tx } from "../../src/store/db.ts";
-import { folders, grants, messageReferences } from "../../src/store/schema.ts";
-import { MailboxError } from "./types.ts";
-
-export interface FolderState {
-  id: string;
-  name: string;
-  uidValidity: number;
-  uidNext: number;
-}
 
 /**
  * The counters the actor owns. They are advanced while a batch executes and persisted by the
@@ -20,7 +14,7 @@ export interface MailboxState {
   highestModseq: number;
   storageUsed: number;
   storageQuota: number;
-  folders: Map<string, FolderState>;
+  folders: Map<string, FolderCounters>;
   /** Folders whose uidNext changed in the current batch. */
   dirtyFolders: Set<string>;
   /**
@@ -31,31 +25,16 @@ export interface MailboxState {
   anyReferences: boolean;
 }
 
-export async function loadState(db: Db, grantId: string): Promise<MailboxState> {
-  const grant = await db.query.grants.findFirst({ where: eq(grants.id, grantId) });
+export function loadState(db: Db, grantId: string): MailboxState {
+  const grant = grantCounters(db, grantId);
   if (!grant) throw new MailboxError("not_found", `grant ${grantId} does not exist`);
-  const rows = await db.select().from(folders).where(eq(folders.grantId, grantId));
   return {
     grantId,
-    applicationId: grant.applicationId,
-    highestModseq: grant.highestModseq,
-    storageUsed: grant.storageUsedBytes,
-    storageQuota: grant.storageQuotaBytes,
-    folders: new Map(
-      rows.map((f) => [f.id, { id: f.id, name: f.name, uidValidity: f.uidValidity, uidNext: f.uidNext }]),
-    ),
+    ...grant,
+    folders: new Map(folderCounters(db, grantId).map((f) => [f.id, f])),
     dirtyFolders: new Set(),
-    anyReferences: await hasReferences(db, grantId),
+    anyReferences: hasReferences(db, grantId),
   };
-}
-
-async function hasReferences(db: Db, grantId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ one: sql<number>`1` })
-    .from(messageReferences)
-    .where(eq(messageReferences.grantId, grantId))
-    .limit(1);
-  return row !== undefined;
 }
 
 export function nextModseq(state: MailboxState): number {
@@ -63,30 +42,23 @@ export function nextModseq(state: MailboxState): number {
   return state.highestModseq;
 }
 
-export function nextUid(state: MailboxState, folder: FolderState): number {
+export function nextUid(state: MailboxState, folder: FolderCounters): number {
   const uid = folder.uidNext;
   folder.uidNext += 1;
   state.dirtyFolders.add(folder.id);
   return uid;
 }
 
-export function requireFolder(state: MailboxState, folderId: string): FolderState {
+export function requireFolder(state: MailboxState, folderId: string): FolderCounters {
   const folder = state.folders.get(folderId);
   if (!folder) throw new MailboxError("not_found", `folder ${folderId} does not exist`);
   return folder;
 }
 
-/** The batch's final unit: write the advanced counters (plain statements: it runs every batch). */
+/** The batch's final unit: write the advanced counters. */
 export function persistCounters(tx: Tx, state: MailboxState): void {
-  tx.$client
-    .prepare("UPDATE grants SET highest_modseq = ?, storage_used_bytes = ? WHERE id = ?")
-    .run(state.highestModseq, state.storageUsed, state.grantId);
-  const folderUpdate = tx.$client.prepare(
-    "UPDATE folders SET uid_next = max(uid_next, ?) WHERE grant_id = ? AND id = ?",
-  );
-  for (const id of state.dirtyFolders) {
-    const folder = state.folders.get(id);
-    if (folder) folderUpdate.run(folder.uidNext, state.grantId, id);
-  }
+  saveGrantCounters(tx, state.grantId, state);
+  const dirty = [...state.dirtyFolders].flatMap((id) => state.folders.get(id) ?? []);
+  saveUidNext(tx, state.grantId, dirty);
   state.dirtyFolders.clear();
 }

@@ -1,6 +1,5 @@
 import { newId } from "../../src/ids.ts";
 import type { PreparedMessage } from "../../src/mail/prepared-message.ts";
-import type { Tx } from "../../src/store/db.ts";
 import {
   insertReferences,
   insertThread,
@@ -9,7 +8,8 @@ import {
   threadOfMessageIds,
   threadsReferring,
   touchThread,
-} from "../../src/store/ingest-sql.ts";
+} from "../../src/mailbox/writes/threads.ts";
+import type { Tx } from "../../src/store/db.ts";
 
 /** What threading reads of a message. */
 type ThreadingFields = Pick<PreparedMessage, "subject" | "messageId" | "inReplyTo" | "references">;

@@ -1,5 +1,6 @@
 /** Response pieces: flags, dates, mailbox names, response codes. Binary strings (one char per byte). */
-import type { Flags } from "../../actors/mailbox/types.ts";
+
+import type { Flags } from "../../src/domain/flags.ts";
 import { imapString, quoted } from "../../src/mail/imap-syntax.ts";
 import { encodeMailboxName } from "./utf7.ts";
 

@@ -1,5 +1,6 @@
 /** Flag lists from clients (STORE, APPEND) into the actor's Flags. */
-import type { Flags } from "../../actors/mailbox/types.ts";
+
+import type { Flags } from "../../src/domain/flags.ts";
 import { BadArgs } from "./args.ts";
 import type { Token } from "./parser.ts";
 

@@ -5,7 +5,9 @@
  * responses only at safe points: the end of a command, or at once during IDLE. EXPUNGE is held
  * back after FETCH, STORE and SEARCH (sequence numbers must not shift under the client there).
  */
-import type { Flags, MailboxChange } from "../../actors/mailbox/types.ts";
+
+import type { MailboxChange } from "../../src/domain/changes.ts";
+import type { Flags } from "../../src/domain/flags.ts";
 import { flagList } from "./encode.ts";
 import { formatSequenceSet, resolveSequenceNumbers, resolveUids, type SequenceSet } from "./sequence.ts";
 

@@ -3,7 +3,8 @@
  * command dispatcher. It reads committed state through src/mailbox/ and changes it only through
  * the account's actor (Mailboxes); it hears every committed change of the account on the ChangeBus.
  */
-import { type MailboxChange, MailboxError } from "../../actors/mailbox/types.ts";
+import type { MailboxChange } from "../../src/domain/changes.ts";
+import { MailboxError } from "../../src/domain/errors.ts";
 import { folderHighestModseq, imapFolders } from "../../src/mailbox/imap-folders.ts";
 import { passwordVersion } from "../../src/mailbox/imap-grant.ts";
 import { Args, BadArgs } from "./args.ts";

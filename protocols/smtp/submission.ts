@@ -6,7 +6,7 @@
  */
 
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
-import { MailboxError } from "../../actors/mailbox/types.ts";
+import { MailboxError } from "../../src/domain/errors.ts";
 import { parseAddressList } from "../../src/mail/address-list.ts";
 import { ComposeError } from "../../src/mail/compose/errors.ts";
 import { findField } from "../../src/mail/header-block.ts";

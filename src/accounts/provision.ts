@@ -1,11 +1,12 @@
 import { eq, sql } from "drizzle-orm";
+import { SYSTEM_FOLDERS } from "../domain/system-folders.ts";
 import { recordEvent } from "../events/outbox.ts";
 import { newUuid, nowSeconds } from "../ids.ts";
+import { deleteUnusedBlobs } from "../mailbox/writes/blobs.ts";
+import { deleteSearchRows } from "../mailbox/writes/search-index.ts";
 import type { Tx } from "../store/db.ts";
-import { deleteSearchRows, deleteUnusedBlobs } from "../store/ingest-sql.ts";
 import { calendars, folders, type GrantRow, grants, messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { SYSTEM_FOLDERS } from "./system-folders.ts";
 
 export interface NewGrant {
   applicationId: string;

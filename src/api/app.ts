@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { MailboxError } from "../../actors/mailbox/types.ts";
+import { MailboxError } from "../domain/errors.ts";
 import { ComposeError } from "../mail/compose/errors.ts";
 import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";

@@ -1,4 +1,4 @@
-import { SYSTEM_FOLDERS } from "../accounts/system-folders.ts";
+import { SYSTEM_FOLDERS } from "../domain/system-folders.ts";
 import { toFtsMatch } from "../mail/search/fts.ts";
 import { parseSearch, SearchSyntaxError } from "../mail/search/parse.ts";
 import type { MessageFilter } from "../mailbox/message-filter.ts";

@@ -1,6 +1,5 @@
 import { newUuid } from "../ids.ts";
 import type { Tx } from "../store/db.ts";
-import { insertEventRow } from "../store/ingest-sql.ts";
 
 export interface EventInput {
   applicationId: string;
@@ -15,11 +14,9 @@ export interface EventInput {
  * lose its event.
  */
 export async function recordEvent(tx: Tx, event: EventInput): Promise<void> {
-  insertEventRow(tx, {
-    id: newUuid(),
-    applicationId: event.applicationId,
-    grantId: event.grantId,
-    type: event.type,
-    objectJson: JSON.stringify(event.object),
-  });
+  tx.$client
+    .prepare(
+      "INSERT INTO events (id, application_id, grant_id, type, object_json, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .run(newUuid(), event.applicationId, event.grantId, event.type, JSON.stringify(event.object), Date.now());
 }

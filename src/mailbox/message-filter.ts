@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
-import { FOLDER } from "../accounts/system-folders.ts";
+import { FOLDER } from "../domain/system-folders.ts";
 import { messageAddresses, messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { grantMatch } from "./search-scope.ts";

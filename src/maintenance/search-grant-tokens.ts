@@ -10,8 +10,8 @@ import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Logger } from "../log.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { rawMessage } from "../mailbox/messages.ts";
+import { deleteSearchRows, insertSearchRow } from "../mailbox/writes/search-index.ts";
 import type { Tx } from "../store/db.ts";
-import { deleteSearchRows, insertSearchRow } from "../store/ingest-sql.ts";
 import { maintenanceTasks, messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 

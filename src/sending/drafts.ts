@@ -1,5 +1,5 @@
-import { MailboxError } from "../../actors/mailbox/types.ts";
-import { FOLDER } from "../accounts/system-folders.ts";
+import { MailboxError } from "../domain/errors.ts";
+import { FOLDER } from "../domain/system-folders.ts";
 import { type ComposeContext, composeMime } from "../mail/compose/mime.ts";
 import type { SendRequest } from "../mail/compose/request.ts";
 import { withBcc } from "../mail/header-edit.ts";
@@ -32,7 +32,7 @@ export async function createDraft(
 ): Promise<MessageView> {
   const reply = await replyContext(deps.store, grant.id, req.replyToMessageId);
   const raw = await composeDraft(deps, grant, req, { ...(reply?.replyTo && { replyTo: reply.replyTo }) });
-  const stored = await deps.mailboxes.append(grant.id, {
+  const stored = await deps.mailboxes.ask(grant.id, "append", {
     folderId: FOLDER.drafts,
     raw,
     flags: draftFlags(req),
@@ -76,7 +76,7 @@ async function saveChange(
     ...(stored.messageId && { messageId: stored.messageId }),
     ...(threading && { replyTo: threading }),
   });
-  await deps.mailboxes.replaceDraft(grant.id, {
+  await deps.mailboxes.ask(grant.id, "replaceDraft", {
     draftId: current.row.id,
     expectedUid: current.row.uid,
     raw,
@@ -89,7 +89,7 @@ async function saveChange(
 /** DELETE: drafts are deleted for good, not moved to Trash. */
 export async function deleteDraft(deps: SendingDeps, grant: GrantRow, id: string): Promise<void> {
   const view = await requireDraft(deps, grant, id);
-  await deps.mailboxes.deleteMessage(grant.id, { messageId: view.row.id, hard: true });
+  await deps.mailboxes.ask(grant.id, "deleteMessage", { messageId: view.row.id, hard: true });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { MailboxError } from "../../actors/mailbox/types.ts";
+import { MailboxError } from "../domain/errors.ts";
 
 /** Recipients of one message (to + cc + bcc), on every send path: API, drafts, SMTP submission. */
 export const MAX_RECIPIENTS = 50;

@@ -1,6 +1,7 @@
-import { type Flags, MailboxError } from "../../actors/mailbox/types.ts";
 import { findGrantByEmail } from "../accounts/grants.ts";
-import { FOLDER } from "../accounts/system-folders.ts";
+import { MailboxError } from "../domain/errors.ts";
+import type { Flags } from "../domain/flags.ts";
+import { FOLDER } from "../domain/system-folders.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { getMessage, type MessageView } from "../mailbox/messages.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
@@ -35,7 +36,7 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
   checkMessageSize(out.sentRaw, deps.config.limits.maxMessageBytes);
   const { local, remote } = await splitRecipients(deps, out.recipients);
   const preparedSent = deps.mailboxes.prepare(out.sentRaw);
-  const sent = await deps.mailboxes.send(grant.id, {
+  const sent = await deps.mailboxes.ask(grant.id, "send", {
     raw: out.sentRaw,
     prepared: preparedSent,
     outbound: { raw: out.deliveryRaw, mailFrom: grant.email, recipients: remote },
@@ -88,14 +89,16 @@ async function deliverLocally(
   const prepared = preparedRaw ?? deps.mailboxes.prepare(raw); // once, for every recipient
   await Promise.all(
     recipients.map((r) =>
-      deps.mailboxes.append(r.id, { folderId: FOLDER.inbox, raw, prepared }).catch(async (err: unknown) => {
-        const reason = err instanceof MailboxError ? err.message : String(err);
-        deps.log.warn(
-          { grantId: sender.id, messageId: sentId, recipient: r.email, reason },
-          "local delivery skipped",
-        );
-        await bounceLocalDelivery(deps, { sender, sentId, recipient: r.email, error: err, raw });
-      }),
+      deps.mailboxes
+        .ask(r.id, "append", { folderId: FOLDER.inbox, raw, prepared })
+        .catch(async (err: unknown) => {
+          const reason = err instanceof MailboxError ? err.message : String(err);
+          deps.log.warn(
+            { grantId: sender.id, messageId: sentId, recipient: r.email, reason },
+            "local delivery skipped",
+          );
+          await bounceLocalDelivery(deps, { sender, sentId, recipient: r.email, error: err, raw });
+        }),
     ),
   );
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
-import { MailboxError } from "../../actors/mailbox/types.ts";
+import { MailboxError } from "../domain/errors.ts";
 import { getMessage } from "../mailbox/messages.ts";
 import { messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";

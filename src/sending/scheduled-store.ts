@@ -1,12 +1,13 @@
 /**
  * Rows of scheduled sends (migration 0011): created by the API, taken by the scheduler, and
- * claimed by the send itself, inside the mailbox unit that stores the Sent copy. Closing one
- * records message.send_success or message.send_failed (Nylas's scheduled-send webhooks).
+ * claimed by the send itself, inside the mailbox unit that stores the Sent copy
+ * (src/mailbox/writes/scheduled-sends.ts). Closing one records message.send_success or
+ * message.send_failed (Nylas's scheduled-send webhooks).
  */
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
-import { MailboxError } from "../../actors/mailbox/types.ts";
 import { recordEvent } from "../events/outbox.ts";
-import type { Db, Tx } from "../store/db.ts";
+import { scheduleEventObject } from "../mailbox/writes/events.ts";
+import type { Db } from "../store/db.ts";
 import { type ScheduledSendRow, scheduledSends } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
@@ -21,31 +22,6 @@ export async function insertScheduledSend(store: Store, row: NewScheduledSend): 
   const [stored] = await store.writer.submit((tx) => tx.insert(scheduledSends).values(row).returning());
   if (!stored) throw new Error(`scheduled send ${row.id} was not stored`);
   return stored;
-}
-
-/**
- * Inside the send's unit: the schedule goes from pending to sent with the Sent copy, and
- * message.send_success is recorded; or the send is refused (cancelled meanwhile, or already
- * sent), so a schedule sends at most once.
- */
-export async function claimScheduledSend(
-  tx: Tx,
-  grant: { grantId: string; applicationId: string },
-  id: string,
-  nowS: number,
-): Promise<void> {
-  const [claimed] = await tx
-    .update(scheduledSends)
-    .set({ status: "sent", closeTime: nowS })
-    .where(and(ofGrant(grant.grantId, id), eq(scheduledSends.status, "pending")))
-    .returning();
-  if (!claimed) throw new MailboxError("conflict", `scheduled send ${id} is no longer pending`);
-  await recordEvent(tx, {
-    applicationId: grant.applicationId,
-    grantId: grant.grantId,
-    type: "message.send_success",
-    object: scheduleEventObject(claimed),
-  });
 }
 
 /** A send that could not happen: closed as failed with the reason, and message.send_failed. */
@@ -70,11 +46,6 @@ export async function failScheduledSend(
       object: { ...scheduleEventObject(failed), reason },
     });
   });
-}
-
-/** What message.send_success/send_failed carry: the message the schedule sends, by id. */
-function scheduleEventObject(s: ScheduledSendRow) {
-  return { object: "message", id: s.messageId, grant_id: s.grantId, schedule_id: s.id, send_at: s.sendAt };
 }
 
 /** Cancels a pending schedule; returns its row after, or null when the grant has no such schedule. */

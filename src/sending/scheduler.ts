@@ -9,7 +9,7 @@
  */
 
 import { eq } from "drizzle-orm";
-import { MailboxError } from "../../actors/mailbox/types.ts";
+import { MailboxError } from "../domain/errors.ts";
 import { nowSeconds } from "../ids.ts";
 import { grants, type ScheduledSendRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";

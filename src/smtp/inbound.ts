@@ -5,9 +5,9 @@
  * every accepted recipient's copy is committed.
  */
 import type { DNSResolver } from "mailauth";
-import { MailboxError } from "../../actors/mailbox/types.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import { findGrantByEmail } from "../accounts/grants.ts";
+import { MailboxError } from "../domain/errors.ts";
 import { newId } from "../ids.ts";
 import type { Logger } from "../log.ts";
 import { findField } from "../mail/header-block.ts";
@@ -79,7 +79,7 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
       }
       try {
         prepared ??= deps.mailboxes.prepare(stored);
-        return await deps.mailboxes.append(r.grant.id, {
+        return await deps.mailboxes.ask(r.grant.id, "append", {
           folderId: decision.folderId,
           raw: stored,
           prepared,
@@ -162,7 +162,7 @@ async function notifySender(
   try {
     const hosted = findGrantByEmail(deps.store, sender);
     if (hosted) {
-      await deps.mailboxes.append(hosted.id, { folderId: "inbox", raw: dsn });
+      await deps.mailboxes.ask(hosted.id, "append", { folderId: "inbox", raw: dsn });
     } else {
       const owner = refused[0]?.grant.id as string;
       await enqueueNotice(

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { MailboxError } from "../../actors/mailbox/types.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import { MailboxError } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
@@ -39,7 +39,7 @@ export async function bounceLocalDelivery(
       original: input.raw,
       messageId: `<dsn.${sentId}.${tag}@${host}>`,
     });
-    await deps.mailboxes.append(sender.id, { folderId: "inbox", raw: dsn });
+    await deps.mailboxes.ask(sender.id, "append", { folderId: "inbox", raw: dsn });
     await recordLocalBounce(
       deps.store,
       Math.floor(Date.now() / 1000),

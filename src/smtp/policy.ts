@@ -4,8 +4,8 @@
  * decide from the built-in checks (unknown user, storage quota, message size, DMARC); the
  * policy/rules issue adds rules behind the same functions, with the same inputs and answers.
  */
-import type { Flags } from "../../actors/mailbox/types.ts";
 import { findGrantByEmail } from "../accounts/grants.ts";
+import type { Flags } from "../domain/flags.ts";
 import type { ParsedMessage } from "../mail/parse-message.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";

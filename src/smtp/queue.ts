@@ -1,15 +1,13 @@
 /**
- * The outbound queue's reads and writes (table `outbound_queue`; the send command queues with
- * insertQueueRows in the same unit as the Sent copy). Otherwise only the outbound delivery and the
- * MX's partial-failure notices use these. Status: queued → sending (claimed by this process) → delivered | failed, or back
- * to queued with a later next_attempt_at.
+ * The outbound queue's reads and writes (table `outbound_queue`; the send command queues its rows
+ * in the same unit as the Sent copy, src/mailbox/writes/outbound-queue.ts). Otherwise only the
+ * delivery actor and the MX's partial-failure notices use these. Status: queued → sending
+ * (claimed by this process) → delivered | failed, or back to queued with a later next_attempt_at.
  */
-import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, lte, min, notInArray, sql } from "drizzle-orm";
 import { recordEvent } from "../events/outbox.ts";
-import { newId } from "../ids.ts";
+import { insertQueueRows } from "../mailbox/writes/outbound-queue.ts";
 import type { Tx } from "../store/db.ts";
-import { insertBlob } from "../store/ingest-sql.ts";
 import { grants, messages, type OutboundRow, outboundQueue } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
@@ -159,46 +157,6 @@ export function enqueueNotice(
   return store.writer.submit((tx) => {
     insertQueueRows(tx, { ...input, mailFrom: "", recipients: [input.rcptTo] }, now);
   });
-}
-
-/**
- * Queues one message for its remote recipients, due now, inside the caller's unit: the bytes as
- * a content-addressed blob (shared with a Sent copy without Bcc) and one row per recipient.
- * Returns how many rows it wrote.
- */
-export function insertQueueRows(
-  tx: Tx,
-  m: {
-    grantId: string;
-    messageId: string;
-    mailFrom: string;
-    recipients: string[];
-    raw: Uint8Array;
-    /** The bytes' SHA-256 when already known (hashing 40 MB inside the write is not free). */
-    blobHash?: string;
-  },
-  now: number,
-): number {
-  if (m.recipients.length === 0) return 0;
-  const blobHash = m.blobHash ?? createHash("sha256").update(m.raw).digest("hex");
-  insertBlob(tx, blobHash, m.raw);
-  tx.insert(outboundQueue)
-    .values(
-      m.recipients.map((rcptTo) => ({
-        id: newId(),
-        grantId: m.grantId,
-        messageId: m.messageId,
-        mailFrom: m.mailFrom,
-        rcptTo,
-        blobHash,
-        status: "queued" as const,
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })),
-    )
-    .run();
-  return m.recipients.length;
 }
 
 function finishRows(

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { ChangeBus } from "../../actors/bus.ts";
-import { MailboxError } from "../../actors/mailbox/types.ts";
 import { Mailboxes } from "../../actors/mailboxes.ts";
+import { MailboxError } from "../../src/domain/errors.ts";
 import { blobs, events, messages } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";
 import { insertGrant } from "../support/grant.ts";
@@ -30,7 +30,9 @@ describe("MailboxActor", () => {
   test("1,000 concurrent appends: all committed, in order, unique gap-free UIDs, one event each", async () => {
     const { grantId } = await insertGrant(store);
     const replies = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => mailboxes.append(grantId, { folderId: "inbox", raw: raw(i) })),
+      Array.from({ length: 1000 }, (_, i) =>
+        mailboxes.ask(grantId, "append", { folderId: "inbox", raw: raw(i) }),
+      ),
     );
     // FIFO: the i-th ask got the i-th UID.
     expect(replies.map((r) => r.uid)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
@@ -54,7 +56,7 @@ describe("MailboxActor", () => {
       0x80,
       0x0a,
     ]);
-    const reply = await mailboxes.append(grantId, { folderId: "inbox", raw: bytes });
+    const reply = await mailboxes.ask(grantId, "append", { folderId: "inbox", raw: bytes });
     const [row] = await store.read.select().from(messages).where(eq(messages.id, reply.id));
     const [blob] = await store.read
       .select()
@@ -66,15 +68,15 @@ describe("MailboxActor", () => {
   test("a failing command fails alone; the others in its batch commit and UIDs stay unique", async () => {
     const { grantId } = await insertGrant(store);
     const results = await Promise.allSettled([
-      mailboxes.append(grantId, { folderId: "inbox", raw: raw(1) }),
-      mailboxes.append(grantId, { folderId: "nope", raw: raw(2) }),
-      mailboxes.append(grantId, { folderId: "inbox", raw: raw(3) }),
+      mailboxes.ask(grantId, "append", { folderId: "inbox", raw: raw(1) }),
+      mailboxes.ask(grantId, "append", { folderId: "nope", raw: raw(2) }),
+      mailboxes.ask(grantId, "append", { folderId: "inbox", raw: raw(3) }),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     const err = (results[1] as PromiseRejectedResult).reason;
     expect(err).toBeInstanceOf(MailboxError);
     expect((err as MailboxError).code).toBe("not_found");
-    const after = await mailboxes.append(grantId, { folderId: "inbox", raw: raw(4) });
+    const after = await mailboxes.ask(grantId, "append", { folderId: "inbox", raw: raw(4) });
     const uids = (await store.read.select().from(messages).where(eq(messages.grantId, grantId))).map(
       (r) => r.uid,
     );
@@ -86,19 +88,19 @@ describe("MailboxActor", () => {
     const a = await insertGrant(store);
     const b = await insertGrant(store);
     const actor = mailboxes.system as unknown as { cells: Map<string, { actor: { handle: unknown } }> };
-    await mailboxes.append(a.grantId, { folderId: "inbox", raw: raw(1) });
+    await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: raw(1) });
     const cell = actor.cells.get(a.grantId);
     if (!cell) throw new Error("no cell");
     const original = cell.actor.handle;
     cell.actor.handle = () => Promise.reject(new Error("boom"));
     const [crashed, other] = await Promise.allSettled([
-      mailboxes.append(a.grantId, { folderId: "inbox", raw: raw(2) }),
-      mailboxes.append(b.grantId, { folderId: "inbox", raw: raw(1) }),
+      mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: raw(2) }),
+      mailboxes.ask(b.grantId, "append", { folderId: "inbox", raw: raw(1) }),
     ]);
     expect(crashed.status).toBe("rejected");
     expect(other.status).toBe("fulfilled");
     cell.actor.handle = original;
-    const next = await mailboxes.append(a.grantId, { folderId: "inbox", raw: raw(3) });
+    const next = await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: raw(3) });
     expect(next.uid).toBe(2);
     expect(mailboxes.system.stats.restarts).toBe(1);
   });
@@ -106,7 +108,7 @@ describe("MailboxActor", () => {
   test("over quota is refused with over_quota and nothing is written", async () => {
     const { grantId } = await insertGrant(store);
     const big = new Uint8Array(11 * 1024 * 1024);
-    await expect(mailboxes.append(grantId, { folderId: "inbox", raw: big })).rejects.toMatchObject({
+    await expect(mailboxes.ask(grantId, "append", { folderId: "inbox", raw: big })).rejects.toMatchObject({
       code: "over_quota",
     });
     const rows = await store.read.select().from(messages).where(eq(messages.grantId, grantId));
@@ -117,15 +119,17 @@ describe("MailboxActor", () => {
     const { grantId } = await insertGrant(store);
     const seen: string[] = [];
     bus.subscribe(grantId, (c) => seen.push(c.type));
-    const m = await mailboxes.append(grantId, { folderId: "inbox", raw: raw(1) });
-    const r1 = await mailboxes.setFlags(grantId, {
-      messageIds: [m.id],
+    const m = await mailboxes.ask(grantId, "append", { folderId: "inbox", raw: raw(1) });
+    const r1 = await mailboxes.ask(grantId, "storeFlags", {
+      folderId: m.folderId,
+      uids: [m.uid],
       change: { mode: "add", flags: { seen: true, keywords: ["$label1"] } },
     });
     expect(r1.updated[0]?.modseq).toBeGreaterThan(m.modseq);
     expect(r1.updated[0]?.flags).toMatchObject({ seen: true, keywords: ["$label1"] });
-    const r2 = await mailboxes.setFlags(grantId, {
-      messageIds: [m.id],
+    const r2 = await mailboxes.ask(grantId, "storeFlags", {
+      folderId: m.folderId,
+      uids: [m.uid],
       change: { mode: "add", flags: { seen: true } },
     });
     expect(r2.updated).toEqual([]);
@@ -135,18 +139,20 @@ describe("MailboxActor", () => {
   test("passivation stops idle actors and a later ask re-activates with state from disk", async () => {
     const short = new Mailboxes(store, bus, quietLog, 30);
     const { grantId } = await insertGrant(store);
-    await short.append(grantId, { folderId: "inbox", raw: raw(1) });
+    await short.ask(grantId, "append", { folderId: "inbox", raw: raw(1) });
     expect(short.system.isActive(grantId)).toBe(true);
     await Bun.sleep(120);
     expect(short.system.isActive(grantId)).toBe(false);
     expect(short.system.stats.passivated).toBe(1);
-    const again = await short.append(grantId, { folderId: "inbox", raw: raw(2) });
+    const again = await short.ask(grantId, "append", { folderId: "inbox", raw: raw(2) });
     expect(again.uid).toBe(2);
     await short.shutdown();
   });
 
   test("an unknown grant is refused with not_found", async () => {
-    await expect(mailboxes.append("missing", { folderId: "inbox", raw: raw(1) })).rejects.toMatchObject({
+    await expect(
+      mailboxes.ask("missing", "append", { folderId: "inbox", raw: raw(1) }),
+    ).rejects.toMatchObject({
       code: "not_found",
     });
     expect(mailboxes.system.size).toBe(1);
@@ -161,9 +167,9 @@ describe("account deletion", () => {
     const b = await insertGrant(store);
     const shared = raw(1);
     const own = raw(2);
-    await mailboxes.append(a.grantId, { folderId: "inbox", raw: shared });
-    await mailboxes.append(a.grantId, { folderId: "inbox", raw: own });
-    await mailboxes.append(b.grantId, { folderId: "inbox", raw: shared });
+    await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: shared });
+    await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: own });
+    await mailboxes.ask(b.grantId, "append", { folderId: "inbox", raw: shared });
     const [row] = await store.read.select().from(grants).where(eq(grants.id, a.grantId));
     await mailboxes.remove(a.grantId);
     await deleteGrant(store, row!);

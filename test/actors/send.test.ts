@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { ChangeBus } from "../../actors/bus.ts";
-import type { MailboxChange } from "../../actors/mailbox/types.ts";
 import { Mailboxes } from "../../actors/mailboxes.ts";
+import type { MailboxChange } from "../../src/domain/changes.ts";
 import { grants, messages, outboundQueue, sendCounts } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";
 import { insertGrant } from "../support/grant.ts";
@@ -48,7 +48,7 @@ const queueOf = async (grantId: string) =>
 describe("send", () => {
   test("stores the Sent copy seen, queues each remote recipient and counts one send", async () => {
     const { grantId } = await insertGrant(store);
-    const reply = await mailboxes.send(grantId, sendCmd(mail(1), ["x@remote.test", "y@remote.test"]));
+    const reply = await mailboxes.ask(grantId, "send", sendCmd(mail(1), ["x@remote.test", "y@remote.test"]));
     expect(reply.folderId).toBe("sent");
     expect(reply.queued).toBe(2);
     const [row] = await rowsOf(grantId);
@@ -65,8 +65,8 @@ describe("send", () => {
   test("over the daily limit: rate_limited with the seconds to reset, and nothing written", async () => {
     const { grantId } = await insertGrant(store);
     await setLimit(grantId, 1);
-    await mailboxes.send(grantId, sendCmd(mail(1)));
-    const refused = mailboxes.send(grantId, sendCmd(mail(2)));
+    await mailboxes.ask(grantId, "send", sendCmd(mail(1)));
+    const refused = mailboxes.ask(grantId, "send", sendCmd(mail(2)));
     await expect(refused).rejects.toMatchObject({ code: "rate_limited" });
     const err = await refused.catch((e) => e);
     const now = Date.now() / 1000;
@@ -81,7 +81,7 @@ describe("send", () => {
     const { grantId } = await insertGrant(store, undefined, 100);
     await setLimit(grantId, 1);
     await expect(
-      mailboxes.send(grantId, sendCmd(mail(1, `X-Pad: ${"x".repeat(200)}\r\n`))),
+      mailboxes.ask(grantId, "send", sendCmd(mail(1, `X-Pad: ${"x".repeat(200)}\r\n`))),
     ).rejects.toMatchObject({
       code: "over_quota",
     });
@@ -91,14 +91,14 @@ describe("send", () => {
 
   test("sending a draft: the draft leaves Drafts and the Sent copy keeps its id", async () => {
     const { grantId } = await insertGrant(store);
-    const draft = await mailboxes.append(grantId, {
+    const draft = await mailboxes.ask(grantId, "append", {
       folderId: "drafts",
       raw: mail(1),
       flags: { draft: true },
     });
     const changes: MailboxChange[] = [];
     bus.subscribe(grantId, (c) => changes.push(c));
-    const sent = await mailboxes.send(grantId, {
+    const sent = await mailboxes.ask(grantId, "send", {
       ...sendCmd(mail(2)),
       draft: { id: draft.id, uid: draft.uid },
     });
@@ -113,19 +113,22 @@ describe("send", () => {
 
   test("sending a draft that was saved again meanwhile is a conflict; nothing changes", async () => {
     const { grantId } = await insertGrant(store);
-    const draft = await mailboxes.append(grantId, {
+    const draft = await mailboxes.ask(grantId, "append", {
       folderId: "drafts",
       raw: mail(1),
       flags: { draft: true },
     });
-    await mailboxes.replaceDraft(grantId, {
+    await mailboxes.ask(grantId, "replaceDraft", {
       draftId: draft.id,
       expectedUid: draft.uid,
       raw: mail(3),
       metadata: {},
       flags: {},
     });
-    const stale = mailboxes.send(grantId, { ...sendCmd(mail(2)), draft: { id: draft.id, uid: draft.uid } });
+    const stale = mailboxes.ask(grantId, "send", {
+      ...sendCmd(mail(2)),
+      draft: { id: draft.id, uid: draft.uid },
+    });
     await expect(stale).rejects.toMatchObject({ code: "conflict" });
     expect((await rowsOf(grantId)).map((r) => [r.folderId, r.subject])).toEqual([["drafts", "3"]]);
     expect(await queueOf(grantId)).toEqual([]);
@@ -135,7 +138,7 @@ describe("send", () => {
 describe("replaceDraft", () => {
   test("the new version takes the old one's place under the same id, with a new UID", async () => {
     const { grantId } = await insertGrant(store);
-    const draft = await mailboxes.append(grantId, {
+    const draft = await mailboxes.ask(grantId, "append", {
       folderId: "drafts",
       raw: mail(1),
       flags: { draft: true },
@@ -143,7 +146,7 @@ describe("replaceDraft", () => {
     });
     const changes: MailboxChange[] = [];
     bus.subscribe(grantId, (c) => changes.push(c));
-    const replaced = await mailboxes.replaceDraft(grantId, {
+    const replaced = await mailboxes.ask(grantId, "replaceDraft", {
       draftId: draft.id,
       expectedUid: draft.uid,
       raw: mail(2),
@@ -161,21 +164,21 @@ describe("replaceDraft", () => {
 
   test("a stale version is refused with conflict; a message outside Drafts is not_found", async () => {
     const { grantId } = await insertGrant(store);
-    const draft = await mailboxes.append(grantId, {
+    const draft = await mailboxes.ask(grantId, "append", {
       folderId: "drafts",
       raw: mail(1),
       flags: { draft: true },
     });
     const input = { draftId: draft.id, raw: mail(2), metadata: {}, flags: {} };
-    await mailboxes.replaceDraft(grantId, { ...input, expectedUid: draft.uid });
-    await expect(mailboxes.replaceDraft(grantId, { ...input, expectedUid: draft.uid })).rejects.toMatchObject(
-      {
-        code: "conflict",
-      },
-    );
-    const inbox = await mailboxes.append(grantId, { folderId: "inbox", raw: mail(5) });
+    await mailboxes.ask(grantId, "replaceDraft", { ...input, expectedUid: draft.uid });
     await expect(
-      mailboxes.replaceDraft(grantId, { ...input, draftId: inbox.id, expectedUid: inbox.uid }),
+      mailboxes.ask(grantId, "replaceDraft", { ...input, expectedUid: draft.uid }),
+    ).rejects.toMatchObject({
+      code: "conflict",
+    });
+    const inbox = await mailboxes.ask(grantId, "append", { folderId: "inbox", raw: mail(5) });
+    await expect(
+      mailboxes.ask(grantId, "replaceDraft", { ...input, draftId: inbox.id, expectedUid: inbox.uid }),
     ).rejects.toMatchObject({ code: "not_found" });
     expect((await rowsOf(grantId)).length).toBe(2);
   });

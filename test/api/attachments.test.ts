@@ -184,7 +184,7 @@ describe("RFC 2231 continuations (test/fixtures/eml/09)", () => {
   test("filename*0*/filename*1* is decoded and the bytes come back exact", async () => {
     const grantId = await newGrant();
     const raw = await Bun.file(new URL("../fixtures/eml/09-rfc2231-filename.eml", import.meta.url)).bytes();
-    const { id } = await t.server.mailboxes.append(grantId, { folderId: "inbox", raw });
+    const { id } = await t.server.mailboxes.ask(grantId, "append", { folderId: "inbox", raw });
     const message = await api(t, "GET", `/v3/grants/${grantId}/messages/${id}`);
     const [pdf, txt] = message.body.data.attachments;
     expect(pdf.filename).toBe("€ rapport final.pdf");

@@ -331,7 +331,7 @@ describe("send a draft", () => {
         "Message-ID: <tb-draft-1@desktop.example>\r\nX-Mozilla-Draft-Info: internal/draft; vcard=0\r\n" +
         "Content-Type: text/plain; charset=utf-8\r\n\r\nTyped in a mail client.\r\n",
     );
-    const appended = await t.server.mailboxes.append(a.id, {
+    const appended = await t.server.mailboxes.ask(a.id, "append", {
       folderId: "drafts",
       raw,
       flags: { draft: true, seen: true },

@@ -32,7 +32,7 @@ describe("DELETE", () => {
     const folder = (await api(f.t, "GET", `/v3/grants/${grantId}/folders`)).body.data.find(
       (x: any) => x.name === "Temp",
     );
-    await f.t.server.mailboxes.append(grantId, { folderId: folder.id, raw: Buffer.from(message()) });
+    await f.t.server.mailboxes.ask(grantId, "append", { folderId: folder.id, raw: Buffer.from(message()) });
     await c.ok("a1 SELECT Temp");
     expect((await c.transact("a2 DELETE Temp")).tagged).toBe("a2 OK DELETE completed");
     // Deleting the selected mailbox leaves the session authenticated.

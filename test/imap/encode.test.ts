@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { NO_FLAGS } from "../../actors/mailbox/types.ts";
 import { flagList, internalDate, mailboxOut, respText } from "../../protocols/imap/encode.ts";
 import { SelectedMailbox } from "../../protocols/imap/selected.ts";
+import { NO_FLAGS } from "../../src/domain/flags.ts";
 
 describe("response encoding", () => {
   test("flags in a fixed order, keywords last, \\Recent when asked", () => {

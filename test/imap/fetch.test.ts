@@ -8,12 +8,16 @@ beforeAll(async () => {
   f = await imapFixture();
   const account = await f.account();
   grantId = account.grantId;
-  await f.t.server.mailboxes.append(grantId, {
+  await f.t.server.mailboxes.ask(grantId, "append", {
     folderId: "inbox",
     raw: Buffer.from(MULTIPART),
     internalDate: 1748930950,
   });
-  await f.t.server.mailboxes.append(grantId, { folderId: "inbox", raw: BINARY, internalDate: 1748930951 });
+  await f.t.server.mailboxes.ask(grantId, "append", {
+    folderId: "inbox",
+    raw: BINARY,
+    internalDate: 1748930951,
+  });
   c = await f.client(account.email);
   await c.ok("s SELECT INBOX");
 });
@@ -141,7 +145,7 @@ describe("FETCH", () => {
     // Queued together (group-committed); the facade keeps call order, so n{i} gets UID i+1.
     await Promise.all(
       Array.from({ length: 300 }, (_, i) =>
-        f.t.server.mailboxes.append(account.grantId, {
+        f.t.server.mailboxes.ask(account.grantId, "append", {
           folderId: "inbox",
           raw: Buffer.from(message({ subject: `n${i}` })),
         }),

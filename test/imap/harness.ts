@@ -247,7 +247,7 @@ export async function deliver(
   folderId = "inbox",
   flags: Record<string, boolean> = {},
 ): Promise<{ id: string; uid: number }> {
-  const r = await f.t.server.mailboxes.append(grantId, { folderId, raw: Buffer.from(raw), flags });
+  const r = await f.t.server.mailboxes.ask(grantId, "append", { folderId, raw: Buffer.from(raw), flags });
   return { id: r.id, uid: r.uid };
 }
 

@@ -7,7 +7,12 @@ beforeAll(async () => {
   f = await imapFixture();
   const { email, grantId } = await f.account();
   const put = (raw: string, flags: Record<string, boolean>, internalDate: number) =>
-    f.t.server.mailboxes.append(grantId, { folderId: "inbox", raw: Buffer.from(raw), flags, internalDate });
+    f.t.server.mailboxes.ask(grantId, "append", {
+      folderId: "inbox",
+      raw: Buffer.from(raw),
+      flags,
+      internalDate,
+    });
   const day = (d: number) => Date.UTC(2025, 0, d, 12) / 1000;
   await put(
     message({

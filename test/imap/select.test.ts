@@ -56,7 +56,7 @@ describe("SELECT", () => {
     const { email, grantId } = await f.account();
     await deliver(f, grantId, message(), "inbox", { seen: true });
     await deliver(f, grantId, message());
-    await f.t.server.mailboxes.storeFlags(grantId, {
+    await f.t.server.mailboxes.ask(grantId, "storeFlags", {
       folderId: "inbox",
       uids: [1],
       change: { mode: "add", flags: { keywords: ["$Label1"] } },

@@ -64,9 +64,9 @@ describe("search rows carry their grant's token", () => {
   test("the index itself keeps each grant's matches apart", async () => {
     const a = await insertGrant(store);
     const b = await insertGrant(store);
-    await mailboxes.append(a.grantId, { folderId: "inbox", raw: raw("A1", "quarterly invoice") });
-    await mailboxes.append(b.grantId, { folderId: "inbox", raw: raw("B1", "quarterly invoice") });
-    await mailboxes.append(b.grantId, { folderId: "inbox", raw: raw("B2", "quarterly invoice") });
+    await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: raw("A1", "quarterly invoice") });
+    await mailboxes.ask(b.grantId, "append", { folderId: "inbox", raw: raw("B1", "quarterly invoice") });
+    await mailboxes.ask(b.grantId, "append", { folderId: "inbox", raw: raw("B2", "quarterly invoice") });
     const count = (grantId: string) =>
       store.read.$client
         .query("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?")
@@ -79,7 +79,10 @@ describe("search rows carry their grant's token", () => {
   test("rows indexed before the token are found meanwhile, and carry it once re-indexed", async () => {
     const a = await insertGrant(store);
     for (let i = 0; i < 3; i++) {
-      await mailboxes.append(a.grantId, { folderId: "inbox", raw: raw(`old ${i}`, "quarterly invoice") });
+      await mailboxes.ask(a.grantId, "append", {
+        folderId: "inbox",
+        raw: raw(`old ${i}`, "quarterly invoice"),
+      });
     }
     await indexWithoutTokens();
     const scopedCount = () =>
@@ -104,7 +107,7 @@ describe("search rows carry their grant's token", () => {
 
   test("stopped by its signal between batches, it leaves the task for the next start", async () => {
     const a = await insertGrant(store);
-    await mailboxes.append(a.grantId, { folderId: "inbox", raw: raw("old", "quarterly invoice") });
+    await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: raw("old", "quarterly invoice") });
     await indexWithoutTokens();
     const stop = new AbortController();
     stop.abort();
@@ -117,7 +120,10 @@ describe("search rows carry their grant's token", () => {
   test("stopped after a batch, the next start resumes after it instead of starting over", async () => {
     const a = await insertGrant(store);
     for (let i = 0; i < 5; i++) {
-      await mailboxes.append(a.grantId, { folderId: "inbox", raw: raw(`old ${i}`, "quarterly invoice") });
+      await mailboxes.ask(a.grantId, "append", {
+        folderId: "inbox",
+        raw: raw(`old ${i}`, "quarterly invoice"),
+      });
     }
     await indexWithoutTokens();
     const stop = new AbortController();
@@ -145,7 +151,7 @@ describe("search rows carry their grant's token", () => {
     const a = await insertGrant(store);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const m = await mailboxes.append(a.grantId, {
+      const m = await mailboxes.ask(a.grantId, "append", {
         folderId: "inbox",
         raw: raw(`old ${i}`, "quarterly invoice"),
       });
@@ -155,8 +161,8 @@ describe("search rows carry their grant's token", () => {
     let prepared = 0;
     const meanwhile = async (bytes: Uint8Array) => {
       if (++prepared === 1) {
-        await mailboxes.deleteMessage(a.grantId, { messageId: ids[0] as string, hard: true });
-        await mailboxes.append(a.grantId, { folderId: "inbox", raw: raw("new", "quarterly invoice") });
+        await mailboxes.ask(a.grantId, "deleteMessage", { messageId: ids[0] as string, hard: true });
+        await mailboxes.ask(a.grantId, "append", { folderId: "inbox", raw: raw("new", "quarterly invoice") });
       }
       return prepare(bytes);
     };

@@ -34,7 +34,7 @@ function kept(grantId: string) {
 
 test("trigger-kept folder counts equal the real counts after any mix of appends, flags, moves and deletes", async () => {
   const { grantId } = await insertGrant(store);
-  const custom = await mailboxes.createFolder(grantId, { name: "Receipts" });
+  const custom = await mailboxes.ask(grantId, "createFolder", { name: "Receipts" });
   const folders = ["inbox", "archive", "trash", custom.id];
   const ids: string[] = [];
   let seed = 7;
@@ -46,31 +46,28 @@ test("trigger-kept folder counts equal the real counts after any mix of appends,
     const op = ids.length === 0 ? 0 : next(5);
     const id = ids[next(Math.max(ids.length, 1))] as string;
     if (op === 0) {
-      const m = await mailboxes.append(grantId, {
+      const m = await mailboxes.ask(grantId, "append", {
         folderId: folders[next(4)]!,
         raw: raw(i),
         flags: { seen: next(2) === 0 },
       });
       ids.push(m.id);
     } else if (op === 1) {
-      await mailboxes.setFlags(grantId, {
-        messageIds: [id],
-        change: { mode: next(2) ? "add" : "remove", flags: { seen: true } },
-      });
+      await mailboxes.ask(grantId, "updateMessage", { messageId: id, flags: { seen: next(2) === 1 } });
     } else if (op === 2) {
-      await mailboxes.updateMessage(grantId, {
+      await mailboxes.ask(grantId, "updateMessage", {
         messageId: id,
         folderId: folders[next(4)]!,
         flags: { seen: next(2) === 0 },
       });
     } else {
-      const r = await mailboxes.deleteMessage(grantId, { messageId: id, hard: op === 4 });
+      const r = await mailboxes.ask(grantId, "deleteMessage", { messageId: id, hard: op === 4 });
       if (r.outcome === "deleted") ids.splice(ids.indexOf(id), 1);
     }
   }
   expect(await kept(grantId)).toEqual(await actual(grantId));
   // Deleting a folder (with its messages) leaves no stale count behind.
-  await mailboxes.deleteFolder(grantId, { folderId: custom.id });
+  await mailboxes.ask(grantId, "deleteFolder", { folderId: custom.id });
   expect(await kept(grantId)).toEqual(await actual(grantId));
   const stale = await store.read.all(`SELECT * FROM folder_counts WHERE folder_id = '${custom.id}'`);
   expect(stale).toEqual([]);

@@ -1,54 +1,34 @@
-import { SYSTEM_FOLDERS } from "../../src/accounts/system-folders.ts";
-import { newUuid, nowSeconds } from "../../src/ids.ts";
-import { applications, domains, folders, grants } from "../../src/store/schema.ts";
+import { createGrant } from "../../src/accounts/provision.ts";
+import { createApplication } from "../../src/applications/applications.ts";
+import { createDomain } from "../../src/domains/domains.ts";
+import { newUuid } from "../../src/ids.ts";
 import type { Store } from "../../src/store/store.ts";
 
-/** Inserts an application, a domain and a grant with its system folders straight into a store. */
+/**
+ * Creates an application, a domain and an agent account on it through the provisioning code the
+ * server runs (the account with its system folders, its calendar and its grant.created event).
+ */
 export async function insertGrant(
   store: Store,
   email = `a-${newUuid().slice(0, 8)}@example.test`,
   storageQuotaBytes = 10 * 1024 * 1024,
 ) {
-  const now = nowSeconds();
-  const applicationId = newUuid();
-  const domainId = newUuid();
-  const grantId = newUuid();
-  await store.writer.submit(async (tx) => {
-    await tx.insert(applications).values({ id: applicationId, name: "test", createdAt: now, updatedAt: now });
-    await tx.insert(domains).values({
-      id: domainId,
-      applicationId,
-      name: "test",
-      domainAddress: `${domainId}.test`,
-      ownershipToken: "t",
-      dkimSelector: "s",
-      dkimPrivateKey: "",
-      dkimPublicKey: "",
-      createdAt: now,
-      updatedAt: now,
-    });
-    await tx.insert(grants).values({
-      id: grantId,
-      applicationId,
-      domainId,
-      email,
-      storageQuotaBytes,
-      dailySendLimit: 100,
-      createdAt: now,
-      updatedAt: now,
-    });
-    for (const f of SYSTEM_FOLDERS) {
-      await tx.insert(folders).values({
-        grantId,
-        id: f.id,
-        name: f.name,
-        specialUse: f.specialUse,
-        systemFolder: true,
-        uidValidity: now,
-        createdAt: now,
-        updatedAt: now,
-      });
-    }
+  const application = await createApplication(store, "test");
+  const domain = await createDomain(store, {
+    applicationId: application.id,
+    name: "test",
+    domainAddress: `${newUuid()}.test`,
   });
-  return { applicationId, grantId, email };
+  const grant = await createGrant(store, {
+    applicationId: application.id,
+    domainId: domain.id,
+    email,
+    name: null,
+    workspaceId: null,
+    settings: {},
+    appPasswordHash: null,
+    storageQuotaBytes,
+    dailySendLimit: 100,
+  });
+  return { applicationId: application.id, grantId: grant.id, email: grant.email };
 }

@@ -31,7 +31,7 @@ afterAll(async () => {
 async function folders(t: TestServer, grantId: string, n: number, prefix = "f"): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const folder = await t.server.mailboxes.createFolder(grantId, {
+    const folder = await t.server.mailboxes.ask(grantId, "createFolder", {
       name: `${prefix}-${i}-${crypto.randomUUID()}`,
     });
     ids.push(folder.id);
@@ -116,7 +116,9 @@ describe("bounded queue", () => {
     const r = receiver();
     await subscribe(t, r.url, ["folder.created"]);
     const created = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => t.server.mailboxes.createFolder(grantId, { name: `burst-${i}` })),
+      Array.from({ length: 40 }, (_, i) =>
+        t.server.mailboxes.ask(grantId, "createFolder", { name: `burst-${i}` }),
+      ),
     );
     const got = await r.waitFor(40);
     const seqs = got.map((d) => d.body.seq);

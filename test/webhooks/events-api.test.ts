@@ -15,7 +15,7 @@ afterAll(() => t.stop());
 async function folders(grantId: string, n: number, prefix: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++)
-    ids.push((await t.server.mailboxes.createFolder(grantId, { name: `${prefix}-${i}` })).id);
+    ids.push((await t.server.mailboxes.ask(grantId, "createFolder", { name: `${prefix}-${i}` })).id);
   return ids;
 }
 
@@ -250,7 +250,8 @@ describe("retention", () => {
     const receiver = Receiver.start();
     const hook = await subscribe(own, receiver.url, ["folder.created"]);
     await api(own, "PUT", `/v3/webhooks/${hook.id}`, { status: "pause" });
-    for (let i = 0; i < 3; i++) await own.server.mailboxes.createFolder(grantId, { name: `kept-${i}` });
+    for (let i = 0; i < 3; i++)
+      await own.server.mailboxes.ask(grantId, "createFolder", { name: `kept-${i}` });
     await Bun.sleep(5);
     await own.server.webhooks.sweep();
     const left = (await api(own, "GET", "/v3/events?limit=200")).body.data;

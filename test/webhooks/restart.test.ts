@@ -39,7 +39,7 @@ describe("a receiver down across a server restart", () => {
     const create = async (n: number, prefix: string) => {
       const ids: string[] = [];
       for (let i = 0; i < n; i++) {
-        ids.push((await t.server.mailboxes.createFolder(grantId, { name: `${prefix}-${i}` })).id);
+        ids.push((await t.server.mailboxes.ask(grantId, "createFolder", { name: `${prefix}-${i}` })).id);
       }
       return ids;
     };

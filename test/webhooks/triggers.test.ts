@@ -128,8 +128,8 @@ describe("message triggers", () => {
     // Both changes commit before the dispatcher reads either: the update is built after the delete.
     const reply = await deliver(t, grantId, { subject: "short-lived" });
     await Promise.all([
-      t.server.mailboxes.updateMessage(grantId, { messageId: reply.id, flags: { flagged: true } }),
-      t.server.mailboxes.deleteMessage(grantId, { messageId: reply.id, hard: true }),
+      t.server.mailboxes.ask(grantId, "updateMessage", { messageId: reply.id, flags: { flagged: true } }),
+      t.server.mailboxes.ask(grantId, "deleteMessage", { messageId: reply.id, hard: true }),
     ]);
     const e = await one("message.updated", objectId(reply.id));
     expect(e.data.object).toMatchObject({ object: "message", id: reply.id, grant_id: grantId });

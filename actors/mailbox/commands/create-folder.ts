@@ -1,15 +1,23 @@
-import { recordEvent } from "../../../src/events/outbox.ts";
+import { MailboxError } from "../../../src/domain/errors.ts";
 import { newId } from "../../../src/ids.ts";
-import { folders } from "../../../src/store/schema.ts";
+import { recordFolderChange } from "../../../src/mailbox/writes/events.ts";
+import { insertFolder } from "../../../src/mailbox/writes/folders.ts";
+import { command } from "../command.ts";
+import { assertNameFree } from "../folder-rules.ts";
 import { requireFolder } from "../state.ts";
-import { type CreateFolderCommand, type CreateFolderReply, MailboxError } from "../types.ts";
-import type { CommandContext } from "./context.ts";
-import { assertNameFree } from "./folder-rules.ts";
 
-export async function createFolder(
-  ctx: CommandContext,
-  cmd: CreateFolderCommand,
-): Promise<CreateFolderReply> {
+export interface CreateFolderCommand {
+  name: string;
+  parentId?: string | null;
+}
+
+export interface CreateFolderReply {
+  id: string;
+  name: string;
+  uidValidity: number;
+}
+
+export const createFolder = command<CreateFolderCommand, CreateFolderReply>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
   const name = cmd.name.trim();
   if (!name) throw new MailboxError("invalid", "folder name must not be empty");
@@ -18,22 +26,9 @@ export async function createFolder(
   const id = newId();
   // Strictly above every UIDVALIDITY this grant used, so a re-created folder never reuses one.
   const uidValidity = Math.max(now, ...[...state.folders.values()].map((f) => f.uidValidity + 1));
-  await tx.insert(folders).values({
-    grantId: state.grantId,
-    id,
-    name,
-    parentId: cmd.parentId ?? null,
-    uidValidity,
-    createdAt: now,
-    updatedAt: now,
-  });
+  insertFolder(tx, { grantId: state.grantId, id, name, parentId: cmd.parentId ?? null, uidValidity, now });
   state.folders.set(id, { id, name, uidValidity, uidNext: 1 });
-  await recordEvent(tx, {
-    applicationId: state.applicationId,
-    grantId: state.grantId,
-    type: "folder.created",
-    object: { id, grant_id: state.grantId, name, object: "folder", system_folder: false },
-  });
+  await recordFolderChange(tx, state, "folder.created", { id, name, systemFolder: false });
   ctx.changes.push({ type: "folder.created", folderId: id, name });
   return { id, name, uidValidity };
-}
+});

@@ -1,33 +1,25 @@
-import { and, eq } from "drizzle-orm";
-import { FOLDER } from "../../../src/accounts/system-folders.ts";
-import { messages } from "../../../src/store/schema.ts";
+import { FOLDER } from "../../../src/domain/system-folders.ts";
+import { messageWithMessageId } from "../../../src/mailbox/writes/messages.ts";
+import { storingCommand } from "../command.ts";
 import { requireFolder } from "../state.ts";
-import type { ImapAppendCommand, ImapAppendReply } from "../types.ts";
-import { storeMessage } from "./append.ts";
-import type { CommandContext } from "./context.ts";
+import { type NewMessage, type StoredMessage, storeMessage } from "../store-message.ts";
+
+export interface ImapAppendReply extends StoredMessage {
+  /** The folder already held this Message-ID: nothing was stored, the reply names that message. */
+  existing: boolean;
+}
 
 /**
  * IMAP APPEND: like append, but a message whose Message-ID is already in the target folder is
  * not stored again (a client that sends by SMTP and then appends to Sent); the existing one is
  * answered. Not in Drafts, where clients re-save a draft under its Message-ID.
  */
-export async function imapAppend(ctx: CommandContext, cmd: ImapAppendCommand): Promise<ImapAppendReply> {
+export const imapAppend = storingCommand<NewMessage, ImapAppendReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
   const folder = requireFolder(state, cmd.folderId);
   const messageId = cmd.prepared.messageId;
   if (messageId && folder.id !== FOLDER.drafts) {
-    const [existing] = await tx
-      .select()
-      .from(messages)
-      .where(
-        and(
-          eq(messages.grantId, state.grantId),
-          eq(messages.messageIdHeader, messageId),
-          eq(messages.folderId, folder.id),
-        ),
-      )
-      .orderBy(messages.uid)
-      .limit(1);
+    const existing = messageWithMessageId(tx, state.grantId, folder.id, messageId);
     if (existing) {
       return {
         id: existing.id,
@@ -39,6 +31,5 @@ export async function imapAppend(ctx: CommandContext, cmd: ImapAppendCommand): P
       };
     }
   }
-  const { kind: _kind, ...input } = cmd;
-  return { ...(await storeMessage(ctx, input)), existing: false };
-}
+  return { ...(await storeMessage(ctx, cmd)), existing: false };
+});

@@ -1,9 +1,18 @@
-import { flagsOf } from "../flags.ts";
+import { flagsOf } from "../../../src/domain/flags.ts";
+import { rowsByUid } from "../../../src/mailbox/writes/messages.ts";
+import { command, type MessageBytes } from "../command.ts";
 import { requireFolder } from "../state.ts";
-import type { CopyMessagesCommand, CopyMessagesReply } from "../types.ts";
-import { storeMessage } from "./append.ts";
-import type { CommandContext } from "./context.ts";
-import { rowsByUid } from "./imap-rows.ts";
+import { storeMessage } from "../store-message.ts";
+
+export interface CopyMessagesCommand {
+  folderId: string;
+  targetFolderId: string;
+  sources: ({ id: string; uid: number } & MessageBytes)[];
+}
+
+export interface CopyMessagesReply {
+  copied: { fromUid: number; uid: number; id: string }[];
+}
 
 /**
  * IMAP COPY: each message gets an independent copy in the target folder (new id, new UID, the
@@ -11,14 +20,11 @@ import { rowsByUid } from "./imap-rows.ts";
  * prepared with the command (parsing never holds the write lock); a source that vanished meanwhile
  * is skipped.
  */
-export async function copyMessages(
-  ctx: CommandContext,
-  cmd: CopyMessagesCommand,
-): Promise<CopyMessagesReply> {
+export const copyMessages = command<CopyMessagesCommand, CopyMessagesReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
   requireFolder(state, cmd.folderId);
   requireFolder(state, cmd.targetFolderId);
-  const rows = await rowsByUid(
+  const rows = rowsByUid(
     tx,
     state.grantId,
     cmd.folderId,
@@ -40,4 +46,4 @@ export async function copyMessages(
     copied.push({ fromUid: row.uid, uid: stored.uid, id: stored.id });
   }
   return { copied };
-}
+});

@@ -1,12 +1,18 @@
-import { and, eq, sql } from "drizzle-orm";
-import { FOLDER } from "../../../src/accounts/system-folders.ts";
-import { messages } from "../../../src/store/schema.ts";
+import { FOLDER } from "../../../src/domain/system-folders.ts";
+import { deletedInFolder, messageWithMessageId, rowsByUid } from "../../../src/mailbox/writes/messages.ts";
+import { changeMessage } from "../change-message.ts";
+import { type CommandContext, command } from "../command.ts";
+import { type Removal, removeMessage } from "../remove-message.ts";
 import { requireFolder } from "../state.ts";
-import type { ExpungeCommand, ExpungeReply } from "../types.ts";
-import type { CommandContext } from "./context.ts";
-import { removeMessage } from "./delete-message.ts";
-import { rowsByUid } from "./imap-rows.ts";
-import { changeMessage } from "./update-message.ts";
+
+export interface ExpungeCommand {
+  folderId: string;
+  uids?: number[];
+}
+
+export interface ExpungeReply {
+  expunged: { uid: number; id: string; outcome: Removal }[];
+}
 
 /**
  * IMAP EXPUNGE of the folder's \Deleted messages (only those of `uids`, for UID EXPUNGE).
@@ -15,28 +21,17 @@ import { changeMessage } from "./update-message.ts";
  * then it is deleted, so Trash holds one copy. In Trash, and in Drafts (clients re-save a draft
  * as a new message and expunge the old one; API drafts are deleted for good too), it is deleted.
  */
-export async function expunge(ctx: CommandContext, cmd: ExpungeCommand): Promise<ExpungeReply> {
+export const expunge = command<ExpungeCommand, ExpungeReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
   requireFolder(state, cmd.folderId);
   const candidates =
     cmd.uids === undefined
-      ? await tx
-          .select({ row: messages, seq: sql<number>`${messages}.rowid` })
-          .from(messages)
-          .where(
-            and(
-              eq(messages.grantId, state.grantId),
-              eq(messages.folderId, cmd.folderId),
-              eq(messages.deleted, true),
-            ),
-          )
-          .orderBy(messages.uid)
-          .then((rows) => rows.map((r) => ({ ...r.row, seq: r.seq })))
-      : (await rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids)).filter((r) => r.deleted);
+      ? deletedInFolder(tx, state.grantId, cmd.folderId)
+      : rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids).filter((r) => r.deleted);
   const expunged: ExpungeReply["expunged"] = [];
   const final = cmd.folderId === FOLDER.trash || cmd.folderId === FOLDER.drafts;
   for (const row of candidates) {
-    if (final || (await inTrash(ctx, row.messageIdHeader))) {
+    if (final || inTrash(ctx, row.messageIdHeader)) {
       await removeMessage(ctx, row, true);
       expunged.push({ uid: row.uid, id: row.id, outcome: "deleted" });
     } else {
@@ -45,20 +40,11 @@ export async function expunge(ctx: CommandContext, cmd: ExpungeCommand): Promise
     }
   }
   return { expunged };
-}
+});
 
-async function inTrash(ctx: CommandContext, messageId: string | null): Promise<boolean> {
-  if (!messageId) return false;
-  const [found] = await ctx.tx
-    .select({ id: messages.id })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.grantId, ctx.state.grantId),
-        eq(messages.messageIdHeader, messageId),
-        eq(messages.folderId, FOLDER.trash),
-      ),
-    )
-    .limit(1);
-  return found !== undefined;
+/** Whether Trash already holds a message with this Message-ID. */
+function inTrash(ctx: CommandContext, messageId: string | null): boolean {
+  return (
+    !!messageId && messageWithMessageId(ctx.tx, ctx.state.grantId, FOLDER.trash, messageId) !== undefined
+  );
 }

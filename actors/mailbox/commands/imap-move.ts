@@ -1,22 +1,28 @@
+import { rowsByUid } from "../../../src/mailbox/writes/messages.ts";
+import { changeMessage } from "../change-message.ts";
+import { command } from "../command.ts";
 import { requireFolder } from "../state.ts";
-import type { MoveMessagesCommand, MoveMessagesReply } from "../types.ts";
-import type { CommandContext } from "./context.ts";
-import { rowsByUid } from "./imap-rows.ts";
-import { changeMessage } from "./update-message.ts";
+
+export interface MoveMessagesCommand {
+  folderId: string;
+  uids: number[];
+  targetFolderId: string;
+}
+
+export interface MoveMessagesReply {
+  moved: { fromUid: number; uid: number; id: string }[];
+}
 
 /** IMAP MOVE: the same messages change folder (new UIDs there), all or nothing. */
-export async function moveMessages(
-  ctx: CommandContext,
-  cmd: MoveMessagesCommand,
-): Promise<MoveMessagesReply> {
+export const moveMessages = command<MoveMessagesCommand, MoveMessagesReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
   requireFolder(state, cmd.folderId);
   requireFolder(state, cmd.targetFolderId);
   const moved: MoveMessagesReply["moved"] = [];
   if (cmd.folderId === cmd.targetFolderId) return { moved };
-  for (const row of await rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids)) {
+  for (const row of rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids)) {
     const after = await changeMessage(ctx, row, { folderId: cmd.targetFolderId });
     moved.push({ fromUid: row.uid, uid: after.uid, id: row.id });
   }
   return { moved };
-}
+});

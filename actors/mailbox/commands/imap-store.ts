@@ -1,34 +1,45 @@
-import { applyFlagChange, flagsOf, sameFlags } from "../flags.ts";
-import { saveFlags } from "../message-rows.ts";
+import { applyFlagChange, type FlagChange, flagsOf } from "../../../src/domain/flags.ts";
+import { rowsByUid } from "../../../src/mailbox/writes/messages.ts";
+import { type ChangedMessage, changeMessage } from "../change-message.ts";
+import { command } from "../command.ts";
 import { nextModseq } from "../state.ts";
-import type { StoreFlagsCommand, StoreFlagsReply } from "../types.ts";
-import type { CommandContext } from "./context.ts";
-import { rowsByUid } from "./imap-rows.ts";
+
+/** IMAP STORE: flags of messages named by UID in one folder; CONDSTORE's UNCHANGEDSINCE. */
+export interface StoreFlagsCommand {
+  folderId: string;
+  uids: number[];
+  change: FlagChange;
+  /** Leave alone (and report in `modified`) every message whose MODSEQ is above this. */
+  unchangedSince?: number;
+}
+
+export interface StoreFlagsReply {
+  /** Messages whose flags changed, with their flags after and their one new MODSEQ. */
+  updated: ChangedMessage[];
+  /** Messages that already had those flags: left as they were, MODSEQ too. */
+  unchanged: ChangedMessage[];
+  /** UIDs refused by `unchangedSince`. */
+  modified: number[];
+}
 
 /**
  * IMAP STORE: flags of messages named by UID in one folder. With `unchangedSince` (CONDSTORE),
- * a message whose MODSEQ is above it is left alone and reported in `modified`. Messages whose
- * flags do not change keep their MODSEQ; the changed ones share one new MODSEQ.
+ * a message whose MODSEQ is above it is left alone and reported in `modified`. The messages it
+ * changes share one new MODSEQ.
  */
-export async function storeFlags(ctx: CommandContext, cmd: StoreFlagsCommand): Promise<StoreFlagsReply> {
+export const storeFlags = command<StoreFlagsCommand, StoreFlagsReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
-  const rows = await rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids);
-  const reply: StoreFlagsReply = { messages: [], modified: [] };
+  const rows = rowsByUid(tx, state.grantId, cmd.folderId, cmd.uids);
+  const reply: StoreFlagsReply = { updated: [], unchanged: [], modified: [] };
   let modseq = 0;
+  const shared = () => (modseq ||= nextModseq(state));
   for (const row of rows) {
-    const before = flagsOf(row);
     if (cmd.unchangedSince !== undefined && row.modseq > cmd.unchangedSince) {
       reply.modified.push(row.uid);
       continue;
     }
-    const after = applyFlagChange(before, cmd.change);
-    if (sameFlags(before, after)) {
-      reply.messages.push({ id: row.id, uid: row.uid, modseq: row.modseq, flags: before, changed: false });
-      continue;
-    }
-    modseq ||= nextModseq(state);
-    await saveFlags(ctx, row, after, modseq);
-    reply.messages.push({ id: row.id, uid: row.uid, modseq, flags: after, changed: true });
+    const after = await changeMessage(ctx, row, { flags: applyFlagChange(flagsOf(row), cmd.change) }, shared);
+    (after.changed ? reply.updated : reply.unchanged).push(after);
   }
   return reply;
-}
+});

@@ -1,16 +1,24 @@
-import { FOLDER } from "../../../src/accounts/system-folders.ts";
-import { purgeMessage, requireMessage } from "../message-rows.ts";
-import { nextModseq } from "../state.ts";
-import { type AppendReply, MailboxError, type ReplaceDraftCommand } from "../types.ts";
-import { storeMessage } from "./append.ts";
-import type { CommandContext } from "./context.ts";
+import type { Flags } from "../../../src/domain/flags.ts";
+import { FOLDER } from "../../../src/domain/system-folders.ts";
+import { storingCommand } from "../command.ts";
+import { type StoredMessage, storeMessage } from "../store-message.ts";
+import { takeDraft } from "../take-draft.ts";
+
+/** PUT /drafts/{id}: the draft's new bytes replace the old under the same id (new UID). */
+export interface ReplaceDraftCommand {
+  draftId: string;
+  /** The version the new bytes were composed from; another save meanwhile is a conflict. */
+  expectedUid: number;
+  metadata: Record<string, string>;
+  flags: Partial<Flags>;
+}
 
 /**
  * A draft's new version replaces the old in one unit, so no reader ever sees both or neither.
  * The API id stays; IMAP sees the old UID expunged and a new one (its bytes changed), and
  * webhooks see message.updated.
  */
-export async function replaceDraft(ctx: CommandContext, cmd: ReplaceDraftCommand): Promise<AppendReply> {
+export const replaceDraft = storingCommand<ReplaceDraftCommand, StoredMessage>(async (ctx, cmd) => {
   const id = await takeDraft(ctx, { id: cmd.draftId, uid: cmd.expectedUid });
   return storeMessage(ctx, {
     folderId: FOLDER.drafts,
@@ -21,30 +29,4 @@ export async function replaceDraft(ctx: CommandContext, cmd: ReplaceDraftCommand
     id,
     event: "message.updated",
   });
-}
-
-/**
- * Removes a draft, if it is still the version `wanted.uid` (its Drafts UID is expunged); returns
- * its id for the message that replaces it (a new version, or the Sent copy).
- */
-export async function takeDraft(ctx: CommandContext, wanted: { id: string; uid: number }): Promise<string> {
-  const { state, tx } = ctx;
-  const draft = await requireMessage(tx, state, wanted.id);
-  if (draft.folderId !== FOLDER.drafts)
-    throw new MailboxError("not_found", `draft ${wanted.id} does not exist`);
-  if (draft.uid !== wanted.uid) throw draftChanged(wanted.id);
-  await purgeMessage(tx, state, draft);
-  ctx.changes.push({
-    type: "message.deleted",
-    folderId: draft.folderId,
-    messageId: draft.id,
-    uid: draft.uid,
-    modseq: nextModseq(state),
-  });
-  return draft.id;
-}
-
-/** The draft was saved again between the read a change was composed from and the change. */
-export function draftChanged(draftId: string): MailboxError {
-  return new MailboxError("conflict", `draft ${draftId} was changed by another request meanwhile; try again`);
-}
+});

@@ -1,12 +1,43 @@
-import { FOLDER } from "../../../src/accounts/system-folders.ts";
-import { reserveSend } from "../../../src/sending/quota.ts";
-import { claimScheduledSend } from "../../../src/sending/scheduled-store.ts";
-import { insertQueueRows } from "../../../src/smtp/queue.ts";
-import type { SendCommand, SendReply } from "../types.ts";
-import { storeMessage } from "./append.ts";
-import type { CommandContext } from "./context.ts";
-import { takeDraft } from "./replace-draft.ts";
-import { updateMessage } from "./update-message.ts";
+import { MailboxError } from "../../../src/domain/errors.ts";
+import type { Flags } from "../../../src/domain/flags.ts";
+import { FOLDER } from "../../../src/domain/system-folders.ts";
+import { recordScheduledSent } from "../../../src/mailbox/writes/events.ts";
+import { requireMessage } from "../../../src/mailbox/writes/messages.ts";
+import { insertQueueRows } from "../../../src/mailbox/writes/outbound-queue.ts";
+import { claimScheduledSend } from "../../../src/mailbox/writes/scheduled-sends.ts";
+import { changeMessage } from "../change-message.ts";
+import { storingCommand } from "../command.ts";
+import { reserveSend } from "../send-quota.ts";
+import { type StoredMessage, storeMessage } from "../store-message.ts";
+import { takeDraft } from "../take-draft.ts";
+
+/**
+ * A message leaving the account (API send, sent draft, SMTP submission); its bytes are the Sent
+ * copy (with Bcc, when there is one). Local recipients are delivered by the caller, with append.
+ */
+export interface SendCommand {
+  /** What leaves the server: the bytes without Bcc, the envelope sender and remote recipients. */
+  outbound: { raw: Uint8Array; mailFrom: string; recipients: string[] };
+  metadata?: Record<string, string>;
+  flags?: Partial<Flags>;
+  /**
+   * A draft being sent: it leaves Drafts, and the Sent copy keeps its id. `uid` is the version
+   * that was composed; if the draft was saved again meanwhile, the send is refused (conflict).
+   */
+  draft?: { id: string; uid: number };
+  /** The message answered (reply_to_message_id): it gets \Answered. */
+  answeredId?: string;
+  /**
+   * A scheduled send coming due: the Sent copy takes the id given when it was scheduled, and the
+   * schedule is claimed in the same unit (refused if it was cancelled or already sent).
+   */
+  scheduled?: { scheduleId: string; messageId: string };
+}
+
+export interface SendReply extends StoredMessage {
+  /** Outbound queue rows written: one per remote recipient. */
+  queued: number;
+}
 
 /**
  * One message leaving the account, all or nothing: a send is taken from today's quota, the copy
@@ -14,10 +45,15 @@ import { updateMessage } from "./update-message.ts";
  * is claimed and gives the id it was promised), the answered message is marked, and each remote
  * recipient gets an outbound queue row.
  */
-export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendReply> {
+export const send = storingCommand<SendCommand, SendReply>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
-  await reserveSend(tx, state.grantId, now);
-  if (cmd.scheduled) await claimScheduledSend(tx, state, cmd.scheduled.scheduleId, now);
+  reserveSend(tx, state.grantId, now);
+  if (cmd.scheduled) {
+    const { scheduleId } = cmd.scheduled;
+    const claimed = claimScheduledSend(tx, state.grantId, scheduleId, now);
+    if (!claimed) throw new MailboxError("conflict", `scheduled send ${scheduleId} is no longer pending`);
+    await recordScheduledSent(tx, state, claimed);
+  }
   const id = cmd.draft ? await takeDraft(ctx, cmd.draft) : cmd.scheduled?.messageId;
   const stored = await storeMessage(ctx, {
     folderId: FOLDER.sent,
@@ -28,7 +64,9 @@ export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendR
     ...(id && { id }),
   });
   if (cmd.answeredId) {
-    await updateMessage(ctx, { kind: "updateMessage", messageId: cmd.answeredId, flags: { answered: true } });
+    await changeMessage(ctx, requireMessage(tx, state.grantId, cmd.answeredId), {
+      flags: { answered: true },
+    });
   }
   // Without Bcc the queued bytes are the Sent copy's, already hashed when prepared.
   const blobHash = cmd.outbound.raw === cmd.raw ? cmd.prepared.sha256 : undefined;
@@ -38,4 +76,4 @@ export async function send(ctx: CommandContext, cmd: SendCommand): Promise<SendR
     now,
   );
   return { ...stored, queued };
-}
+});

@@ -1,15 +1,15 @@
-import { and, eq } from "drizzle-orm";
-import { folders } from "../../../src/store/schema.ts";
+import { setSubscribed as setSubscribedRow } from "../../../src/mailbox/writes/folders.ts";
+import { command } from "../command.ts";
 import { requireFolder } from "../state.ts";
-import type { SetSubscribedCommand } from "../types.ts";
-import type { CommandContext } from "./context.ts";
+
+export interface SetSubscribedCommand {
+  folderId: string;
+  subscribed: boolean;
+}
 
 /** IMAP SUBSCRIBE / UNSUBSCRIBE: the folder's `subscribed` mark (LSUB, LIST (SUBSCRIBED)). */
-export async function setSubscribed(ctx: CommandContext, cmd: SetSubscribedCommand): Promise<void> {
+export const setSubscribed = command<SetSubscribedCommand, void>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
   const folder = requireFolder(state, cmd.folderId);
-  await tx
-    .update(folders)
-    .set({ subscribed: cmd.subscribed, updatedAt: now })
-    .where(and(eq(folders.grantId, state.grantId), eq(folders.id, folder.id)));
-}
+  setSubscribedRow(tx, state.grantId, folder.id, cmd.subscribed, now);
+});

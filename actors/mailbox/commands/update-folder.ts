@@ -1,16 +1,25 @@
-import { and, eq } from "drizzle-orm";
-import { recordEvent } from "../../../src/events/outbox.ts";
+import { MailboxError } from "../../../src/domain/errors.ts";
+import { recordFolderChange } from "../../../src/mailbox/writes/events.ts";
+import {
+  type FolderEdit,
+  parentOf,
+  updateFolder as updateFolderRow,
+} from "../../../src/mailbox/writes/folders.ts";
 import type { Tx } from "../../../src/store/db.ts";
-import { folders } from "../../../src/store/schema.ts";
+import { command } from "../command.ts";
+import { assertNameFree, isSystemFolder } from "../folder-rules.ts";
 import { requireFolder } from "../state.ts";
-import { MailboxError, type UpdateFolderCommand } from "../types.ts";
-import type { CommandContext } from "./context.ts";
-import { assertNameFree, isSystemFolder } from "./folder-rules.ts";
 
-export async function updateFolder(
-  ctx: CommandContext,
-  cmd: UpdateFolderCommand,
-): Promise<{ id: string; name: string }> {
+export interface UpdateFolderCommand extends FolderEdit {
+  folderId: string;
+}
+
+export interface UpdateFolderReply {
+  id: string;
+  name: string;
+}
+
+export const updateFolder = command<UpdateFolderCommand, UpdateFolderReply>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
   const folder = requireFolder(state, cmd.folderId);
   const name = cmd.name?.trim();
@@ -25,48 +34,29 @@ export async function updateFolder(
   }
   if (cmd.parentId) {
     requireFolder(state, cmd.parentId);
-    if (await isWithin(tx, state.grantId, cmd.parentId, folder.id)) {
+    if (isWithin(tx, state.grantId, cmd.parentId, folder.id)) {
       throw new MailboxError("invalid", `${folder.name} cannot move under itself or one of its subfolders`);
     }
   }
-  await tx
-    .update(folders)
-    .set({
-      ...(name !== undefined && { name }),
-      ...(cmd.parentId !== undefined && { parentId: cmd.parentId }),
-      ...(cmd.textColor !== undefined && { textColor: cmd.textColor }),
-      ...(cmd.backgroundColor !== undefined && { backgroundColor: cmd.backgroundColor }),
-      updatedAt: now,
-    })
-    .where(and(eq(folders.grantId, state.grantId), eq(folders.id, folder.id)));
+  const { parentId, textColor, backgroundColor } = cmd;
+  updateFolderRow(tx, state.grantId, folder.id, { name, parentId, textColor, backgroundColor }, now);
   if (name !== undefined) folder.name = name;
-  await recordEvent(tx, {
-    applicationId: state.applicationId,
-    grantId: state.grantId,
-    type: "folder.updated",
-    object: {
-      id: folder.id,
-      grant_id: state.grantId,
-      name: folder.name,
-      object: "folder",
-      system_folder: isSystemFolder(folder.id),
-    },
+  await recordFolderChange(tx, state, "folder.updated", {
+    id: folder.id,
+    name: folder.name,
+    systemFolder: isSystemFolder(folder.id),
   });
   ctx.changes.push({ type: "folder.updated", folderId: folder.id, name: folder.name });
   return { id: folder.id, name: folder.name };
-}
+});
 
 /** Whether `folderId` is `ancestorId` or lies below it (walks up the parent links). */
-async function isWithin(tx: Tx, grantId: string, folderId: string, ancestorId: string): Promise<boolean> {
+function isWithin(tx: Tx, grantId: string, folderId: string, ancestorId: string): boolean {
   const seen = new Set<string>();
   for (let id: string | null = folderId; id && !seen.has(id); ) {
     if (id === ancestorId) return true;
     seen.add(id);
-    const [row] = await tx
-      .select({ parentId: folders.parentId })
-      .from(folders)
-      .where(and(eq(folders.grantId, grantId), eq(folders.id, id)));
-    id = row?.parentId ?? null;
+    id = parentOf(tx, grantId, id) ?? null;
   }
   return false;
 }

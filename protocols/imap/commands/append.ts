@@ -29,7 +29,7 @@ export const append: ImapCommand = {
     const entry = session.mailboxTree().find(name);
     if (!entry) return no(`Mailbox ${JSON.stringify(name)} does not exist`, "TRYCREATE");
     if (message.bytes.length === 0) return no("An empty message cannot be appended", "CANNOT");
-    const reply = await session.ctx.mailboxes.imapAppend(session.grantId, {
+    const reply = await session.ctx.mailboxes.ask(session.grantId, "imapAppend", {
       folderId: entry.folder.id,
       raw: message.bytes,
       flags,

@@ -10,7 +10,7 @@ export const close: ImapCommand = {
     const selected = session.requireSelected();
     session.deselect();
     if (!selected.readOnly) {
-      await session.ctx.mailboxes.expunge(session.grantId, { folderId: selected.folderId });
+      await session.ctx.mailboxes.ask(session.grantId, "expunge", { folderId: selected.folderId });
     }
     return ok("CLOSE completed");
   },

@@ -54,7 +54,7 @@ export const copy: ImapCommand = {
       }
     }
     if (sources.length === 0) return ok(`${call.uid ? "UID COPY" : "COPY"} completed: nothing to copy`);
-    const reply = await session.ctx.mailboxes.copyMessages(session.grantId, {
+    const reply = await session.ctx.mailboxes.ask(session.grantId, "copyMessages", {
       folderId: selected.folderId,
       targetFolderId: entry.folder.id,
       sources: await Promise.all(sources),
@@ -78,7 +78,7 @@ export const move: ImapCommand = {
     if (!entry) return no(`Mailbox ${JSON.stringify(name)} does not exist`, "TRYCREATE");
     if (selected.readOnly) return no("The mailbox is read-only (EXAMINE)", "READ-ONLY");
     if (uids.length === 0) return ok(`${call.uid ? "UID MOVE" : "MOVE"} completed: nothing to move`);
-    const reply = await session.ctx.mailboxes.moveMessages(session.grantId, {
+    const reply = await session.ctx.mailboxes.ask(session.grantId, "moveMessages", {
       folderId: selected.folderId,
       uids,
       targetFolderId: entry.folder.id,

@@ -31,11 +31,8 @@ export async function ensurePath(session: CommandSession, tree: MailboxTree, pat
       parentId = existing.folder.id;
       continue;
     }
-    const created = await session.ctx.mailboxes.createFolder(session.grantId, {
-      name: parts[i] as string,
-      parentId,
-    });
-    parentId = created.id;
+    const name = parts[i] as string;
+    parentId = (await session.ctx.mailboxes.ask(session.grantId, "createFolder", { name, parentId })).id;
   }
   return parentId as string;
 }

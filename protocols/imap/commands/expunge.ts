@@ -17,7 +17,7 @@ export const expunge: ImapCommand = {
     if (selected.readOnly) return no("The mailbox is read-only (EXAMINE)", "READ-ONLY");
     const uids = set ? resolveUids(set, selected.uids) : undefined;
     if (uids && uids.length === 0) return ok("UID EXPUNGE completed");
-    await session.ctx.mailboxes.expunge(session.grantId, {
+    await session.ctx.mailboxes.ask(session.grantId, "expunge", {
       folderId: selected.folderId,
       ...(uids && { uids }),
     });

@@ -1,4 +1,4 @@
-import type { Flags } from "../../../actors/mailbox/types.ts";
+import type { Flags } from "../../../src/domain/flags.ts";
 import { encodeBodyStructure } from "../../../src/mail/bodystructure.ts";
 import { encodeEnvelope } from "../../../src/mail/envelope.ts";
 import type { MimeNode } from "../../../src/mail/mime-tree.ts";
@@ -138,15 +138,15 @@ async function markSeen(
 ): Promise<FetchRow[]> {
   const unseen = rows.filter((r) => !r.seen).map((r) => r.uid);
   if (unseen.length === 0) return rows;
-  const reply = await session.ctx.mailboxes.storeFlags(session.grantId, {
+  const reply = await session.ctx.mailboxes.ask(session.grantId, "storeFlags", {
     folderId: selected.folderId,
     uids: unseen,
     change: { mode: "add", flags: { seen: true } },
   });
-  const after = new Map(reply.messages.map((m) => [m.uid, m]));
+  const after = new Map(reply.updated.map((m) => [m.uid, m]));
   return rows.map((r) => {
     const m = after.get(r.uid);
-    if (!m?.changed) return r;
+    if (!m) return r;
     seenNow.add(r.uid);
     return { ...r, seen: 1, modseq: m.modseq };
   });

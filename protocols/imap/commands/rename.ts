@@ -24,7 +24,7 @@ export const rename: ImapCommand = {
     if (to.startsWith(entry.path + DELIMITER)) return no("A mailbox cannot move below itself", "CANNOT");
     const parent = parentPath(to);
     const parentId = parent === "" ? null : await ensurePath(session, tree, parent);
-    await session.ctx.mailboxes.updateFolder(session.grantId, {
+    await session.ctx.mailboxes.ask(session.grantId, "updateFolder", {
       folderId: entry.folder.id,
       name: leafName(to),
       parentId,

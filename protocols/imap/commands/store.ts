@@ -1,4 +1,4 @@
-import type { FlagChange } from "../../../actors/mailbox/types.ts";
+import type { FlagChange } from "../../../src/domain/flags.ts";
 import { BadArgs } from "../args.ts";
 import { type ImapCommand, SELECTED } from "../command.ts";
 import { bad, no, ok } from "../completion.ts";
@@ -50,13 +50,13 @@ export const store: ImapCommand = {
       session.enableCondstore();
     }
     if (uids.length === 0) return ok(`${call.uid ? "UID STORE" : "STORE"} completed`);
-    const reply = await session.ctx.mailboxes.storeFlags(session.grantId, {
+    const reply = await session.ctx.mailboxes.ask(session.grantId, "storeFlags", {
       folderId: selected.folderId,
       uids,
       change,
       ...(unchangedSince !== undefined && { unchangedSince }),
     });
-    for (const msg of reply.messages) {
+    for (const msg of [...reply.updated, ...reply.unchanged].sort((a, b) => a.uid - b.uid)) {
       const seq = selected.seqOf(msg.uid);
       if (msg.changed) selected.markReported(msg.uid, msg.modseq);
       if (seq === 0) continue;

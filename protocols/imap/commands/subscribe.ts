@@ -9,7 +9,7 @@ function subscription(name: "SUBSCRIBE" | "UNSUBSCRIBE"): ImapCommand {
       const mailbox = args.mailbox();
       args.end();
       const entry = session.findMailbox(mailbox);
-      await session.ctx.mailboxes.setSubscribed(session.grantId, {
+      await session.ctx.mailboxes.ask(session.grantId, "setSubscribed", {
         folderId: entry.folder.id,
         subscribed: name === "SUBSCRIBE",
       });

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { FOLDER } from "../../accounts/system-folders.ts";
+import { FOLDER } from "../../domain/system-folders.ts";
 import { parseSendRequest } from "../../mail/compose/request.ts";
 import type { MessageView } from "../../mailbox/messages.ts";
 import { presentMessage } from "../../present/message.ts";

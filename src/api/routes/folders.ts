@@ -47,13 +47,13 @@ export function folderRoutes(deps: ApiDeps) {
       const grant = await requireGrant(deps, request, params.grantId);
       const input = requireObject(body);
       rejectUnknown(input, FIELDS);
-      const created = await deps.mailboxes.createFolder(grant.id, {
+      const created = await deps.mailboxes.ask(grant.id, "createFolder", {
         name: requiredString(input, "name", "name", 1024),
         parentId: optionalString(input, "parent_id", "parent_id", 64) ?? null,
       });
       const colors = colorChanges(input);
       if (Object.keys(colors).length > 0)
-        await deps.mailboxes.updateFolder(grant.id, { folderId: created.id, ...colors });
+        await deps.mailboxes.ask(grant.id, "updateFolder", { folderId: created.id, ...colors });
       return single(request, presentFolder(await load(grant, created.id)));
     })
     .put("/v3/grants/:grantId/folders/:folderId", async ({ request, params, body }) => {
@@ -61,7 +61,7 @@ export function folderRoutes(deps: ApiDeps) {
       const folder = await load(grant, params.folderId);
       const input = requireObject(body);
       rejectUnknown(input, FIELDS);
-      await deps.mailboxes.updateFolder(grant.id, {
+      await deps.mailboxes.ask(grant.id, "updateFolder", {
         folderId: folder.row.id,
         ...(input.name !== undefined && { name: requiredString(input, "name", "name", 1024) }),
         ...(input.parent_id !== undefined && {
@@ -74,7 +74,7 @@ export function folderRoutes(deps: ApiDeps) {
     .delete("/v3/grants/:grantId/folders/:folderId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const folder = await load(grant, params.folderId);
-      await deps.mailboxes.deleteFolder(grant.id, { folderId: folder.row.id });
+      await deps.mailboxes.ask(grant.id, "deleteFolder", { folderId: folder.row.id });
       return deleted(request);
     });
 }

@@ -60,7 +60,7 @@ export function messageRoutes(deps: ApiDeps) {
           "empty request body: send at least one of unread, starred, answered, folders, metadata",
         );
       rejectUnknown(input, ["unread", "starred", "answered", "folders", "metadata"]);
-      await deps.mailboxes.updateMessage(grant.id, {
+      await deps.mailboxes.ask(grant.id, "updateMessage", {
         messageId: view.row.id,
         ...flagChanges(input),
         ...folderChange(input),
@@ -73,7 +73,7 @@ export function messageRoutes(deps: ApiDeps) {
       const grant = await requireGrant(deps, request, params.grantId);
       const view = await requireMessage(deps, grant, params.messageId);
       const hard = new URL(request.url).searchParams.get("hard_delete") === "true";
-      await deps.mailboxes.deleteMessage(grant.id, { messageId: view.row.id, hard });
+      await deps.mailboxes.ask(grant.id, "deleteMessage", { messageId: view.row.id, hard });
       return deleted(request);
     });
 }

@@ -54,7 +54,7 @@ export function threadRoutes(deps: ApiDeps) {
       const starred = optionalBoolean(input, "starred", "starred");
       const folderId = singleFolder(input.folders);
       for (const m of thread.messages) {
-        await deps.mailboxes.updateMessage(grant.id, {
+        await deps.mailboxes.ask(grant.id, "updateMessage", {
           messageId: m.id,
           flags: {
             ...(unread !== undefined && { seen: !unread }),
@@ -69,7 +69,7 @@ export function threadRoutes(deps: ApiDeps) {
       const grant = await requireGrant(deps, request, params.grantId);
       const thread = await load(grant, params.threadId);
       for (const m of thread.messages)
-        await deps.mailboxes.deleteMessage(grant.id, { messageId: m.id, hard: false });
+        await deps.mailboxes.ask(grant.id, "deleteMessage", { messageId: m.id, hard: false });
       return deleted(request);
     });
 }

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { MailboxChange } from "../../../actors/mailbox/types.ts";
+import type { MailboxChange } from "../../domain/changes.ts";
 import type { MessageFilter } from "../../mailbox/message-filter.ts";
 import { firstMessageSince, type MessageView, matchingMessage } from "../../mailbox/messages.ts";
 import { presentMessage } from "../../present/message.ts";

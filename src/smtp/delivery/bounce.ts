@@ -39,7 +39,7 @@ export async function storeBounce(
     original,
     messageId,
   });
-  await deps.mailboxes.append(first.grantId, { folderId: "inbox", raw: dsn }).catch((err) => {
+  await deps.mailboxes.ask(first.grantId, "append", { folderId: "inbox", raw: dsn }).catch((err) => {
     // The sender's mailbox may be full or gone; the event still says what happened.
     deps.log.warn({ err: (err as Error).message, grantId: first.grantId }, "bounce not stored");
   });

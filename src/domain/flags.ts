@@ -1,9 +1,42 @@
-import type { MessageRow } from "../../src/store/schema.ts";
-import type { FlagChange, Flags } from "./types.ts";
+/** A message's flags, and the pure rules that change them (shared by every surface). */
+
+export interface Flags {
+  seen: boolean;
+  flagged: boolean;
+  answered: boolean;
+  draft: boolean;
+  deleted: boolean;
+  /** Any other IMAP keyword, kept as given. */
+  keywords: string[];
+}
+
+export const NO_FLAGS: Flags = {
+  seen: false,
+  flagged: false,
+  answered: false,
+  draft: false,
+  deleted: false,
+  keywords: [],
+};
+
+/** `set` replaces every flag; `add`/`remove` touch only the named ones. */
+export type FlagChange =
+  | { mode: "set"; flags: Partial<Flags> }
+  | { mode: "add" | "remove"; flags: Partial<Flags> };
 
 const SYSTEM_FLAGS = ["seen", "flagged", "answered", "draft", "deleted"] as const;
 
-export function flagsOf(row: MessageRow): Flags {
+/** How a stored message holds its flags: one column each, keywords as JSON. */
+export interface FlagColumns {
+  seen: boolean;
+  flagged: boolean;
+  answered: boolean;
+  draft: boolean;
+  deleted: boolean;
+  keywordsJson: string;
+}
+
+export function flagsOf(row: FlagColumns): Flags {
   return {
     seen: row.seen,
     flagged: row.flagged,
@@ -14,7 +47,7 @@ export function flagsOf(row: MessageRow): Flags {
   };
 }
 
-/** Flags after a change: `set` replaces them all; `add`/`remove` touch only the named ones. */
+/** Flags after a change. */
 export function applyFlagChange(before: Flags, change: FlagChange): Flags {
   if (change.mode === "set") {
     return {

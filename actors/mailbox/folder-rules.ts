@@ -1,6 +1,6 @@
-import { SYSTEM_FOLDERS } from "../../../src/accounts/system-folders.ts";
-import type { MailboxState } from "../state.ts";
-import { MailboxError } from "../types.ts";
+import { MailboxError } from "../../src/domain/errors.ts";
+import { SYSTEM_FOLDERS } from "../../src/domain/system-folders.ts";
+import type { MailboxState } from "./state.ts";
 
 const SYSTEM_IDS = new Set<string>(SYSTEM_FOLDERS.map((f) => f.id));
 

@@ -1,0 +1,21 @@
+export type MailboxErrorCode =
+  | "not_found"
+  | "invalid"
+  | "over_quota"
+  | "conflict"
+  | "too_big"
+  /** The daily send quota is used up; `retryAfterS` says when it resets. */
+  | "rate_limited";
+
+/** A refusal the caller can act on; protocols map `code` to their own error (NO [OVERQUOTA], 4xx …). */
+export class MailboxError extends Error {
+  constructor(
+    readonly code: MailboxErrorCode,
+    message: string,
+    /** Seconds until the refusal lifts (rate_limited). */
+    readonly retryAfterS?: number,
+  ) {
+    super(message);
+    this.name = "MailboxError";
+  }
+}
