@@ -1,4 +1,4 @@
-import { messageByHeader } from "../../src/sending/reply.ts";
+import { messageByHeader } from "../../src/mailbox/messages.ts";
 import type { Store } from "../../src/store/store.ts";
 
 /** A bounce with this Message-ID is already in the account (stored before a crash cut the run short). */

@@ -6,9 +6,9 @@
 import type { ChangeBus } from "../../actors/bus.ts";
 import { type MailboxChange, MailboxError } from "../../actors/mailbox/types.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import { passwordVersion } from "../../src/accounts/grants.ts";
 import type { Logger } from "../../src/log.ts";
 import { folderHighestModseq, imapFolders } from "../../src/mailbox/imap-folders.ts";
-import { passwordVersion } from "../../src/mailbox/imap-grant.ts";
 import type { Store } from "../../src/store/store.ts";
 import { Args, BadArgs } from "./args.ts";
 import type { ImapAuth } from "./auth.ts";

@@ -1,4 +1,4 @@
-import { storageUsage } from "../../../src/mailbox/imap-grant.ts";
+import { storageUsage } from "../../../src/accounts/grants.ts";
 import { AUTHENTICATED, type ImapCommand, no, ok } from "../command.ts";
 import { mailboxOut } from "../encode.ts";
 import type { Session } from "../session.ts";

@@ -38,7 +38,7 @@ export function messageRoutes(deps: ApiDeps) {
     .get("/v3/grants/:grantId/messages", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const q = new URL(request.url).searchParams;
-      const page = await messagePage(deps.store, grant.id, q);
+      const page = messagePage(deps.store, grant.id, q);
       const items = await present(deps, page.items, fieldsOf(q));
       const select = selectFields(q);
       return cursorList(request, select ? items.map(select) : items, page.next);
