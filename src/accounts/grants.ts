@@ -70,11 +70,8 @@ export function loginGrant(store: Store, email: string): LoginGrant | null {
  * statement cache (~3.5 µs): drizzle's compiled query costs half as much again (bench/imap.ts).
  */
 export function passwordVersion(store: Store, grantId: string): number | null {
-  const row = store.read.$client
-    .prepare("SELECT password_version AS v FROM grants WHERE id = ?")
-    .get(grantId) as {
-    v: number;
-  } | null;
+  const statement = store.read.$client.prepare("SELECT password_version AS v FROM grants WHERE id = ?");
+  const row = statement.get(grantId) as { v: number } | null;
   return row ? row.v : null;
 }
 
