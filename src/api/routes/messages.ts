@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { findGrant } from "../../accounts/grants.ts";
-import { messageHeaders } from "../../mailbox/headers.ts";
+import { messageHeaders } from "../../mail/message-headers.ts";
 import { getMessage, type MessageView, rawMessage } from "../../mailbox/messages.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
