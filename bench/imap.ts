@@ -10,7 +10,7 @@
  * Run: node_modules/.bin/bun bench/imap.ts [pushes=300] [folderSize=10000] [accounts=100] [mixedSeconds=20]
  */
 import * as tls from "node:tls";
-import { passwordVersion } from "../src/mailbox/imap-grant.ts";
+import { passwordVersion } from "../src/accounts/grants.ts";
 import { api, startTestServer, type TestServer } from "../test/support/server.ts";
 import { machine, median, percentile, report } from "./lib.ts";
 import { benchMessage } from "./mail-corpus.ts";

@@ -6,7 +6,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { checkAppPassword, refuseUnknownAccount } from "../../src/accounts/app-password.ts";
-import { loginGrant } from "../../src/mailbox/imap-grant.ts";
+import { loginGrant } from "../../src/accounts/grants.ts";
 import { FailureLimiter } from "../../src/security/rate-limit.ts";
 import type { Store } from "../../src/store/store.ts";
 

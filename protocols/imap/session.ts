@@ -3,10 +3,10 @@
  * command dispatcher. It reads committed state through src/mailbox/ and changes it only through
  * the account's actor (Mailboxes); it hears every committed change of the account on the ChangeBus.
  */
+import { passwordVersion } from "../../src/accounts/grants.ts";
 import type { MailboxChange } from "../../src/domain/changes.ts";
 import { MailboxError } from "../../src/domain/errors.ts";
 import { folderHighestModseq, imapFolders } from "../../src/mailbox/imap-folders.ts";
-import { passwordVersion } from "../../src/mailbox/imap-grant.ts";
 import { Args, BadArgs } from "./args.ts";
 import { capabilities } from "./capabilities.ts";
 import type { CommandCall, ImapCommand } from "./command.ts";

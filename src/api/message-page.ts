@@ -10,18 +10,18 @@ import { queryInt } from "./validate.ts";
  * the next page's cursor, which carries the filters it was issued for, so every page answers the
  * same question. `folder` keeps every page to one folder whatever `in` says (the drafts list).
  */
-export async function messagePage(
+export function messagePage(
   store: Store,
   grantId: string,
   q: URLSearchParams,
   folder?: string,
-): Promise<{ items: MessageView[]; next: string | null }> {
+): { items: MessageView[]; next: string | null } {
   const limit = queryInt(q, "limit", 50, 1, 200);
   const cursor = decodeCursor(q.get("page_token"), { q: "string", d: "number", s: "number" });
   const filterParams = new URLSearchParams(cursor ? cursor.q : q);
   if (folder) filterParams.delete("in");
   const filter: MessageFilter = { ...parseMessageFilter(filterParams), ...(folder ? { in: [folder] } : {}) };
-  const page = await listMessages(store, grantId, filter, limit, cursor && { date: cursor.d, seq: cursor.s });
+  const page = listMessages(store, grantId, filter, limit, cursor && { date: cursor.d, seq: cursor.s });
   const next = page.next
     ? encodeCursor({ q: filterQuery(filterParams), d: page.next.date, s: page.next.seq })
     : null;

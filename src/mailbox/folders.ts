@@ -10,13 +10,14 @@ export interface FolderView {
 }
 
 /** Every folder of a grant with its counts, in creation order (system folders first). */
-export async function listFolders(store: Store, grantId: string): Promise<FolderView[]> {
-  const rows = await store.read
+export function listFolders(store: Store, grantId: string): FolderView[] {
+  const rows = store.read
     .select()
     .from(folders)
     .where(eq(folders.grantId, grantId))
-    .orderBy(asc(folders.createdAt), asc(sql`rowid`));
-  const counts = await store.read.select().from(folderCounts).where(eq(folderCounts.grantId, grantId));
+    .orderBy(asc(folders.createdAt), asc(sql`rowid`))
+    .all();
+  const counts = store.read.select().from(folderCounts).where(eq(folderCounts.grantId, grantId)).all();
   const countOf = new Map(counts.map((c) => [c.folderId, c]));
   return rows.map((row) => ({
     row,
@@ -26,33 +27,32 @@ export async function listFolders(store: Store, grantId: string): Promise<Folder
   }));
 }
 
-export async function getFolder(store: Store, grantId: string, folderId: string): Promise<FolderView | null> {
-  const [row] = await store.read
+export function getFolder(store: Store, grantId: string, folderId: string): FolderView | null {
+  const row = store.read
     .select()
     .from(folders)
-    .where(and(eq(folders.grantId, grantId), eq(folders.id, folderId)));
+    .where(and(eq(folders.grantId, grantId), eq(folders.id, folderId)))
+    .get();
   if (!row) return null;
-  const c = await countsOf(store, grantId, folderId);
-  const [kids] = await store.read
+  const c = countsOf(store, grantId, folderId);
+  const kids = store.read
     .select({ n: count() })
     .from(folders)
-    .where(and(eq(folders.grantId, grantId), eq(folders.parentId, folderId)));
+    .where(and(eq(folders.grantId, grantId), eq(folders.parentId, folderId)))
+    .get();
   return { row, total: c.total, unread: c.unread, children: kids?.n ?? 0 };
 }
 
 /** A folder's totals, kept by triggers (migration 0007): one row read. */
-async function countsOf(
-  store: Store,
-  grantId: string,
-  folderId: string,
-): Promise<{ total: number; unread: number }> {
-  const [c] = await store.read
+function countsOf(store: Store, grantId: string, folderId: string): { total: number; unread: number } {
+  const c = store.read
     .select({ total: folderCounts.total, unread: folderCounts.unread })
     .from(folderCounts)
-    .where(and(eq(folderCounts.grantId, grantId), eq(folderCounts.folderId, folderId)));
+    .where(and(eq(folderCounts.grantId, grantId), eq(folderCounts.folderId, folderId)))
+    .get();
   return c ?? { total: 0, unread: 0 };
 }
 
-export async function unreadCount(store: Store, grantId: string, folderId: string): Promise<number> {
-  return (await countsOf(store, grantId, folderId)).unread;
+export function unreadCount(store: Store, grantId: string, folderId: string): number {
+  return countsOf(store, grantId, folderId).unread;
 }

@@ -1,37 +1,75 @@
 /** Folder reads for IMAP: the tree (LIST), and one folder's status counters (SELECT, STATUS). */
+import { and, asc, eq, max, sql } from "drizzle-orm";
+import { compiledReads } from "../store/compiled-reads.ts";
+import {
+  expunged,
+  type FolderRow,
+  folders,
+  folderCounts as folderTotals,
+  messages,
+} from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
-export interface ImapFolderRow {
-  id: string;
-  name: string;
-  parentId: string | null;
-  specialUse: string | null;
-  subscribed: boolean;
-  uidValidity: number;
-  uidNext: number;
-}
+export type ImapFolderRow = Pick<
+  FolderRow,
+  "id" | "name" | "parentId" | "specialUse" | "subscribed" | "uidValidity" | "uidNext"
+>;
+
+/** Compiled once per store: sessions read folders at every command that names a mailbox. */
+const queries = compiledReads((db) => {
+  const grant = sql.placeholder("grantId");
+  const folder = sql.placeholder("folderId");
+  const columns = {
+    id: folders.id,
+    name: folders.name,
+    parentId: folders.parentId,
+    specialUse: folders.specialUse,
+    subscribed: folders.subscribed,
+    uidValidity: folders.uidValidity,
+    uidNext: folders.uidNext,
+  };
+  return {
+    folders: db
+      .select(columns)
+      .from(folders)
+      .where(eq(folders.grantId, grant))
+      .orderBy(asc(folders.createdAt), asc(sql`rowid`))
+      .prepare(),
+    folder: db
+      .select(columns)
+      .from(folders)
+      .where(and(eq(folders.grantId, grant), eq(folders.id, folder)))
+      .prepare(),
+    totals: db
+      .select({ total: folderTotals.total, unread: folderTotals.unread })
+      .from(folderTotals)
+      .where(and(eq(folderTotals.grantId, grant), eq(folderTotals.folderId, folder)))
+      .prepare(),
+    highestModseq: db
+      .select({ modseq: max(messages.modseq) })
+      .from(messages)
+      .where(and(eq(messages.grantId, grant), eq(messages.folderId, folder)))
+      .prepare(),
+    size: db
+      .select({ size: sql<number>`coalesce(sum(${messages.size}), 0)` })
+      .from(messages)
+      .where(and(eq(messages.grantId, grant), eq(messages.folderId, folder)))
+      .prepare(),
+    expungedHighestModseq: db
+      .select({ modseq: sql<number>`coalesce(max(${expunged.modseq}), 0)` })
+      .from(expunged)
+      .where(and(eq(expunged.grantId, grant), eq(expunged.folderId, folder)))
+      .prepare(),
+  };
+});
 
 /** Every folder of the grant, in creation order. */
 export function imapFolders(store: Store, grantId: string): ImapFolderRow[] {
-  const rows = store.read.$client
-    .prepare(
-      `SELECT id, name, parent_id AS parentId, special_use AS specialUse, subscribed,
-              uid_validity AS uidValidity, uid_next AS uidNext
-         FROM folders WHERE grant_id = ? ORDER BY created_at, rowid`,
-    )
-    .all(grantId) as (Omit<ImapFolderRow, "subscribed"> & { subscribed: number })[];
-  return rows.map((r) => ({ ...r, subscribed: r.subscribed === 1 }));
+  return queries(store).folders.all({ grantId });
 }
 
 export function imapFolder(store: Store, grantId: string, folderId: string): ImapFolderRow | null {
-  const r = store.read.$client
-    .prepare(
-      `SELECT id, name, parent_id AS parentId, special_use AS specialUse, subscribed,
-              uid_validity AS uidValidity, uid_next AS uidNext
-         FROM folders WHERE grant_id = ? AND id = ?`,
-    )
-    .get(grantId, folderId) as (Omit<ImapFolderRow, "subscribed"> & { subscribed: number }) | null;
-  return r ? { ...r, subscribed: r.subscribed === 1 } : null;
+  return queries(store).folder.get({ grantId, folderId }) ?? null;
 }
 
 export interface FolderCounts {
@@ -50,13 +88,10 @@ export interface FolderCounts {
 export function folderCounts(store: Store, grantId: string, folderId: string): FolderCounts | null {
   const folder = imapFolder(store, grantId, folderId);
   if (!folder) return null;
-  const db = store.read.$client;
-  const c = db
-    .prepare("SELECT total, unread FROM folder_counts WHERE grant_id = ? AND folder_id = ?")
-    .get(grantId, folderId) as { total: number; unread: number } | null;
+  const totals = queries(store).totals.get({ grantId, folderId });
   return {
-    messages: c?.total ?? 0,
-    unseen: c?.unread ?? 0,
+    messages: totals?.total ?? 0,
+    unseen: totals?.unread ?? 0,
     highestModseq: folderHighestModseq(store, grantId, folderId),
     uidNext: folder.uidNext,
     uidValidity: folder.uidValidity,
@@ -65,24 +100,16 @@ export function folderCounts(store: Store, grantId: string, folderId: string): F
 
 /** The folder's HIGHESTMODSEQ: its newest change, a departure included; at least 1. */
 export function folderHighestModseq(store: Store, grantId: string, folderId: string): number {
-  const m = store.read.$client
-    .prepare("SELECT max(modseq) AS modseq FROM messages WHERE grant_id = ? AND folder_id = ?")
-    .get(grantId, folderId) as { modseq: number | null };
-  return Math.max(1, m.modseq ?? 0, expungedHighestModseq(store, grantId, folderId));
+  const newest = queries(store).highestModseq.get({ grantId, folderId })?.modseq ?? 0;
+  return Math.max(1, newest, expungedHighestModseq(store, grantId, folderId));
 }
 
 /** Sum of the folder's RFC822.SIZEs (STATUS=SIZE): a scan of the folder, only when asked. */
 export function folderSize(store: Store, grantId: string, folderId: string): number {
-  const r = store.read.$client
-    .prepare("SELECT coalesce(sum(size), 0) AS size FROM messages WHERE grant_id = ? AND folder_id = ?")
-    .get(grantId, folderId) as { size: number };
-  return r.size;
+  return queries(store).size.get({ grantId, folderId })?.size ?? 0;
 }
 
 /** The highest MODSEQ at which a UID left the folder (0 when none did). */
 export function expungedHighestModseq(store: Store, grantId: string, folderId: string): number {
-  const r = store.read.$client
-    .prepare("SELECT coalesce(max(modseq), 0) AS m FROM expunged WHERE grant_id = ? AND folder_id = ?")
-    .get(grantId, folderId) as { m: number };
-  return r.m;
+  return queries(store).expungedHighestModseq.get({ grantId, folderId })?.modseq ?? 0;
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../store/db.ts";
+import { compiledReads } from "../store/compiled-reads.ts";
 import {
   type AttachmentRow,
   attachments,
@@ -39,35 +39,35 @@ const SELECTIVE = 2000;
  * Newest first, `limit` at a time: by received date (then arrival order); with a full-text
  * query, by arrival order, driven by the search index (see docs/api.md).
  */
-export async function listMessages(
+export function listMessages(
   store: Store,
   grantId: string,
   filter: MessageFilter,
   limit: number,
   after: ListPosition | null,
-): Promise<MessagePage> {
+): MessagePage {
   const rows = filter.ftsMatch
-    ? await searchPage(store, grantId, filter, filter.ftsMatch, limit + 1, after)
-    : await datePage(store, grantId, filter, limit + 1, after);
+    ? searchPage(store, grantId, filter, filter.ftsMatch, limit + 1, after)
+    : datePage(store, grantId, filter, limit + 1, after);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next = rows.length > limit && last ? { date: last.row.internalDate, seq: last.seq } : null;
-  return { items: await withDetails(store, page), next };
+  return { items: withDetails(store, page), next };
 }
 
 type Positioned = { row: MessageRow; seq: number };
 
-async function datePage(
+function datePage(
   store: Store,
   grantId: string,
   filter: MessageFilter,
   limit: number,
   after: ListPosition | null,
-): Promise<Positioned[]> {
+): Positioned[] {
   // A selective participant filter (a few thousand messages at most) drives the query: its
   // messages are looked up by id and sorted. Otherwise walking the date index and testing each
   // message is cheaper.
-  const driver = await selectiveParticipants(store, grantId, filter);
+  const driver = selectiveParticipants(store, grantId, filter);
   const conditions = driver
     ? [filterConditions(store, grantId, driver.rest, true), sql`${messages.id} IN (${driver.ids})`]
     : [filterConditions(store, grantId, filter)];
@@ -77,7 +77,8 @@ async function datePage(
     .from(messages)
     .where(and(...conditions))
     .orderBy(desc(messages.internalDate), desc(sql`${messages}.rowid`))
-    .limit(limit);
+    .limit(limit)
+    .all();
 }
 
 type ParticipantKey = "anyEmail" | "to" | "from" | "cc" | "bcc";
@@ -93,17 +94,17 @@ const PARTICIPANT_KEYS: [ParticipantKey, string | undefined][] = [
  * The most selective participant filter, when it matches few messages: the subquery of their
  * ids, and the filter without it (the other conditions still apply). Null when none is worth it.
  */
-async function selectiveParticipants(
+function selectiveParticipants(
   store: Store,
   grantId: string,
   f: MessageFilter,
-): Promise<{ ids: SQL; rest: MessageFilter } | null> {
+): { ids: SQL; rest: MessageFilter } | null {
   let best: { key: ParticipantKey; ids: SQL; count: number } | null = null;
   for (const [key, kind] of PARTICIPANT_KEYS) {
     const emails = f[key];
     if (!emails) continue;
     const where = participantMatch(grantId, emails, kind);
-    const [counted] = await store.read.all<{ n: number }>(
+    const [counted] = store.read.all<{ n: number }>(
       sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${messageAddresses} WHERE ${where} LIMIT ${SELECTIVE + 1})`,
     );
     const count = counted?.n ?? 0;
@@ -121,23 +122,23 @@ async function selectiveParticipants(
 }
 
 /** Search results, newest arrival first, walking the full-text index from its newest match. */
-async function searchPage(
+function searchPage(
   store: Store,
   grantId: string,
   filter: MessageFilter,
   match: string,
   limit: number,
   after: ListPosition | null,
-): Promise<Positioned[]> {
+): Positioned[] {
   const { ftsMatch: _, ...rest } = filter;
   const before = after ? sql`AND messages_fts.rowid < ${after.seq}` : sql``;
-  const hits = await store.read.all<{ seq: number }>(
+  const hits = store.read.all<{ seq: number }>(
     sql`SELECT messages_fts.rowid AS seq FROM messages_fts CROSS JOIN ${messages} ON ${messages}.rowid = messages_fts.rowid
         WHERE messages_fts MATCH ${grantMatch(store, grantId, match)} AND ${filterConditions(store, grantId, rest)} ${before}
         ORDER BY messages_fts.rowid DESC LIMIT ${limit}`,
   );
   if (hits.length === 0) return [];
-  const rows = await store.read
+  const rows = store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
     .where(
@@ -145,45 +146,37 @@ async function searchPage(
         sql`${messages}.rowid`,
         hits.map((h) => h.seq),
       ),
-    );
+    )
+    .all();
   const bySeq = new Map(rows.map((r) => [r.seq, r]));
   return hits.flatMap((h) => bySeq.get(h.seq) ?? []);
 }
 
 /**
- * One message as prepared statements, compiled once per store: drizzle building the three
- * queries anew for every read cost ~0.5 ms, ten times the queries themselves (it bounded webhook
- * hydration to ~1,500/s).
+ * One message, compiled once per store: drizzle building the three queries anew for every read
+ * cost ~0.5 ms, ten times the queries themselves (it bounded webhook hydration to ~1,500/s).
  */
-function prepareMessageView(db: Db) {
-  return {
-    row: db
-      .select({ row: messages, seq: sql<number>`${messages}.rowid` })
-      .from(messages)
-      .where(and(eq(messages.grantId, sql.placeholder("grantId")), eq(messages.id, sql.placeholder("id"))))
-      .prepare(),
-    body: db
-      .select({ body: messageBodies.body })
-      .from(messageBodies)
-      .where(eq(messageBodies.messageId, sql.placeholder("id")))
-      .prepare(),
-    attachments: db
-      .select()
-      .from(attachments)
-      .where(eq(attachments.messageId, sql.placeholder("id")))
-      .prepare(),
-  };
-}
-
-const messageViewQueries = new WeakMap<Store, ReturnType<typeof prepareMessageView>>();
+const messageView = compiledReads((db) => ({
+  row: db
+    .select({ row: messages, seq: sql<number>`${messages}.rowid` })
+    .from(messages)
+    .where(and(eq(messages.grantId, sql.placeholder("grantId")), eq(messages.id, sql.placeholder("id"))))
+    .prepare(),
+  body: db
+    .select({ body: messageBodies.body })
+    .from(messageBodies)
+    .where(eq(messageBodies.messageId, sql.placeholder("id")))
+    .prepare(),
+  attachments: db
+    .select()
+    .from(attachments)
+    .where(eq(attachments.messageId, sql.placeholder("id")))
+    .prepare(),
+}));
 
 /** One message of the grant with its body and attachments, or null. */
 export function getMessage(store: Store, grantId: string, id: string): MessageView | null {
-  let q = messageViewQueries.get(store);
-  if (!q) {
-    q = prepareMessageView(store.read);
-    messageViewQueries.set(store, q);
-  }
+  const q = messageView(store);
   const found = q.row.get({ grantId, id });
   if (!found) return null;
   return {
@@ -195,15 +188,12 @@ export function getMessage(store: Store, grantId: string, id: string): MessageVi
 }
 
 /** Bodies and attachments for a page, in two queries whatever its size. */
-export async function withDetails(
-  store: Store,
-  rows: { row: MessageRow; seq: number }[],
-): Promise<MessageView[]> {
+export function withDetails(store: Store, rows: { row: MessageRow; seq: number }[]): MessageView[] {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.row.id);
-  const bodies = await store.read.select().from(messageBodies).where(inArray(messageBodies.messageId, ids));
+  const bodies = store.read.select().from(messageBodies).where(inArray(messageBodies.messageId, ids)).all();
   const bodyOf = new Map(bodies.map((b) => [b.messageId, b.body]));
-  const files = await store.read.select().from(attachments).where(inArray(attachments.messageId, ids));
+  const files = store.read.select().from(attachments).where(inArray(attachments.messageId, ids)).all();
   const filesOf = new Map<string, AttachmentRow[]>();
   for (const f of files) {
     const list = filesOf.get(f.messageId);
@@ -218,7 +208,10 @@ export async function withDetails(
   }));
 }
 
-/** The byte-exact raw message (a compiled statement: FETCH reads it per message). */
+/**
+ * The byte-exact raw message. Plain SQL on the connection's statement cache: FETCH and SEARCH
+ * read it per message, and drizzle's buffer column would copy every message's bytes.
+ */
 export function rawMessage(store: Store, blobHash: string): Buffer | null {
   const row = store.read.$client.prepare("SELECT data FROM blobs WHERE hash = ?").get(blobHash) as {
     data: Uint8Array;
@@ -228,53 +221,48 @@ export function rawMessage(store: Store, blobHash: string): Buffer | null {
   return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
 }
 
-export async function findAttachment(
-  store: Store,
-  grantId: string,
-  messageId: string,
-  attachmentId: string,
-): Promise<AttachmentRow | null> {
-  const [row] = await store.read
-    .select()
-    .from(attachments)
-    .where(
-      and(
-        eq(attachments.grantId, grantId),
-        eq(attachments.messageId, messageId),
-        eq(attachments.id, attachmentId),
-      ),
-    );
-  return row ?? null;
-}
-
 /** The oldest message matching `filter` received at or after `since` (Unix seconds). */
-export async function firstMessageSince(
+export function firstMessageSince(
   store: Store,
   grantId: string,
   filter: MessageFilter,
   since: number,
-): Promise<MessageView | null> {
-  const rows = await store.read
+): MessageView | null {
+  const rows = store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
     .where(and(filterConditions(store, grantId, filter), sql`${messages.internalDate} >= ${since}`))
     .orderBy(messages.internalDate, sql`${messages}.rowid`)
-    .limit(1);
-  const [view] = await withDetails(store, rows);
+    .limit(1)
+    .all();
+  const [view] = withDetails(store, rows);
   return view ?? null;
 }
 
 /** The message, if it matches `filter`. */
-export async function matchingMessage(
+export function matchingMessage(
   store: Store,
   grantId: string,
   filter: MessageFilter,
   id: string,
-): Promise<MessageView | null> {
-  const rows = await store.read
+): MessageView | null {
+  const rows = store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
-    .where(and(filterConditions(store, grantId, filter), eq(messages.id, id)));
-  const [view] = await withDetails(store, rows);
+    .where(and(filterConditions(store, grantId, filter), eq(messages.id, id)))
+    .all();
+  const [view] = withDetails(store, rows);
   return view ?? null;
+}
+
+/** The newest message of the grant with this Message-ID header (the parent of a raw or draft reply). */
+export function messageByHeader(store: Store, grantId: string, header: string | null): string | undefined {
+  if (!header) return undefined;
+  return store.read
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.grantId, grantId), eq(messages.messageIdHeader, header)))
+    .orderBy(desc(messages.internalDate))
+    .limit(1)
+    .get()?.id;
 }

@@ -4,7 +4,9 @@
  * re-indexed them; while that task is pending, searches match the whole index and the SQL keeps
  * them to the grant, as before. Once the task is gone it never comes back, so that is cached.
  */
+import { eq } from "drizzle-orm";
 import { withinGrant } from "../mail/search/fts.ts";
+import { maintenanceTasks } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
 const scoped = new WeakSet<Store>();
@@ -16,8 +18,10 @@ export function grantMatch(store: Store, grantId: string, match: string): string
 
 function tokensReady(store: Store): boolean {
   if (scoped.has(store)) return true;
-  const pending = store.read.$client
-    .prepare("SELECT 1 FROM maintenance_tasks WHERE name = 'search_grant_tokens'")
+  const pending = store.read
+    .select({ name: maintenanceTasks.name })
+    .from(maintenanceTasks)
+    .where(eq(maintenanceTasks.name, "search_grant_tokens"))
     .get();
   if (pending) return false;
   scoped.add(store);

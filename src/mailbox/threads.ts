@@ -18,13 +18,13 @@ export interface ThreadPosition {
 }
 
 /** Threads with at least one message matching the filter, most recent activity first. */
-export async function listThreads(
+export function listThreads(
   store: Store,
   grantId: string,
   filter: MessageFilter,
   limit: number,
   after: ThreadPosition | null,
-): Promise<{ items: ThreadView[]; next: ThreadPosition | null }> {
+): { items: ThreadView[]; next: ThreadPosition | null } {
   // unread/starred describe the thread (any message), not each message.
   const { unread, starred, ...perMessage } = filter;
   const matching = store.read
@@ -42,15 +42,16 @@ export async function listThreads(
       ),
     );
   }
-  const rows = await store.read
+  const rows = store.read
     .select({ row: threads, seq: sql<number>`${threads}.rowid` })
     .from(threads)
     .where(and(...conditions))
     .orderBy(desc(threads.latestMessageAt), desc(sql`${threads}.rowid`))
-    .limit(limit + 1);
+    .limit(limit + 1)
+    .all();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const items = await withMessages(store, grantId, page);
+  const items = withMessages(store, grantId, page);
   return {
     items,
     next: rows.length > limit && last ? { latest: last.row.latestMessageAt, seq: last.seq } : null,
@@ -63,22 +64,19 @@ function anyMessage(condition: SQL, present: boolean): SQL {
   return present ? exists : sql`NOT ${exists}`;
 }
 
-export async function getThread(store: Store, grantId: string, id: string): Promise<ThreadView | null> {
-  const rows = await store.read
+export function getThread(store: Store, grantId: string, id: string): ThreadView | null {
+  const rows = store.read
     .select({ row: threads, seq: sql<number>`${threads}.rowid` })
     .from(threads)
-    .where(and(eq(threads.grantId, grantId), eq(threads.id, id)));
-  const [view] = await withMessages(store, grantId, rows);
+    .where(and(eq(threads.grantId, grantId), eq(threads.id, id)))
+    .all();
+  const [view] = withMessages(store, grantId, rows);
   return view && view.messages.length > 0 ? view : null;
 }
 
-async function withMessages(
-  store: Store,
-  grantId: string,
-  rows: { row: ThreadRow; seq: number }[],
-): Promise<ThreadView[]> {
+function withMessages(store: Store, grantId: string, rows: { row: ThreadRow; seq: number }[]): ThreadView[] {
   if (rows.length === 0) return [];
-  const all = await store.read
+  const all = store.read
     .select({ row: messages, seq: sql<number>`${messages}.rowid` })
     .from(messages)
     .where(
@@ -90,7 +88,8 @@ async function withMessages(
         ),
       ),
     )
-    .orderBy(messages.internalDate, sql`${messages}.rowid`);
+    .orderBy(messages.internalDate, sql`${messages}.rowid`)
+    .all();
   const byThread = new Map<string, { row: MessageRow; seq: number }[]>();
   for (const m of all) {
     const own = byThread.get(m.row.threadId ?? "");
@@ -99,7 +98,7 @@ async function withMessages(
   }
   // The newest message of every thread, with its body and attachments, in one read for the page.
   const newest = rows.flatMap(({ row }) => byThread.get(row.id)?.at(-1) ?? []);
-  const latest = new Map((await withDetails(store, newest)).map((v) => [v.row.threadId, v]));
+  const latest = new Map(withDetails(store, newest).map((v) => [v.row.threadId, v]));
   return rows.map(({ row, seq }) => ({
     row,
     seq,

@@ -3,12 +3,11 @@ import { ComposeError } from "../mail/compose/errors.ts";
 import { findField } from "../mail/header-block.ts";
 import { headerFields, prependFields, withoutFields } from "../mail/header-edit.ts";
 import { parseMessage } from "../mail/parse-message.ts";
-import type { MessageView } from "../mailbox/messages.ts";
+import { type MessageView, messageByHeader } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
 import { messageIdDomain, type SendingDeps } from "./deps.ts";
 import { MAX_RECIPIENTS } from "./limits.ts";
 import { dispatch } from "./outgoing.ts";
-import { messageByHeader } from "./reply.ts";
 
 export interface RawSendOptions {
   /**
@@ -39,7 +38,7 @@ export async function sendRawMime(
     sentRaw,
     deliveryRaw: withoutFields(sentRaw, "bcc"),
     recipients,
-    answeredId: await messageByHeader(deps.store, grant.id, parsed.inReplyTo),
+    answeredId: messageByHeader(deps.store, grant.id, parsed.inReplyTo),
   });
 }
 

@@ -1,7 +1,5 @@
-import { and, desc, eq } from "drizzle-orm";
 import { MailboxError } from "../domain/errors.ts";
 import { getMessage } from "../mailbox/messages.ts";
-import { messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
 /** What answering a message means for the composer (threading headers) and the mailbox (\Answered). */
@@ -27,20 +25,4 @@ export async function replyContext(
       replyTo: { messageId: header, references: JSON.parse(view.row.referencesJson) as string[] },
     }),
   };
-}
-
-/** The newest message of the grant with this Message-ID header (the parent of a raw or draft reply). */
-export async function messageByHeader(
-  store: Store,
-  grantId: string,
-  header: string | null,
-): Promise<string | undefined> {
-  if (!header) return undefined;
-  const [row] = await store.read
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(eq(messages.grantId, grantId), eq(messages.messageIdHeader, header)))
-    .orderBy(desc(messages.internalDate))
-    .limit(1);
-  return row?.id;
 }

@@ -2,14 +2,13 @@ import { ComposeError } from "../mail/compose/errors.ts";
 import { composeMime } from "../mail/compose/mime.ts";
 import { envelopeRecipients } from "../mail/compose/recipients.ts";
 import { withBcc } from "../mail/header-edit.ts";
-import type { MessageView } from "../mailbox/messages.ts";
+import { type MessageView, messageByHeader } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
 import { composeContext } from "./deps.ts";
 import { requireDraft, retryOnConflict, storedDraft } from "./drafts.ts";
 import { MAX_RECIPIENTS } from "./limits.ts";
 import { dispatch, type Outgoing } from "./outgoing.ts";
-import { messageByHeader } from "./reply.ts";
 
 /**
  * POST /drafts/{id}: the draft is composed anew (fresh Date, same Message-ID) and sent like any
@@ -40,7 +39,7 @@ async function outgoingDraft(deps: SendingDeps, grant: GrantRow, view: MessageVi
     metadata: req.metadata,
     flags: { flagged: req.starred ?? false },
     draft: { id: view.row.id, uid: view.row.uid },
-    answeredId: await messageByHeader(deps.store, grant.id, stored.replyTo?.messageId ?? null),
+    answeredId: messageByHeader(deps.store, grant.id, stored.replyTo?.messageId ?? null),
   };
 }
 

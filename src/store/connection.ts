@@ -11,6 +11,9 @@ const STATEMENT_CACHE_SIZE = 1000;
  */
 export class CachingDatabase extends Database {
   private readonly statements = new Map<string, Statement>();
+  /** Statements compiled once for the connection's life (compiledReads): never evicted. */
+  private readonly kept = new Map<string, Statement>();
+  private keeping = false;
   /** Writes the writer runs just before COMMIT (see before-commit.ts). */
   readonly beforeCommit = new BeforeCommitWrites();
 
@@ -19,9 +22,25 @@ export class CachingDatabase extends Database {
     this.beforeCommit.hold(this.inTransaction, write);
   }
 
+  /**
+   * Runs `compile`, keeping the statements it prepares for the connection's life: a caller that
+   * holds a statement (drizzle's `.prepare()`) would otherwise find it finalized once evicted.
+   */
+  keepStatements<T>(compile: () => T): T {
+    this.keeping = true;
+    try {
+      return compile();
+    } finally {
+      this.keeping = false;
+    }
+  }
+
   // biome-ignore lint/suspicious/noExplicitAny: matches bun:sqlite's own signature
   override prepare(sql: string, ...rest: any[]): Statement<any, any> {
     if (rest.length > 0) return super.prepare(sql, ...rest);
+    const kept = this.kept.get(sql);
+    if (kept) return kept;
+    if (this.keeping) return this.keep(sql);
     const cached = this.statements.get(sql);
     if (cached) {
       this.statements.delete(sql);
@@ -38,9 +57,17 @@ export class CachingDatabase extends Database {
     return stmt;
   }
 
+  private keep(sql: string): Statement {
+    const stmt = this.statements.get(sql) ?? super.prepare(sql);
+    this.statements.delete(sql);
+    this.kept.set(sql, stmt);
+    return stmt;
+  }
+
   override close(throwOnError?: boolean): void {
-    for (const stmt of this.statements.values()) stmt.finalize();
+    for (const stmt of [...this.statements.values(), ...this.kept.values()]) stmt.finalize();
     this.statements.clear();
+    this.kept.clear();
     super.close(throwOnError);
   }
 }

@@ -1,4 +1,4 @@
-import { storageUsage } from "../../../src/mailbox/imap-grant.ts";
+import { storageUsage } from "../../../src/accounts/grants.ts";
 import { AUTHENTICATED, type ImapCommand } from "../command.ts";
 import type { CommandSession } from "../command-session.ts";
 import { no, ok } from "../completion.ts";

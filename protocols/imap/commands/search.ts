@@ -1,5 +1,5 @@
+import { messageHeaders } from "../../../src/mail/message-headers.ts";
 import { queryText } from "../../../src/mail/search/tokens.ts";
-import { messageHeaders } from "../../../src/mailbox/headers.ts";
 import { fullTextUids, type SearchRow, searchRows } from "../../../src/mailbox/imap-messages.ts";
 import { rawMessage } from "../../../src/mailbox/messages.ts";
 import { BadArgs } from "../args.ts";

@@ -1,6 +1,5 @@
 import { Elysia } from "elysia";
-import { attachmentBytes } from "../../mailbox/attachment-bytes.ts";
-import { findAttachment } from "../../mailbox/messages.ts";
+import { attachmentBytes, findAttachment } from "../../mailbox/attachments.ts";
 import { presentAttachment } from "../../present/message.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
@@ -14,7 +13,7 @@ export function attachmentRoutes(deps: ApiDeps) {
     const id = pathParam(idParam, "attachment id");
     const messageId = new URL(request.url).searchParams.get("message_id");
     if (!messageId) throw badRequest("query parameter message_id is required");
-    const row = await findAttachment(deps.store, grant.id, messageId, id);
+    const row = findAttachment(deps.store, grant.id, messageId, id);
     if (!row) throw notFound(`attachment ${id} of message ${messageId}`);
     return row;
   };
@@ -25,7 +24,7 @@ export function attachmentRoutes(deps: ApiDeps) {
     )
     .get("/v3/grants/:grantId/attachments/:attachmentId/download", async ({ request, params }) => {
       const row = await load(request, params.grantId, params.attachmentId);
-      const bytes = await attachmentBytes(deps.store, row);
+      const bytes = attachmentBytes(deps.store, row);
       if (!bytes) throw notFound(`content of attachment ${row.id}`);
       const type = row.contentType.split(";")[0]?.trim() || "application/octet-stream";
       const filename = row.filename ?? "attachment";

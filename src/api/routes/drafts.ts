@@ -24,7 +24,7 @@ export function draftRoutes(deps: ApiDeps) {
     .get("/v3/grants/:grantId/drafts", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const q = new URL(request.url).searchParams;
-      const page = await messagePage(deps.store, grant.id, q, FOLDER.drafts);
+      const page = messagePage(deps.store, grant.id, q, FOLDER.drafts);
       const select = selectFields(q);
       const items = page.items.map(presentMessage);
       return cursorList(request, select ? items.map(select) : items, page.next);

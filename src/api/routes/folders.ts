@@ -19,11 +19,9 @@ import { requireGrant } from "./messages.ts";
 const FIELDS = ["name", "parent_id", "text_color", "background_color"];
 
 export function folderRoutes(deps: ApiDeps) {
-  const load = async (grant: GrantRow, param: string | undefined): Promise<FolderView> => {
+  const load = (grant: GrantRow, param: string | undefined): FolderView => {
     const id = pathParam(param, "folder id");
-    const view =
-      (await getFolder(deps.store, grant.id, id)) ??
-      (await getFolder(deps.store, grant.id, id.toLowerCase()));
+    const view = getFolder(deps.store, grant.id, id) ?? getFolder(deps.store, grant.id, id.toLowerCase());
     if (!view) throw notFound(`folder ${id}`);
     return view;
   };
@@ -33,7 +31,7 @@ export function folderRoutes(deps: ApiDeps) {
       const grant = await requireGrant(deps, request, params.grantId);
       const q = new URL(request.url).searchParams;
       const parent = q.get("parent_id");
-      const all = await listFolders(deps.store, grant.id);
+      const all = listFolders(deps.store, grant.id);
       const shown = parent ? all.filter((f) => f.row.parentId === parent) : all;
       const select = selectFields(q);
       const items = shown.map(presentFolder);
@@ -41,7 +39,7 @@ export function folderRoutes(deps: ApiDeps) {
     })
     .get("/v3/grants/:grantId/folders/:folderId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
-      return single(request, presentFolder(await load(grant, params.folderId)));
+      return single(request, presentFolder(load(grant, params.folderId)));
     })
     .post("/v3/grants/:grantId/folders", async ({ request, params, body }) => {
       const grant = await requireGrant(deps, request, params.grantId);
@@ -54,11 +52,11 @@ export function folderRoutes(deps: ApiDeps) {
       const colors = colorChanges(input);
       if (Object.keys(colors).length > 0)
         await deps.mailboxes.ask(grant.id, "updateFolder", { folderId: created.id, ...colors });
-      return single(request, presentFolder(await load(grant, created.id)));
+      return single(request, presentFolder(load(grant, created.id)));
     })
     .put("/v3/grants/:grantId/folders/:folderId", async ({ request, params, body }) => {
       const grant = await requireGrant(deps, request, params.grantId);
-      const folder = await load(grant, params.folderId);
+      const folder = load(grant, params.folderId);
       const input = requireObject(body);
       rejectUnknown(input, FIELDS);
       await deps.mailboxes.ask(grant.id, "updateFolder", {
@@ -69,11 +67,11 @@ export function folderRoutes(deps: ApiDeps) {
         }),
         ...colorChanges(input),
       });
-      return single(request, presentFolder(await load(grant, folder.row.id)));
+      return single(request, presentFolder(load(grant, folder.row.id)));
     })
     .delete("/v3/grants/:grantId/folders/:folderId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
-      const folder = await load(grant, params.folderId);
+      const folder = load(grant, params.folderId);
       await deps.mailboxes.ask(grant.id, "deleteFolder", { folderId: folder.row.id });
       return deleted(request);
     });

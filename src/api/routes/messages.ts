@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import { findGrant } from "../../accounts/grants.ts";
-import { messageHeaders } from "../../mailbox/headers.ts";
+import { messageHeaders } from "../../mail/message-headers.ts";
 import { getMessage, type MessageView, rawMessage } from "../../mailbox/messages.ts";
 import { presentMessage } from "../../present/message.ts";
 import type { GrantRow } from "../../store/schema.ts";
@@ -38,7 +38,7 @@ export function messageRoutes(deps: ApiDeps) {
     .get("/v3/grants/:grantId/messages", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const q = new URL(request.url).searchParams;
-      const page = await messagePage(deps.store, grant.id, q);
+      const page = messagePage(deps.store, grant.id, q);
       const items = await present(deps, page.items, fieldsOf(q));
       const select = selectFields(q);
       return cursorList(request, select ? items.map(select) : items, page.next);

@@ -11,9 +11,9 @@ import { optionalBoolean, pathParam, queryInt, rejectUnknown, requireObject } fr
 import { requireGrant } from "./messages.ts";
 
 export function threadRoutes(deps: ApiDeps) {
-  const load = async (grant: GrantRow, param: string | undefined): Promise<ThreadView> => {
+  const load = (grant: GrantRow, param: string | undefined): ThreadView => {
     const id = pathParam(param, "thread id");
-    const view = await getThread(deps.store, grant.id, id);
+    const view = getThread(deps.store, grant.id, id);
     if (!view) throw notFound(`thread ${id}`);
     return view;
   };
@@ -25,7 +25,7 @@ export function threadRoutes(deps: ApiDeps) {
       const limit = queryInt(q, "limit", 20, 1, 200);
       const cursor = decodeCursor(q.get("page_token"), { q: "string", l: "number", s: "number" });
       const filterParams = cursor ? new URLSearchParams(cursor.q) : q;
-      const page = await listThreads(
+      const page = listThreads(
         deps.store,
         grant.id,
         parseMessageFilter(filterParams),
@@ -41,11 +41,11 @@ export function threadRoutes(deps: ApiDeps) {
     })
     .get("/v3/grants/:grantId/threads/:threadId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
-      return single(request, presentThread(await load(grant, params.threadId)));
+      return single(request, presentThread(load(grant, params.threadId)));
     })
     .put("/v3/grants/:grantId/threads/:threadId", async ({ request, params, body }) => {
       const grant = await requireGrant(deps, request, params.grantId);
-      const thread = await load(grant, params.threadId);
+      const thread = load(grant, params.threadId);
       const input = requireObject(body);
       if (Object.keys(input).length === 0)
         throw badRequest("empty request body: send at least one of unread, starred, folders");
@@ -63,11 +63,11 @@ export function threadRoutes(deps: ApiDeps) {
           ...(folderId && { folderId }),
         });
       }
-      return single(request, presentThread(await load(grant, thread.row.id)));
+      return single(request, presentThread(load(grant, thread.row.id)));
     })
     .delete("/v3/grants/:grantId/threads/:threadId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
-      const thread = await load(grant, params.threadId);
+      const thread = load(grant, params.threadId);
       for (const m of thread.messages)
         await deps.mailboxes.ask(grant.id, "deleteMessage", { messageId: m.id, hard: false });
       return deleted(request);

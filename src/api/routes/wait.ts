@@ -62,13 +62,13 @@ function waitForMessage(
     };
     const onChange = (change: MailboxChange) => {
       if (change.type !== "message.created" && change.type !== "message.moved") return;
-      void matchingMessage(deps.store, grantId, filter, change.messageId).then((v) => v && finish(v));
+      const view = matchingMessage(deps.store, grantId, filter, change.messageId);
+      if (view) finish(view);
     };
     const unsubscribe = deps.bus.subscribe(grantId, onChange);
     const timer = setTimeout(() => finish(null), timeoutS * 1000);
     signal.addEventListener("abort", () => finish(null));
-    if (since !== null) {
-      void firstMessageSince(deps.store, grantId, filter, since).then((v) => v && finish(v));
-    }
+    const earlier = since === null ? null : firstMessageSince(deps.store, grantId, filter, since);
+    if (earlier) finish(earlier);
   });
 }

@@ -1,4 +1,4 @@
-import { messageByHeader } from "../../sending/reply.ts";
+import { messageByHeader } from "../../mailbox/messages.ts";
 import type { Store } from "../../store/store.ts";
 
 /** A bounce with this Message-ID is already in the account (stored before a crash cut the run short). */

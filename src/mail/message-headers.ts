@@ -1,5 +1,5 @@
-import { readHeaderBlock } from "../mail/header-block.ts";
-import { decodeHeaderText } from "../mail/header-decode.ts";
+import { readHeaderBlock } from "./header-block.ts";
+import { decodeHeaderText } from "./header-decode.ts";
 
 const BASIC = new Set(["message-id", "in-reply-to", "references"]);
 

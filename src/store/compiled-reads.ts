@@ -1,0 +1,19 @@
+import type { Db } from "./db.ts";
+import type { Store } from "./store.ts";
+
+/**
+ * Queries compiled once per store on its read connection, for reads on hot paths: drizzle builds
+ * a query's SQL anew at every call (~45 µs for one row by key), a compiled query only binds its
+ * placeholders (~2 µs more than the bare statement).
+ */
+export function compiledReads<T>(compile: (db: Db) => T): (store: Store) => T {
+  const byStore = new WeakMap<Store, T>();
+  return (store) => {
+    let queries = byStore.get(store);
+    if (!queries) {
+      queries = store.read.$client.keepStatements(() => compile(store.read));
+      byStore.set(store, queries);
+    }
+    return queries;
+  };
+}
