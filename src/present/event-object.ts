@@ -1,6 +1,8 @@
+import { getFolder } from "../mailbox/folders.ts";
 import { getMessage } from "../mailbox/messages.ts";
 import type { EventRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
+import { presentFolder } from "./folder.ts";
 import { presentMessage } from "./message.ts";
 
 type Recorded = Record<string, unknown> & { id: string };
@@ -19,6 +21,14 @@ const message: Current = {
   },
 };
 
+const folder: Current = {
+  object: "folder",
+  present: (store, grantId, recorded) => {
+    const view = getFolder(store, grantId, recorded.id);
+    return view && presentFolder(view);
+  },
+};
+
 /** The message a schedule sent (its Sent copy), with the schedule's fields, as Nylas shapes it. */
 const scheduledMessage: Current = {
   object: "message",
@@ -32,6 +42,8 @@ const CURRENT: Record<string, Current> = {
   "message.created": message,
   "message.updated": message,
   "message.send_success": scheduledMessage,
+  "folder.created": folder,
+  "folder.updated": folder,
 };
 
 /**

@@ -42,15 +42,7 @@ function mockObject(trigger: string): Record<string, unknown> {
     };
   }
   if (family === "message" || family === "thread") return message(trigger.endsWith(".truncated"));
-  if (family === "folder") {
-    return {
-      id: "mock-folder-id",
-      grant_id: GRANT,
-      name: "Receipts",
-      object: "folder",
-      system_folder: false,
-    };
-  }
+  if (family === "folder") return folder(trigger === "folder.deleted");
   if (family === "calendar") {
     return { id: "primary", grant_id: GRANT, name: "Calendar", object: "calendar", is_primary: true };
   }
@@ -77,6 +69,28 @@ function grantObject(trigger: string): Record<string, unknown> {
     email: "agent@agents.localhost",
     name: "Agent",
     scope: [],
+  };
+}
+
+/** A folder as GET /folders/{id} presents it; a deleted one as its event recorded it. */
+function folder(deleted: boolean): Record<string, unknown> {
+  const recorded = {
+    id: "mock-folder-id",
+    grant_id: GRANT,
+    name: "Receipts",
+    object: "folder",
+    system_folder: false,
+  };
+  if (deleted) return recorded;
+  return {
+    ...recorded,
+    attributes: [],
+    parent_id: null,
+    child_count: 0,
+    total_count: 0,
+    unread_count: 0,
+    text_color: null,
+    background_color: null,
   };
 }
 

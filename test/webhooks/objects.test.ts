@@ -21,7 +21,13 @@ beforeAll(async () => {
   f = await imapFixture();
   t = f.t;
   receiver = Receiver.start();
-  await subscribe(t, receiver.url, ["message.created", "message.updated", "message.send_success"]);
+  await subscribe(t, receiver.url, [
+    "message.created",
+    "message.updated",
+    "message.send_success",
+    "folder.created",
+    "folder.updated",
+  ]);
 });
 afterAll(async () => {
   await f.stop();
@@ -130,6 +136,34 @@ describe("messages changed over IMAP", () => {
   });
 });
 
+describe("folders", () => {
+  test("created and renamed over the API: folder.created and folder.updated are GET /folders/{id}", async () => {
+    const grantId = (await createAccount(t)).id;
+    const created = await api(t, "POST", `/v3/grants/${grantId}/folders`, { name: "Receipts" });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.data.id;
+    const path = `/v3/grants/${grantId}/folders/${id}`;
+    await expectItsGet(grantId, "folder.created", id, path);
+    expect((await api(t, "PUT", path, { name: "Invoices", text_color: "#aa0000" })).status).toBe(200);
+    await expectItsGet(grantId, "folder.updated", id, path, (o) => o.name === "Invoices");
+  });
+
+  test("created and renamed over IMAP: folder.created and folder.updated are GET /folders/{id}", async () => {
+    const { email, grantId } = await f.account();
+    const c = await f.client(email);
+    await c.ok("a1 CREATE Receipts");
+    const [created] = await receiver.waitFor(
+      1,
+      (d) => d.body.type === "folder.created" && d.body.data.grant_id === grantId,
+    );
+    const id = created!.body.data.object.id;
+    const path = `/v3/grants/${grantId}/folders/${id}`;
+    await expectItsGet(grantId, "folder.created", id, path);
+    await c.ok("a2 RENAME Receipts Invoices");
+    await expectItsGet(grantId, "folder.updated", id, path, (o) => o.name === "Invoices");
+  });
+});
+
 describe("a scheduled send", () => {
   test("message.send_success is GET /messages/{id} of the Sent copy, with the schedule's fields", async () => {
     const grantId = (await createAccount(t)).id;
@@ -176,5 +210,12 @@ describe("mock payloads", () => {
     expect(fields(await mockObject("message.updated"))).toEqual(fields(real));
     const sent = { ...real, schedule_id: "", send_at: 0 };
     expect(fields(await mockObject("message.send_success"))).toEqual(fields(sent));
+  });
+
+  test("folder.created/updated mocks have the fields of GET /folders/{id}", async () => {
+    const grantId = (await createAccount(t)).id;
+    const real = await get(`/v3/grants/${grantId}/folders/inbox`);
+    expect(fields(await mockObject("folder.created"))).toEqual(fields(real));
+    expect(fields(await mockObject("folder.updated"))).toEqual(fields(real));
   });
 });

@@ -174,21 +174,29 @@ describe("folder triggers (folders API)", () => {
     const created = await api(t, "POST", `/v3/grants/${grantId}/folders`, { name: "Receipts" });
     expect(created.status).toBe(200);
     const id = created.body.data.id;
-    expect((await api(t, "PUT", `/v3/grants/${grantId}/folders/${id}`, { name: "Invoices" })).status).toBe(
-      200,
-    );
-    expect((await api(t, "DELETE", `/v3/grants/${grantId}/folders/${id}`)).status).toBe(200);
-
+    // folder.created/updated carry the folder as GET /folders/{id} shows it when delivered: wait
+    // for each before the next change, so the object is the one this step made.
     const c = await one("folder.created", objectId(id));
     expect(c.data.object).toEqual({
+      object: "folder",
       id,
       grant_id: grantId,
       name: "Receipts",
-      object: "folder",
       system_folder: false,
+      attributes: [],
+      parent_id: null,
+      child_count: 0,
+      total_count: 0,
+      unread_count: 0,
+      text_color: null,
+      background_color: null,
     });
+    expect((await api(t, "PUT", `/v3/grants/${grantId}/folders/${id}`, { name: "Invoices" })).status).toBe(
+      200,
+    );
     const u = await one("folder.updated", objectId(id));
     expect(u.data.object).toMatchObject({ id, name: "Invoices", object: "folder" });
+    expect((await api(t, "DELETE", `/v3/grants/${grantId}/folders/${id}`)).status).toBe(200);
     const d = await one("folder.deleted", objectId(id));
     expect(d.data.object).toMatchObject({ id, object: "folder" });
     expect(c.seq < u.seq && u.seq < d.seq).toBe(true);
