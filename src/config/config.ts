@@ -5,7 +5,7 @@ import { ConfigError } from "./error.ts";
 import { loadSmtpConfig, type SmtpConfig } from "./smtp.ts";
 import { loadWebhookConfig, type WebhookConfig } from "./webhooks.ts";
 
-/** Every operator setting, read once from the environment (DESIGN.md, "Operator interface"). */
+/** Every operator setting, read once from the environment (docs/operations.md lists them). */
 export interface Config {
   dataDir: string;
   host: string;

@@ -79,7 +79,7 @@ function openConnection(path: string): CachingDatabase {
   // First: switching to WAL takes a lock that another connection may hold for a moment.
   db.exec("PRAGMA busy_timeout=5000");
   db.exec("PRAGMA journal_mode=WAL");
-  // FULL: a commit survives a power cut, not only a process crash (DESIGN.md).
+  // FULL: a commit survives a power cut, not only a process crash (durable before acknowledged).
   db.exec("PRAGMA synchronous=FULL");
   db.exec("PRAGMA foreign_keys=ON");
   return db;

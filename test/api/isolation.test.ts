@@ -12,7 +12,7 @@ import {
   uniqueEmail,
 } from "./helpers.ts";
 
-/** An API key sees only its own application's grants and domains (DESIGN.md "Isolation"). */
+/** An API key sees only its own application's grants and domains (docs/architecture.md, "Isolation"). */
 
 let t: TestServer;
 /** Application 1 is the default one (the operator key's). */

@@ -129,7 +129,7 @@ function flagChanges(input: Json) {
   return Object.keys(flags).length > 0 ? { flags } : {};
 }
 
-/** One folder per message (DESIGN.md): `folders` must hold exactly one id. */
+/** One folder per message (a message lives in exactly one folder, as in IMAP): `folders` must hold exactly one id. */
 function folderChange(input: Json): { folderId?: string } {
   if (input.folders === undefined) return {};
   const folders = input.folders;
