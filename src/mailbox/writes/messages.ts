@@ -4,7 +4,7 @@
  */
 import { and, between, eq, sql } from "drizzle-orm";
 import { MailboxError } from "../../domain/errors.ts";
-import type { Flags } from "../../domain/flags.ts";
+import type { FlagColumns, Flags } from "../../domain/flags.ts";
 import type { Tx } from "../../store/db.ts";
 import { type MessageRow, messages } from "../../store/schema.ts";
 import { deleteUnusedBlobs } from "./blobs.ts";
@@ -13,18 +13,12 @@ import { deleteSearchRows } from "./search-index.ts";
 /** A message row read inside the actor's transaction, with its rowid (the search index's key). */
 export type MessageRecord = MessageRow & { seq: number };
 
-export interface NewMessageRow {
+export interface NewMessageRow extends FlagColumns {
   id: string;
   grantId: string;
   folderId: string;
   uid: number;
   modseq: number;
-  seen: boolean;
-  flagged: boolean;
-  answered: boolean;
-  draft: boolean;
-  deleted: boolean;
-  keywordsJson: string;
   blobHash: string;
   size: number;
   internalDate: number;
