@@ -6,6 +6,7 @@ import type { Authenticator } from "./auth.ts";
 import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, setRequestId } from "./http.ts";
+import { refuseResolvedIds } from "./path.ts";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 /** Routes that carry whole messages (base64 in JSON, or multipart) get room for the message limit. */
@@ -89,6 +90,7 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
         `request body is ${length} bytes; the limit for this endpoint is ${limit} bytes`,
       );
     }
+    refuseResolvedIds(url.pathname);
     if (url.pathname.startsWith("/v3/")) await deps.auth.authenticate(request, url, ip);
     return app.handle(request);
   }
