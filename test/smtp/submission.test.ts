@@ -127,7 +127,9 @@ describe("the message as the client wrote it", () => {
       .innerJoin(blobs, eq(blobs.hash, outboundQueue.blobHash))
       .where(eq(outboundQueue.grantId, c.id));
     const queued = Buffer.from(row?.data as Uint8Array).toString("latin1");
-    expect(queued).toMatch(/^Received: from [^\r\n]+\r\n\tby mail\.agentbox\.test \(agentbox\) with ESMTPSA id /);
+    expect(queued).toMatch(
+      /^Received: from [^\r\n]+\r\n\tby mail\.agentbox\.test \(agentbox\) with ESMTPSA id /,
+    );
     expect(queued.endsWith(raw)).toBe(true);
   });
 
