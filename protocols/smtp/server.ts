@@ -100,7 +100,12 @@ export async function startSmtp(deps: SmtpListenerDeps): Promise<SmtpListeners> 
         greetAtOnce: (address) => greeted.knows(address),
         ...tracked(
           busy,
-          mxHandlers(deps.inbound, new ConnectionLimit(deps.smtp.maxConnectionsPerIp), greeted),
+          mxHandlers(
+            deps.inbound,
+            new ConnectionLimit(deps.smtp.maxConnectionsPerIp),
+            greeted,
+            deps.smtp.maxHeaderBytes,
+          ),
         ),
       }),
     );

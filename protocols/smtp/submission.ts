@@ -16,7 +16,7 @@ import { sendRawMime } from "../../src/sending/raw-send.ts";
 import { checkLogin, currentGrant, type SmtpUser } from "../../src/smtp/credentials.ts";
 import { receivedLines } from "../../src/smtp/trace.ts";
 import { reply } from "./replies.ts";
-import { type ConnectionLimit, readMessage, tooBig } from "./session.ts";
+import { type ConnectionLimit, headerTooBig, readMessage, tooBig } from "./session.ts";
 
 export interface SubmissionDeps extends SendingDeps {
   /** Failed logins per client address. */
@@ -102,9 +102,12 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
     },
     onData(stream, session, callback) {
       const rcptTo = session.envelope.rcptTo.map((r) => r.address);
-      readMessage(stream)
-        .then(async (raw) => {
-          if (raw === null) return callback(tooBig(max));
+      const maxHeaderBytes = deps.config.smtp.maxHeaderBytes;
+      readMessage(stream, maxHeaderBytes)
+        .then(async (data) => {
+          if (data.kind === "too_big") return callback(tooBig(max));
+          if (data.kind === "header_too_big") return callback(headerTooBig(maxHeaderBytes));
+          const raw = data.raw;
           const grant = await loginStands(deps, session);
           if (!grant) return callback(rotated());
           const wrongAuthor = authorProblem(raw, grant.email);

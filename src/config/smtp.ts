@@ -29,6 +29,8 @@ export interface SmtpConfig {
   maxConnections: number;
   /** Inbound: connections per client IP per listener. */
   maxConnectionsPerIp: number;
+  /** Inbound: the largest top-level header block a message may have (Postfix: header_size_limit). */
+  maxHeaderBytes: number;
   /** Outbound: connect, greeting and each command's reply must come within this. */
   outboundTimeoutMs: number;
   /** AGENTBOX_SMTP_RELAY, parsed; null = deliver to each domain's MX hosts. */
@@ -52,6 +54,7 @@ export function loadSmtpConfig(env: Env): SmtpConfig {
     socketTimeoutMs: intInRange(env, "AGENTBOX_SMTP_TIMEOUT_S", 300, 1) * 1000,
     maxConnections: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS", 2000, 1),
     maxConnectionsPerIp: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS_PER_IP", 100, 1),
+    maxHeaderBytes: intInRange(env, "AGENTBOX_SMTP_MAX_HEADER_BYTES", 102_400, 1024),
     outboundTimeoutMs: intInRange(env, "AGENTBOX_SMTP_OUTBOUND_TIMEOUT_S", 60, 1) * 1000,
     relay: parseRelay(env.AGENTBOX_SMTP_RELAY || null),
     hold: flag(env, "AGENTBOX_SMTP_QUEUE_HOLD"),
