@@ -19,6 +19,7 @@ import { ScheduledSender } from "./sending/scheduler.ts";
 import { cachingResolver } from "./smtp/verify.ts";
 import { Store } from "./store/store.ts";
 import { loadOrCreateTls } from "./tls/load.ts";
+import { reachOf } from "./webhooks/reach.ts";
 
 export interface RunningServer {
   config: Config;
@@ -56,7 +57,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);
   const metrics = new Metrics();
   registerGauges(metrics, store, mailboxes);
-  const outbox = new OutboxActor(store, config.webhooks, log, metrics);
+  const outbox = new OutboxActor(store, config.webhooks, log, metrics, (applicationId) =>
+    reachOf(config.webhooks.privateDestinations, applicationId === defaultApplicationId),
+  );
   await outbox.start();
   const resolver = createResolver(config.dnsServer ?? undefined);
   const delivery = new DeliveryActor({

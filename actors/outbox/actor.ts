@@ -5,6 +5,7 @@ import type { Logger } from "../../src/log.ts";
 import type { Metrics } from "../../src/metrics.ts";
 import type { EventRow, WebhookRow } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";
+import type { Reach } from "../../src/webhooks/reach.ts";
 import { allWebhooks, loadWebhook } from "../../src/webhooks/webhooks.ts";
 import { type EndpointContext, type EndpointState, EndpointWorker } from "./endpoint.ts";
 import { ProgressSaver } from "./progress.ts";
@@ -44,12 +45,14 @@ export class OutboxActor {
     private readonly config: WebhookConfig,
     private readonly log: Logger,
     metrics: Metrics,
+    reach: (applicationId: string) => Reach,
   ) {
     this.saver = new ProgressSaver(store, log, SAVE_EVERY_MS);
     this.ctx = {
       store,
       config,
       log,
+      reach,
       tail: () => this.tailSeq,
       count: (outcome) =>
         metrics.inc("agentbox_webhook_attempts_total", "Webhook delivery attempts by outcome", { outcome }),

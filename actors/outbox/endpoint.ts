@@ -20,6 +20,7 @@ import {
   notificationId,
 } from "../../src/webhooks/notification.ts";
 import { type PostResult, postNotification } from "../../src/webhooks/post.ts";
+import type { Reach } from "../../src/webhooks/reach.ts";
 import { eventTypesFor, subscribes } from "../../src/webhooks/triggers.ts";
 import { triggersOf, type WebhookStatus } from "../../src/webhooks/webhooks.ts";
 import { retryDelay } from "./backoff.ts";
@@ -30,6 +31,8 @@ export interface EndpointContext {
   store: Store;
   config: WebhookConfig;
   log: Logger;
+  /** What an application's webhooks may reach (private addresses or not). */
+  reach(applicationId: string): Reach;
   /** The newest log position the actor's tail has read. */
   tail(): number;
   count(outcome: "delivered" | "retry" | "failed"): void;
@@ -299,6 +302,7 @@ export class EndpointWorker implements ProgressSource {
             prepared.body,
             prepared.headers,
             this.ctx.config.timeoutMs,
+            this.ctx.reach(this.row.applicationId),
             this.abort.signal,
           );
     if (this.stopped) return;

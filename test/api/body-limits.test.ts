@@ -41,7 +41,7 @@ async function rssGrowth(work: Promise<unknown>): Promise<number> {
   return (peak - idle) / 1e6;
 }
 
-const post = (key: string, body: BodyInit) =>
+const post = (key: string, body: ReadableStream<Uint8Array> | string) =>
   fetch(`${t.url}/v3/grants/g/messages/send`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}` },
@@ -55,7 +55,8 @@ describe("bodies before authentication", () => {
       (async () => {
         const replies = await Promise.all([0, 1, 2].map(() => post("wrong", chunked(50 * 1024 * 1024))));
         statuses = replies.map((r) => r.status);
-        for (const r of replies) expect((await r.json()).error.type).toBe("unauthorized");
+        for (const r of replies)
+          expect(((await r.json()) as { error: { type: string } }).error.type).toBe("unauthorized");
       })(),
     );
     expect(statuses).toEqual([401, 401, 401]);
