@@ -25,6 +25,11 @@ export interface SmtpConfig {
   queuePollMs: number;
   /** Inbound: a connection idle this long is closed (RFC 5321 §4.5.3.2 asks for 5 minutes). */
   socketTimeoutMs: number;
+  /**
+   * Inbound: an absolute deadline from connecting to AUTH (submission) or to DATA (the MX, again
+   * after each message), whatever the client sends meanwhile.
+   */
+  loginTimeoutMs: number;
   /** Inbound: connections per listener. */
   maxConnections: number;
   /** Inbound: connections per client IP per listener. */
@@ -52,6 +57,7 @@ export function loadSmtpConfig(env: Env): SmtpConfig {
     deliveryConcurrency: intInRange(env, "AGENTBOX_SMTP_DELIVERY_CONCURRENCY", 64, 1),
     queuePollMs: intInRange(env, "AGENTBOX_SMTP_QUEUE_POLL_MS", 1000, 1),
     socketTimeoutMs: intInRange(env, "AGENTBOX_SMTP_TIMEOUT_S", 300, 1) * 1000,
+    loginTimeoutMs: intInRange(env, "AGENTBOX_SMTP_LOGIN_TIMEOUT_S", 60, 1) * 1000,
     maxConnections: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS", 2000, 1),
     maxConnectionsPerIp: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS_PER_IP", 100, 1),
     maxHeaderBytes: intInRange(env, "AGENTBOX_SMTP_MAX_HEADER_BYTES", 102_400, 1024),
