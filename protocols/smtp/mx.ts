@@ -10,7 +10,14 @@ import { decideRecipient } from "../../src/smtp/policy.ts";
 import type { GrantRow } from "../../src/store/schema.ts";
 import type { GreetedClients } from "./greeting.ts";
 import { reply } from "./replies.ts";
-import { type ConnectionLimit, envelopeOf, headerTooBig, readMessage, tooBig } from "./session.ts";
+import {
+  type ConnectionLimit,
+  envelopeOf,
+  type HeaderLimits,
+  headerTooBig,
+  readMessage,
+  tooBig,
+} from "./session.ts";
 
 type Handlers = Pick<SMTPServerOptions, "onConnect" | "onClose" | "onMailFrom" | "onRcptTo" | "onData">;
 
@@ -21,7 +28,7 @@ export function mxHandlers(
   deps: InboundDeps,
   limit: ConnectionLimit,
   greeted: GreetedClients,
-  maxHeaderBytes: number,
+  header: HeaderLimits,
 ): Handlers {
   const transactions = new WeakMap<object, Accepted>();
   const accepted = (session: SMTPServerSession): Accepted => {
@@ -65,10 +72,10 @@ export function mxHandlers(
     onData(stream, session, callback) {
       const envelope = envelopeOf(session);
       const recipients = [...accepted(session).values()];
-      readMessage(stream, maxHeaderBytes)
+      readMessage(stream, header)
         .then(async (data) => {
           if (data.kind === "too_big") return callback(tooBig(deps.policy.maxMessageBytes));
-          if (data.kind === "header_too_big") return callback(headerTooBig(maxHeaderBytes));
+          if (data.kind === "header_too_big") return callback(headerTooBig(header));
           const raw = data.raw;
           const outcome = await receiveInbound(deps, { envelope, sessionId: session.id, recipients, raw });
           if (outcome.kind === "refused") {

@@ -121,12 +121,7 @@ export async function startSmtp(deps: SmtpListenerDeps): Promise<SmtpListeners> 
           busy,
           deadlineUntilData(
             messageDeadline,
-            mxHandlers(
-              deps.inbound,
-              new ConnectionLimit(deps.smtp.maxConnectionsPerIp),
-              greeted,
-              deps.smtp.maxHeaderBytes,
-            ),
+            mxHandlers(deps.inbound, new ConnectionLimit(deps.smtp.maxConnectionsPerIp), greeted, deps.smtp),
           ),
         ),
       }),

@@ -8,18 +8,18 @@ import { reply } from "./replies.ts";
 export type DataOutcome = { kind: "message"; raw: Buffer } | { kind: "too_big" } | { kind: "header_too_big" };
 
 /** Reads the whole DATA stream, keeping it only while it stays within the size and header limits. */
-export function readMessage(stream: SMTPServerDataStream, maxHeaderBytes: number): Promise<DataOutcome> {
+export function readMessage(stream: SMTPServerDataStream, header: HeaderLimits): Promise<DataOutcome> {
   return new Promise((resolve, reject) => {
     let chunks: Buffer[] = [];
-    const header = new HeaderLimit(maxHeaderBytes);
+    const limit = new HeaderLimit(header.maxHeaderBytes, header.maxHeaderLines);
     stream.on("data", (chunk: Buffer) => {
-      if (stream.sizeExceeded || header.exceeded) return;
-      if (header.feed(chunk)) chunks = [];
+      if (stream.sizeExceeded || limit.exceeded) return;
+      if (limit.feed(chunk)) chunks = [];
       else chunks.push(chunk);
     });
     stream.on("end", () => {
       if (stream.sizeExceeded) resolve({ kind: "too_big" });
-      else if (header.exceeded) resolve({ kind: "header_too_big" });
+      else if (limit.exceeded) resolve({ kind: "header_too_big" });
       else resolve({ kind: "message", raw: Buffer.concat(chunks) });
     });
     stream.on("error", reject);
@@ -30,8 +30,18 @@ export function tooBig(max: number) {
   return reply(552, "5.3.4", `message exceeds the maximum size of ${max} bytes`);
 }
 
-export function headerTooBig(max: number) {
-  return reply(552, "5.3.4", `message header exceeds the maximum header size of ${max} bytes`);
+/** AGENTBOX_SMTP_MAX_HEADER_BYTES and AGENTBOX_SMTP_MAX_HEADER_LINES. */
+export interface HeaderLimits {
+  maxHeaderBytes: number;
+  maxHeaderLines: number;
+}
+
+export function headerTooBig(limits: HeaderLimits) {
+  return reply(
+    552,
+    "5.3.4",
+    `message header exceeds the limits of ${limits.maxHeaderBytes} bytes and ${limits.maxHeaderLines} lines`,
+  );
 }
 
 /** The SIZE a client declared at MAIL FROM, if any. */

@@ -102,11 +102,10 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
     },
     onData(stream, session, callback) {
       const rcptTo = session.envelope.rcptTo.map((r) => r.address);
-      const maxHeaderBytes = deps.config.smtp.maxHeaderBytes;
-      readMessage(stream, maxHeaderBytes)
+      readMessage(stream, deps.config.smtp)
         .then(async (data) => {
           if (data.kind === "too_big") return callback(tooBig(max));
-          if (data.kind === "header_too_big") return callback(headerTooBig(maxHeaderBytes));
+          if (data.kind === "header_too_big") return callback(headerTooBig(deps.config.smtp));
           const raw = data.raw;
           const grant = await loginStands(deps, session);
           if (!grant) return callback(rotated());

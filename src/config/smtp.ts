@@ -36,6 +36,8 @@ export interface SmtpConfig {
   maxConnectionsPerIp: number;
   /** Inbound: the largest top-level header block a message may have (Postfix: header_size_limit). */
   maxHeaderBytes: number;
+  /** Inbound: the most physical lines that header block may have (mailauth parses them in quadratic time). */
+  maxHeaderLines: number;
   /** Outbound: connect, greeting and each command's reply must come within this. */
   outboundTimeoutMs: number;
   /** AGENTBOX_SMTP_RELAY, parsed; null = deliver to each domain's MX hosts. */
@@ -61,6 +63,7 @@ export function loadSmtpConfig(env: Env): SmtpConfig {
     maxConnections: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS", 2000, 1),
     maxConnectionsPerIp: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS_PER_IP", 100, 1),
     maxHeaderBytes: intInRange(env, "AGENTBOX_SMTP_MAX_HEADER_BYTES", 102_400, 1024),
+    maxHeaderLines: intInRange(env, "AGENTBOX_SMTP_MAX_HEADER_LINES", 5000, 100),
     outboundTimeoutMs: intInRange(env, "AGENTBOX_SMTP_OUTBOUND_TIMEOUT_S", 60, 1) * 1000,
     relay: parseRelay(env.AGENTBOX_SMTP_RELAY || null),
     hold: flag(env, "AGENTBOX_SMTP_QUEUE_HOLD"),

@@ -23,7 +23,11 @@ let r: Mailbox;
 beforeAll(async () => {
   dns = await startTestDnsServer();
   dns.set("bomb.example", "TXT", ["v=spf1 ip4:127.0.0.1 -all"]);
-  t = await startSmtpTestServer({ AGENTBOX_DNS_SERVER: dns.address });
+  // Lines allowed up to 30,000 here, so a header under the byte limit can be heavy for mailauth.
+  t = await startSmtpTestServer({
+    AGENTBOX_DNS_SERVER: dns.address,
+    AGENTBOX_SMTP_MAX_HEADER_LINES: "30000",
+  });
   r = await mailbox(t, "target");
 });
 afterAll(async () => {
@@ -71,7 +75,7 @@ describe("the header limit", () => {
     const err = await deliver(r.email, folded("a@bomb.example", r.email, "bomb", 100_000)).catch((e) => e);
     expect(err.responseCode).toBe(552);
     expect(err.response).toMatch(
-      /^552 5\.3\.4 message header exceeds the maximum header size of 102400 bytes/,
+      /^552 5\.3\.4 message header exceeds the limits of 102400 bytes and 30000 lines/,
     );
     expect((await folder(t, r.id, "inbox")).some((m) => m.subject?.startsWith("bomb"))).toBe(false);
   });
@@ -85,6 +89,28 @@ describe("the header limit", () => {
     transport.close();
     expect(err.responseCode).toBe(552);
     expect(err.response).toMatch(/^552 5\.3\.4 message header exceeds/);
+  });
+
+  test("by default a header of more than 5,000 lines is refused, however short they are", async () => {
+    const strict = await startSmtpTestServer();
+    try {
+      const s = await mailbox(strict, "lines");
+      const transport = mxTransport(strict, "mta.bomb.example");
+      const send = (lines: number) =>
+        transport.sendMail({
+          envelope: { from: "a@bomb.example", to: [s.email] },
+          raw: folded("a@bomb.example", s.email, `lines ${lines}`, lines),
+        });
+      const err = await send(5_000).catch((e) => e);
+      expect(err.responseCode).toBe(552);
+      expect(err.response).toMatch(
+        /^552 5\.3\.4 message header exceeds the limits of 102400 bytes and 5000 lines/,
+      );
+      expect((await send(4_990)).response).toMatch(/^250 /);
+      transport.close();
+    } finally {
+      await strict.stop();
+    }
   });
 
   test("a header just under the limit is stored, and its checks do not hold the event loop", async () => {

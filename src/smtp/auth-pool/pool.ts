@@ -106,7 +106,8 @@ export class AuthPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+    // A small heap: mailauth churns through short-lived strings, collected sooner this way.
+    const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { smol: true });
     const slot: Slot = { worker, inFlight: 0 };
     worker.unref();
     worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(slot, event.data);
