@@ -18,6 +18,7 @@ async function trickle(open: () => Socket, signal: AbortSignal): Promise<number 
     closedAt = Date.now();
   });
   socket.on("error", () => {});
+  socket.on("data", () => {}); // read what the server says, its 421 and its FIN included
   for (let i = 0; closedAt === null && !signal.aborted; i++) {
     await Bun.sleep(1000);
     if (closedAt === null) socket.write(LINE[i % LINE.length] as string);
