@@ -20,6 +20,7 @@ import { cachingResolver } from "./smtp/verify.ts";
 import { Store } from "./store/store.ts";
 import { loadOrCreateTls } from "./tls/load.ts";
 import { WebhookDispatcher } from "./webhooks/dispatch/dispatcher.ts";
+import { reachOf } from "./webhooks/reach.ts";
 
 export interface RunningServer {
   config: Config;
@@ -58,7 +59,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const metrics = new Metrics();
   registerGauges(metrics, store, mailboxes);
   const streams = new EventStreams();
-  const webhooks = new WebhookDispatcher(store, config.webhooks, log, metrics, streams);
+  const webhooks = new WebhookDispatcher(store, config.webhooks, log, metrics, streams, (applicationId) =>
+    reachOf(config.webhooks.privateDestinations, applicationId === defaultApplicationId),
+  );
   await webhooks.start();
   const resolver = createResolver(config.dnsServer ?? undefined);
   const delivery = new OutboundDelivery({

@@ -10,14 +10,26 @@ import { decideRecipient } from "../../src/smtp/policy.ts";
 import type { GrantRow } from "../../src/store/schema.ts";
 import type { GreetedClients } from "./greeting.ts";
 import { reply } from "./replies.ts";
-import { type ConnectionLimit, envelopeOf, readMessage, tooBig } from "./session.ts";
+import {
+  type ConnectionLimit,
+  envelopeOf,
+  type HeaderLimits,
+  headerTooBig,
+  readMessage,
+  tooBig,
+} from "./session.ts";
 
 type Handlers = Pick<SMTPServerOptions, "onConnect" | "onClose" | "onMailFrom" | "onRcptTo" | "onData">;
 
 /** Recipients accepted in the current transaction (keyed by its envelope: a new one per MAIL). */
 type Accepted = Map<string, { address: string; grant: GrantRow }>;
 
-export function mxHandlers(deps: InboundDeps, limit: ConnectionLimit, greeted: GreetedClients): Handlers {
+export function mxHandlers(
+  deps: InboundDeps,
+  limit: ConnectionLimit,
+  greeted: GreetedClients,
+  header: HeaderLimits,
+): Handlers {
   const transactions = new WeakMap<object, Accepted>();
   const accepted = (session: SMTPServerSession): Accepted => {
     let map = transactions.get(session.envelope);
@@ -60,9 +72,11 @@ export function mxHandlers(deps: InboundDeps, limit: ConnectionLimit, greeted: G
     onData(stream, session, callback) {
       const envelope = envelopeOf(session);
       const recipients = [...accepted(session).values()];
-      readMessage(stream)
-        .then(async (raw) => {
-          if (raw === null) return callback(tooBig(deps.policy.maxMessageBytes));
+      readMessage(stream, header)
+        .then(async (data) => {
+          if (data.kind === "too_big") return callback(tooBig(deps.policy.maxMessageBytes));
+          if (data.kind === "header_too_big") return callback(headerTooBig(header));
+          const raw = data.raw;
           const outcome = await receiveInbound(deps, { envelope, sessionId: session.id, recipients, raw });
           if (outcome.kind === "refused") {
             const r = outcome.refusal;

@@ -8,6 +8,13 @@ import type { SmtpConfig } from "../../src/config/smtp.ts";
 import type { Logger } from "../../src/log.ts";
 import type { InboundDeps } from "../../src/smtp/inbound.ts";
 import { GreetedClients, type GreetingOptions, installGreetingHook } from "./greeting.ts";
+import {
+  type DeadlineOptions,
+  deadlineUntilAuth,
+  deadlineUntilData,
+  installDeadlineHook,
+  LoginDeadline,
+} from "./login-deadline.ts";
 import { mxHandlers } from "./mx.ts";
 import { installReplyCodes } from "./replies.ts";
 import { ConnectionLimit } from "./session.ts";
@@ -55,21 +62,28 @@ interface Listener {
 export async function startSmtp(deps: SmtpListenerDeps): Promise<SmtpListeners> {
   installReplyCodes();
   installGreetingHook();
+  installDeadlineHook();
   const started: Listener[] = [];
   const close = () => Promise.all(started.map((l) => closeListener(l, 0)));
   try {
     const common = commonOptions(deps);
     const submissionLimit = new ConnectionLimit(deps.smtp.maxConnectionsPerIp);
+    const loginDeadline = new LoginDeadline(deps.smtp.loginTimeoutMs, "log in");
+    const messageDeadline = new LoginDeadline(deps.smtp.loginTimeoutMs, "start a message");
     const smtps = await bind(
       deps,
       "SMTP submission (implicit TLS)",
       "AGENTBOX_SMTPS_PORT",
       deps.ports.smtps,
-      (busy) => ({
+      (busy): DeadlineOptions => ({
         ...common,
         secure: true,
         authMethods: ["PLAIN", "LOGIN"],
-        ...tracked(busy, submissionHandlers(deps.submission, submissionLimit)),
+        loginDeadline,
+        ...tracked(
+          busy,
+          deadlineUntilAuth(loginDeadline, submissionHandlers(deps.submission, submissionLimit)),
+        ),
       }),
     );
     started.push(smtps);
@@ -78,11 +92,15 @@ export async function startSmtp(deps: SmtpListenerDeps): Promise<SmtpListeners> 
       "SMTP submission (STARTTLS)",
       "AGENTBOX_SUBMISSION_PORT",
       deps.ports.submission,
-      (busy) => ({
+      (busy): DeadlineOptions => ({
         ...common,
         secure: false,
         authMethods: ["PLAIN", "LOGIN"],
-        ...tracked(busy, submissionHandlers(deps.submission, submissionLimit)),
+        loginDeadline,
+        ...tracked(
+          busy,
+          deadlineUntilAuth(loginDeadline, submissionHandlers(deps.submission, submissionLimit)),
+        ),
       }),
     );
     started.push(submission);
@@ -92,15 +110,19 @@ export async function startSmtp(deps: SmtpListenerDeps): Promise<SmtpListeners> 
       "SMTP MX",
       "AGENTBOX_MX_PORT",
       deps.ports.mx,
-      (busy): GreetingOptions => ({
+      (busy): GreetingOptions & DeadlineOptions => ({
         ...common,
         secure: false,
         authOptional: true,
         disabledCommands: ["AUTH"],
         greetAtOnce: (address) => greeted.knows(address),
+        loginDeadline: messageDeadline,
         ...tracked(
           busy,
-          mxHandlers(deps.inbound, new ConnectionLimit(deps.smtp.maxConnectionsPerIp), greeted),
+          deadlineUntilData(
+            messageDeadline,
+            mxHandlers(deps.inbound, new ConnectionLimit(deps.smtp.maxConnectionsPerIp), greeted, deps.smtp),
+          ),
         ),
       }),
     );

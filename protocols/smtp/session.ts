@@ -1,22 +1,47 @@
 /** Pieces every SMTP listener shares: reading DATA, connection limits, the envelope view. */
 import type { SMTPServerDataStream, SMTPServerSession } from "smtp-server";
 import type { InboundEnvelope } from "../../src/smtp/policy.ts";
+import { HeaderLimit } from "./header-limit.ts";
 import { reply } from "./replies.ts";
 
-/** Reads the whole DATA stream; null when it went over the size limit (bytes beyond it are not kept). */
-export function readMessage(stream: SMTPServerDataStream): Promise<Buffer | null> {
+/** What DATA brought: the message, or which limit it went over (the bytes beyond it were not kept). */
+export type DataOutcome = { kind: "message"; raw: Buffer } | { kind: "too_big" } | { kind: "header_too_big" };
+
+/** Reads the whole DATA stream, keeping it only while it stays within the size and header limits. */
+export function readMessage(stream: SMTPServerDataStream, header: HeaderLimits): Promise<DataOutcome> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
+    const limit = new HeaderLimit(header.maxHeaderBytes, header.maxHeaderLines);
     stream.on("data", (chunk: Buffer) => {
-      if (!stream.sizeExceeded) chunks.push(chunk);
+      if (stream.sizeExceeded || limit.exceeded) return;
+      if (limit.feed(chunk)) chunks = [];
+      else chunks.push(chunk);
     });
-    stream.on("end", () => resolve(stream.sizeExceeded ? null : Buffer.concat(chunks)));
+    stream.on("end", () => {
+      if (stream.sizeExceeded) resolve({ kind: "too_big" });
+      else if (limit.exceeded) resolve({ kind: "header_too_big" });
+      else resolve({ kind: "message", raw: Buffer.concat(chunks) });
+    });
     stream.on("error", reject);
   });
 }
 
 export function tooBig(max: number) {
   return reply(552, "5.3.4", `message exceeds the maximum size of ${max} bytes`);
+}
+
+/** AGENTBOX_SMTP_MAX_HEADER_BYTES and AGENTBOX_SMTP_MAX_HEADER_LINES. */
+export interface HeaderLimits {
+  maxHeaderBytes: number;
+  maxHeaderLines: number;
+}
+
+export function headerTooBig(limits: HeaderLimits) {
+  return reply(
+    552,
+    "5.3.4",
+    `message header exceeds the limits of ${limits.maxHeaderBytes} bytes and ${limits.maxHeaderLines} lines`,
+  );
 }
 
 /** The SIZE a client declared at MAIL FROM, if any. */

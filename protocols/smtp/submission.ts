@@ -7,17 +7,16 @@
 
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
 import { MailboxError } from "../../src/domain/errors.ts";
-import { parseAddressList } from "../../src/mail/address-list.ts";
 import { ComposeError } from "../../src/mail/compose/errors.ts";
-import { findField } from "../../src/mail/header-block.ts";
-import { headerFields } from "../../src/mail/header-edit.ts";
 import type { FailureLimiter } from "../../src/security/rate-limit.ts";
+import { authorProblem } from "../../src/sending/author.ts";
 import type { SendingDeps } from "../../src/sending/deps.ts";
 import { MAX_RECIPIENTS } from "../../src/sending/limits.ts";
 import { sendRawMime } from "../../src/sending/raw-send.ts";
 import { checkLogin, currentGrant, type SmtpUser } from "../../src/smtp/credentials.ts";
+import { receivedLines } from "../../src/smtp/trace.ts";
 import { reply } from "./replies.ts";
-import { type ConnectionLimit, readMessage, tooBig } from "./session.ts";
+import { type ConnectionLimit, headerTooBig, readMessage, tooBig } from "./session.ts";
 
 export interface SubmissionDeps extends SendingDeps {
   /** Failed logins per client address. */
@@ -103,14 +102,23 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
     },
     onData(stream, session, callback) {
       const rcptTo = session.envelope.rcptTo.map((r) => r.address);
-      readMessage(stream)
-        .then(async (raw) => {
-          if (raw === null) return callback(tooBig(max));
+      readMessage(stream, deps.config.smtp)
+        .then(async (data) => {
+          if (data.kind === "too_big") return callback(tooBig(max));
+          if (data.kind === "header_too_big") return callback(headerTooBig(deps.config.smtp));
+          const raw = data.raw;
           const grant = await loginStands(deps, session);
           if (!grant) return callback(rotated());
-          const wrongFrom = fromProblem(raw, grant.email);
-          if (wrongFrom) return callback(reply(553, "5.7.1", wrongFrom));
-          const sent = await sendRawMime(deps, grant, raw, { recipients: rcptTo });
+          const wrongAuthor = authorProblem(raw, grant.email);
+          if (wrongAuthor) return callback(reply(553, "5.7.1", wrongAuthor));
+          const trace = receivedLines({
+            helo: typeof session.hostNameAppearsAs === "string" ? session.hostNameAppearsAs : "",
+            remoteAddress: session.remoteAddress,
+            hostname: deps.config.hostname,
+            protocol: session.secure ? "ESMTPSA" : "ESMTPA",
+            id: session.id,
+          });
+          const sent = await sendRawMime(deps, grant, raw, { recipients: rcptTo, trace });
           callback(
             null,
             `2.0.0 ${sent.row.messageIdHeader ?? ""} sent; the copy in Sent is ${sent.row.id}`.trim(),
@@ -130,16 +138,6 @@ async function loginStands(deps: SendingDeps, session: SMTPServerSession) {
 
 function rotated() {
   return reply(535, "5.7.8", "the account's app password was changed or removed: log in again");
-}
-
-/** The From header must be exactly the account (one address, its own). */
-function fromProblem(raw: Uint8Array, account: string): string | null {
-  const field = findField(headerFields(raw), "from");
-  const value = field?.value ?? "";
-  const addresses = parseAddressList(value).filter((a) => a.mailbox !== null && a.host !== null);
-  const found = addresses.map((a) => `${a.mailbox}@${a.host}`);
-  if (found.length === 1 && found[0]?.toLowerCase() === account.toLowerCase()) return null;
-  return `From header ${found.length === 0 ? "missing" : `<${found.join(", ")}>`} is not ${account}: this account sends only as itself`;
 }
 
 function submissionError(deps: SendingDeps, session: SMTPServerSession, err: unknown): Error {

@@ -26,8 +26,23 @@ export function callerOf(request: Request): Caller {
   return caller;
 }
 
+/** The caller authenticated on `from` is also the caller of `to` (the same request, rebuilt). */
+export function rememberCaller(from: Request, to: Request): void {
+  const caller = callers.get(from);
+  if (caller) callers.set(to, caller);
+}
+
 /** Paths the SDK signs as a service account instead of sending the Bearer key. */
 const SIGNED_PATHS = /^\/v3\/admin\/domains(\/|$)/;
+
+/** A service-account request: its signature covers the body, which must be read to authenticate it. */
+export function isSignedRequest(request: Request, url: URL): boolean {
+  return (
+    !request.headers.has("authorization") &&
+    SIGNED_PATHS.test(url.pathname) &&
+    hasServiceAccountHeaders(request.headers)
+  );
+}
 
 export class Authenticator {
   private readonly failures = new FailureLimiter(30, 60_000);

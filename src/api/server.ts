@@ -2,10 +2,13 @@ import type { Server } from "bun";
 import { newUuid } from "../ids.ts";
 import type { Metrics } from "../metrics.ts";
 import { createApiApp } from "./app.ts";
-import type { Authenticator } from "./auth.ts";
+import { type Authenticator, isSignedRequest, rememberCaller } from "./auth.ts";
+import { mayBeLarge, tooLarge, withinLimit } from "./body.ts";
 import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, setRequestId } from "./http.ts";
+import { LargeBodies } from "./large-bodies.ts";
+import { refuseResolvedIds } from "./path.ts";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 /** Routes that carry whole messages (base64 in JSON, or multipart) get room for the message limit. */
@@ -18,12 +21,14 @@ export interface HttpDeps extends ApiDeps {
 }
 
 /**
- * Bun.serve in front of Elysia: assigns request ids, enforces body limits, authenticates /v3,
- * answers /healthz and /metrics, and logs one line per request.
+ * Bun.serve in front of Elysia: assigns request ids, authenticates /v3 before reading any body,
+ * enforces body limits (and how many large bodies are read at once), answers /healthz and
+ * /metrics, and logs one line per request.
  */
 export function startHttp(deps: HttpDeps, port: number, hostname: string): Server<undefined> {
   const app = createApiApp(deps);
   const messageLimit = Math.ceil(deps.config.limits.maxMessageBytes * 1.4) + JSON_BODY_LIMIT;
+  const largeBodies = new LargeBodies(deps.config.limits.httpMaxLargeBodies);
   return Bun.serve({
     port,
     hostname,
@@ -37,13 +42,14 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       let request = incoming;
       let response: Response;
       try {
-        request = await prepare(incoming, limitFor);
-        setRequestId(request, id);
-        response = await route(
-          request,
-          new URL(request.url),
-          server.requestIP(incoming)?.address ?? "unknown",
-        );
+        const url = new URL(incoming.url);
+        // The SDK builds `${apiUri}${path}`: a trailing slash in apiUri gives `//v3/...`.
+        url.pathname = url.pathname.replace(/\/{2,}/g, "/");
+        refuseResolvedIds(url.pathname);
+        response = await route(incoming, url, server.requestIP(incoming)?.address ?? "unknown", (r) => {
+          request = r;
+          setRequestId(r, id);
+        });
       } catch (err) {
         const error = err instanceof ApiError ? err : new ApiError(500, "internal error");
         if (!(err instanceof ApiError)) deps.log.error({ err }, "request failed");
@@ -67,11 +73,17 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     },
   });
 
-  function limitFor(pathname: string): number {
-    return MESSAGE_ROUTES.test(pathname) ? messageLimit : JSON_BODY_LIMIT;
-  }
-
-  async function route(request: Request, url: URL, ip: string): Promise<Response> {
+  /**
+   * Nothing of a body is read before its caller is known: a wrong key (or an address blocked for
+   * failed attempts) is answered at once, however large the body it announced or streams. Only a
+   * service-account request is read first (its signature covers the body), within the JSON limit.
+   */
+  async function route(
+    incoming: Request,
+    url: URL,
+    ip: string,
+    routed: (request: Request) => void,
+  ): Promise<Response> {
     if (url.pathname === "/healthz") {
       const ready = deps.isReady();
       return Response.json({ status: ready ? "ok" : "starting" }, { status: ready ? 200 : 503 });
@@ -82,50 +94,30 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       });
     }
     const limit = MESSAGE_ROUTES.test(url.pathname) ? messageLimit : JSON_BODY_LIMIT;
-    const length = Number(request.headers.get("content-length") ?? 0);
-    if (length > limit) {
-      throw new ApiError(
-        413,
-        `request body is ${length} bytes; the limit for this endpoint is ${limit} bytes`,
-      );
+    const declared = incoming.headers.get("content-length");
+    if (declared !== null && Number(declared) > limit) throw tooLarge(Number(declared), limit);
+    let request = incoming;
+    if (isSignedRequest(incoming, url)) {
+      request = await withinLimit(incoming, url, JSON_BODY_LIMIT);
+      routed(request);
     }
     if (url.pathname.startsWith("/v3/")) await deps.auth.authenticate(request, url, ip);
-    return app.handle(request);
+    const release = mayBeLarge(request, JSON_BODY_LIMIT) ? await largeBodies.acquire() : () => {};
+    if (!release) {
+      throw new ApiError(
+        503,
+        `${largeBodies.max} large request bodies are being received; try again shortly`,
+        undefined,
+        { "retry-after": "5" },
+      );
+    }
+    try {
+      const bounded = await withinLimit(request, url, limit);
+      rememberCaller(request, bounded);
+      routed(bounded);
+      return await app.handle(bounded);
+    } finally {
+      release();
+    }
   }
-}
-
-/**
- * Collapses `//` in the path (the SDK builds `${apiUri}${path}`, so a trailing slash in apiUri
- * gives `//v3/...`) and enforces the body limit: by Content-Length up front, or, for a chunked
- * body, by counting bytes while reading it (then the buffered body is handed on).
- */
-async function prepare(request: Request, limitFor: (pathname: string) => number): Promise<Request> {
-  const url = new URL(request.url);
-  url.pathname = url.pathname.replace(/\/{2,}/g, "/");
-  const limit = limitFor(url.pathname);
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) throw tooLarge(Number(declared), limit);
-  if (declared === null && request.body) {
-    const body = await readCapped(request.body, limit);
-    return new Request(url.toString(), { method: request.method, headers: request.headers, body });
-  }
-  return url.toString() === request.url ? request : new Request(url.toString(), request);
-}
-
-async function readCapped(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    total += chunk.byteLength;
-    if (total > limit) throw tooLarge(total, limit);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-function tooLarge(size: number, limit: number): ApiError {
-  return new ApiError(
-    413,
-    `request body is over ${limit} bytes (at least ${size}); the limit for this endpoint is ${limit} bytes`,
-  );
 }

@@ -1,4 +1,5 @@
 import { badRequest } from "./errors.ts";
+import { isDotSegment } from "./path.ts";
 
 /**
  * Small, explicit validators that name the offending field, so a 400 tells a person exactly
@@ -20,6 +21,7 @@ export function requireObject(value: unknown, path = "request body"): Json {
 export function pathParam(value: string | null | undefined, name: string): string {
   if (typeof value !== "string" || value === "")
     throw badRequest(`${name} in the path is not valid URL encoding`);
+  if (isDotSegment(value)) throw badRequest(`${name} in the path may not be '.' or '..'`);
   return value;
 }
 

@@ -32,6 +32,8 @@ export interface Config {
     imapMaxConnections: number;
     imapIdleTimeoutS: number;
     imapAutologoutS: number;
+    /** HTTP request bodies above the JSON limit (1 MiB) read at once; more wait for a turn. */
+    httpMaxLargeBodies: number;
   };
   databaseUrl: string;
   databaseSyncUrl: string | null;
@@ -76,6 +78,7 @@ export function loadConfig(env: Env = process.env): Config {
       imapMaxConnections: positiveInt(env, "AGENTBOX_IMAP_MAX_CONNECTIONS", 20),
       imapIdleTimeoutS: positiveInt(env, "AGENTBOX_IMAP_IDLE_TIMEOUT_S", 1800),
       imapAutologoutS: positiveInt(env, "AGENTBOX_IMAP_AUTOLOGOUT_S", 300),
+      httpMaxLargeBodies: positiveInt(env, "AGENTBOX_HTTP_MAX_LARGE_BODIES", 4),
     },
     databaseUrl,
     databaseSyncUrl: env.AGENTBOX_DATABASE_SYNC_URL || null,

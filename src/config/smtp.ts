@@ -25,10 +25,19 @@ export interface SmtpConfig {
   queuePollMs: number;
   /** Inbound: a connection idle this long is closed (RFC 5321 §4.5.3.2 asks for 5 minutes). */
   socketTimeoutMs: number;
+  /**
+   * Inbound: an absolute deadline from connecting to AUTH (submission) or to DATA (the MX, again
+   * after each message), whatever the client sends meanwhile.
+   */
+  loginTimeoutMs: number;
   /** Inbound: connections per listener. */
   maxConnections: number;
   /** Inbound: connections per client IP per listener. */
   maxConnectionsPerIp: number;
+  /** Inbound: the largest top-level header block a message may have (Postfix: header_size_limit). */
+  maxHeaderBytes: number;
+  /** Inbound: the most physical lines that header block may have (mailauth parses them in quadratic time). */
+  maxHeaderLines: number;
   /** Outbound: connect, greeting and each command's reply must come within this. */
   outboundTimeoutMs: number;
   /** AGENTBOX_SMTP_RELAY, parsed; null = deliver to each domain's MX hosts. */
@@ -50,8 +59,11 @@ export function loadSmtpConfig(env: Env): SmtpConfig {
     deliveryConcurrency: intInRange(env, "AGENTBOX_SMTP_DELIVERY_CONCURRENCY", 64, 1),
     queuePollMs: intInRange(env, "AGENTBOX_SMTP_QUEUE_POLL_MS", 1000, 1),
     socketTimeoutMs: intInRange(env, "AGENTBOX_SMTP_TIMEOUT_S", 300, 1) * 1000,
+    loginTimeoutMs: intInRange(env, "AGENTBOX_SMTP_LOGIN_TIMEOUT_S", 60, 1) * 1000,
     maxConnections: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS", 2000, 1),
     maxConnectionsPerIp: intInRange(env, "AGENTBOX_SMTP_MAX_CONNECTIONS_PER_IP", 100, 1),
+    maxHeaderBytes: intInRange(env, "AGENTBOX_SMTP_MAX_HEADER_BYTES", 102_400, 1024),
+    maxHeaderLines: intInRange(env, "AGENTBOX_SMTP_MAX_HEADER_LINES", 5000, 100),
     outboundTimeoutMs: intInRange(env, "AGENTBOX_SMTP_OUTBOUND_TIMEOUT_S", 60, 1) * 1000,
     relay: parseRelay(env.AGENTBOX_SMTP_RELAY || null),
     hold: flag(env, "AGENTBOX_SMTP_QUEUE_HOLD"),

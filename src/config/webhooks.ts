@@ -21,6 +21,8 @@ export interface WebhookConfig {
   eventRetentionMs: number;
   /** SSE comment lines on an idle event stream. */
   sseHeartbeatMs: number;
+  /** Which applications' webhooks may reach private, loopback and link-local addresses. */
+  privateDestinations: PrivateDestinations;
 }
 
 /** 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: the last attempt ~24 h after the first. */
@@ -37,6 +39,7 @@ export function loadWebhookConfig(env: Env): WebhookConfig {
     failedAfterNotifications: numberAtLeast(env, "AGENTBOX_WEBHOOK_FAILED_AFTER", 10, 1),
     eventRetentionMs: numberAtLeast(env, "AGENTBOX_EVENT_RETENTION_DAYS", 7, 0) * 86_400_000,
     sseHeartbeatMs: numberAtLeast(env, "AGENTBOX_SSE_HEARTBEAT_MS", 15_000, 1),
+    privateDestinations: parsePrivateDestinations(env.AGENTBOX_WEBHOOK_PRIVATE_DESTINATIONS),
   };
 }
 
@@ -53,4 +56,18 @@ function retrySchedule(raw: string | undefined): number[] {
     }
     return Math.round(s * 1000);
   });
+}
+
+/**
+ * AGENTBOX_WEBHOOK_PRIVATE_DESTINATIONS: which applications' webhooks may reach private, loopback
+ * and link-local addresses. `operator` (default): only the operator's default application (its
+ * webhooks are the operator's own, often on the same host); `all`: every application (a
+ * single-tenant server whose receivers live on the private network); `none`: no application.
+ */
+export type PrivateDestinations = "operator" | "all" | "none";
+
+function parsePrivateDestinations(raw: string | undefined): PrivateDestinations {
+  const value = (raw ?? "").trim() || "operator";
+  if (value === "operator" || value === "all" || value === "none") return value;
+  throw new ConfigError(`AGENTBOX_WEBHOOK_PRIVATE_DESTINATIONS=${raw} must be operator, all or none`);
 }

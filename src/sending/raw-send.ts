@@ -5,6 +5,7 @@ import { headerFields, prependFields, withoutFields } from "../mail/header-edit.
 import { parseMessage } from "../mail/parse-message.ts";
 import { type MessageView, messageByHeader } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
+import { authorProblem } from "./author.ts";
 import { messageIdDomain, type SendingDeps } from "./deps.ts";
 import { MAX_RECIPIENTS } from "./limits.ts";
 import { dispatch } from "./outgoing.ts";
@@ -15,12 +16,14 @@ export interface RawSendOptions {
    * (To, Cc, Bcc), as for the API.
    */
   recipients?: string[];
+  /** Trace fields (a Received of SMTP submission) put on what recipients get, not on the Sent copy. */
+  trace?: string[];
 }
 
 /**
  * A client's own RFC 5322 bytes, sent as they are (POST /messages/send?type=mime; SMTP
  * submission too). Only a missing Message-ID or Date is added (at the top); Bcc is taken off
- * what recipients get. The From must be the account: it may only send as itself.
+ * what recipients get. From (and Sender, if any) must be the account: it may only send as itself.
  */
 export async function sendRawMime(
   deps: SendingDeps,
@@ -28,15 +31,16 @@ export async function sendRawMime(
   mime: Uint8Array,
   opts: RawSendOptions = {},
 ): Promise<MessageView> {
+  const wrongAuthor = authorProblem(mime, grant.email);
+  if (wrongAuthor) throw new ComposeError("mime", `mime: ${wrongAuthor}`);
   const parsed = parseMessage(mime);
-  checkFrom(parsed.from, grant.email);
   const named = [...parsed.to, ...parsed.cc, ...parsed.bcc].map((p) => p.email);
   const recipients = [...new Set((opts.recipients ?? named).map((r) => r.toLowerCase()))];
   checkRecipients(recipients.length);
   const sentRaw = prependFields(mime, missingFields(mime, grant));
   return dispatch(deps, grant, {
     sentRaw,
-    deliveryRaw: withoutFields(sentRaw, "bcc"),
+    deliveryRaw: prependFields(withoutFields(sentRaw, "bcc"), opts.trace ?? []),
     recipients,
     answeredId: messageByHeader(deps.store, grant.id, parsed.inReplyTo),
   });
@@ -46,17 +50,6 @@ function checkRecipients(count: number): void {
   if (count === 0) throw new ComposeError("mime", "mime: the message has no recipients; add To, Cc or Bcc");
   if (count > MAX_RECIPIENTS) {
     throw new ComposeError("mime", `mime: too many recipients: ${count} (To + Cc + Bcc ≤ ${MAX_RECIPIENTS})`);
-  }
-}
-
-function checkFrom(from: { email: string }[], account: string): void {
-  const [only, ...rest] = from;
-  if (!only || rest.length > 0 || only.email.toLowerCase() !== account.toLowerCase()) {
-    const found = from.length === 0 ? "none" : from.map((p) => p.email).join(", ");
-    throw new ComposeError(
-      "mime",
-      `mime: From must be this account's own address (${account}); found ${found}. It may only send as itself`,
-    );
   }
 }
 

@@ -16,9 +16,10 @@ import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { buildDsn, rfc5322Date } from "./dsn.ts";
+import { buildDsn } from "./dsn.ts";
 import { decideMessage, type InboundEnvelope, type PolicyContext, type Refusal } from "./policy.ts";
 import { enqueueNotice } from "./queue.ts";
+import { receivedLines } from "./trace.ts";
 import { type AuthVerdict, verifyMessage } from "./verify.ts";
 
 export interface InboundDeps {
@@ -112,11 +113,14 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
 /** Authentication-Results (and Received-SPF) on top, then our Received, then the message as sent. */
 function withTraceFields(t: InboundTransaction, hostname: string, authHeaders: string): Uint8Array {
   const e = t.envelope;
-  const received =
-    `Received: from ${e.helo || "unknown"} ([${e.remoteAddress}])\r\n` +
-    `\tby ${hostname} (agentbox) with ${e.secure ? "ESMTPS" : "ESMTP"} id ${t.sessionId};\r\n` +
-    `\t${rfc5322Date(new Date())}\r\n`;
-  let fields = authHeaders + received;
+  const received = receivedLines({
+    helo: e.helo,
+    remoteAddress: e.remoteAddress,
+    hostname,
+    protocol: e.secure ? "ESMTPS" : "ESMTP",
+    id: t.sessionId,
+  });
+  let fields = `${authHeaders}${received.join("\r\n")}\r\n`;
   if (lineEnding(t.raw) === "\n") fields = fields.replace(/\r\n/g, "\n");
   return Buffer.concat([Buffer.from(fields, "utf8"), asBuffer(t.raw)]);
 }

@@ -1,3 +1,6 @@
+import { DestinationRefused, NoHttpAnswer, webhookRequest } from "./http-request.ts";
+import type { Reach } from "./reach.ts";
+
 export type PostResult =
   | { ok: true; status: number }
   | { ok: false; retry: boolean; status: number | null; error: string };
@@ -9,31 +12,27 @@ function retryable(status: number): boolean {
 
 /**
  * One delivery attempt. Success is any 2xx; redirects are not followed (a 3xx is a failure).
- * No answer within `timeoutMs`, a refused connection or a reset are retried.
+ * No HTTP answer within `timeoutMs`, a refused connection or a reset are retried; a destination
+ * out of the application's reach is not.
  */
 export async function postNotification(
   url: string,
   body: Uint8Array,
   headers: Record<string, string>,
   timeoutMs: number,
+  reach: Reach,
   abort?: AbortSignal,
 ): Promise<PostResult> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = abort ? AbortSignal.any([timeout, abort]) : timeout;
   try {
-    const res = await fetch(url, { method: "POST", body, headers, signal, redirect: "manual" });
-    // Read the answer so the connection goes back to the pool.
-    await res.arrayBuffer().catch(() => undefined);
+    const res = await webhookRequest({ url, method: "POST", headers, body, timeoutMs, signal: abort, reach });
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
     return { ok: false, retry: retryable(res.status), status: res.status, error: `HTTP ${res.status}` };
   } catch (err) {
-    const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : describe(err);
+    if (err instanceof DestinationRefused)
+      return { ok: false, retry: false, status: null, error: err.message };
+    // A timeout is visible from the time the call took anyway; every other failure reads the same.
+    const timedOut = err instanceof NoHttpAnswer && err.timedOut;
+    const reason = timedOut ? `no answer within ${timeoutMs} ms` : new NoHttpAnswer(false).message;
     return { ok: false, retry: true, status: null, error: reason };
   }
-}
-
-function describe(err: unknown): string {
-  const e = err as { code?: string; message?: string };
-  const message = e.message ?? "connection failed";
-  return e.code && !message.startsWith(e.code) ? `${e.code}: ${message}` : message;
 }

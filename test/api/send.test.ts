@@ -306,6 +306,27 @@ describe("raw MIME (?type=mime)", () => {
     expect((await queueRows(t, a.id)).map((r) => r.rcptTo)).toEqual(["kim@example.com"]);
   });
 
+  test("a second From or a Sender of another address is a 400; a Sender of the account is fine", async () => {
+    const a = await account(t);
+    const twice = `From: ${a.email}\r\nFrom: ceo@else.example\r\nTo: kim@example.com\r\n\r\nx\r\n`;
+    expectError(
+      await call(t, "POST", sendPath(a.id, "?type=mime"), { form: mimeForm(twice) }),
+      400,
+      "invalid_request_error",
+      "2 From fields",
+    );
+    const sender = `From: ${a.email}\r\nSender: ceo@else.example\r\nTo: kim@example.com\r\n\r\nx\r\n`;
+    expectError(
+      await call(t, "POST", sendPath(a.id, "?type=mime"), { form: mimeForm(sender) }),
+      400,
+      "invalid_request_error",
+      "Sender header <ceo@else.example> is not this account's own address",
+    );
+    expect(await folderMessages(t, a.id, "sent")).toEqual([]);
+    const own = `From: ${a.email}\r\nSender: ${a.email}\r\nTo: kim@example.com\r\n\r\nx\r\n`;
+    expectOk(await call(t, "POST", sendPath(a.id, "?type=mime"), { form: mimeForm(own) }));
+  });
+
   test("a From other than the account is a 400; so is a message with no recipients", async () => {
     const a = await account(t);
     const other = `From: someone@else.example\r\nTo: kim@example.com\r\n\r\nx\r\n`;
@@ -313,7 +334,7 @@ describe("raw MIME (?type=mime)", () => {
       await call(t, "POST", sendPath(a.id, "?type=mime"), { form: mimeForm(other) }),
       400,
       "invalid_request_error",
-      "From must be this account's own address",
+      "From header <someone@else.example> is not this account's own address",
     );
     const none = `From: ${a.email}\r\nSubject: nobody\r\n\r\nx\r\n`;
     expectError(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
-import { events, grants, outboundQueue } from "../../src/store/schema.ts";
+import { blobs, events, grants, outboundQueue } from "../../src/store/schema.ts";
 import { OTHER_PASSWORD } from "../api/helpers.ts";
 import { api, type TestServer } from "../support/server.ts";
 import {
@@ -83,7 +83,7 @@ describe("the message as the client wrote it", () => {
     b = await mailbox(t, "reader");
   });
 
-  test("Message-ID, In-Reply-To and References are kept byte for byte; nothing is added", async () => {
+  test("Message-ID, In-Reply-To and References are kept byte for byte; recipients get a Received on top", async () => {
     const head =
       `From: Writer <${a.email}>\r\n` +
       `To: ${b.email}\r\n` +
@@ -102,7 +102,35 @@ describe("the message as the client wrote it", () => {
     const stored = await rawMessage(t, a.id, sent?.id);
     expect(stored.toString("latin1")).toBe(raw);
     const [got] = await folder(t, b.id, "inbox");
-    expect((await rawMessage(t, b.id, got?.id)).toString("latin1")).toBe(raw);
+    const delivered = (await rawMessage(t, b.id, got?.id)).toString("latin1");
+    // RFC 5321 §4.4: the submission server's trace field, on top of the bytes as written.
+    expect(delivered).toMatch(
+      /^Received: from [^\r\n]+ \(\[127\.0\.0\.1\]\)\r\n\tby mail\.agentbox\.test \(agentbox\) with ESMTPSA id [^;\r\n]+;\r\n\t[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\r\n/,
+    );
+    expect(delivered.endsWith(raw)).toBe(true);
+    expect(delivered.split("\r\n").filter((l) => l.startsWith("Received:")).length).toBe(1);
+  });
+
+  test("a queued message carries the Received too; the Sent copy does not", async () => {
+    const c = await mailbox(t, "tracer");
+    const raw = rfc822({ From: c.email, To: "kim@remote.example", Subject: "traced" });
+    const transport = submitTransport(t, "submission", c);
+    await transport.sendMail({ envelope: { from: c.email, to: ["kim@remote.example"] }, raw });
+    transport.close();
+    const [sent] = await folder(t, c.id, "sent");
+    const kept = (await rawMessage(t, c.id, sent?.id)).toString("latin1");
+    expect(kept).not.toContain("Received:");
+    expect(kept.endsWith(raw)).toBe(true);
+    const [row] = await t.server.store.read
+      .select({ data: blobs.data })
+      .from(outboundQueue)
+      .innerJoin(blobs, eq(blobs.hash, outboundQueue.blobHash))
+      .where(eq(outboundQueue.grantId, c.id));
+    const queued = Buffer.from(row?.data as Uint8Array).toString("latin1");
+    expect(queued).toMatch(
+      /^Received: from [^\r\n]+\r\n\tby mail\.agentbox\.test \(agentbox\) with ESMTPSA id /,
+    );
+    expect(queued.endsWith(raw)).toBe(true);
   });
 
   test("a missing Message-ID and Date are added (under the account's domain)", async () => {
@@ -176,6 +204,45 @@ describe("refusals", () => {
     expect(err.responseCode).toBe(553);
     expect(err.response).toMatch(/^553 5\.7\.1 From header <ceo@agents\.localhost> is not/);
     expect(await folder(t, a.id, "sent")).toEqual([]);
+  });
+
+  test("a second From, or a Sender of another address: 553 5.7.1, nothing stored or queued", async () => {
+    const cases = [
+      [`From: ${a.email}\r\nFrom: ceo@agents.localhost`, /^553 5\.7\.1 the message has 2 From fields/],
+      [
+        `From: ${a.email}\r\nSender: ceo@agents.localhost`,
+        /^553 5\.7\.1 Sender header <ceo@agents\.localhost> is not/,
+      ],
+      [
+        `From: ${a.email}\r\nSender: ${a.email}\r\nSender: ceo@agents.localhost`,
+        /^553 5\.7\.1 the message has 2 Sender fields/,
+      ],
+      [`From: ${a.email}, ceo@agents.localhost`, /^553 5\.7\.1 From header <.*ceo@agents\.localhost> is not/],
+    ] as const;
+    for (const [fields, expected] of cases) {
+      const transport = submitTransport(t, "smtps", a);
+      const raw = `${fields}\r\nTo: x@remote.example\r\nSubject: spoof\r\n\r\nx\r\n`;
+      const err = await transport
+        .sendMail({ envelope: { from: a.email, to: ["x@remote.example"] }, raw })
+        .catch((e) => e);
+      transport.close();
+      expect(err.responseCode, fields).toBe(553);
+      expect(err.response, fields).toMatch(expected);
+    }
+    expect(await folder(t, a.id, "sent")).toEqual([]);
+    const queued = await t.server.store.read
+      .select()
+      .from(outboundQueue)
+      .where(eq(outboundQueue.grantId, a.id));
+    expect(queued).toEqual([]);
+  });
+
+  test("a Sender naming the account itself is accepted", async () => {
+    const transport = submitTransport(t, "smtps", a);
+    const raw = `From: Team <${a.email}>\r\nSender: ${a.email}\r\nTo: x@remote.example\r\nSubject: own sender\r\n\r\nx\r\n`;
+    await transport.sendMail({ envelope: { from: a.email, to: ["x@remote.example"] }, raw });
+    transport.close();
+    expect((await folder(t, a.id, "sent")).map((m) => m.subject)).toContain("own sender");
   });
 
   test("SIZE is advertised; a declared size over it is refused at MAIL, an actual one at DATA: 552 5.3.4", async () => {

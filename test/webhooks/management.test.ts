@@ -267,23 +267,30 @@ describe("validation", () => {
 });
 
 describe("isolation between applications", () => {
+  // The second application's receiver is on loopback: this server lets every application reach it.
+  let open: TestServer;
+  beforeAll(async () => {
+    open = await startTestServer({ AGENTBOX_WEBHOOK_PRIVATE_DESTINATIONS: "all" });
+  });
+  afterAll(() => open.stop());
+
   test("another application's webhook is a 404 for every operation, and is not listed", async () => {
-    const mine = await subscribe(t, receiver.url, ["message.created"]);
-    const other = await createApplication(t, "webhook isolation");
-    const theirs = await subscribe(t, receiver.url, ["message.created"], {}, other.key);
+    const mine = await subscribe(open, receiver.url, ["message.created"]);
+    const other = await createApplication(open, "webhook isolation");
+    const theirs = await subscribe(open, receiver.url, ["message.created"], {}, other.key);
     for (const [method, path, body] of [
       ["GET", `/v3/webhooks/${mine.id}`, undefined],
       ["PUT", `/v3/webhooks/${mine.id}`, { description: "x" }],
       ["DELETE", `/v3/webhooks/${mine.id}`, undefined],
       ["POST", `/v3/webhooks/rotate-secret/${mine.id}`, {}],
     ] as const) {
-      expectError(await api(t, method, path, body, other.key), 404, "not_found_error");
+      expectError(await api(open, method, path, body, other.key), 404, "not_found_error");
     }
-    const theirList = await api(t, "GET", "/v3/webhooks", undefined, other.key);
+    const theirList = await api(open, "GET", "/v3/webhooks", undefined, other.key);
     expect(theirList.body.data.map((w: any) => w.id)).toEqual([theirs.id]);
-    const myList = await api(t, "GET", "/v3/webhooks");
+    const myList = await api(open, "GET", "/v3/webhooks");
     expect(myList.body.data.map((w: any) => w.id)).not.toContain(theirs.id);
-    expect((await api(t, "GET", `/v3/webhooks/${mine.id}`)).status).toBe(200);
+    expect((await api(open, "GET", `/v3/webhooks/${mine.id}`)).status).toBe(200);
   });
 });
 

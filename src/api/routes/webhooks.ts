@@ -8,6 +8,7 @@ import { senderAddresses } from "../../webhooks/ip-addresses.ts";
 import { mockEnvelope } from "../../webhooks/mock.ts";
 import { encodeNotification } from "../../webhooks/notification.ts";
 import { postNotification } from "../../webhooks/post.ts";
+import { reachOf } from "../../webhooks/reach.ts";
 import { MOCK_SECRET } from "../../webhooks/signature.ts";
 import {
   createWebhook,
@@ -39,8 +40,10 @@ export function webhookRoutes(deps: ApiDeps) {
   };
   const present = (row: WebhookRow, withSecret = false) =>
     presentWebhook(row, deliveryState(deps.store, row, deps.webhooks.state(row.id)), withSecret);
-  const verify = async (url: string) => {
-    const reason = await verifyEndpoint(url, deps.config.webhooks.challengeTimeoutMs);
+  const reach = (request: Request) =>
+    reachOf(deps.config.webhooks.privateDestinations, callerOf(request).operator);
+  const verify = async (request: Request, url: string) => {
+    const reason = await verifyEndpoint(url, deps.config.webhooks.challengeTimeoutMs, reach(request));
     if (reason) throw badRequest(`webhook_url failed verification: ${reason}`);
   };
 
@@ -56,7 +59,13 @@ export function webhookRoutes(deps: ApiDeps) {
       const { triggerType, url } = parseTestRequest(body, true);
       const envelope = mockEnvelope(triggerType, callerOf(request).applicationId);
       const { body: bytes, headers } = encodeNotification(envelope, MOCK_SECRET, false);
-      const result = await postNotification(url, bytes, headers, deps.config.webhooks.timeoutMs);
+      const result = await postNotification(
+        url,
+        bytes,
+        headers,
+        deps.config.webhooks.timeoutMs,
+        reach(request),
+      );
       if (!result.ok) throw badRequest(`the test event was not accepted: POST ${url}: ${result.error}`);
       return single(request, "success");
     })
@@ -73,7 +82,7 @@ export function webhookRoutes(deps: ApiDeps) {
     })
     .post("/v3/webhooks", async ({ request, body }) => {
       const settings = parseCreate(body);
-      await verify(settings.url);
+      await verify(request, settings.url);
       const row = await createWebhook(deps.store, callerOf(request).applicationId, settings);
       await deps.webhooks.refresh(row.id);
       deps.log.info({ webhookId: row.id, applicationId: row.applicationId }, "webhook created");
@@ -85,7 +94,7 @@ export function webhookRoutes(deps: ApiDeps) {
     .put("/v3/webhooks/:id", async ({ request, params, body }) => {
       const row = await load(request, params.id);
       const changes = parseUpdate(body);
-      if (changes.url !== undefined && changes.url !== row.url) await verify(changes.url);
+      if (changes.url !== undefined && changes.url !== row.url) await verify(request, changes.url);
       const updated = await updateWebhook(deps.store, row.id, changes);
       await deps.webhooks.refresh(row.id);
       if (updated.status !== row.status) {

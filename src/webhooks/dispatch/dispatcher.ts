@@ -6,6 +6,7 @@ import type { Logger } from "../../log.ts";
 import type { Metrics } from "../../metrics.ts";
 import type { EventRow, WebhookRow } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
+import type { Reach } from "../reach.ts";
 import { allWebhooks, loadWebhook } from "../webhooks.ts";
 import { type EndpointContext, EndpointDelivery, type EndpointState } from "./endpoint-delivery.ts";
 import { ProgressSaver } from "./progress-saver.ts";
@@ -44,12 +45,14 @@ export class WebhookDispatcher {
     private readonly log: Logger,
     metrics: Metrics,
     private readonly streams: EventStreams,
+    reach: (applicationId: string) => Reach,
   ) {
     this.saver = new ProgressSaver(store, log, SAVE_EVERY_MS);
     this.ctx = {
       store,
       config,
       log,
+      reach,
       tail: () => this.tailSeq,
       count: (outcome) =>
         metrics.inc("agentbox_webhook_attempts_total", "Webhook delivery attempts by outcome", { outcome }),

@@ -17,6 +17,7 @@ import {
 } from "../deliveries.ts";
 import { type EncodedNotification, encodeNotification, notificationId } from "../notification.ts";
 import { type PostResult, postNotification } from "../post.ts";
+import type { Reach } from "../reach.ts";
 import { eventTypesFor, subscribes } from "../triggers.ts";
 import { triggersOf, type WebhookStatus } from "../webhooks.ts";
 import { EndpointBacklog } from "./backlog.ts";
@@ -31,6 +32,8 @@ export interface EndpointContext {
   store: Store;
   config: WebhookConfig;
   log: Logger;
+  /** What an application's webhooks may reach (private addresses or not). */
+  reach(applicationId: string): Reach;
   /** The newest log position the dispatcher's tail has read. */
   tail(): number;
   count(outcome: "delivered" | "retry" | "failed"): void;
@@ -297,6 +300,7 @@ export class EndpointDelivery implements ProgressSource {
             prepared.body,
             prepared.headers,
             this.ctx.config.timeoutMs,
+            this.ctx.reach(this.row.applicationId),
             this.inFlight.signal,
           );
     if (this.stopped) return;
