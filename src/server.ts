@@ -5,6 +5,7 @@ import { Mailboxes } from "../actors/mailboxes.ts";
 import { OutboxActor } from "../actors/outbox/actor.ts";
 import { startImap } from "../protocols/imap/server.ts";
 import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
+import { PasswordLogins } from "./accounts/password-login.ts";
 import { Authenticator } from "./api/auth.ts";
 import { startHttp } from "./api/server.ts";
 import { bootstrap } from "./bootstrap.ts";
@@ -13,7 +14,6 @@ import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import type { Logger } from "./log.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
-import { FailureLimiter } from "./security/rate-limit.ts";
 import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
 import { cachingResolver } from "./smtp/verify.ts";
@@ -91,20 +91,24 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onScheduled: () => void scheduler.wake(),
     defaultApplicationId,
     auth: new Authenticator(store, defaultApplicationId),
+    /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
+    logins: new PasswordLogins(store, config.logins),
     metrics,
     isReady: () => ready,
   };
   const http = listen("HTTP", "AGENTBOX_HTTP_PORT", config.ports.http, config.host, () =>
     startHttp(deps, config.ports.http, config.host),
   );
-  const imap = await startImap({ config, store, mailboxes, bus, log, tls }).catch((err) => {
-    // The IMAP listener names the port that failed (993 or the plain one).
-    const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {
-      variable?: string;
-      port?: number;
-    };
-    throw listenError("IMAP", variable, config.host, port, err);
-  });
+  const imap = await startImap({ config, store, mailboxes, bus, log, tls, logins: deps.logins }).catch(
+    (err) => {
+      // The IMAP listener names the port that failed (993 or the plain one).
+      const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {
+        variable?: string;
+        port?: number;
+      };
+      throw listenError("IMAP", variable, config.host, port, err);
+    },
+  );
   metrics.gauge("agentbox_imap_sessions", "IMAP connections open", () => imap.context.registry.size);
   let smtp: SmtpListeners;
   try {
@@ -175,7 +179,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 async function startSmtpListeners(
   config: Config,
   log: Logger,
-  deps: Parameters<typeof startHttp>[0] & { onQueued: () => void },
+  deps: Parameters<typeof startHttp>[0] & { onQueued: () => void; logins: PasswordLogins },
   tls: { cert: string; key: string },
 ): Promise<SmtpListeners> {
   try {
@@ -187,7 +191,7 @@ async function startSmtpListeners(
       smtp: config.smtp,
       maxMessageBytes: config.limits.maxMessageBytes,
       log,
-      submission: { ...deps, authLimiter: new FailureLimiter(10, 60_000) },
+      submission: deps,
       inbound: {
         store: deps.store,
         mailboxes: deps.mailboxes,

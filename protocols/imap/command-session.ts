@@ -5,9 +5,9 @@
  */
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { PasswordLogins } from "../../src/accounts/password-login.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
-import type { ImapAuth } from "./auth.ts";
 import type { Completion } from "./completion.ts";
 import type { MailboxEntry, MailboxTree } from "./mailbox-names.ts";
 import type { RecentTracker } from "./recent.ts";
@@ -34,7 +34,8 @@ export interface ImapServices {
   bus: ChangeBus;
   log: Logger;
   limits: ImapLimits;
-  auth: ImapAuth;
+  /** App-password logins, shared with SMTP submission (one budget of wrong guesses). */
+  auth: PasswordLogins;
   recent: RecentTracker;
   registry: SessionRegistry;
 }

@@ -8,10 +8,10 @@ import * as tls from "node:tls";
 import type { Socket, TCPSocketListener } from "bun";
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { PasswordLogins } from "../../src/accounts/password-login.ts";
 import type { Config } from "../../src/config/config.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
-import { ImapAuth } from "./auth.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { Connection, type Transport } from "./connection.ts";
 import { RecentTracker } from "./recent.ts";
@@ -25,6 +25,8 @@ export interface ImapServerDeps {
   bus: ChangeBus;
   log: Logger;
   tls: { cert: string; key: string };
+  /** App-password logins, shared with SMTP submission. */
+  logins: PasswordLogins;
 }
 
 export interface ImapServer {
@@ -56,7 +58,7 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       appendLimit: config.limits.maxMessageBytes,
       maxLine: MAX_LINE,
     },
-    auth: new ImapAuth(deps.store),
+    auth: deps.logins,
     recent: new RecentTracker(),
     registry: new SessionRegistry(),
     commands: COMMANDS,

@@ -57,15 +57,13 @@ describe("LOGIN", () => {
     c.close();
   });
 
-  test("an account without an app password: protocol access is disabled, and says so", async () => {
+  test("an account without an app password answers like a wrong password (no account probing)", async () => {
     const email = uniqueEmail("nopw");
     const res = await api(f.t, "POST", "/v3/connect/custom", { provider: "nylas", settings: { email } });
     expect(res.status).toBe(201);
     const c = await ImapClient.connect(f.port);
     const { tagged } = await c.transact(`a1 LOGIN ${email} ${PASSWORD}`);
-    expect(tagged).toStartWith(
-      "a1 NO [AUTHENTICATIONFAILED] IMAP access is disabled for this account until an app password is set",
-    );
+    expect(tagged).toBe("a1 NO [AUTHENTICATIONFAILED] Invalid email or app password");
     c.close();
   });
 
