@@ -21,6 +21,8 @@ export interface ImapLimits {
   maxConnectionsPerAccount: number;
   idleTimeoutMs: number;
   autologoutMs: number;
+  /** A connection not logged in this long after it opened is closed, whatever it sends. */
+  loginTimeoutMs: number;
   /** APPENDLIMIT: the largest message APPEND accepts. */
   appendLimit: number;
   /** The longest command line (without literals). */

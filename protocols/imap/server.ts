@@ -14,6 +14,7 @@ import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { Connection, type Transport } from "./connection.ts";
+import { ConnectionLimit } from "./connection-limit.ts";
 import { RecentTracker } from "./recent.ts";
 import { SessionRegistry } from "./registry.ts";
 import type { ImapContext } from "./session.ts";
@@ -39,10 +40,11 @@ export interface ImapServer {
 /** The longest command line without its literals. */
 export const MAX_LINE = 64 * 1024;
 
-interface SocketData {
+/** null for a connection refused by the connection limit (it only gets a BYE). */
+type SocketData = {
   conn: Connection;
   transport: BunTransport;
-}
+} | null;
 
 export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
   const { config, log } = deps;
@@ -55,6 +57,7 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       maxConnectionsPerAccount: config.limits.imapMaxConnections,
       idleTimeoutMs: config.limits.imapIdleTimeoutS * 1000,
       autologoutMs: config.limits.imapAutologoutS * 1000,
+      loginTimeoutMs: config.limits.imapLoginTimeoutS * 1000,
       appendLimit: config.limits.maxMessageBytes,
       maxLine: MAX_LINE,
     },
@@ -63,7 +66,18 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
     registry: new SessionRegistry(),
     commands: COMMANDS,
   };
-  const connections = new Set<Connection>();
+  /** Open connections and the address each was counted under. */
+  const connections = new Map<Connection, string>();
+  const limit = new ConnectionLimit(
+    config.limits.imapMaxConnectionsPerIp,
+    config.limits.imapMaxConnectionsTotal,
+  );
+  /** A connection over the limit is told why in place of the greeting (RFC 3501 §7.1.5). */
+  const refusal = (why: string) => `* BYE [UNAVAILABLE] ${why}\r\n`;
+  const closed = (conn: Connection) => {
+    const address = connections.get(conn);
+    if (address !== undefined && connections.delete(conn)) limit.leave(address);
+  };
 
   let listener: TCPSocketListener<SocketData>;
   try {
@@ -78,29 +92,35 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       tls: { cert: deps.tls.cert, key: deps.tls.key },
       socket: {
         open(socket) {
+          socket.data = null;
+          const refused = limit.enter(socket.remoteAddress);
+          if (refused) {
+            socket.end(refusal(refused));
+            return;
+          }
           const transport = new BunTransport(socket);
           const conn = new Connection(transport, ctx, isLoopback(socket.remoteAddress));
           socket.data = { conn, transport };
-          connections.add(conn);
+          connections.set(conn, socket.remoteAddress);
           conn.start();
         },
         data(socket, chunk) {
-          socket.data.conn.onData(chunk);
+          socket.data?.conn.onData(chunk);
         },
         drain(socket) {
-          socket.data.transport.flush();
-          socket.data.conn.onDrain();
+          socket.data?.transport.flush();
+          socket.data?.conn.onDrain();
         },
         close(socket) {
-          connections.delete(socket.data.conn);
+          if (!socket.data) return;
+          closed(socket.data.conn);
           socket.data.conn.onClose();
         },
         error(socket, err) {
           log.debug({ err: err.message }, "imap socket error");
-          if (socket.data) {
-            connections.delete(socket.data.conn);
-            socket.data.conn.onClose();
-          }
+          if (!socket.data) return;
+          closed(socket.data.conn);
+          socket.data.conn.onClose();
         },
       },
     });
@@ -110,11 +130,17 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
   if (config.ports.imap !== null) {
     const secureContext = tls.createSecureContext({ cert: deps.tls.cert, key: deps.tls.key });
     plain = net.createServer((socket) => {
+      const refused = limit.enter(socket.remoteAddress ?? "");
+      if (refused) {
+        socket.on("error", () => socket.destroy());
+        socket.end(refusal(refused));
+        return;
+      }
       const transport = new NodeTransport(socket, secureContext);
       const conn = new Connection(transport, ctx, isLoopback(socket.remoteAddress ?? ""));
       transport.attach(conn);
-      connections.add(conn);
-      socket.on("close", () => connections.delete(conn));
+      connections.set(conn, socket.remoteAddress ?? "");
+      socket.on("close", () => closed(conn));
       conn.start();
     });
     const server = plain;
@@ -136,7 +162,7 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
     async stop() {
       listener.stop(false);
       plain?.close();
-      for (const conn of connections) {
+      for (const conn of connections.keys()) {
         conn.write("* BYE Server shutting down\r\n");
         conn.close();
       }

@@ -46,6 +46,7 @@ function fakeSession(opts: { secure: boolean; loopback: boolean }) {
       maxConnectionsPerAccount: 20,
       idleTimeoutMs: 1000,
       autologoutMs: 1000,
+      loginTimeoutMs: 1000,
       appendLimit: 1000,
       maxLine: 1000,
     },
