@@ -6,6 +6,7 @@ import { OutboxActor } from "../actors/outbox/actor.ts";
 import { startImap } from "../protocols/imap/server.ts";
 import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
 import { PasswordLogins } from "./accounts/password-login.ts";
+import { SignOuts } from "./accounts/sign-outs.ts";
 import { Authenticator } from "./api/auth.ts";
 import { startHttp } from "./api/server.ts";
 import { bootstrap } from "./bootstrap.ts";
@@ -93,22 +94,30 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     auth: new Authenticator(store, defaultApplicationId),
     /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
     logins: new PasswordLogins(store, config.logins),
+    signOuts: new SignOuts(),
     metrics,
     isReady: () => ready,
   };
   const http = listen("HTTP", "AGENTBOX_HTTP_PORT", config.ports.http, config.host, () =>
     startHttp(deps, config.ports.http, config.host),
   );
-  const imap = await startImap({ config, store, mailboxes, bus, log, tls, logins: deps.logins }).catch(
-    (err) => {
-      // The IMAP listener names the port that failed (993 or the plain one).
-      const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {
-        variable?: string;
-        port?: number;
-      };
-      throw listenError("IMAP", variable, config.host, port, err);
-    },
-  );
+  const imap = await startImap({
+    config,
+    store,
+    mailboxes,
+    bus,
+    log,
+    tls,
+    logins: deps.logins,
+    signOuts: deps.signOuts,
+  }).catch((err) => {
+    // The IMAP listener names the port that failed (993 or the plain one).
+    const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {
+      variable?: string;
+      port?: number;
+    };
+    throw listenError("IMAP", variable, config.host, port, err);
+  });
   metrics.gauge("agentbox_imap_sessions", "IMAP connections open", () => imap.context.registry.size);
   let smtp: SmtpListeners;
   try {

@@ -6,6 +6,7 @@
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { PasswordLogins } from "../../src/accounts/password-login.ts";
+import type { SignOuts } from "../../src/accounts/sign-outs.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
 import type { Completion } from "./completion.ts";
@@ -38,6 +39,8 @@ export interface ImapServices {
   limits: ImapLimits;
   /** App-password logins, shared with SMTP submission (one budget of wrong guesses). */
   auth: PasswordLogins;
+  /** A rotated app password or a deleted account ends the account's sessions at once. */
+  signOuts: SignOuts;
   recent: RecentTracker;
   registry: SessionRegistry;
 }

@@ -9,6 +9,7 @@ import type { Socket, TCPSocketListener } from "bun";
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { PasswordLogins } from "../../src/accounts/password-login.ts";
+import type { SignOuts } from "../../src/accounts/sign-outs.ts";
 import type { Config } from "../../src/config/config.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -28,6 +29,8 @@ export interface ImapServerDeps {
   tls: { cert: string; key: string };
   /** App-password logins, shared with SMTP submission. */
   logins: PasswordLogins;
+  /** Rotated app passwords and deleted accounts, announced by the API. */
+  signOuts: SignOuts;
 }
 
 export interface ImapServer {
@@ -62,6 +65,7 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       maxLine: MAX_LINE,
     },
     auth: deps.logins,
+    signOuts: deps.signOuts,
     recent: new RecentTracker(),
     registry: new SessionRegistry(),
     commands: COMMANDS,

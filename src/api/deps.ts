@@ -1,6 +1,7 @@
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { OutboxActor } from "../../actors/outbox/actor.ts";
+import type { SignOuts } from "../accounts/sign-outs.ts";
 import type { Config } from "../config/config.ts";
 import type { DnsResolver } from "../dns/resolver.ts";
 import type { Logger } from "../log.ts";
@@ -13,6 +14,8 @@ export interface ApiDeps {
   mailboxes: Mailboxes;
   /** Committed changes, for long-polls and streams. */
   bus: ChangeBus;
+  /** A rotated app password or a deleted account ends its live IMAP sessions (announce after commit). */
+  signOuts: SignOuts;
   /** Webhook delivery and event streams. */
   outbox: OutboxActor;
   resolver: DnsResolver;

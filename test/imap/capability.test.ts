@@ -9,6 +9,7 @@ import { SessionRegistry } from "../../protocols/imap/registry.ts";
 import { type ImapContext, Session } from "../../protocols/imap/session.ts";
 import type { SessionIO } from "../../protocols/imap/session-io.ts";
 import { PasswordLogins } from "../../src/accounts/password-login.ts";
+import { SignOuts } from "../../src/accounts/sign-outs.ts";
 import { quietLog } from "../support/store.ts";
 import { type ImapFixture, imapFixture, PASSWORD } from "./harness.ts";
 
@@ -51,6 +52,7 @@ function fakeSession(opts: { secure: boolean; loopback: boolean }) {
       maxLine: 1000,
     },
     auth: new PasswordLogins(server.store, server.config.logins),
+    signOuts: new SignOuts(),
     recent: new RecentTracker(),
     registry: new SessionRegistry(),
     commands: COMMANDS,
