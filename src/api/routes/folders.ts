@@ -1,8 +1,9 @@
 import { Elysia } from "elysia";
+import { folderNameProblem, MAX_FOLDER_NAME_LENGTH } from "../../domain/folder-name.ts";
 import { type FolderView, getFolder, listFolders } from "../../mailbox/folders.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import type { ApiDeps } from "../deps.ts";
-import { notFound } from "../errors.ts";
+import { badRequest, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { selectFields } from "../message-query.ts";
 import { presentFolder } from "../present/folder.ts";
@@ -48,7 +49,7 @@ export function folderRoutes(deps: ApiDeps) {
       const input = requireObject(body);
       rejectUnknown(input, FIELDS);
       const created = await deps.mailboxes.createFolder(grant.id, {
-        name: requiredString(input, "name", "name", 1024),
+        name: folderName(input),
         parentId: optionalString(input, "parent_id", "parent_id", 64) ?? null,
       });
       const colors = colorChanges(input);
@@ -63,7 +64,7 @@ export function folderRoutes(deps: ApiDeps) {
       rejectUnknown(input, FIELDS);
       await deps.mailboxes.updateFolder(grant.id, {
         folderId: folder.row.id,
-        ...(input.name !== undefined && { name: requiredString(input, "name", "name", 1024) }),
+        ...(input.name !== undefined && { name: folderName(input) }),
         ...(input.parent_id !== undefined && {
           parentId: optionalString(input, "parent_id", "parent_id", 64) ?? null,
         }),
@@ -77,6 +78,14 @@ export function folderRoutes(deps: ApiDeps) {
       await deps.mailboxes.deleteFolder(grant.id, { folderId: folder.row.id });
       return deleted(request);
     });
+}
+
+/** `name`, without surrounding white space, refused (400) unless every surface can hold it. */
+function folderName(input: Json): string {
+  const name = requiredString(input, "name", "name", MAX_FOLDER_NAME_LENGTH).trim();
+  const problem = folderNameProblem(name);
+  if (problem) throw badRequest(`invalid folder name: ${problem}`);
+  return name;
 }
 
 function colorChanges(input: Json) {
