@@ -33,6 +33,8 @@ const LOW_WATER = 256 * 1024;
 /** Output a client may leave unread beyond one message literal before it is disconnected. */
 const MAX_EXTRA_BACKLOG = 16 * 1024 * 1024;
 const MAX_LITERAL_OTHER = 1024 * 1024;
+/** Input a client may send after the server closed before the socket is dropped. */
+const MAX_INPUT_AFTER_CLOSE = 64 * 1024;
 /** The largest literal before login (LOGIN's arguments, ID's values). */
 export const PRE_LOGIN_MAX_LITERAL = 8 * 1024;
 
@@ -50,6 +52,7 @@ export class Connection implements SessionIO {
   private deflate: zlib.DeflateRaw | null = null;
   private inflate: zlib.InflateRaw | null = null;
   private flushQueued = false;
+  private unreadAfterClose = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -104,7 +107,12 @@ export class Connection implements SessionIO {
   }
 
   onData(chunk: Uint8Array): void {
-    if (this.closed) return;
+    if (this.closed) {
+      // We closed; a client still sending (a refused LITERAL+ streaming on) is dropped, not read.
+      this.unreadAfterClose += chunk.length;
+      if (this.unreadAfterClose > MAX_INPUT_AFTER_CLOSE) this.transport.destroy();
+      return;
+    }
     if (this.inflate) {
       this.inflate.write(chunk);
       return;

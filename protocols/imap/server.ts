@@ -40,6 +40,9 @@ export interface ImapServer {
   stop(): Promise<void>;
 }
 
+/** How long a connection we closed may take to read what is queued for it before it is dropped. */
+const CLOSE_GRACE_MS = 5_000;
+
 /** The longest command line without its literals. */
 export const MAX_LINE = 64 * 1024;
 
@@ -117,12 +120,14 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
         },
         close(socket) {
           if (!socket.data) return;
+          socket.data.transport.closed();
           closed(socket.data.conn);
           socket.data.conn.onClose();
         },
         error(socket, err) {
           log.debug({ err: err.message }, "imap socket error");
           if (!socket.data) return;
+          socket.data.transport.closed();
           closed(socket.data.conn);
           socket.data.conn.onClose();
         },
@@ -184,6 +189,7 @@ class BunTransport implements Transport {
   private queue: Uint8Array[] = [];
   private queued = 0;
   private ending = false;
+  private lingering: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly socket: Socket<SocketData>) {}
 
@@ -228,6 +234,10 @@ class BunTransport implements Transport {
 
   end(): void {
     this.ending = true;
+    // The client gets a few seconds to take what is queued for it and close; then the socket is
+    // dropped (what it sends meanwhile is not read: connection.ts drops it past 64 KiB).
+    this.lingering ??= setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
+    this.lingering.unref?.();
     if (this.queue.length === 0) this.socket.end();
   }
 
@@ -235,6 +245,11 @@ class BunTransport implements Transport {
     this.queue = [];
     this.queued = 0;
     this.socket.terminate();
+  }
+
+  /** The socket closed. */
+  closed(): void {
+    if (this.lingering) clearTimeout(this.lingering);
   }
 }
 

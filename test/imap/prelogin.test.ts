@@ -4,6 +4,8 @@
  * and in all.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import * as net from "node:net";
+import * as tls from "node:tls";
 import { ImapClient, type ImapFixture, imapFixture, PASSWORD } from "./harness.ts";
 
 let f: ImapFixture;
@@ -44,6 +46,42 @@ describe("literals before login", () => {
     expect(await c.line()).toBe("* BYE Closing: a non-synchronizing literal over the limit was sent");
     await Bun.sleep(100);
     expect(c.closed).toBe(true);
+  });
+
+  test("a client that streams on after the server closed is dropped, its bytes not read", async () => {
+    // Half-open: the client does not close when the server does.
+    const raw = new net.Socket({ allowHalfOpen: true });
+    raw.connect({ host: "127.0.0.1", port: f.port, localAddress: freshAddress() });
+    const socket = tls.connect({ socket: raw, rejectUnauthorized: false });
+    const lines: string[] = [];
+    let text = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (d: string) => {
+      text += d;
+      lines.push(...text.split("\r\n").slice(0, -1));
+      text = text.slice(text.lastIndexOf("\r\n") + 2);
+    });
+    const closed = new Promise<number>((resolve) => {
+      socket.on("close", () => resolve(performance.now()));
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => socket.once("secureConnect", () => resolve()));
+    socket.write("a1 APPEND INBOX {41943040+}\r\n");
+    const started = performance.now();
+    // It ignores the server's close and keeps sending its 40 MiB.
+    const chunk = Buffer.alloc(64 * 1024, 0x78);
+    let sent = 0;
+    const pump = async () => {
+      while (sent < 40 * 1024 * 1024 && !socket.destroyed) {
+        sent += chunk.length;
+        if (!socket.write(chunk)) await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    void pump();
+    const at = await Promise.race([closed, Bun.sleep(4000).then(() => Number.NaN)]);
+    socket.destroy();
+    expect(lines).toContain("a1 BAD Literal of 41943040 bytes is over the literal limit before login (8192)");
+    expect(at - started).toBeLessThan(3000);
   });
 
   test("a LOGIN whose password is a literal still works", async () => {
