@@ -168,7 +168,11 @@ async function login(port: number, email: string): Promise<Client> {
 
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
-const t = await startTestServer({ AGENTBOX_LOG_LEVEL: "error" });
+// 2,000 connections come from one address here: above the default per-address cap.
+const t = await startTestServer({
+  AGENTBOX_LOG_LEVEL: "error",
+  AGENTBOX_IMAP_MAX_CONNECTIONS_PER_IP: "5000",
+});
 const port = t.server.ports.imaps;
 const { mailboxes } = t.server;
 console.log(`# IMAP benchmark — ${machine()}`);

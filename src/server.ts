@@ -3,6 +3,8 @@ import { ChangeBus } from "../actors/bus.ts";
 import { Mailboxes } from "../actors/mailboxes.ts";
 import { startImap } from "../protocols/imap/server.ts";
 import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
+import { PasswordLogins } from "./accounts/password-login.ts";
+import { SignOuts } from "./accounts/sign-outs.ts";
 import { Authenticator } from "./api/auth.ts";
 import { startHttp } from "./api/server.ts";
 import { bootstrap } from "./bootstrap.ts";
@@ -12,7 +14,6 @@ import { EventStreams } from "./events/streams.ts";
 import type { Logger } from "./log.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
-import { FailureLimiter } from "./security/rate-limit.ts";
 import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
 import { OutboundDelivery } from "./smtp/delivery/outbound-delivery.ts";
@@ -97,13 +98,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onScheduled: () => void scheduler.wake(),
     defaultApplicationId,
     auth: new Authenticator(store, defaultApplicationId),
+    /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
+    logins: new PasswordLogins(store, config.logins),
+    signOuts: new SignOuts(),
     metrics,
     isReady: () => ready,
   };
   const http = listen("HTTP", "AGENTBOX_HTTP_PORT", config.ports.http, config.host, () =>
     startHttp(deps, config.ports.http, config.host),
   );
-  const imap = await startImap({ config, store, mailboxes, bus, log, tls }).catch((err) => {
+  const imap = await startImap({
+    config,
+    store,
+    mailboxes,
+    bus,
+    log,
+    tls,
+    logins: deps.logins,
+    signOuts: deps.signOuts,
+  }).catch((err) => {
     // The IMAP listener names the port that failed (993 or the plain one).
     const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {
       variable?: string;
@@ -181,7 +194,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 async function startSmtpListeners(
   config: Config,
   log: Logger,
-  deps: Parameters<typeof startHttp>[0] & { onQueued: () => void },
+  deps: Parameters<typeof startHttp>[0] & { onQueued: () => void; logins: PasswordLogins },
   tls: { cert: string; key: string },
 ): Promise<SmtpListeners> {
   try {
@@ -193,7 +206,7 @@ async function startSmtpListeners(
       smtp: config.smtp,
       maxMessageBytes: config.limits.maxMessageBytes,
       log,
-      submission: { ...deps, authLimiter: new FailureLimiter(10, 60_000) },
+      submission: deps,
       inbound: {
         store: deps.store,
         mailboxes: deps.mailboxes,

@@ -5,9 +5,10 @@
  */
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { PasswordLogins } from "../../src/accounts/password-login.ts";
+import type { SignOuts } from "../../src/accounts/sign-outs.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
-import type { ImapAuth } from "./auth.ts";
 import type { Completion } from "./completion.ts";
 import type { MailboxEntry, MailboxTree } from "./mailbox-names.ts";
 import type { RecentTracker } from "./recent.ts";
@@ -21,6 +22,8 @@ export interface ImapLimits {
   maxConnectionsPerAccount: number;
   idleTimeoutMs: number;
   autologoutMs: number;
+  /** A connection not logged in this long after it opened is closed, whatever it sends. */
+  loginTimeoutMs: number;
   /** APPENDLIMIT: the largest message APPEND accepts. */
   appendLimit: number;
   /** The longest command line (without literals). */
@@ -34,7 +37,10 @@ export interface ImapServices {
   bus: ChangeBus;
   log: Logger;
   limits: ImapLimits;
-  auth: ImapAuth;
+  /** App-password logins, shared with SMTP submission (one budget of wrong guesses). */
+  auth: PasswordLogins;
+  /** A rotated app password or a deleted account ends the account's sessions at once. */
+  signOuts: SignOuts;
   recent: RecentTracker;
   registry: SessionRegistry;
 }

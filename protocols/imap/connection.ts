@@ -1,7 +1,13 @@
 /**
  * One client connection: bytes in through the Framer, commands run one at a time by the Session,
- * bytes out with backpressure. Timers: autologout outside IDLE (AGENTBOX_IMAP_AUTOLOGOUT_S), and
- * IDLE's own limit (handled by the IDLE command through readLine's timeout).
+ * bytes out with backpressure. Timers: before login, an absolute deadline from the moment the
+ * connection opened (AGENTBOX_IMAP_LOGIN_TIMEOUT_S: nothing the client sends moves it); after,
+ * autologout outside IDLE (AGENTBOX_IMAP_AUTOLOGOUT_S), and IDLE's own limit (handled by the IDLE
+ * command through readLine's timeout).
+ *
+ * Before login the input limits are small: a literal of at most PRE_LOGIN_MAX_LITERAL (a LOGIN's
+ * password fits; an APPEND does not, and a synchronizing one is refused without "+"), and little
+ * unread input, so an unauthenticated client cannot make the server hold its bytes.
  */
 import * as zlib from "node:zlib";
 import { Framer, type FramerEvent } from "./framer.ts";
@@ -26,9 +32,11 @@ export interface Transport {
 const LOW_WATER = 256 * 1024;
 /** Output a client may leave unread beyond one message literal before it is disconnected. */
 const MAX_EXTRA_BACKLOG = 16 * 1024 * 1024;
-/** A connection that has not logged in is closed sooner than an idle session. */
-const PRE_LOGIN_TIMEOUT_MS = 60_000;
 const MAX_LITERAL_OTHER = 1024 * 1024;
+/** Input a client may send after the server closed before the socket is dropped. */
+const MAX_INPUT_AFTER_CLOSE = 64 * 1024;
+/** The largest literal before login (LOGIN's arguments, ID's values). */
+export const PRE_LOGIN_MAX_LITERAL = 8 * 1024;
 
 export class Connection implements SessionIO {
   readonly session: Session;
@@ -44,6 +52,7 @@ export class Connection implements SessionIO {
   private deflate: zlib.DeflateRaw | null = null;
   private inflate: zlib.InflateRaw | null = null;
   private flushQueued = false;
+  private unreadAfterClose = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -51,11 +60,19 @@ export class Connection implements SessionIO {
     readonly loopback: boolean,
   ) {
     this.session = new Session(ctx, this);
+    const session = this.session;
+    const { appendLimit, maxLine } = ctx.limits;
     this.framer = new Framer({
-      maxLine: ctx.limits.maxLine,
-      maxBuffered: ctx.limits.appendLimit + ctx.limits.maxLine * 4,
-      maxLiteral: (command) =>
-        command === "APPEND" ? ctx.limits.appendLimit : Math.min(MAX_LITERAL_OTHER, ctx.limits.appendLimit),
+      maxLine,
+      get maxBuffered() {
+        return session.state === "not-authenticated"
+          ? PRE_LOGIN_MAX_LITERAL + maxLine * 2
+          : appendLimit + maxLine * 4;
+      },
+      maxLiteral: (command) => {
+        if (session.state === "not-authenticated") return PRE_LOGIN_MAX_LITERAL;
+        return command === "APPEND" ? appendLimit : Math.min(MAX_LITERAL_OTHER, appendLimit);
+      },
     });
   }
 
@@ -90,7 +107,12 @@ export class Connection implements SessionIO {
   }
 
   onData(chunk: Uint8Array): void {
-    if (this.closed) return;
+    if (this.closed) {
+      // We closed; a client still sending (a refused LITERAL+ streaming on) is dropped, not read.
+      this.unreadAfterClose += chunk.length;
+      if (this.unreadAfterClose > MAX_INPUT_AFTER_CLOSE) this.transport.destroy();
+      return;
+    }
     if (this.inflate) {
       this.inflate.write(chunk);
       return;
@@ -101,7 +123,7 @@ export class Connection implements SessionIO {
   /** Plain bytes from the client (decompressed, when COMPRESS is on). */
   private receive(chunk: Uint8Array): void {
     if (this.closed) return;
-    if (!this.session.idling) this.autologout?.refresh();
+    if (this.loggedIn && !this.session.idling) this.autologout?.refresh();
     if (!this.framer.push(chunk)) {
       this.write("* BYE Too much input without reading responses\r\n");
       this.close();
@@ -266,10 +288,14 @@ export class Connection implements SessionIO {
         this.close();
         return;
       }
-      // Logged in: the full autologout from now on (before, a shorter one).
-      if (before === "not-authenticated" && this.session.state !== "not-authenticated") this.armAutologout();
-      else this.autologout?.refresh();
+      // Logged in: the autologout from now on (before, the login deadline, which nothing moves).
+      if (before === "not-authenticated" && this.loggedIn) this.armAutologout();
+      else if (this.loggedIn) this.autologout?.refresh();
     }
+  }
+
+  private get loggedIn(): boolean {
+    return this.session.state !== "not-authenticated";
   }
 
   /** Refusals the framer raises; returns false when the connection closes. */
@@ -281,10 +307,14 @@ export class Connection implements SessionIO {
       return false;
     }
     if (ev.type === "literal-too-big") {
-      const what = ev.command === "APPEND" ? "APPENDLIMIT" : "the literal limit for this command";
-      const code = ev.command === "APPEND" ? "[TOOBIG] " : "";
-      const status = ev.command === "APPEND" ? "NO" : "BAD";
-      this.write(`${ev.tag} ${status} ${code}Literal of ${ev.size} bytes is over ${what} (${ev.limit})\r\n`);
+      const append = ev.command === "APPEND" && this.loggedIn;
+      const what = append
+        ? "APPENDLIMIT"
+        : this.loggedIn
+          ? "the literal limit for this command"
+          : "the literal limit before login";
+      const refusal = append ? "NO [TOOBIG]" : "BAD";
+      this.write(`${ev.tag} ${refusal} Literal of ${ev.size} bytes is over ${what} (${ev.limit})\r\n`);
       if (!ev.sync) {
         // A LITERAL+ literal is already on its way; the stream cannot be resynchronized.
         this.write("* BYE Closing: a non-synchronizing literal over the limit was sent\r\n");
@@ -314,12 +344,16 @@ export class Connection implements SessionIO {
 
   private armAutologout(): void {
     if (this.autologout) clearTimeout(this.autologout);
-    const ms =
-      this.session.state === "not-authenticated"
-        ? Math.min(this.ctx.limits.autologoutMs, PRE_LOGIN_TIMEOUT_MS)
-        : this.ctx.limits.autologoutMs;
+    const { autologoutMs, loginTimeoutMs } = this.ctx.limits;
+    const ms = this.loggedIn ? autologoutMs : Math.min(autologoutMs, loginTimeoutMs);
     this.autologout = setTimeout(() => {
       if (this.closed) return;
+      if (!this.loggedIn) {
+        // Absolute: a command in progress (an AUTHENTICATE waiting for its line) does not move it.
+        this.write(`* BYE Not logged in within ${Math.round(ms / 1000)} seconds; closing\r\n`);
+        this.close();
+        return;
+      }
       if (this.session.idling || this.busy) {
         this.autologout?.refresh();
         return;

@@ -13,8 +13,12 @@ export class SessionRegistry {
     this.all.add(session);
   }
 
-  /** Counts an authenticated session against its account; false when the account is at `max`. */
+  /**
+   * Counts an authenticated session against its account; false when the account is at `max`, or
+   * when the session is already gone (its connection closed while the login was being checked).
+   */
   claim(grantId: string, session: RegisteredSession, max: number): boolean {
+    if (!this.all.has(session)) return false;
     let set = this.byGrant.get(grantId);
     if (!set) {
       set = new Set();

@@ -8,12 +8,14 @@ import * as tls from "node:tls";
 import type { Socket, TCPSocketListener } from "bun";
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { PasswordLogins } from "../../src/accounts/password-login.ts";
+import type { SignOuts } from "../../src/accounts/sign-outs.ts";
 import type { Config } from "../../src/config/config.ts";
 import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
-import { ImapAuth } from "./auth.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { Connection, type Transport } from "./connection.ts";
+import { ConnectionLimit } from "./connection-limit.ts";
 import { RecentTracker } from "./recent.ts";
 import { SessionRegistry } from "./registry.ts";
 import type { ImapContext } from "./session.ts";
@@ -25,6 +27,10 @@ export interface ImapServerDeps {
   bus: ChangeBus;
   log: Logger;
   tls: { cert: string; key: string };
+  /** App-password logins, shared with SMTP submission. */
+  logins: PasswordLogins;
+  /** Rotated app passwords and deleted accounts, announced by the API. */
+  signOuts: SignOuts;
 }
 
 export interface ImapServer {
@@ -34,13 +40,17 @@ export interface ImapServer {
   stop(): Promise<void>;
 }
 
+/** How long a connection we closed may take to read what is queued for it before it is dropped. */
+const CLOSE_GRACE_MS = 5_000;
+
 /** The longest command line without its literals. */
 export const MAX_LINE = 64 * 1024;
 
-interface SocketData {
+/** null for a connection refused by the connection limit (it only gets a BYE). */
+type SocketData = {
   conn: Connection;
   transport: BunTransport;
-}
+} | null;
 
 export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
   const { config, log } = deps;
@@ -53,15 +63,28 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       maxConnectionsPerAccount: config.limits.imapMaxConnections,
       idleTimeoutMs: config.limits.imapIdleTimeoutS * 1000,
       autologoutMs: config.limits.imapAutologoutS * 1000,
+      loginTimeoutMs: config.limits.imapLoginTimeoutS * 1000,
       appendLimit: config.limits.maxMessageBytes,
       maxLine: MAX_LINE,
     },
-    auth: new ImapAuth(deps.store),
+    auth: deps.logins,
+    signOuts: deps.signOuts,
     recent: new RecentTracker(),
     registry: new SessionRegistry(),
     commands: COMMANDS,
   };
-  const connections = new Set<Connection>();
+  /** Open connections and the address each was counted under. */
+  const connections = new Map<Connection, string>();
+  const limit = new ConnectionLimit(
+    config.limits.imapMaxConnectionsPerIp,
+    config.limits.imapMaxConnectionsTotal,
+  );
+  /** A connection over the limit is told why in place of the greeting (RFC 3501 §7.1.5). */
+  const refusal = (why: string) => `* BYE [UNAVAILABLE] ${why}\r\n`;
+  const closed = (conn: Connection) => {
+    const address = connections.get(conn);
+    if (address !== undefined && connections.delete(conn)) limit.leave(address);
+  };
 
   let listener: TCPSocketListener<SocketData>;
   try {
@@ -76,29 +99,37 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       tls: { cert: deps.tls.cert, key: deps.tls.key },
       socket: {
         open(socket) {
+          socket.data = null;
+          const refused = limit.enter(socket.remoteAddress);
+          if (refused) {
+            socket.end(refusal(refused));
+            return;
+          }
           const transport = new BunTransport(socket);
           const conn = new Connection(transport, ctx, isLoopback(socket.remoteAddress));
           socket.data = { conn, transport };
-          connections.add(conn);
+          connections.set(conn, socket.remoteAddress);
           conn.start();
         },
         data(socket, chunk) {
-          socket.data.conn.onData(chunk);
+          socket.data?.conn.onData(chunk);
         },
         drain(socket) {
-          socket.data.transport.flush();
-          socket.data.conn.onDrain();
+          socket.data?.transport.flush();
+          socket.data?.conn.onDrain();
         },
         close(socket) {
-          connections.delete(socket.data.conn);
+          if (!socket.data) return;
+          socket.data.transport.closed();
+          closed(socket.data.conn);
           socket.data.conn.onClose();
         },
         error(socket, err) {
           log.debug({ err: err.message }, "imap socket error");
-          if (socket.data) {
-            connections.delete(socket.data.conn);
-            socket.data.conn.onClose();
-          }
+          if (!socket.data) return;
+          socket.data.transport.closed();
+          closed(socket.data.conn);
+          socket.data.conn.onClose();
         },
       },
     });
@@ -108,11 +139,17 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
   if (config.ports.imap !== null) {
     const secureContext = tls.createSecureContext({ cert: deps.tls.cert, key: deps.tls.key });
     plain = net.createServer((socket) => {
+      const refused = limit.enter(socket.remoteAddress ?? "");
+      if (refused) {
+        socket.on("error", () => socket.destroy());
+        socket.end(refusal(refused));
+        return;
+      }
       const transport = new NodeTransport(socket, secureContext);
       const conn = new Connection(transport, ctx, isLoopback(socket.remoteAddress ?? ""));
       transport.attach(conn);
-      connections.add(conn);
-      socket.on("close", () => connections.delete(conn));
+      connections.set(conn, socket.remoteAddress ?? "");
+      socket.on("close", () => closed(conn));
       conn.start();
     });
     const server = plain;
@@ -134,7 +171,7 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
     async stop() {
       listener.stop(false);
       plain?.close();
-      for (const conn of connections) {
+      for (const conn of connections.keys()) {
         conn.write("* BYE Server shutting down\r\n");
         conn.close();
       }
@@ -152,6 +189,7 @@ class BunTransport implements Transport {
   private queue: Uint8Array[] = [];
   private queued = 0;
   private ending = false;
+  private lingering: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly socket: Socket<SocketData>) {}
 
@@ -196,6 +234,10 @@ class BunTransport implements Transport {
 
   end(): void {
     this.ending = true;
+    // The client gets a few seconds to take what is queued for it and close; then the socket is
+    // dropped (what it sends meanwhile is not read: connection.ts drops it past 64 KiB).
+    this.lingering ??= setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS);
+    this.lingering.unref?.();
     if (this.queue.length === 0) this.socket.end();
   }
 
@@ -203,6 +245,11 @@ class BunTransport implements Transport {
     this.queue = [];
     this.queued = 0;
     this.socket.terminate();
+  }
+
+  /** The socket closed. */
+  closed(): void {
+    if (this.lingering) clearTimeout(this.lingering);
   }
 }
 

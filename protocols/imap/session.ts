@@ -24,6 +24,8 @@ export interface ImapContext extends ImapServices {
   commands: Map<string, ImapCommand>;
 }
 
+const SIGNED_OUT = "* BYE The app password was changed or the account removed; log in again";
+
 const ERROR_CODES: Record<MailboxError["code"], string> = {
   not_found: "NONEXISTENT",
   invalid: "CANNOT",
@@ -45,6 +47,10 @@ export class Session implements CommandSession {
   idleTimedOut = false;
   private unsubscribe: (() => void) | null = null;
   private closed = false;
+  /** A command is being executed (IDLE included). */
+  private running = false;
+  /** The login no longer stands; told while a command ran, the session ends after it. */
+  private signedOut = false;
 
   constructor(
     readonly ctx: ImapContext,
@@ -65,6 +71,17 @@ export class Session implements CommandSession {
 
   /** Runs one framed command; returns false when the connection must close. */
   async execute(frame: CommandFrame): Promise<boolean> {
+    this.running = true;
+    try {
+      const keepOpen = await this.dispatch(frame);
+      if (keepOpen && this.signedOut) this.send(SIGNED_OUT);
+      return keepOpen && !this.signedOut;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async dispatch(frame: CommandFrame): Promise<boolean> {
     let parsed: ReturnType<typeof parseCommand>;
     try {
       parsed = parseCommand(frame);
@@ -102,7 +119,7 @@ export class Session implements CommandSession {
       return true;
     }
     if (this.grantId && !this.credentialsCurrent()) {
-      this.send("* BYE The app password was changed or the account removed; log in again");
+      this.send(SIGNED_OUT);
       return false;
     }
     const call: CommandCall = { tag, name, uid };
@@ -157,7 +174,21 @@ export class Session implements CommandSession {
     this.grantId = grantId;
     this.email = email;
     this.passwordVersion = version;
-    this.unsubscribe = this.ctx.bus.subscribe(grantId, (change) => this.onChange(change));
+    const changes = this.ctx.bus.subscribe(grantId, (change) => this.onChange(change));
+    const signOuts = this.ctx.signOuts.subscribe(grantId, () => this.onSignOut());
+    this.unsubscribe = () => {
+      changes();
+      signOuts();
+    };
+  }
+
+  /** The app password was rotated or the account deleted: BYE now if nothing is running (or in IDLE). */
+  private onSignOut(): void {
+    if (this.closed || this.credentialsCurrent()) return;
+    this.signedOut = true;
+    if (this.running && !this.idling) return;
+    this.send(SIGNED_OUT);
+    this.io.close();
   }
 
   private onChange(change: MailboxChange): void {

@@ -46,7 +46,8 @@ function base64Units(units: number[]): string {
 
 /**
  * Decodes a modified UTF-7 name. Returns null when it is not valid modified UTF-7 (an
- * unterminated shift, a bad base64 char, an odd byte count, an encoded printable ASCII char).
+ * unterminated shift, a bad base64 char, an odd byte count, an encoded printable ASCII char, an
+ * unpaired surrogate).
  */
 export function decodeMailboxName(name: string): string | null {
   let out = "";
@@ -96,5 +97,8 @@ function decodeRun(run: string): string | null {
     if (unit >= 0x20 && unit <= 0x7e) return null;
     out += String.fromCharCode(unit);
   }
-  return out;
+  // UTF-16, so a surrogate only in a pair (a lone one is no character: stored, it became U+FFFD).
+  return LONE_SURROGATE.test(out) ? null : out;
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;

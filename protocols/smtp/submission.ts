@@ -6,21 +6,21 @@
  */
 
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
+import type { PasswordLogins } from "../../src/accounts/password-login.ts";
 import { MailboxError } from "../../src/domain/errors.ts";
 import { ComposeError } from "../../src/mail/compose/errors.ts";
-import type { FailureLimiter } from "../../src/security/rate-limit.ts";
 import { authorProblem } from "../../src/sending/author.ts";
 import type { SendingDeps } from "../../src/sending/deps.ts";
 import { MAX_RECIPIENTS } from "../../src/sending/limits.ts";
 import { sendRawMime } from "../../src/sending/raw-send.ts";
-import { checkLogin, currentGrant, type SmtpUser } from "../../src/smtp/credentials.ts";
+import { currentGrant, type SmtpUser } from "../../src/smtp/credentials.ts";
 import { receivedLines } from "../../src/smtp/trace.ts";
 import { reply } from "./replies.ts";
 import { type ConnectionLimit, headerTooBig, readMessage, tooBig } from "./session.ts";
 
 export interface SubmissionDeps extends SendingDeps {
-  /** Failed logins per client address. */
-  authLimiter: FailureLimiter;
+  /** App-password logins, shared with IMAP (one budget of wrong guesses per account and address). */
+  logins: PasswordLogins;
 }
 
 type Handlers = Pick<
@@ -38,31 +38,18 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
       limit.leave(session);
     },
     onAuth(auth, session, callback) {
-      const key = session.remoteAddress;
-      const blockedMs = deps.authLimiter.blockedFor(key);
-      if (blockedMs > 0) {
-        return callback(
-          reply(454, "4.7.0", `too many failed logins; try again in ${Math.ceil(blockedMs / 1000)} s`),
-        );
-      }
       if (auth.method !== "PLAIN" && auth.method !== "LOGIN") {
         return callback(reply(504, "5.5.4", "use AUTH PLAIN or AUTH LOGIN"));
       }
-      checkLogin(deps.store, auth.username ?? "", auth.password ?? "").then(
+      const address = session.remoteAddress;
+      deps.logins.login(auth.username ?? "", auth.password ?? "", address).then(
         (result) => {
-          if (result.ok) {
-            deps.authLimiter.reset(key);
-            return callback(null, { user: result.user });
-          }
-          deps.authLimiter.fail(key);
-          if (result.reason === "no_password") {
-            return callback(
-              reply(
-                535,
-                "5.7.8",
-                "this account has no app password: set settings.app_password on the grant to use SMTP and IMAP",
-              ),
-            );
+          if (result.ok) return callback(null, { user: result.account satisfies SmtpUser });
+          const why = result.refused === "limited" ? "too many failed logins" : result.cause;
+          deps.log.info({ address, why }, "smtp login refused");
+          if (result.refused === "limited") {
+            const seconds = Math.ceil(result.retryAfterMs / 1000);
+            return callback(reply(454, "4.7.0", `too many failed logins; try again in ${seconds} s`));
           }
           callback(reply(535, "5.7.8", "authentication failed: wrong account email or app password"));
         },

@@ -1,4 +1,4 @@
-import bcrypt from "bcryptjs";
+import { bcryptPool } from "./bcrypt-pool.ts";
 
 /** bcrypt cost: ~85 ms a hash on the reference machine. */
 export const BCRYPT_COST = 10;
@@ -23,22 +23,23 @@ export function appPasswordProblem(password: string): string | null {
   return null;
 }
 
+/** Both run on a bcrypt thread (bcrypt-pool.ts), never on the main thread. */
 export function hashAppPassword(password: string): Promise<string> {
-  return bcrypt.hash(password, BCRYPT_COST);
+  return bcryptPool.hash(password, BCRYPT_COST);
 }
 
 export function checkAppPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash);
+  return bcryptPool.compare(password, hash);
 }
 
 // A bcrypt hash of a random string: an unknown account costs the same time as a wrong password.
 const DUMMY_HASH = "$2b$10$/I3me4V0B.BQMeRp9TnBGecu6HmdF6OCDrvixDrtXjZO4/Nsbs21u";
 
 /**
- * A login that names no account still spends one bcrypt comparison (always false), so that the
- * time of a reply does not tell whether an address exists (IMAP and SMTP logins alike).
+ * A login that names no account, or an account without an app password, still spends one bcrypt
+ * comparison (always false), so that the time of a reply does not tell which it was.
  */
-export async function refuseUnknownAccount(password: string): Promise<false> {
+export async function refuseWithoutHash(password: string): Promise<false> {
   await checkAppPassword(password, DUMMY_HASH);
   return false;
 }

@@ -5,7 +5,7 @@ import {
   NonceCache,
   verifyServiceAccountRequest,
 } from "../auth/service-account.ts";
-import { FailureLimiter } from "../security/rate-limit.ts";
+import { AttemptLimiter, admitAttempt } from "../security/rate-limit.ts";
 import type { Store } from "../store/store.ts";
 import { ApiError } from "./errors.ts";
 
@@ -45,7 +45,8 @@ export function isSignedRequest(request: Request, url: URL): boolean {
 }
 
 export class Authenticator {
-  private readonly failures = new FailureLimiter(30, 60_000);
+  /** Failed authentications per client address (an attempt counts from when it starts). */
+  private readonly failures = new AttemptLimiter(30, 60_000);
   private readonly nonces = new NonceCache();
 
   constructor(
@@ -55,16 +56,18 @@ export class Authenticator {
 
   /** Authenticates a /v3 request and remembers its caller; throws 401 or 429 in the Nylas envelope. */
   async authenticate(request: Request, url: URL, clientIp: string): Promise<Caller> {
-    const wait = this.failures.blockedFor(clientIp);
-    if (wait > 0) {
+    const attempt = await admitAttempt([[this.failures, clientIp]]);
+    if (!attempt.admitted) {
       throw new ApiError(429, "too many failed authentication attempts; try again later", undefined, {
-        "retry-after": String(Math.ceil(wait / 1000)),
+        "retry-after": String(Math.ceil(attempt.retryAfterMs / 1000)),
       });
     }
-    const caller = await this.identify(request, url).catch((err: unknown) => {
-      this.failures.fail(clientIp);
-      throw err;
-    });
+    let caller: Caller | undefined;
+    try {
+      caller = await this.identify(request, url);
+    } finally {
+      attempt.end(caller !== undefined);
+    }
     callers.set(request, caller);
     return caller;
   }

@@ -1,5 +1,6 @@
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import type { SignOuts } from "../accounts/sign-outs.ts";
 import type { Config } from "../config/config.ts";
 import type { DnsResolver } from "../dns/resolver.ts";
 import type { EventStreams } from "../events/streams.ts";
@@ -18,6 +19,8 @@ export interface ApiDeps {
   webhooks: WebhookDispatcher;
   /** Wakes and ends event streams. */
   streams: EventStreams;
+  /** A rotated app password or a deleted account ends its live IMAP sessions (announce after commit). */
+  signOuts: SignOuts;
   resolver: DnsResolver;
   log: Logger;
   defaultApplicationId: string;

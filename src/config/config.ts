@@ -5,6 +5,13 @@ import { ConfigError } from "./error.ts";
 import { loadSmtpConfig, type SmtpConfig } from "./smtp.ts";
 import { loadWebhookConfig, type WebhookConfig } from "./webhooks.ts";
 
+export interface LoginLimits {
+  maxFailuresPerAccount: number;
+  maxFailuresPerIp: number;
+  /** The sliding window both counts are kept over. */
+  windowMs: number;
+}
+
 /** Every operator setting, read once from the environment (docs/operations.md lists them). */
 export interface Config {
   dataDir: string;
@@ -29,12 +36,20 @@ export interface Config {
     maxMessageBytes: number;
     dailySendLimit: number;
     storageQuotaBytes: number;
+    /** IMAP connections per account. */
     imapMaxConnections: number;
+    /** IMAP connections per client address, and in all (logged in or not). */
+    imapMaxConnectionsPerIp: number;
+    imapMaxConnectionsTotal: number;
     imapIdleTimeoutS: number;
     imapAutologoutS: number;
     /** HTTP request bodies above the JSON limit (1 MiB) read at once; more wait for a turn. */
     httpMaxLargeBodies: number;
+    /** A connection not logged in this long after it opened is closed, whatever it sends. */
+    imapLoginTimeoutS: number;
   };
+  /** Wrong app passwords (IMAP and SMTP together) allowed per account and per client address. */
+  logins: LoginLimits;
   databaseUrl: string;
   databaseSyncUrl: string | null;
   logLevel: string;
@@ -76,9 +91,17 @@ export function loadConfig(env: Env = process.env): Config {
       dailySendLimit: positiveInt(env, "AGENTBOX_DAILY_SEND_LIMIT", 100),
       storageQuotaBytes: positiveInt(env, "AGENTBOX_STORAGE_QUOTA_BYTES", 1024 * 1024 * 1024),
       imapMaxConnections: positiveInt(env, "AGENTBOX_IMAP_MAX_CONNECTIONS", 20),
+      imapMaxConnectionsPerIp: positiveInt(env, "AGENTBOX_IMAP_MAX_CONNECTIONS_PER_IP", 100),
+      imapMaxConnectionsTotal: positiveInt(env, "AGENTBOX_IMAP_MAX_CONNECTIONS_TOTAL", 5000),
       imapIdleTimeoutS: positiveInt(env, "AGENTBOX_IMAP_IDLE_TIMEOUT_S", 1800),
       imapAutologoutS: positiveInt(env, "AGENTBOX_IMAP_AUTOLOGOUT_S", 300),
       httpMaxLargeBodies: positiveInt(env, "AGENTBOX_HTTP_MAX_LARGE_BODIES", 4),
+      imapLoginTimeoutS: positiveInt(env, "AGENTBOX_IMAP_LOGIN_TIMEOUT_S", 60),
+    },
+    logins: {
+      maxFailuresPerAccount: positiveInt(env, "AGENTBOX_LOGIN_MAX_FAILURES_PER_ACCOUNT", 10),
+      maxFailuresPerIp: positiveInt(env, "AGENTBOX_LOGIN_MAX_FAILURES_PER_IP", 30),
+      windowMs: positiveInt(env, "AGENTBOX_LOGIN_FAILURE_WINDOW_S", 60) * 1000,
     },
     databaseUrl,
     databaseSyncUrl: env.AGENTBOX_DATABASE_SYNC_URL || null,

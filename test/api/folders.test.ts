@@ -77,6 +77,34 @@ describe("errors", () => {
     expect(list.body.data).toHaveLength(6);
   });
 
+  test("create and rename: names IMAP could not hold are a 400 saying why, and nothing is created", async () => {
+    const cases: [string, string][] = [
+      ["a\u0000b", "control character"],
+      ["line\nbreak", "control character"],
+      ["tab\there", "control character"],
+      ["\ud800", "unpaired UTF-16 surrogate"],
+      ["x\udc00y", "unpaired UTF-16 surrogate"],
+      ["..", 'level named ".."'],
+      [".", 'level named "."'],
+      ["p1/../q", 'level named ".."'],
+      ["a//b", "empty or blank level"],
+      ["/lead", "empty or blank level"],
+      ["a / b", "white space"],
+    ];
+    const renamed = await mkdir(grantId, "Renamed later");
+    for (const [name, why] of cases) {
+      const created = await create(grantId, { name });
+      expectError(created, 400, "invalid_request_error", "invalid folder name", why);
+      const updated = await api(t, "PUT", folders(grantId, `/${renamed.id}`), { name });
+      expectError(updated, 400, "invalid_request_error", "invalid folder name", why);
+    }
+    const names = (await api(t, "GET", folders(grantId))).body.data.map((f: any) => f.name);
+    expect(names).toHaveLength(7);
+    expect(names).toContain("Renamed later");
+    // Unicode, including characters outside the BMP, is fine.
+    expect((await mkdir(grantId, "日本語 😀/Sub")).name).toBe("日本語 😀/Sub");
+  });
+
   test("create: a name taken in any case is a 409, system folders' names included", async () => {
     await mkdir(grantId, "Receipts");
     for (const name of ["Receipts", "RECEIPTS", " receipts ", "inbox", "Sent", "TRASH"]) {

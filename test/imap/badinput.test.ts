@@ -30,8 +30,8 @@ describe("bad input", () => {
   });
 
   test("a literal over the limit of a non-APPEND command is BAD without reading it", async () => {
-    const c = await ImapClient.connect(f.port);
-    expect((await c.transact("a1 LOGIN {2000000}")).tagged).toBe(
+    const c = await f.client((await f.account()).email);
+    expect((await c.transact("a1 SELECT {2000000}")).tagged).toBe(
       "a1 BAD Literal of 2000000 bytes is over the literal limit for this command (1048576)",
     );
     expect((await c.transact("a2 NOOP")).tagged).toBe("a2 OK NOOP completed");

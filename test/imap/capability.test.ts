@@ -3,12 +3,13 @@
  * plaintext connection from another machine gets LOGINDISABLED until STARTTLS.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ImapAuth } from "../../protocols/imap/auth.ts";
 import { COMMANDS } from "../../protocols/imap/commands/index.ts";
 import { RecentTracker } from "../../protocols/imap/recent.ts";
 import { SessionRegistry } from "../../protocols/imap/registry.ts";
 import { type ImapContext, Session } from "../../protocols/imap/session.ts";
 import type { SessionIO } from "../../protocols/imap/session-io.ts";
+import { PasswordLogins } from "../../src/accounts/password-login.ts";
+import { SignOuts } from "../../src/accounts/sign-outs.ts";
 import { quietLog } from "../support/store.ts";
 import { type ImapFixture, imapFixture, PASSWORD } from "./harness.ts";
 
@@ -46,15 +47,19 @@ function fakeSession(opts: { secure: boolean; loopback: boolean }) {
       maxConnectionsPerAccount: 20,
       idleTimeoutMs: 1000,
       autologoutMs: 1000,
+      loginTimeoutMs: 1000,
       appendLimit: 1000,
       maxLine: 1000,
     },
-    auth: new ImapAuth(server.store),
+    auth: new PasswordLogins(server.store, server.config.logins),
+    signOuts: new SignOuts(),
     recent: new RecentTracker(),
     registry: new SessionRegistry(),
     commands: COMMANDS,
   };
   const session = new Session(ctx, io);
+  // As Connection.start does: a session the registry does not know cannot log in.
+  ctx.registry.add(session);
   const run = async (line: string) => {
     out.length = 0;
     await session.execute({ lines: [Buffer.from(line)], literals: [] });

@@ -18,7 +18,43 @@ describe("CREATE", () => {
     expect((await c.transact("a2 CREATE inbox")).tagged).toBe(
       'a2 NO [ALREADYEXISTS] Mailbox "INBOX" already exists',
     );
-    expect((await c.transact("a3 CREATE a//b")).tagged).toBe("a3 NO [CANNOT] Invalid mailbox name");
+    expect((await c.transact("a3 CREATE a//b")).tagged).toBe(
+      'a3 NO [CANNOT] Invalid mailbox name: it has an empty or blank level (a leading, trailing or doubled "/")',
+    );
+  });
+
+  test("invalid names are refused whole: nothing of the path is created", async () => {
+    const { email, grantId } = await f.account();
+    const c = await f.client(email);
+    // A lone surrogate is not modified UTF-7 (it was stored as U+FFFD, a name nobody could select).
+    expect((await c.transact('b1 CREATE "&2AA-"')).tagged).toBe(
+      "b1 BAD CREATE: mailbox name is not valid modified UTF-7",
+    );
+    expect((await c.transact('b2 CREATE "&2D3eAA-"')).tagged).toBe("b2 OK CREATE completed");
+    expect((await c.transact("b3 CREATE p1/../../q")).tagged).toBe(
+      'b3 NO [CANNOT] Invalid mailbox name: it has a level named ".."',
+    );
+    expect((await c.transact("b4 CREATE p2/./q")).tagged).toBe(
+      'b4 NO [CANNOT] Invalid mailbox name: it has a level named "."',
+    );
+    expect((await c.transact('b5 CREATE "p3/ q"')).tagged).toBe(
+      "b5 NO [CANNOT] Invalid mailbox name: a level begins or ends with white space",
+    );
+    c.write("b6 CREATE {5}\r\n");
+    expect(await c.line()).toStartWith("+ ");
+    c.write("p4/\tq\r\n");
+    expect((await c.until("b6")).tagged).toBe(
+      "b6 NO [CANNOT] Invalid mailbox name: it contains a control character (such as NUL, tab or a line break)",
+    );
+    // Names are unique per account: a level clashing with another folder stops the whole path.
+    expect((await c.transact("b7 CREATE p5/Sent")).tagged).toBe(
+      'b7 NO [ALREADYEXISTS] A folder named "Sent" already exists (folder names are unique per account)',
+    );
+    expect((await c.transact("b8 CREATE p6/x/X")).tagged).toStartWith("b8 NO [ALREADYEXISTS]");
+    const names = (await api(f.t, "GET", `/v3/grants/${grantId}/folders`)).body.data.map((x: any) => x.name);
+    expect(names.filter((n: string) => /^p\d/.test(n))).toEqual([]);
+    expect(names).toContain("\u{1F600}");
+    expect(await c.ok('b9 LIST "" "&2D3eAA-"')).toEqual(['* LIST (\\HasNoChildren) "/" "&2D3eAA-"']);
   });
 
   test("a folder, with missing parents; the API sees them; folder.created events", async () => {

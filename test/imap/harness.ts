@@ -36,8 +36,17 @@ export class ImapClient {
     });
   }
 
-  static async connect(port: number, opts: { greeting?: boolean } = {}): Promise<ImapClient> {
-    const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false });
+  /** `localAddress` (127.x.y.z) makes the connection come from another client address. */
+  static async connect(
+    port: number,
+    opts: { greeting?: boolean; localAddress?: string } = {},
+  ): Promise<ImapClient> {
+    const socket = tls.connect({
+      host: "127.0.0.1",
+      port,
+      rejectUnauthorized: false,
+      ...(opts.localAddress && { localAddress: opts.localAddress }),
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once("secureConnect", () => resolve());
       socket.once("error", reject);

@@ -57,15 +57,13 @@ describe("LOGIN", () => {
     c.close();
   });
 
-  test("an account without an app password: protocol access is disabled, and says so", async () => {
+  test("an account without an app password answers like a wrong password (no account probing)", async () => {
     const email = uniqueEmail("nopw");
     const res = await api(f.t, "POST", "/v3/connect/custom", { provider: "nylas", settings: { email } });
     expect(res.status).toBe(201);
     const c = await ImapClient.connect(f.port);
     const { tagged } = await c.transact(`a1 LOGIN ${email} ${PASSWORD}`);
-    expect(tagged).toStartWith(
-      "a1 NO [AUTHENTICATIONFAILED] IMAP access is disabled for this account until an app password is set",
-    );
+    expect(tagged).toBe("a1 NO [AUTHENTICATIONFAILED] Invalid email or app password");
     c.close();
   });
 
@@ -165,6 +163,55 @@ describe("sessions and the account", () => {
     expect((await c.transact(`c1 LOGIN ${email} ${PASSWORD}`)).tagged).toContain("AUTHENTICATIONFAILED");
     expect((await c.transact(`c2 LOGIN ${email} ${OTHER_PASSWORD}`)).tagged).toStartWith("c2 OK");
     c.close();
+  });
+
+  test("rotating the app password ends a session in IDLE at once, with BYE", async () => {
+    const { email, grantId } = await f.account();
+    const a = await f.client(email);
+    await a.ok("a1 SELECT INBOX");
+    a.write("a2 IDLE\r\n");
+    expect(await a.line()).toBe("+ idling");
+    const res = await api(f.t, "PATCH", `/v3/grants/${grantId}`, {
+      settings: { app_password: OTHER_PASSWORD },
+    });
+    expect(res.status).toBe(200);
+    // No command from the client: the BYE is pushed (before, IDLE went on receiving new mail).
+    expect(await a.line(2000)).toBe(
+      "* BYE The app password was changed or the account removed; log in again",
+    );
+    await Bun.sleep(100);
+    expect(a.closed).toBe(true);
+  });
+
+  test("re-connecting the account with a new password, or deleting it, ends sessions waiting for a command", async () => {
+    const { email, grantId } = await f.account();
+    const a = await f.client(email);
+    const res = await api(f.t, "POST", "/v3/connect/custom", {
+      provider: "nylas",
+      settings: { email, app_password: OTHER_PASSWORD },
+    });
+    expect(res.status).toBe(200);
+    expect(await a.line(2000)).toBe(
+      "* BYE The app password was changed or the account removed; log in again",
+    );
+    const c = await ImapClient.connect(f.port);
+    expect((await c.transact(`c0 LOGIN ${email} ${PASSWORD}`)).tagged).toContain("AUTHENTICATIONFAILED");
+    await c.login(email, OTHER_PASSWORD);
+    expect((await api(f.t, "DELETE", `/v3/grants/${grantId}`)).status).toBe(200);
+    expect(await c.line(2000)).toBe(
+      "* BYE The app password was changed or the account removed; log in again",
+    );
+  });
+
+  test("changing other settings of the account leaves its sessions alone", async () => {
+    const { email, grantId } = await f.account();
+    const a = await f.client(email);
+    a.write("a1 IDLE\r\n");
+    expect(await a.line()).toBe("+ idling");
+    expect((await api(f.t, "PATCH", `/v3/grants/${grantId}`, { name: "Renamed" })).status).toBe(200);
+    expect(await a.quiet(300)).toBe(true);
+    a.write("DONE\r\n");
+    expect((await a.until("a1")).tagged).toBe("a1 OK IDLE terminated");
   });
 
   test("deleting the account ends its sessions", async () => {

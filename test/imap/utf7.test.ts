@@ -16,6 +16,12 @@ describe("modified UTF-7 mailbox names", () => {
       expect(decodeMailboxName(bad), bad).toBeNull();
   });
 
+  test("UTF-16 surrogates only in pairs: a lone one is not a character", () => {
+    expect(decodeMailboxName("&2D3eAA-")).toBe("\u{1F600}");
+    for (const lone of ["&2AA-", "&3AA-", "&2ADYAA-", "a&2D0-b", "&AOnYPQ-"])
+      expect(decodeMailboxName(lone), lone).toBeNull();
+  });
+
   test("round trip for any string", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary" }), (s) => {

@@ -285,7 +285,7 @@ describe("refusals", () => {
     wire.close();
   });
 
-  test("an account without an app password: 535 5.7.8 saying so", async () => {
+  test("an account without an app password: 535 5.7.8, as for a wrong password", async () => {
     const res = await api(t, "POST", "/v3/connect/custom", {
       provider: "nylas",
       settings: { email: `nopass-${Date.now()}@agents.localhost` },
@@ -295,7 +295,7 @@ describe("refusals", () => {
     await wire.command("EHLO c");
     const auth = await wire.command(`AUTH PLAIN ${plainAuth(res.body.data.email, "Whatever12345678901")}`);
     expect(auth.code).toBe(535);
-    expect(auth.text).toMatch(/^5\.7\.8 this account has no app password/);
+    expect(auth.text).toBe("5.7.8 authentication failed: wrong account email or app password");
     wire.close();
   });
 

@@ -1,7 +1,7 @@
 import { AUTHENTICATED, type ImapCommand } from "../command.ts";
 import { no, ok } from "../completion.ts";
 import { DELIMITER, leafName, normalizePath, parentPath } from "../mailbox-names.ts";
-import { ensurePath } from "./create.ts";
+import { createPath, nameRefusal, planPath, requireNamesFree } from "./create.ts";
 
 /** RENAME: a custom folder gets a new name and/or parent; its subfolders follow it. */
 export const rename: ImapCommand = {
@@ -15,15 +15,18 @@ export const rename: ImapCommand = {
     const entry = tree.find(from);
     if (!entry) return no(`Mailbox ${JSON.stringify(from)} does not exist`, "NONEXISTENT");
     if (entry.folder.id === "inbox") return no("Renaming INBOX is not supported", "CANNOT");
-    if (to === "" || to.split(DELIMITER).some((p) => p.trim() === ""))
-      return no("Invalid mailbox name", "CANNOT");
+    const invalid = nameRefusal(to);
+    if (invalid) return invalid;
     const existing = tree.find(to);
     if (existing && existing.folder.id !== entry.folder.id) {
       return no(`Mailbox ${JSON.stringify(to)} already exists`, "ALREADYEXISTS");
     }
     if (to.startsWith(entry.path + DELIMITER)) return no("A mailbox cannot move below itself", "CANNOT");
+    // Every new level and the new name are checked before anything is created.
     const parent = parentPath(to);
-    const parentId = parent === "" ? null : await ensurePath(session, tree, parent);
+    const plan = parent === "" ? { parentId: null, missing: [] } : planPath(tree, parent);
+    requireNamesFree(tree, [...plan.missing, leafName(to)], entry.folder.id);
+    const parentId = await createPath(session, plan);
     await session.ctx.mailboxes.ask(session.grantId, "updateFolder", {
       folderId: entry.folder.id,
       name: leafName(to),

@@ -134,10 +134,12 @@ async function reauthenticate(
   }
   const password = input.settings.appPassword;
   const hash = knownHash ?? (password ? await hashAppPassword(password) : undefined);
-  return updateGrant(deps.store, existing, {
+  const updated = await updateGrant(deps.store, existing, {
     settings: storedSettings(input.settings),
     ...(input.name !== undefined && { name: input.name }),
     ...(input.workspaceId !== undefined && { workspaceId: input.workspaceId }),
     ...(hash && { appPasswordHash: hash }),
   });
+  if (hash) deps.signOuts.announce(existing.id);
+  return updated;
 }

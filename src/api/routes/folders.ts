@@ -1,9 +1,10 @@
 import { Elysia } from "elysia";
+import { folderNameProblem, MAX_FOLDER_NAME_LENGTH } from "../../domain/folder-name.ts";
 import { type FolderView, getFolder, listFolders } from "../../mailbox/folders.ts";
 import { presentFolder } from "../../present/folder.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import type { ApiDeps } from "../deps.ts";
-import { notFound } from "../errors.ts";
+import { badRequest, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { selectFields } from "../message-query.ts";
 import {
@@ -46,7 +47,7 @@ export function folderRoutes(deps: ApiDeps) {
       const input = requireObject(body);
       rejectUnknown(input, FIELDS);
       const created = await deps.mailboxes.ask(grant.id, "createFolder", {
-        name: requiredString(input, "name", "name", 1024),
+        name: folderName(input),
         parentId: optionalString(input, "parent_id", "parent_id", 64) ?? null,
       });
       const colors = colorChanges(input);
@@ -61,7 +62,7 @@ export function folderRoutes(deps: ApiDeps) {
       rejectUnknown(input, FIELDS);
       await deps.mailboxes.ask(grant.id, "updateFolder", {
         folderId: folder.row.id,
-        ...(input.name !== undefined && { name: requiredString(input, "name", "name", 1024) }),
+        ...(input.name !== undefined && { name: folderName(input) }),
         ...(input.parent_id !== undefined && {
           parentId: optionalString(input, "parent_id", "parent_id", 64) ?? null,
         }),
@@ -75,6 +76,14 @@ export function folderRoutes(deps: ApiDeps) {
       await deps.mailboxes.ask(grant.id, "deleteFolder", { folderId: folder.row.id });
       return deleted(request);
     });
+}
+
+/** `name`, without surrounding white space, refused (400) unless every surface can hold it. */
+function folderName(input: Json): string {
+  const name = requiredString(input, "name", "name", MAX_FOLDER_NAME_LENGTH).trim();
+  const problem = folderNameProblem(name);
+  if (problem) throw badRequest(`invalid folder name: ${problem}`);
+  return name;
 }
 
 function colorChanges(input: Json) {

@@ -64,13 +64,17 @@ export function grantRoutes(deps: ApiDeps) {
         }),
         ...(hash && { appPasswordHash: hash }),
       });
-      if (hash) deps.log.info({ grantId: grant.id }, "app password rotated");
+      if (hash) {
+        deps.signOuts.announce(grant.id);
+        deps.log.info({ grantId: grant.id }, "app password rotated");
+      }
       return single(request, presentGrant(updated));
     })
     .delete("/v3/grants/:grantId", async ({ request, params }) => {
       const grant = await load(request, params.grantId);
       await deps.mailboxes.remove(grant.id);
       await deleteGrant(deps.store, grant);
+      deps.signOuts.announce(grant.id);
       deps.log.info({ grantId: grant.id, email: grant.email }, "account deleted");
       return deleted(request);
     });

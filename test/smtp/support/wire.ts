@@ -23,10 +23,15 @@ export class SmtpWire {
     this.#listen(socket);
   }
 
-  static async open(port: number, opts: { tls?: { ca: string } } = {}): Promise<SmtpWire> {
+  /** `localAddress` (127.x.y.z) makes the connection come from another client address. */
+  static async open(
+    port: number,
+    opts: { tls?: { ca: string }; localAddress?: string } = {},
+  ): Promise<SmtpWire> {
+    const from = opts.localAddress ? { localAddress: opts.localAddress } : {};
     const socket = opts.tls
-      ? tlsConnect({ host: "127.0.0.1", port, ca: opts.tls.ca, servername: "localhost" })
-      : netConnect({ host: "127.0.0.1", port });
+      ? tlsConnect({ host: "127.0.0.1", port, ca: opts.tls.ca, servername: "localhost", ...from })
+      : netConnect({ host: "127.0.0.1", port, ...from });
     await new Promise<void>((resolve, reject) => {
       socket.once(opts.tls ? "secureConnect" : "connect", () => resolve());
       socket.once("error", reject);
