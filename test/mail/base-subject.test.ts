@@ -35,7 +35,8 @@ describe("base subject (RFC 5256 §2.1)", () => {
 });
 
 describe("sort keys from the ENVELOPE", () => {
-  const keys = (headers: string) => sortKeys(parseMessage(Buffer.from(`${headers}\r\n\r\nbody\r\n`)).envelope);
+  const keys = (headers: string) =>
+    sortKeys(parseMessage(Buffer.from(`${headers}\r\n\r\nbody\r\n`)).envelope);
 
   test("subject: encoded-words decoded, base subject, upper case", () => {
     expect(keys("Subject: =?iso-8859-1?q?RE:_C?=")).toMatchObject({ subject: "C", subjectReply: true });
