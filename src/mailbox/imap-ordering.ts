@@ -56,12 +56,19 @@ export function orderingRows(store: Store, grantId: string, folderId: string): O
   return rows.map(withKeys);
 }
 
+/** The row as an OrderingRow, in place (10,000 copies cost more than the query's mapping). */
 function withKeys(row: StoredRow): OrderingRow {
-  const { envelopeJson, subjectReply, ...rest } = row;
-  if (rest.subject !== null)
-    return { ...(rest as Omit<OrderingRow, "subjectReply">), subjectReply: !!subjectReply };
-  const keys = envelopeJson === null ? EMPTY : sortKeys(JSON.parse(envelopeJson) as ImapEnvelope);
-  return { ...rest, ...keys };
+  // envelopeJson stays on the object: deleting a property slows every later access to it.
+  const out = row as unknown as OrderingRow;
+  if (row.subject === null) {
+    Object.assign(
+      out,
+      row.envelopeJson === null ? EMPTY : sortKeys(JSON.parse(row.envelopeJson) as ImapEnvelope),
+    );
+  } else {
+    out.subjectReply = !!row.subjectReply;
+  }
+  return out;
 }
 
 const EMPTY: SortKeys = {

@@ -103,23 +103,24 @@ function gatherBySubject(roots: Container[]): Container[] {
     const held = bySubject.get(subject);
     if (!held || (held.message && (!c.message || (isReply(held) && !isReply(c))))) bySubject.set(subject, c);
   }
-  const out = [...roots];
+  const merged = new Set<Container>();
+  const replaced = new Map<Container, Container>();
   for (const c of roots) {
     const subject = threadSubject(c);
     const held = subject ? bySubject.get(subject) : undefined;
     if (!held || held === c) continue;
-    out.splice(out.indexOf(c), 1);
+    merged.add(c);
     if (!held.message && !c.message) {
       held.children.push(...c.children);
     } else if (!held.message || (isReply(c) && !isReply(held))) {
       held.children.push(c);
     } else {
       const dummy: Container = { message: null, children: [held, c], parent: null };
-      out.splice(out.indexOf(held), 1, dummy);
-      bySubject.set(subject as string, dummy);
+      replaced.set(held, dummy);
+      bySubject.set(subject, dummy);
     }
   }
-  return out;
+  return roots.flatMap((c) => (merged.has(c) ? [] : [replaced.get(c) ?? c]));
 }
 
 /** A thread's base subject: its message's, or its first child's for a dummy. */
