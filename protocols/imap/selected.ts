@@ -166,6 +166,10 @@ export class SelectedMailbox {
         vanished = [];
       }
     };
+    // A message changed several times is told its latest state once: a client that already saw a
+    // later MODSEQ (a FETCH that read the row before the changes were published) never sees it drop.
+    const latest = new Map<number, Pending>();
+    for (const p of queue) if (p.kind === "flags") latest.set(p.uid, p);
     for (const p of queue) {
       if (p.kind === "exists") {
         const last = this.uids[this.uids.length - 1] ?? 0;
@@ -188,7 +192,7 @@ export class SelectedMailbox {
         else lines.push(`* ${seq} EXPUNGE`);
       } else {
         const seq = this.seqOf(p.uid);
-        if (seq === 0) continue;
+        if (seq === 0 || latest.get(p.uid) !== p) continue;
         tellVanished();
         tellExists();
         const modseq = opts.condstore ? ` MODSEQ (${p.modseq})` : "";
