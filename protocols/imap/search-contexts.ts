@@ -41,6 +41,11 @@ export class SearchContexts {
   private live: Live[] = [];
   private seenVersion = 0;
 
+  /** Some result is live (in whatever selection). */
+  get active(): boolean {
+    return this.live.length > 0;
+  }
+
   has(tag: string): boolean {
     return this.live.some((l) => l.search.tag === tag);
   }

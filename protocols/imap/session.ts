@@ -43,6 +43,7 @@ export class Session implements CommandSession {
   readonly enabled = new Set<string>();
   condstore = false;
   readonly searchContexts = new SearchContexts();
+  private contextsDue = false;
   idling = false;
   idleTimedOut = false;
   private unsubscribe: (() => void) | null = null;
@@ -183,8 +184,23 @@ export class Session implements CommandSession {
       lines.push(...this.searchContexts.beforeExpunges(selected, selected.expungesDue(allowExpunge)));
       lines.push(...selected.flush({ allowExpunge, qresync: this.qresync, condstore: this.condstore }));
     }
-    lines.push(...this.searchContexts.refresh(selected));
+    if (!this.idling) lines.push(...this.searchContexts.refresh(selected));
+    else if (this.searchContexts.active) this.refreshContextsSoon();
     if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
+  }
+
+  /** During IDLE a burst of changes evaluates the live searches once, after it, not per change. */
+  private refreshContextsSoon(): void {
+    if (this.contextsDue) return;
+    this.contextsDue = true;
+    setImmediate(() => {
+      this.contextsDue = false;
+      const selected = this.selected;
+      // After IDLE the next command's flush tells them.
+      if (!this.idling || this.closed || !selected) return;
+      const lines = this.searchContexts.refresh(selected);
+      if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
+    });
   }
 
   enableCondstore(): void {

@@ -135,6 +135,24 @@ describe("CONTEXT=SEARCH and CONTEXT=SORT (RFC 5267)", () => {
     expect(await a.line()).toBe("i OK IDLE terminated");
   });
 
+  test("during IDLE a burst of changes is evaluated once, after it", async () => {
+    const { a, b } = await mailbox(3);
+    await a.ok("u SEARCH RETURN (UPDATE) SEEN");
+    a.write("i IDLE\r\n");
+    expect(await a.line()).toMatch(/^\+ /);
+    await b.ok("b1 STORE 1:3 +FLAGS.SILENT (\\Seen)");
+    const lines = [await a.line(), await a.line(), await a.line(), await a.line()];
+    expect(lines).toEqual([
+      "* 1 FETCH (UID 1 FLAGS (\\Seen))",
+      "* 2 FETCH (UID 2 FLAGS (\\Seen))",
+      "* 3 FETCH (UID 3 FLAGS (\\Seen))",
+      '* ESEARCH (TAG "u") ADDTO (0 1:3)',
+    ]);
+    expect(await a.quiet(200)).toBe(true);
+    a.write("DONE\r\n");
+    expect(await a.line()).toBe("i OK IDLE terminated");
+  });
+
   test("SORT RETURN (UPDATE): changes carry positions in the sorted result", async () => {
     const { a, b } = await mailbox(3);
     expect(await a.ok("r SORT RETURN (UPDATE ALL) (REVERSE ARRIVAL) UTF-8 UNSEEN")).toEqual([
