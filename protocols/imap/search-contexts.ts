@@ -46,11 +46,14 @@ export class SearchContexts {
     return this.live.length > 0;
   }
 
-  has(tag: string): boolean {
+  /** A result of this selection is live under `tag`. */
+  has(view: ContextView, tag: string): boolean {
+    this.forView(view);
     return this.live.some((l) => l.search.tag === tag);
   }
 
-  get full(): boolean {
+  full(view: ContextView): boolean {
+    this.forView(view);
     return this.live.length >= MAX_LIVE_SEARCHES;
   }
 
@@ -60,8 +63,9 @@ export class SearchContexts {
     this.live.push({ search, uids });
   }
 
-  /** CANCELUPDATE: false when no live result has that tag. */
-  cancel(tag: string): boolean {
+  /** CANCELUPDATE: false when no live result of this selection has that tag. */
+  cancel(view: ContextView, tag: string): boolean {
+    this.forView(view);
     const before = this.live.length;
     this.live = this.live.filter((l) => l.search.tag !== tag);
     return this.live.length < before;

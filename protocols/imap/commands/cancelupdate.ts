@@ -23,8 +23,9 @@ export function keepUpdated(
 ): void {
   const selected = session.requireSelected();
   const contexts = session.searchContexts;
-  if (contexts.has(call.tag)) throw new BadArgs(`a live search already has the tag ${call.tag.slice(0, 40)}`);
-  if (contexts.full) {
+  if (contexts.has(selected, call.tag))
+    throw new BadArgs(`a live search already has the tag ${call.tag.slice(0, 40)}`);
+  if (contexts.full(selected)) {
     session.send(`* NO [NOUPDATE ${quote(call.tag)}] Too many live searches; this one is not updated`);
     return;
   }
@@ -36,12 +37,13 @@ export const cancelupdate: ImapCommand = {
   name: "CANCELUPDATE",
   states: SELECTED,
   async handle(session, args) {
+    const selected = session.requireSelected();
     const tags: string[] = [];
     while (args.remaining > 0) tags.push(args.astring("tag"));
     if (tags.length === 0) throw new BadArgs("CANCELUPDATE needs the tag of a live search");
-    const unknown = tags.find((tag) => !session.searchContexts.has(tag));
+    const unknown = tags.find((tag) => !session.searchContexts.has(selected, tag));
     if (unknown !== undefined) throw new BadArgs(`no live search has the tag ${unknown.slice(0, 40)}`);
-    for (const tag of tags) session.searchContexts.cancel(tag);
+    for (const tag of tags) session.searchContexts.cancel(selected, tag);
     return ok("CANCELUPDATE completed");
   },
 };
