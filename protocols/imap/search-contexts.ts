@@ -3,8 +3,9 @@
  * `RETURN (UPDATE)` keeps its result, and whenever the selected mailbox changed the session tells
  * what left and what joined it, as `* ESEARCH (TAG "t") REMOVEFROM (…) ADDTO (…)`, until
  * CANCELUPDATE or the mailbox is closed. As Dovecot does, messages about to be expunged leave the
- * results first (numbered as before the EXPUNGE that follows); a SEARCH result's changes carry
- * position 0, a SORT result's the position of each message in the sorted result.
+ * results first (numbered as before the EXPUNGE that follows), and a SEARCH result's changes
+ * carry position 0. A SORT result's carry each message's position, one ADDTO / REMOVEFROM item
+ * per message, applied in order (Dovecot sends position 0 there too).
  */
 import { quote } from "./encode.ts";
 import { formatSequenceSet } from "./sequence.ts";
@@ -133,8 +134,8 @@ export class SearchContexts {
       // Applied in order: removals from the end (earlier positions stay right), then additions
       // from the start (each lands where the new result has it).
       removed.reverse();
-      if (removed.length > 0) parts.push(`REMOVEFROM (${pairs(removed, number)})`);
-      if (added.length > 0) parts.push(`ADDTO (${pairs(added, number)})`);
+      for (const r of removed) parts.push(`REMOVEFROM (${r.position} ${number(r.uid)})`);
+      for (const a of added) parts.push(`ADDTO (${a.position} ${number(a.uid)})`);
     } else {
       if (removed.length > 0) parts.push(`REMOVEFROM (0 ${ascendingSet(removed.map((r) => number(r.uid)))})`);
       if (added.length > 0) parts.push(`ADDTO (0 ${ascendingSet(added.map((a) => number(a.uid)))})`);
@@ -158,10 +159,6 @@ function merge(l: Live, now: number[], waiting: number[]): number[] {
     known.add(uid);
   }
   return out;
-}
-
-function pairs(items: { uid: number; position: number }[], number: (uid: number) => number): string {
-  return items.map((x) => `${x.position} ${number(x.uid)}`).join(" ");
 }
 
 function ascendingSet(numbers: number[]): string {
