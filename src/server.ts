@@ -12,6 +12,7 @@ import type { Config } from "./config/config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
 import type { Logger } from "./log.ts";
+import { addImapSortKeys } from "./maintenance/imap-sort-keys.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
 import { pendingScheduledSends } from "./sending/scheduled-store.ts";
@@ -144,6 +145,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log,
     maintenance.signal,
   ).catch((err) => log.error({ err }, "search index: adding account tokens failed; the next start resumes"));
+  const sortKeysFilling = addImapSortKeys(store, log, maintenance.signal).catch((err) =>
+    log.error({ err }, "imap sort keys: filling failed; the next start resumes"),
+  );
   log.info(
     {
       http: http.port,
@@ -182,6 +186,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await delivery.stop();
       maintenance.abort();
       await reindexing;
+      await sortKeysFilling;
       await mailboxes.shutdown();
       await webhooks.stop();
       await store.close();

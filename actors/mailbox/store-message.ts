@@ -90,6 +90,7 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
     referencesJson: p.json.references,
     dateHeader: p.dateHeader,
     extractedJson: p.json.extracted,
+    sortKeys: p.sortKeys,
     ...(cmd.authentication !== undefined && { authenticationJson: JSON.stringify(cmd.authentication) }),
   });
   storeDetails(tx, state.grantId, id, p);

@@ -13,6 +13,7 @@ import type { Completion } from "./completion.ts";
 import type { MailboxEntry, MailboxTree } from "./mailbox-names.ts";
 import type { RecentTracker } from "./recent.ts";
 import type { SessionRegistry } from "./registry.ts";
+import type { SearchContexts } from "./search-contexts.ts";
 import type { SelectedMailbox } from "./selected.ts";
 import type { SessionIO } from "./session-io.ts";
 
@@ -55,6 +56,8 @@ export interface CommandSession {
   /** CONDSTORE is on: enabled, or used by a command (RFC 7162 §3.1). */
   condstore: boolean;
   readonly qresync: boolean;
+  /** Live SEARCH / SORT results (RETURN (UPDATE)) of the selected mailbox. */
+  readonly searchContexts: SearchContexts;
   idling: boolean;
   /** IDLE was ended by the server's timeout: a late "DONE" from the client is ignored. */
   idleTimedOut: boolean;

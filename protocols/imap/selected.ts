@@ -32,6 +32,8 @@ export class SelectedMailbox {
   private held: Pending[] = [];
   /** Set once the folder is deleted: the session must end. */
   deleted = false;
+  /** Counts the changes accepted: live search results (search-contexts.ts) look again when it moves. */
+  version = 0;
 
   constructor(
     readonly folderId: string,
@@ -66,6 +68,12 @@ export class SelectedMailbox {
 
   /** Takes a change from the bus; returns true when it concerns this mailbox. */
   accept(change: MailboxChange): boolean {
+    const relevant = this.queue(change);
+    if (relevant) this.version++;
+    return relevant;
+  }
+
+  private queue(change: MailboxChange): boolean {
     switch (change.type) {
       case "message.created":
         if (change.folderId !== this.folderId) return false;
@@ -98,6 +106,19 @@ export class SelectedMailbox {
       default:
         return false;
     }
+  }
+
+  /** UIDs in the client's view whose expunge is not told yet. */
+  pendingExpunges(): Set<number> {
+    const out = new Set<number>();
+    for (const p of [...this.held, ...this.pending])
+      if (p.kind === "expunge" && this.seqOf(p.uid) > 0) out.add(p.uid);
+    return out;
+  }
+
+  /** The UIDs the next flush tells as expunged (none while expunges are held back). */
+  expungesDue(allowExpunge: boolean): number[] {
+    return allowExpunge ? [...this.pendingExpunges()] : [];
   }
 
   /**
@@ -145,6 +166,10 @@ export class SelectedMailbox {
         vanished = [];
       }
     };
+    // A message changed several times is told its latest state once: a client that already saw a
+    // later MODSEQ (a FETCH that read the row before the changes were published) never sees it drop.
+    const latest = new Map<number, Pending>();
+    for (const p of queue) if (p.kind === "flags") latest.set(p.uid, p);
     for (const p of queue) {
       if (p.kind === "exists") {
         const last = this.uids[this.uids.length - 1] ?? 0;
@@ -167,7 +192,7 @@ export class SelectedMailbox {
         else lines.push(`* ${seq} EXPUNGE`);
       } else {
         const seq = this.seqOf(p.uid);
-        if (seq === 0) continue;
+        if (seq === 0 || latest.get(p.uid) !== p) continue;
         tellVanished();
         tellExists();
         const modseq = opts.condstore ? ` MODSEQ (${p.modseq})` : "";

@@ -16,6 +16,7 @@ import { respText } from "./encode.ts";
 import type { CommandFrame } from "./framer.ts";
 import { type MailboxEntry, MailboxTree } from "./mailbox-names.ts";
 import { ParseError, parseCommand } from "./parser.ts";
+import { SearchContexts } from "./search-contexts.ts";
 import type { SelectedMailbox } from "./selected.ts";
 import type { SessionIO } from "./session-io.ts";
 
@@ -43,6 +44,8 @@ export class Session implements CommandSession {
   selected: SelectedMailbox | null = null;
   readonly enabled = new Set<string>();
   condstore = false;
+  readonly searchContexts = new SearchContexts();
+  private contextsDue = false;
   idling = false;
   idleTimedOut = false;
   private unsubscribe: (() => void) | null = null;
@@ -206,9 +209,29 @@ export class Session implements CommandSession {
 
   flushChanges(allowExpunge: boolean): void {
     const selected = this.selected;
-    if (!selected?.hasPending) return;
-    const lines = selected.flush({ allowExpunge, qresync: this.qresync, condstore: this.condstore });
+    if (!selected) return;
+    const lines: string[] = [];
+    if (selected.hasPending) {
+      lines.push(...this.searchContexts.beforeExpunges(selected, selected.expungesDue(allowExpunge)));
+      lines.push(...selected.flush({ allowExpunge, qresync: this.qresync, condstore: this.condstore }));
+    }
+    if (!this.idling) lines.push(...this.searchContexts.refresh(selected));
+    else if (this.searchContexts.active) this.refreshContextsSoon();
     if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
+  }
+
+  /** During IDLE a burst of changes evaluates the live searches once, after it, not per change. */
+  private refreshContextsSoon(): void {
+    if (this.contextsDue) return;
+    this.contextsDue = true;
+    setImmediate(() => {
+      this.contextsDue = false;
+      const selected = this.selected;
+      // After IDLE the next command's flush tells them.
+      if (!this.idling || this.closed || !selected) return;
+      const lines = this.searchContexts.refresh(selected);
+      if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
+    });
   }
 
   enableCondstore(): void {

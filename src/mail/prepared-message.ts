@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { AttachmentInfo } from "./attachments.ts";
 import { type ParsedMessage, parseMessage } from "./parse-message.ts";
 import { type SearchDocument, searchDocument } from "./search/index-text.ts";
+import { type SortKeys, sortKeys } from "./sort-keys.ts";
 
 export interface PreparedMessage {
   /** SHA-256 of the raw bytes, hex: the blob's address. */
@@ -17,6 +18,8 @@ export interface PreparedMessage {
   inReplyTo: string | null;
   references: string[];
   dateHeader: number | null;
+  /** What IMAP SORT and THREAD order by. */
+  sortKeys: SortKeys;
   snippet: string;
   body: string;
   attachments: AttachmentInfo[];
@@ -47,6 +50,7 @@ export function prepareMessage(raw: Uint8Array): PreparedMessage {
     inReplyTo: p.inReplyTo,
     references: p.references,
     dateHeader: p.dateHeader,
+    sortKeys: sortKeys(p.envelope),
     snippet: p.snippet,
     body: p.body,
     attachments: p.attachments,

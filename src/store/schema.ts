@@ -146,6 +146,14 @@ export const messages = sqliteTable("messages", {
   subjectFolded: text("subject_folded"),
   /** SPF/DKIM/DMARC/ARC verdicts of a message received by the MX (src/smtp/verify.ts). */
   authenticationJson: text("authentication_json"),
+  /** IMAP SORT and THREAD keys (src/mail/sort-keys.ts, migration 0015); null until computed. */
+  sortSubject: text("sort_subject"),
+  subjectReply: integer("subject_reply", { mode: "boolean" }),
+  sortFrom: text("sort_from"),
+  sortTo: text("sort_to"),
+  sortCc: text("sort_cc"),
+  displayFrom: text("display_from"),
+  displayTo: text("display_to"),
 });
 
 export const folderCounts = sqliteTable(

@@ -82,6 +82,15 @@ describe("APPEND", () => {
     expect(await imapAppend(c, "a3", "Archive", raw)).toMatch(/^a3 OK \[APPENDUID \d+ 1\] APPEND completed$/);
   });
 
+  test("outside Sent a second copy of a Message-ID is stored, as any IMAP server does", async () => {
+    const { email } = await f.account();
+    const c = await f.client(email);
+    const raw = message({ messageId: "<twice@example.com>" });
+    expect(await imapAppend(c, "a1", "INBOX", raw)).toMatch(/^a1 OK \[APPENDUID \d+ 1\] APPEND completed$/);
+    expect(await imapAppend(c, "a2", "INBOX", raw)).toMatch(/^a2 OK \[APPENDUID \d+ 2\] APPEND completed$/);
+    expect(await c.ok("a3 STATUS INBOX (MESSAGES)")).toEqual(['* STATUS "INBOX" (MESSAGES 2)']);
+  });
+
   test("not in Drafts: a re-saved draft is stored again, and is an API draft", async () => {
     const { email, grantId } = await f.account();
     const c = await f.client(email);

@@ -76,6 +76,26 @@ describe("unsolicited responses keep sequence numbers right", () => {
     expect(s.flush(opts)).toEqual(["* 1 EXPUNGE"]);
   });
 
+  test("a message changed several times is told its latest flags once: its MODSEQ never goes back", () => {
+    const s = view([1, 2]);
+    const updated = (uid: number, modseq: number, seen: boolean) =>
+      s.accept({
+        type: "message.updated",
+        folderId: "inbox",
+        messageId: `m${uid}`,
+        uid,
+        modseq,
+        flags: { ...NO_FLAGS, seen },
+      });
+    updated(2, 986, true);
+    updated(1, 987, true);
+    updated(2, 990, false);
+    expect(s.flush({ ...opts, condstore: true })).toEqual([
+      "* 1 FETCH (UID 1 FLAGS (\\Seen) MODSEQ (987))",
+      "* 2 FETCH (UID 2 FLAGS () MODSEQ (990))",
+    ]);
+  });
+
   test("QRESYNC tells VANISHED; CONDSTORE adds MODSEQ; own changes are not echoed", () => {
     const s = view([1, 2, 3]);
     s.accept({

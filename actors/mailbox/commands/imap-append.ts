@@ -10,15 +10,16 @@ export interface ImapAppendReply extends StoredMessage {
 }
 
 /**
- * IMAP APPEND: like append, but a message whose Message-ID is already in the target folder is
- * not stored again (a client that sends by SMTP and then appends to Sent); the existing one is
- * answered. Not in Drafts, where clients re-save a draft under its Message-ID.
+ * IMAP APPEND: like append, but a message appended to Sent whose Message-ID is already there is
+ * not stored again (a client that sends by SMTP, which stored the Sent copy, then appends its
+ * own); the existing one is answered. Only in Sent: elsewhere a mailbox holds what it is given,
+ * duplicates included (THREAD and an archive's import depend on it, as on any IMAP server).
  */
 export const imapAppend = storingCommand<NewMessage, ImapAppendReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
   const folder = requireFolder(state, cmd.folderId);
   const messageId = cmd.prepared.messageId;
-  if (messageId && folder.id !== FOLDER.drafts) {
+  if (messageId && folder.id === FOLDER.sent) {
     const existing = messageWithMessageId(tx, state.grantId, folder.id, messageId);
     if (existing) {
       return {

@@ -4,9 +4,9 @@ import { no, ok } from "../completion.ts";
 import { parseFlags } from "../flags.ts";
 
 /**
- * APPEND (RFC 3501, UIDPLUS APPENDUID, LITERAL+): stored byte-exact through the actor,
- * de-duplicated on Message-ID within the mailbox (not in Drafts): a duplicate stores nothing and
- * APPENDUID names the message already there.
+ * APPEND (RFC 3501, UIDPLUS APPENDUID, LITERAL+): stored byte-exact through the actor; in Sent,
+ * de-duplicated on Message-ID (the copy SMTP submission already stored): a duplicate stores nothing
+ * and APPENDUID names the message already there.
  */
 export const append: ImapCommand = {
   name: "APPEND",

@@ -2,6 +2,7 @@
 import type { ImapCommand } from "../command.ts";
 import { append } from "./append.ts";
 import { authenticate } from "./authenticate.ts";
+import { cancelupdate } from "./cancelupdate.ts";
 import { capability } from "./capability.ts";
 import { close, unselect } from "./close.ts";
 import { compress } from "./compress.ts";
@@ -22,14 +23,17 @@ import { getquota, getquotaroot, setquota } from "./quota.ts";
 import { rename } from "./rename.ts";
 import { search } from "./search.ts";
 import { examine, selectMailbox } from "./select.ts";
+import { sort } from "./sort.ts";
 import { starttls } from "./starttls.ts";
 import { status } from "./status.ts";
 import { store } from "./store.ts";
 import { subscribe, unsubscribe } from "./subscribe.ts";
+import { thread } from "./thread.ts";
 
 const ALL: ImapCommand[] = [
   append,
   authenticate,
+  cancelupdate,
   capability,
   check,
   close,
@@ -56,10 +60,12 @@ const ALL: ImapCommand[] = [
   search,
   selectMailbox,
   setquota,
+  sort,
   starttls,
   status,
   store,
   subscribe,
+  thread,
   unselect,
   unsubscribe,
 ];

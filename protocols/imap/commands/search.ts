@@ -2,16 +2,15 @@ import { messageHeaders } from "../../../src/mail/message-headers.ts";
 import { queryText } from "../../../src/mail/search/tokens.ts";
 import { fullTextUids, type SearchRow, searchRows } from "../../../src/mailbox/imap-messages.ts";
 import { rawMessage } from "../../../src/mailbox/messages.ts";
-import { BadArgs } from "../args.ts";
 import { type ImapCommand, SELECTED } from "../command.ts";
 import type { CommandSession } from "../command-session.ts";
 import { no, ok } from "../completion.ts";
-import { quote } from "../encode.ts";
 import { type SearchKey, SearchParser, usesModseq } from "../search-keys.ts";
+import { esearchResponse, parseReturnOptions } from "../search-return.ts";
 import type { SelectedMailbox } from "../selected.ts";
-import { formatSequenceSet, inSet } from "../sequence.ts";
+import { inSet } from "../sequence.ts";
+import { keepUpdated } from "./cancelupdate.ts";
 
-const RETURN_OPTIONS = new Set(["MIN", "MAX", "ALL", "COUNT"]);
 const CHARSETS = new Set(["UTF-8", "US-ASCII"]);
 const DAY = 86_400;
 
@@ -22,17 +21,7 @@ export const search: ImapCommand = {
   uid: true,
   async handle(session, args, call) {
     const selected = session.requireSelected();
-    let returns: Set<string> | null = null;
-    if (args.takeAtom("RETURN")) {
-      returns = new Set();
-      for (const t of args.list("return options")) {
-        const opt = t.kind === "atom" ? t.value.toUpperCase() : "";
-        if (!RETURN_OPTIONS.has(opt))
-          throw new BadArgs(`unsupported SEARCH return option ${opt.slice(0, 20)}`);
-        returns.add(opt);
-      }
-      if (returns.size === 0) returns.add("ALL");
-    }
+    const returns = parseReturnOptions(args);
     if (args.takeAtom("CHARSET")) {
       const charset = args.astring("charset").toUpperCase();
       if (!CHARSETS.has(charset))
@@ -49,16 +38,10 @@ export const search: ImapCommand = {
     const numbers = matches.map((m) => (call.uid ? m.uid : m.seq));
     const maxModseq = modseqSearch && matches.length > 0 ? Math.max(...matches.map((m) => m.modseq)) : null;
     if (returns) {
-      const parts = [`* ESEARCH (TAG ${quote(call.tag)})`];
-      if (call.uid) parts.push("UID");
-      if (numbers.length > 0) {
-        if (returns.has("MIN")) parts.push(`MIN ${numbers[0]}`);
-        if (returns.has("MAX")) parts.push(`MAX ${numbers[numbers.length - 1]}`);
-        if (returns.has("ALL")) parts.push(`ALL ${formatSequenceSet(numbers)}`);
-      }
-      if (returns.has("COUNT")) parts.push(`COUNT ${numbers.length}`);
-      if (maxModseq !== null) parts.push(`MODSEQ ${maxModseq}`);
-      session.send(parts.join(" "));
+      const uidsOf = (list: Match[]) => list.map((m) => m.uid);
+      if (returns.update)
+        keepUpdated(session, call, () => uidsOf(evaluate(session, selected, key)), uidsOf(matches));
+      session.send(esearchResponse(call.tag, call.uid, numbers, returns, maxModseq));
     } else {
       const list = numbers.length > 0 ? ` ${numbers.join(" ")}` : "";
       session.send(`* SEARCH${list}${maxModseq !== null ? ` (MODSEQ ${maxModseq})` : ""}`);

@@ -5,6 +5,7 @@
 import { and, between, eq, sql } from "drizzle-orm";
 import { MailboxError } from "../../domain/errors.ts";
 import type { FlagColumns, Flags } from "../../domain/flags.ts";
+import type { SortKeys } from "../../mail/sort-keys.ts";
 import type { Tx } from "../../store/db.ts";
 import { type MessageRow, messages } from "../../store/schema.ts";
 import { deleteUnusedBlobs } from "./blobs.ts";
@@ -38,6 +39,7 @@ export interface NewMessageRow extends FlagColumns {
   referencesJson: string;
   dateHeader: number | null;
   extractedJson: string;
+  sortKeys: SortKeys;
   /** The MX's SPF/DKIM/DMARC verdicts (JSON); absent for mail that did not come through it. */
   authenticationJson?: string | null;
 }
@@ -51,8 +53,10 @@ export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
       `INSERT INTO messages (id, grant_id, folder_id, uid, modseq, seen, flagged, answered, draft, deleted,
         keywords_json, blob_hash, size, internal_date, message_id_header, metadata_json, created_at, updated_at,
         thread_id, subject, from_json, to_json, cc_json, bcc_json, reply_to_json, snippet, has_attachments,
-        in_reply_to, references_json, date_header, extracted_json, subject_folded, authentication_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        in_reply_to, references_json, date_header, extracted_json, subject_folded, authentication_json,
+        sort_subject, subject_reply, sort_from, sort_to, sort_cc, display_from, display_to)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+        ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       m.id,
@@ -88,8 +92,31 @@ export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
       m.extractedJson,
       m.subject?.toLowerCase() ?? null,
       m.authenticationJson ?? null,
+      m.sortKeys.subject,
+      b(m.sortKeys.subjectReply),
+      m.sortKeys.from,
+      m.sortKeys.to,
+      m.sortKeys.cc,
+      m.sortKeys.displayFrom,
+      m.sortKeys.displayTo,
     );
   return Number(result.lastInsertRowid);
+}
+
+/** Fills the IMAP SORT/THREAD keys of a message stored before they existed (migration 0015). */
+export function setSortKeys(tx: Tx, messageId: string, k: SortKeys): void {
+  tx.update(messages)
+    .set({
+      sortSubject: k.subject,
+      subjectReply: k.subjectReply,
+      sortFrom: k.from,
+      sortTo: k.to,
+      sortCc: k.cc,
+      displayFrom: k.displayFrom,
+      displayTo: k.displayTo,
+    })
+    .where(eq(messages.id, messageId))
+    .run();
 }
 
 /** A message's state after a change: its flags, where it is, its MODSEQ and metadata. */
