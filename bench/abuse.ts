@@ -68,20 +68,36 @@ const IDLE_MS = 2000;
 const P99_TARGET_MS = 50;
 const RSS_TARGET_BYTES = 100e6;
 
+/**
+ * A free port found now can be taken before the server binds it (by another process on this
+ * shared machine, or as a client connection's ephemeral port): then again, on other ports.
+ */
+async function startServer(env: Record<string, string>) {
+  for (let attempt = 1; ; attempt++) {
+    const ports = { imaps: freePort(), smtps: freePort(), submission: freePort(), mx: freePort() };
+    const server = spawnServer({
+      AGENTBOX_API_KEY: API_KEY,
+      AGENTBOX_HOSTNAME: "mail.abuse.test",
+      AGENTBOX_IMAPS_PORT: String(ports.imaps),
+      AGENTBOX_SMTPS_PORT: String(ports.smtps),
+      AGENTBOX_SUBMISSION_PORT: String(ports.submission),
+      AGENTBOX_MX_PORT: String(ports.mx),
+      AGENTBOX_SMTP_QUEUE_HOLD: "1",
+      AGENTBOX_LOG_LEVEL: "warn",
+      ...env,
+    });
+    try {
+      await server.ready(30_000);
+      return { server, ports };
+    } catch (err) {
+      server.proc.kill("SIGKILL");
+      if (attempt === 3 || !server.output().includes("address already in use")) throw err;
+    }
+  }
+}
+
 async function startTarget(env: Record<string, string>) {
-  const ports = { imaps: freePort(), smtps: freePort(), submission: freePort(), mx: freePort() };
-  const server = spawnServer({
-    AGENTBOX_API_KEY: API_KEY,
-    AGENTBOX_HOSTNAME: "mail.abuse.test",
-    AGENTBOX_IMAPS_PORT: String(ports.imaps),
-    AGENTBOX_SMTPS_PORT: String(ports.smtps),
-    AGENTBOX_SUBMISSION_PORT: String(ports.submission),
-    AGENTBOX_MX_PORT: String(ports.mx),
-    AGENTBOX_SMTP_QUEUE_HOLD: "1",
-    AGENTBOX_LOG_LEVEL: "warn",
-    ...env,
-  });
-  await server.ready(30_000);
+  const { server, ports } = await startServer(env);
   const target: AbuseTarget = {
     http: server.url,
     ports,
