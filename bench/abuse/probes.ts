@@ -1,13 +1,15 @@
 /**
  * What the runner measures while a scenario runs, each on a connection of its own: GET /healthz,
- * an IMAP NOOP in a logged-in session, an SMTP EHLO on the MX; one after another, 20 ms apart,
- * each answer's latency kept. And the server's RSS, read from /proc every 50 ms.
+ * an IMAP NOOP in a logged-in session, an SMTP EHLO on the MX (a new session every 5 s, its
+ * connection and greeting then timed with the EHLO); one after another, 20 ms apart, each answer's
+ * latency kept. And the server's RSS, read from /proc every 50 ms.
  */
 import { readFileSync } from "node:fs";
 import { imapQuote, LineClient, smtpReply } from "./line-client.ts";
 import type { AbuseTarget } from "./scenario.ts";
 
 const PAUSE_MS = 20;
+const SMTP_SESSION_MS = 5000;
 
 /** Latencies (ms) of one probe, plus how many of its attempts failed (timeouts, closed sessions). */
 export interface ProbeSeries {
@@ -90,9 +92,15 @@ export function probeSmtpEhlo(target: AbuseTarget, signal: AbortSignal): Promise
     }
     return c;
   };
+  let opened = 0;
   return repeat(signal, async () => {
-    // The MX closes a session at its pre-DATA deadline: a new one then.
-    if (!client || client.closed) client = await session();
+    // The MX ends a session that has not reached DATA at its deadline (AGENTBOX_SMTP_LOGIN_TIMEOUT_S,
+    // 10 s in some scenarios), as it should: the probe starts a new one well before.
+    if (!client || client.closed || performance.now() - opened > SMTP_SESSION_MS) {
+      client?.close();
+      client = await session();
+      opened = performance.now();
+    }
     client.write("EHLO probe.example\r\n");
     const reply = await smtpReply(client);
     if (!reply?.startsWith("250 ")) throw new Error(`EHLO: ${reply}`);
