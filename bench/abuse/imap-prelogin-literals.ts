@@ -1,18 +1,18 @@
 /**
  * Pre-login literals: on 5 connections that never log in, `APPEND INBOX` with a 40 MiB literal:
  * four LITERAL+ (`{41943040+}`, the bytes streamed right behind the command) and one synchronizing
- * (`{41943040}`, the bytes sent only after a `+`). Before the fix the server buffered them all
+ * (`{41943040}`, the bytes sent only after a `+`). Before issue 12 the server buffered them all
  * (+199 MB) and offered `+ Ready` to the synchronizing one. The five go again as soon as they are
- * done, for 5 s (so that other clients are measured under the attack, not after it); each wave is
- * bounded at 20 s.
+ * done, for 10 s; each wave is bounded at 20 s.
  */
+import { bounded } from "./bounded.ts";
 import { LineClient } from "./line-client.ts";
-import { type AbuseScenario, type AbuseTarget, bounded, type Figures, runStandalone } from "./standalone.ts";
+import type { AbuseScenario, AbuseTarget } from "./scenario.ts";
 
 const LITERAL = 40 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 0x78);
-const BOUND_MS = 20_000;
-const ATTACK_MS = 5_000;
+const WAVE_MS = 20_000;
+const ATTACK_MS = 10_000;
 
 interface Outcome {
   answer: string;
@@ -23,6 +23,14 @@ interface Outcome {
   closedByServer: boolean;
   closedAfterMs: number;
 }
+
+const TIMED_OUT: Outcome = {
+  answer: "(timed out)",
+  continued: false,
+  written: 0,
+  closedByServer: false,
+  closedAfterMs: WAVE_MS,
+};
 
 /** Streams the literal with backpressure until it is all written or the server closes. */
 async function stream(c: LineClient, total: number): Promise<number> {
@@ -76,42 +84,30 @@ async function synchronizing(target: AbuseTarget): Promise<Outcome> {
   return { answer, continued, written, closedByServer, closedAfterMs: Date.now() - started };
 }
 
-export const scenario: AbuseScenario = {
-  name: "IMAP pre-login literals (5 connections × 40 MiB APPEND)",
-  async run(target): Promise<Figures> {
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+
+const scenario: AbuseScenario = {
+  name: "IMAP pre-login literals",
+  budgetMs: ATTACK_MS + WAVE_MS,
+  async run(target, signal) {
     const started = performance.now();
-    const timedOut: Outcome = {
-      answer: "(timed out)",
-      continued: false,
-      written: 0,
-      closedByServer: false,
-      closedAfterMs: BOUND_MS,
-    };
-    const outcomes: Outcome[] = [];
-    let waves = 0;
-    while (performance.now() - started < ATTACK_MS) {
-      waves += 1;
-      outcomes.push(
-        ...(await Promise.all([
-          ...[1, 2, 3, 4].map((i) => bounded(literalPlus(target, i), BOUND_MS, timedOut)),
-          bounded(synchronizing(target), BOUND_MS, timedOut),
-        ])),
-      );
+    const plus: Outcome[] = [];
+    const sync: Outcome[] = [];
+    while (performance.now() - started < ATTACK_MS && !signal.aborted) {
+      const [p1, p2, p3, p4, s] = await Promise.all([
+        ...[1, 2, 3, 4].map((i) => bounded(literalPlus(target, i), WAVE_MS, signal, TIMED_OUT)),
+        bounded(synchronizing(target), WAVE_MS, signal, TIMED_OUT),
+      ]);
+      plus.push(...([p1, p2, p3, p4] as Outcome[]));
+      sync.push(s as Outcome);
     }
-    const plus = outcomes.filter((_, i) => i % 5 !== 4);
-    const sync = outcomes.filter((_, i) => i % 5 === 4);
-    const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-    return {
-      "waves of 5 connections": waves,
-      "LITERAL+ answer": plus[0]?.answer ?? "",
-      "LITERAL+ connections closed by the server": `${plus.filter((o) => o.closedByServer).length} of ${plus.length}`,
-      "LITERAL+ bytes written before the close (max)": mib(Math.max(...plus.map((o) => o.written))),
-      "LITERAL+ closed after (max)": `${Math.max(...plus.map((o) => o.closedAfterMs))} ms`,
-      "synchronizing: answer": sync[0]?.answer ?? "",
-      "synchronizing: '+' offered": `${sync.filter((o) => o.continued).length} of ${sync.length}`,
-      "scenario took": `${((performance.now() - started) / 1000).toFixed(1)} s`,
-    };
+    const closed = plus.filter((o) => o.closedByServer).length;
+    return [
+      `${sync.length} waves of 5 × 40 MiB APPEND before login`,
+      `LITERAL+ "${plus[0]?.answer}", closed by the server: ${closed} of ${plus.length}, after ≤ ${Math.max(...plus.map((o) => o.closedAfterMs))} ms, ≤ ${mib(Math.max(...plus.map((o) => o.written)))} written`,
+      `synchronizing "${sync[0]?.answer}", '+' offered ${sync.filter((o) => o.continued).length} of ${sync.length}`,
+    ].join("; ");
   },
 };
 
-if (import.meta.main) await runStandalone(scenario);
+export default scenario;

@@ -12,6 +12,8 @@ export interface LineClientOptions {
   from?: string;
   /** Give up connecting after this long. */
   connectTimeoutMs?: number;
+  /** Verify the server's certificate against this PEM (servername "localhost"); unchecked without. */
+  ca?: string;
 }
 
 export class LineClient {
@@ -38,7 +40,8 @@ export class LineClient {
 
   static connect(port: number, opts: LineClientOptions): Promise<LineClient> {
     const base = { host: "127.0.0.1", port, ...(opts.from && { localAddress: opts.from }) };
-    const socket = opts.tls ? tls.connect({ ...base, rejectUnauthorized: false }) : net.connect(base);
+    const verify = opts.ca ? { ca: opts.ca, servername: "localhost" } : { rejectUnauthorized: false };
+    const socket = opts.tls ? tls.connect({ ...base, ...verify }) : net.connect(base);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.destroy();

@@ -1,14 +1,15 @@
 /**
  * What the runner measures while a scenario runs, each on a connection of its own: GET /healthz,
- * an IMAP NOOP in a logged-in session, an SMTP EHLO on the MX; one after another, 20 ms apart,
- * each answer's latency kept. And the server's RSS, read from /proc every 50 ms.
+ * an IMAP NOOP in a logged-in session, an SMTP EHLO on the MX (a new session every 5 s, its
+ * connection and greeting then timed with the EHLO); one after another, 20 ms apart, each answer's
+ * latency kept. And the server's RSS, read from /proc every 50 ms.
  */
 import { readFileSync } from "node:fs";
-import { type Socket, connect as tcpConnect } from "node:net";
-import { type TLSSocket, connect as tlsConnect } from "node:tls";
+import { imapQuote, LineClient, smtpReply } from "./line-client.ts";
 import type { AbuseTarget } from "./scenario.ts";
 
 const PAUSE_MS = 20;
+const SMTP_SESSION_MS = 5000;
 
 /** Latencies (ms) of one probe, plus how many of its attempts failed (timeouts, closed sessions). */
 export interface ProbeSeries {
@@ -56,88 +57,52 @@ export function probeHealthz(target: AbuseTarget, signal: AbortSignal): Promise<
   });
 }
 
-/** A line-oriented client: waits for the first line matching `done` after each write. */
-class LineClient {
-  private buffer = "";
-  private waiter: (() => void) | null = null;
-  closed = false;
-
-  constructor(readonly socket: Socket | TLSSocket) {
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      this.buffer += chunk;
-      this.waiter?.();
-    });
-    socket.on("close", () => {
-      this.closed = true;
-      this.waiter?.();
-    });
-    socket.on("error", () => {});
+async function imapSession(target: AbuseTarget): Promise<LineClient> {
+  const c = await LineClient.connect(target.ports.imaps, { tls: true, ca: target.ca });
+  const greeting = await c.line();
+  c.write(`l LOGIN ${imapQuote(target.account.email)} ${imapQuote(target.account.password)}\r\n`);
+  const tagged = (await c.until("l "))?.at(-1);
+  if (!greeting?.startsWith("* OK") || !tagged?.startsWith("l OK")) {
+    c.close();
+    throw new Error(`IMAP probe not logged in: ${greeting} | ${tagged}`);
   }
-
-  async until(done: RegExp): Promise<string> {
-    for (;;) {
-      const match = done.exec(this.buffer);
-      if (match) {
-        const upTo = this.buffer.slice(0, match.index + match[0].length);
-        this.buffer = this.buffer.slice(match.index + match[0].length);
-        return upTo;
-      }
-      if (this.closed) throw new Error("closed");
-      await new Promise<void>((resolve) => {
-        this.waiter = resolve;
-      });
-      this.waiter = null;
-    }
-  }
-
-  send(line: string): void {
-    this.socket.write(`${line}\r\n`);
-  }
-}
-
-function tls(port: number, ca: string): Promise<TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: "127.0.0.1", port, ca, servername: "localhost" }, () =>
-      resolve(socket),
-    );
-    socket.once("error", reject);
-  });
+  return c;
 }
 
 export function probeImapNoop(target: AbuseTarget, signal: AbortSignal): Promise<ProbeSeries> {
   let client: LineClient | null = null;
   let tag = 0;
-  const session = async () => {
-    const c = new LineClient(await tls(target.ports.imaps, target.ca));
-    await c.until(/\* OK[^\r\n]*\r\n/);
-    c.send(`l LOGIN "${target.account.email}" "${target.account.password}"`);
-    await c.until(/l OK[^\r\n]*\r\n/);
-    return c;
-  };
   return repeat(signal, async () => {
-    if (!client || client.closed) client = await session();
+    if (!client || client.closed) client = await imapSession(target);
     const t = `n${++tag}`;
-    client.send(`${t} NOOP`);
-    await client.until(new RegExp(`${t} OK[^\\r\\n]*\\r\\n`));
-  }).finally(() => client?.socket.destroy());
+    client.write(`${t} NOOP\r\n`);
+    const tagged = (await client.until(`${t} `))?.at(-1);
+    if (!tagged?.startsWith(`${t} OK`)) throw new Error(`NOOP: ${tagged}`);
+  }).finally(() => client?.close());
 }
 
 export function probeSmtpEhlo(target: AbuseTarget, signal: AbortSignal): Promise<ProbeSeries> {
   let client: LineClient | null = null;
   const session = async () => {
-    const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = tcpConnect(target.ports.mx, "127.0.0.1", () => resolve(s));
-      s.once("error", reject);
-    });
-    const c = new LineClient(socket);
-    await c.until(/^220 [^\r\n]*\r\n/m);
+    const c = await LineClient.connect(target.ports.mx, { tls: false });
+    const greeting = await smtpReply(c);
+    if (!greeting?.startsWith("220 ")) {
+      c.close();
+      throw new Error(`MX greeting: ${greeting}`);
+    }
     return c;
   };
+  let opened = 0;
   return repeat(signal, async () => {
-    // A new session before the MX's pre-DATA deadline would close this one.
-    if (!client || client.closed) client = await session();
-    client.send("EHLO probe.example");
-    await client.until(/^250 [^\r\n]*\r\n/m);
-  }).finally(() => client?.socket.destroy());
+    // The MX ends a session that has not reached DATA at its deadline (AGENTBOX_SMTP_LOGIN_TIMEOUT_S,
+    // 10 s in some scenarios), as it should: the probe starts a new one well before.
+    if (!client || client.closed || performance.now() - opened > SMTP_SESSION_MS) {
+      client?.close();
+      client = await session();
+      opened = performance.now();
+    }
+    client.write("EHLO probe.example\r\n");
+    const reply = await smtpReply(client);
+    if (!reply?.startsWith("250 ")) throw new Error(`EHLO: ${reply}`);
+  }).finally(() => client?.close());
 }
