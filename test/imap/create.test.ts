@@ -37,4 +37,39 @@ describe("CREATE", () => {
       .all(grantId);
     expect(events).toHaveLength(4);
   });
+
+  test("a name is unique among siblings only: the same leaf under other parents", async () => {
+    const { email, grantId } = await f.account();
+    const c = await f.client(email);
+    await c.ok("a0 CREATE Acme");
+    expect((await c.transact("a1 CREATE Clients/Acme")).tagged).toBe("a1 OK CREATE completed");
+    expect((await c.transact("a2 CREATE Acme/Acme")).tagged).toBe("a2 OK CREATE completed");
+    expect((await c.transact("a3 CREATE clients/acme")).tagged).toBe(
+      'a3 NO [ALREADYEXISTS] Mailbox "clients/acme" already exists',
+    );
+    expect(await c.ok('a4 LIST "" *Acme')).toEqual([
+      '* LIST (\\HasChildren) "/" "Acme"',
+      '* LIST (\\HasNoChildren) "/" "Clients/Acme"',
+      '* LIST (\\HasNoChildren) "/" "Acme/Acme"',
+    ]);
+    const folders = (await api(f.t, "GET", `/v3/grants/${grantId}/folders`)).body.data as any[];
+    const clients = folders.find((x) => x.name === "Clients");
+    const res = await api(f.t, "POST", `/v3/grants/${grantId}/folders`, {
+      name: "ACME",
+      parent_id: clients.id,
+    });
+    expect(res.status).toBe(409);
+  });
+
+  test("DELETE then CREATE of one name, in the same second: a new UIDVALIDITY", async () => {
+    const { email } = await f.account();
+    const c = await f.client(email);
+    await c.ok("a0 CREATE Again");
+    const before = await c.ok("a1 STATUS Again (UIDVALIDITY UIDNEXT)");
+    await c.ok("a2 DELETE Again");
+    await c.ok("a3 CREATE Again");
+    const after = await c.ok("a4 STATUS Again (UIDVALIDITY UIDNEXT)");
+    const validity = (lines: string[]) => Number(/UIDVALIDITY (\d+)/.exec(lines[0] ?? "")?.[1]);
+    expect(validity(after)).toBeGreaterThan(validity(before));
+  });
 });

@@ -32,7 +32,12 @@ export async function ensurePath(session: CommandSession, tree: MailboxTree, pat
       continue;
     }
     const name = parts[i] as string;
-    parentId = (await session.ctx.mailboxes.ask(session.grantId, "createFolder", { name, parentId })).id;
+    const created: { id: string } = await session.ctx.mailboxes.ask(session.grantId, "createFolder", {
+      name,
+      parentId,
+      imapName: prefix,
+    });
+    parentId = created.id;
   }
   return parentId as string;
 }
