@@ -62,6 +62,26 @@ describe("CONDSTORE (RFC 7162)", () => {
     expect(await c.ok("g STATUS INBOX (HIGHESTMODSEQ)")).toEqual(['* STATUS "INBOX" (HIGHESTMODSEQ 4)']);
   });
 
+  test("ESEARCH MIN / MAX with MODSEQ: the MODSEQ of the message returned, not of every match", async () => {
+    const { email, grantId } = await f.account();
+    for (let i = 0; i < 3; i++) await deliver(f, grantId, message());
+    const c = await f.client(email);
+    await c.ok("a ENABLE CONDSTORE");
+    await c.ok("b SELECT INBOX");
+    expect(await c.ok("c1 STORE 1 +FLAGS (\\Seen)")).toEqual(["* 1 FETCH (FLAGS (\\Seen) MODSEQ (5))"]);
+    expect(await c.ok("c2 STORE 3 +FLAGS (\\Seen)")).toEqual(["* 3 FETCH (FLAGS (\\Seen) MODSEQ (6))"]);
+    expect(await c.ok("c3 STORE 2 +FLAGS (\\Seen)")).toEqual(["* 2 FETCH (FLAGS (\\Seen) MODSEQ (7))"]);
+    expect(await c.ok("d SEARCH RETURN (MIN) MODSEQ 1")).toEqual(['* ESEARCH (TAG "d") MIN 1 MODSEQ 5']);
+    expect(await c.ok("e SEARCH RETURN (MAX) MODSEQ 1")).toEqual(['* ESEARCH (TAG "e") MAX 3 MODSEQ 6']);
+    expect(await c.ok("f SEARCH RETURN (MIN MAX) 1,3 MODSEQ 1")).toEqual([
+      '* ESEARCH (TAG "f") MIN 1 MAX 3 MODSEQ 6',
+    ]);
+    expect(await c.ok("g SEARCH RETURN (MIN ALL) MODSEQ 1")).toEqual([
+      '* ESEARCH (TAG "g") MIN 1 ALL 1:3 MODSEQ 7',
+    ]);
+    expect(await c.ok("h SEARCH RETURN (MIN) MODSEQ 8")).toEqual(['* ESEARCH (TAG "h")']);
+  });
+
   test("unsolicited flag changes carry MODSEQ once CONDSTORE is on", async () => {
     const { email, grantId } = await f.account();
     const m = await deliver(f, grantId, message());

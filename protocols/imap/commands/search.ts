@@ -47,8 +47,8 @@ export const search: ImapCommand = {
     }
     const matches = evaluate(session, selected, key);
     const numbers = matches.map((m) => (call.uid ? m.uid : m.seq));
-    const maxModseq = modseqSearch && matches.length > 0 ? Math.max(...matches.map((m) => m.modseq)) : null;
     if (returns) {
+      const maxModseq = modseqSearch ? highestModseq(returnedMatches(matches, returns)) : null;
       const parts = [`* ESEARCH (TAG ${quote(call.tag)})`];
       if (call.uid) parts.push("UID");
       if (numbers.length > 0) {
@@ -60,12 +60,32 @@ export const search: ImapCommand = {
       if (maxModseq !== null) parts.push(`MODSEQ ${maxModseq}`);
       session.send(parts.join(" "));
     } else {
+      const maxModseq = modseqSearch ? highestModseq(matches) : null;
       const list = numbers.length > 0 ? ` ${numbers.join(" ")}` : "";
       session.send(`* SEARCH${list}${maxModseq !== null ? ` (MODSEQ ${maxModseq})` : ""}`);
     }
     return ok(`${call.uid ? "UID SEARCH" : "SEARCH"} completed`);
   },
 };
+
+/**
+ * The messages an ESEARCH answer reports: with only MIN and/or MAX, those; else every match
+ * (RFC 7162 §3.1.5: MODSEQ is the highest of the messages returned).
+ */
+function returnedMatches(matches: Match[], returns: Set<string>): Match[] {
+  if (returns.has("ALL") || returns.has("COUNT") || matches.length === 0) return matches;
+  const out: Match[] = [];
+  if (returns.has("MIN")) out.push(matches[0] as Match);
+  if (returns.has("MAX")) out.push(matches[matches.length - 1] as Match);
+  return out;
+}
+
+/** Null when there is no match: no MODSEQ is reported then. */
+function highestModseq(matches: Match[]): number | null {
+  let high: number | null = null;
+  for (const m of matches) if (high === null || m.modseq > high) high = m.modseq;
+  return high;
+}
 
 interface Match {
   seq: number;
