@@ -10,6 +10,7 @@ import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { Config } from "../../src/config/config.ts";
 import type { Logger } from "../../src/log.ts";
+import { highestUidStoredBefore } from "../../src/mailbox/imap-messages.ts";
 import type { Store } from "../../src/store/store.ts";
 import { ImapAuth } from "./auth.ts";
 import { COMMANDS } from "./commands/index.ts";
@@ -44,6 +45,7 @@ interface SocketData {
 
 export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
   const { config, log } = deps;
+  const startedAt = Math.floor(Date.now() / 1000);
   const ctx: ImapContext = {
     store: deps.store,
     mailboxes: deps.mailboxes,
@@ -57,7 +59,9 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       maxLine: MAX_LINE,
     },
     auth: new ImapAuth(deps.store),
-    recent: new RecentTracker(),
+    recent: new RecentTracker((grantId, folderId) =>
+      highestUidStoredBefore(deps.store, grantId, folderId, startedAt),
+    ),
     registry: new SessionRegistry(),
     commands: COMMANDS,
   };

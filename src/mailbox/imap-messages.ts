@@ -195,3 +195,23 @@ export function vanishedSince(store: Store, grantId: string, folderId: string, m
 export function countAboveUid(store: Store, grantId: string, folderId: string, uid: number): number {
   return queries(store).countAboveUid.get({ grantId, folderId, uid })?.n ?? 0;
 }
+
+/**
+ * The highest UID of the folder among messages stored before `seconds` (the \Recent floor of a
+ * folder at a process's start). Walks the UID index from the top: only messages stored since
+ * are passed over.
+ */
+export function highestUidStoredBefore(
+  store: Store,
+  grantId: string,
+  folderId: string,
+  seconds: number,
+): number {
+  const row = store.read.$client
+    .prepare(
+      `SELECT uid FROM messages INDEXED BY messages_uid WHERE grant_id = ? AND folder_id = ? AND created_at < ?
+        ORDER BY uid DESC LIMIT 1`,
+    )
+    .get(grantId, folderId, seconds) as { uid: number } | null;
+  return row?.uid ?? 0;
+}

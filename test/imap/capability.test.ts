@@ -50,7 +50,7 @@ function fakeSession(opts: { secure: boolean; loopback: boolean }) {
       maxLine: 1000,
     },
     auth: new ImapAuth(server.store),
-    recent: new RecentTracker(),
+    recent: new RecentTracker(() => 0),
     registry: new SessionRegistry(),
     commands: COMMANDS,
   };

@@ -22,7 +22,7 @@ describe("CONDSTORE (RFC 7162)", () => {
     ]);
     await api(f.t, "PUT", `/v3/grants/${grantId}/messages/${b.id}`, { unread: false }); // modseq 4
     expect(await c.ok("a2 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 3)")).toEqual([
-      "* 2 FETCH (UID 2 FLAGS (\\Seen) MODSEQ (4))",
+      "* 2 FETCH (UID 2 FLAGS (\\Seen \\Recent) MODSEQ (4))",
     ]);
   });
 
@@ -35,7 +35,10 @@ describe("CONDSTORE (RFC 7162)", () => {
     await api(f.t, "PUT", `/v3/grants/${grantId}/messages/${b.id}`, { starred: true }); // 4
     const r = await c.transact("a1 STORE 1:2 (UNCHANGEDSINCE 3) +FLAGS (\\Seen)");
     expect(r).toEqual({
-      untagged: ["* 1 FETCH (FLAGS (\\Seen) MODSEQ (5))", "* 2 FETCH (UID 2 FLAGS (\\Flagged) MODSEQ (4))"],
+      untagged: [
+        "* 1 FETCH (FLAGS (\\Seen \\Recent) MODSEQ (5))",
+        "* 2 FETCH (UID 2 FLAGS (\\Flagged \\Recent) MODSEQ (4))",
+      ],
       tagged: "a1 OK [MODIFIED 2] Some messages were modified meanwhile and left alone",
     });
     expect(await c.transact("a2 UID STORE 1:2 (UNCHANGEDSINCE 4) -FLAGS.SILENT (\\Seen)")).toEqual({
@@ -68,9 +71,15 @@ describe("CONDSTORE (RFC 7162)", () => {
     const c = await f.client(email);
     await c.ok("a ENABLE CONDSTORE");
     await c.ok("b SELECT INBOX");
-    expect(await c.ok("c1 STORE 1 +FLAGS (\\Seen)")).toEqual(["* 1 FETCH (FLAGS (\\Seen) MODSEQ (5))"]);
-    expect(await c.ok("c2 STORE 3 +FLAGS (\\Seen)")).toEqual(["* 3 FETCH (FLAGS (\\Seen) MODSEQ (6))"]);
-    expect(await c.ok("c3 STORE 2 +FLAGS (\\Seen)")).toEqual(["* 2 FETCH (FLAGS (\\Seen) MODSEQ (7))"]);
+    expect(await c.ok("c1 STORE 1 +FLAGS (\\Seen)")).toEqual([
+      "* 1 FETCH (FLAGS (\\Seen \\Recent) MODSEQ (5))",
+    ]);
+    expect(await c.ok("c2 STORE 3 +FLAGS (\\Seen)")).toEqual([
+      "* 3 FETCH (FLAGS (\\Seen \\Recent) MODSEQ (6))",
+    ]);
+    expect(await c.ok("c3 STORE 2 +FLAGS (\\Seen)")).toEqual([
+      "* 2 FETCH (FLAGS (\\Seen \\Recent) MODSEQ (7))",
+    ]);
     expect(await c.ok("d SEARCH RETURN (MIN) MODSEQ 1")).toEqual(['* ESEARCH (TAG "d") MIN 1 MODSEQ 5']);
     expect(await c.ok("e SEARCH RETURN (MAX) MODSEQ 1")).toEqual(['* ESEARCH (TAG "e") MAX 3 MODSEQ 6']);
     expect(await c.ok("f SEARCH RETURN (MIN MAX) 1,3 MODSEQ 1")).toEqual([
@@ -89,6 +98,6 @@ describe("CONDSTORE (RFC 7162)", () => {
     await c.ok("a ENABLE CONDSTORE");
     expect(await c.ok("a1 SELECT INBOX")).toContain("* OK [HIGHESTMODSEQ 2] Highest");
     await api(f.t, "PUT", `/v3/grants/${grantId}/messages/${m.id}`, { starred: true });
-    expect(await c.ok("a2 NOOP")).toEqual(["* 1 FETCH (UID 1 FLAGS (\\Flagged) MODSEQ (3))"]);
+    expect(await c.ok("a2 NOOP")).toEqual(["* 1 FETCH (UID 1 FLAGS (\\Flagged \\Recent) MODSEQ (3))"]);
   });
 });

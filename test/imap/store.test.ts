@@ -38,18 +38,20 @@ describe("STORE", () => {
   test("+FLAGS, -FLAGS, FLAGS; keywords kept as given; \\Recent cannot be set", async () => {
     const { c } = await setup(2);
     expect(await c.ok("a1 STORE 1:2 +FLAGS (\\Seen \\Flagged $Work)")).toEqual([
-      "* 1 FETCH (FLAGS (\\Seen \\Flagged $Work))",
-      "* 2 FETCH (FLAGS (\\Seen \\Flagged $Work))",
+      "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Recent $Work))",
+      "* 2 FETCH (FLAGS (\\Seen \\Flagged \\Recent $Work))",
     ]);
-    expect(await c.ok("a2 STORE 2 -FLAGS (\\Flagged $work)")).toEqual(["* 2 FETCH (FLAGS (\\Seen))"]);
+    expect(await c.ok("a2 STORE 2 -FLAGS (\\Flagged $work)")).toEqual([
+      "* 2 FETCH (FLAGS (\\Seen \\Recent))",
+    ]);
     expect(await c.ok("a3 UID STORE 1 FLAGS (\\Answered \\Draft \\Recent Later)")).toEqual([
-      "* 1 FETCH (FLAGS (\\Answered \\Draft Later) UID 1)",
+      "* 1 FETCH (FLAGS (\\Answered \\Draft \\Recent Later) UID 1)",
     ]);
     expect(await c.ok("a4 STORE 1 +FLAGS \\Deleted \\Seen")).toEqual([
-      "* 1 FETCH (FLAGS (\\Seen \\Answered \\Deleted \\Draft Later))",
+      "* 1 FETCH (FLAGS (\\Seen \\Answered \\Deleted \\Draft \\Recent Later))",
     ]);
     // Unchanged messages are still reported; .SILENT reports nothing.
-    expect(await c.ok("a5 STORE 2 +FLAGS (\\Seen)")).toEqual(["* 2 FETCH (FLAGS (\\Seen))"]);
+    expect(await c.ok("a5 STORE 2 +FLAGS (\\Seen)")).toEqual(["* 2 FETCH (FLAGS (\\Seen \\Recent))"]);
     expect(await c.ok("a6 STORE 1:* -FLAGS.SILENT (\\Seen)")).toEqual([]);
     // Own changes are not told again at the next command.
     expect(await c.ok("a7 NOOP")).toEqual([]);
@@ -63,7 +65,7 @@ describe("STORE", () => {
     expect(res.body.data.starred).toBe(true);
     await c.ok("a2 STORE 1 +FLAGS (\\Seen)");
     expect((await api(f.t, "GET", `/v3/grants/${grantId}/messages/${ids[0]}`)).body.data.unread).toBe(false);
-    expect(await c.ok("a3 FETCH 1 FLAGS")).toEqual(["* 1 FETCH (FLAGS (\\Seen \\Flagged Custom))"]);
+    expect(await c.ok("a3 FETCH 1 FLAGS")).toEqual(["* 1 FETCH (FLAGS (\\Seen \\Flagged \\Recent Custom))"]);
   });
 
   test("an empty UID set is a no-op", async () => {

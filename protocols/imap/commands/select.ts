@@ -97,7 +97,7 @@ async function select(
   const counts = folderCounts(ctx.store, session.grantId, folderId);
   if (!counts) return no(`Mailbox ${JSON.stringify(name)} does not exist`, "NONEXISTENT");
   const recent = readOnly
-    ? new Set<number>()
+    ? ctx.recent.peek(session.grantId, folderId, info.uids)
     : ctx.recent.claimAll(session.grantId, folderId, info.uids, counts.uidNext);
   const selected = new SelectedMailbox(folderId, readOnly, counts.uidValidity, info.uids, recent, (uid) =>
     ctx.recent.claim(session.grantId, folderId, uid),
