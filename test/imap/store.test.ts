@@ -37,7 +37,10 @@ describe("STORE", () => {
 
   test("+FLAGS, -FLAGS, FLAGS; keywords kept as given; \\Recent cannot be set", async () => {
     const { c } = await setup(2);
+    // A keyword new to the mailbox is announced in FLAGS and PERMANENTFLAGS first, once.
     expect(await c.ok("a1 STORE 1:2 +FLAGS (\\Seen \\Flagged $Work)")).toEqual([
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work)",
+      "* OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work \\*)] Flags permitted",
       "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Recent $Work))",
       "* 2 FETCH (FLAGS (\\Seen \\Flagged \\Recent $Work))",
     ]);
@@ -45,6 +48,8 @@ describe("STORE", () => {
       "* 2 FETCH (FLAGS (\\Seen \\Recent))",
     ]);
     expect(await c.ok("a3 UID STORE 1 FLAGS (\\Answered \\Draft \\Recent Later)")).toEqual([
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work Later)",
+      "* OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work Later \\*)] Flags permitted",
       "* 1 FETCH (FLAGS (\\Answered \\Draft \\Recent Later) UID 1)",
     ]);
     expect(await c.ok("a4 STORE 1 +FLAGS \\Deleted \\Seen")).toEqual([
@@ -74,5 +79,27 @@ describe("STORE", () => {
       untagged: [],
       tagged: "a1 OK UID STORE completed",
     });
+  });
+
+  test("a keyword another session sets is announced in FLAGS before the FETCH that carries it", async () => {
+    const { c, email } = await setup(1);
+    const other = await f.client(email);
+    const examined = await other.ok("b0 EXAMINE INBOX");
+    expect(examined.slice(0, 2)).toEqual([
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)",
+      "* OK [PERMANENTFLAGS ()] No permanent flags permitted",
+    ]);
+    await c.ok("a1 STORE 1 +FLAGS.SILENT ($Later)");
+    expect(await other.ok("b1 NOOP")).toEqual([
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Later)",
+      "* OK [PERMANENTFLAGS ()] No permanent flags permitted",
+      "* 1 FETCH (UID 1 FLAGS ($Later))",
+    ]);
+    await c.ok("a2 STORE 1 -FLAGS.SILENT ($Later)");
+    expect(await other.ok("b2 NOOP")).toEqual(["* 1 FETCH (UID 1 FLAGS ())"]);
+    const third = await f.client(email);
+    expect((await third.ok("c0 SELECT INBOX"))[0]).toBe(
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)",
+    );
   });
 });
