@@ -178,6 +178,13 @@ export const messageMime = sqliteTable("message_mime", {
   treeJson: text("tree_json").notNull(),
 });
 
+/** IMAP SEARCH TEXT / BODY's text (src/mail/search/imap-text.ts). */
+export const messageSearchText = sqliteTable("message_search_text", {
+  messageId: text("message_id").primaryKey(),
+  header: text("header").notNull(),
+  body: text("body").notNull(),
+});
+
 export const messageAddresses = sqliteTable("message_addresses", {
   messageId: text("message_id").notNull(),
   grantId: text("grant_id").notNull(),

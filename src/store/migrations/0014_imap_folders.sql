@@ -17,3 +17,12 @@ CREATE TABLE imap_subscriptions (
   name TEXT NOT NULL,
   PRIMARY KEY (grant_id, name)
 ) WITHOUT ROWID;
+
+-- What IMAP SEARCH TEXT and BODY look into, as substrings (src/mail/search/imap-text.ts): the
+-- header and every text part at any depth, decoded and lower-cased. Messages stored before this
+-- migration have no row; SEARCH reads those from their raw bytes.
+CREATE TABLE message_search_text (
+  message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+  header TEXT NOT NULL,
+  body TEXT NOT NULL
+) WITHOUT ROWID;
