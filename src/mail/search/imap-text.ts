@@ -6,6 +6,7 @@
  * Both are folded (lower case, no diacritics, whitespace runs as one space), and so is a query
  * (imapSearchNeedle), so a substring test on the two agrees with itself.
  */
+import { isAscii } from "../ascii.ts";
 import { decodeHeaderText } from "../header-decode.ts";
 import type { MimeNode } from "../mime-tree.ts";
 import { decodeText } from "../parse-message.ts";
@@ -50,7 +51,7 @@ export function imapSearchText(raw: Uint8Array, tree: MimeNode): ImapSearchText 
  */
 export function imapSearchNeedle(value: string): string {
   const folded = value.toLowerCase().replace(/\s+/g, " ");
-  return /[^\x00-\x7f]/.test(folded) ? folded.normalize("NFKD").replace(/\p{M}/gu, "") : folded;
+  return isAscii(folded) ? folded : folded.normalize("NFKD").replace(/\p{M}/gu, "");
 }
 
 function headerText(node: MimeNode): string {
