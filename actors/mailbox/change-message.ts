@@ -9,6 +9,8 @@ export interface MessageEdit {
   flags?: Partial<Flags>;
   /** Another folder is a move: a new UID there. */
   folderId?: string;
+  /** A move even into its own folder (IMAP MOVE to the selected mailbox): a new UID. */
+  renumber?: boolean;
   metadata?: Record<string, string>;
 }
 
@@ -40,7 +42,7 @@ export async function changeMessage(
   const flagsBefore = flagsOf(before);
   const flags = { ...flagsBefore, ...edit.flags };
   const metadataJson = edit.metadata ? JSON.stringify(edit.metadata) : before.metadataJson;
-  const moving = target !== null && target.id !== before.folderId;
+  const moving = target !== null && (target.id !== before.folderId || edit.renumber === true);
   if (!moving && sameFlags(flagsBefore, flags) && metadataJson === before.metadataJson) {
     const { id, folderId, uid, modseq } = before;
     return { id, folderId, uid, modseq, flags, changed: false };

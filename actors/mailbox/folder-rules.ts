@@ -8,11 +8,19 @@ export function isSystemFolder(id: string): boolean {
   return SYSTEM_IDS.has(id);
 }
 
-/** Folder names are unique per account, case-insensitively (IMAP clients treat them so). */
-export function assertNameFree(state: MailboxState, name: string, exceptId?: string): void {
+/**
+ * Folder names are unique among siblings (one parent, or the top level), case-insensitively
+ * (IMAP clients treat them so); the same name may stand under different parents.
+ */
+export function assertNameFree(
+  state: MailboxState,
+  name: string,
+  parentId: string | null,
+  exceptId?: string,
+): void {
   for (const f of state.folders.values()) {
-    if (f.id !== exceptId && f.name.toLowerCase() === name.toLowerCase()) {
-      throw new MailboxError("conflict", `a folder named "${f.name}" already exists`);
+    if (f.id !== exceptId && f.parentId === parentId && f.name.toLowerCase() === name.toLowerCase()) {
+      throw new MailboxError("conflict", `a folder named "${f.name}" already exists there`);
     }
   }
 }

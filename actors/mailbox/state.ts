@@ -14,6 +14,8 @@ export interface MailboxState {
   highestModseq: number;
   storageUsed: number;
   storageQuota: number;
+  /** The highest UIDVALIDITY the grant ever gave a folder: a new folder's is above it. */
+  uidValidityHigh: number;
   folders: Map<string, FolderCounters>;
   /** Folders whose uidNext changed in the current batch. */
   dirtyFolders: Set<string>;
@@ -28,10 +30,12 @@ export interface MailboxState {
 export function loadState(db: Db, grantId: string): MailboxState {
   const grant = grantCounters(db, grantId);
   if (!grant) throw new MailboxError("not_found", `grant ${grantId} does not exist`);
+  const folders = folderCounters(db, grantId);
   return {
     grantId,
     ...grant,
-    folders: new Map(folderCounters(db, grantId).map((f) => [f.id, f])),
+    uidValidityHigh: Math.max(grant.uidValidityHigh, ...folders.map((f) => f.uidValidity)),
+    folders: new Map(folders.map((f) => [f.id, f])),
     dirtyFolders: new Set(),
     anyReferences: hasReferences(db, grantId),
   };

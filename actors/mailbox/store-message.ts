@@ -108,6 +108,7 @@ function storeDetails(tx: Tx, grantId: string, messageId: string, p: PreparedMes
     envelopeJson: p.json.envelope,
     bodystructureJson: p.json.bodyStructure,
     treeJson: p.json.tree,
+    searchText: p.imapText,
   });
   insertParticipants(tx, messageId, grantId, p.participants);
   insertAttachments(

@@ -2,6 +2,7 @@
  * Typed reading of a command's argument tokens. Every reader throws BadArgs (answered BAD) on a
  * wrong or missing argument, so commands read their grammar top to bottom.
  */
+import { fail } from "./completion.ts";
 import type { Token } from "./parser.ts";
 import { parseSequenceSet, type SequenceSet } from "./sequence.ts";
 import { decodeMailboxName } from "./utf7.ts";
@@ -111,11 +112,16 @@ export function astringText(t: Token, name: string): string {
   throw new BadArgs(`${name} must be a string`);
 }
 
+/**
+ * 8-bit names (UTF-8 sent raw) are taken as they are. Invalid modified UTF-7 names no mailbox:
+ * NO (as Dovecot answers); in a LIST pattern or reference it is kept as sent and matches nothing.
+ */
 export function mailboxName(raw: string, name = "mailbox name"): string {
   const decoded = decodeMailboxName(raw);
-  // 8-bit names (UTF-8 sent raw) are taken as they are; invalid modified UTF-7 is an error.
-  if (decoded === null && /^[\x20-\x7e]*$/.test(raw))
-    throw new BadArgs(`${name} is not valid modified UTF-7`);
+  if (decoded === null && /^[\x20-\x7e]*$/.test(raw)) {
+    if (name === "pattern" || name === "reference") return raw;
+    fail(`${name} is not valid modified UTF-7`, "CANNOT");
+  }
   const name8 = decoded ?? raw;
   return name8.toUpperCase() === "INBOX" ? "INBOX" : name8;
 }

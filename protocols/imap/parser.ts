@@ -105,7 +105,7 @@ class Tokenizer {
     const ch = this.peek();
     if (ch === 0x28) return this.list(depth); // (
     if (ch === 0x22) return this.quoted(); // "
-    if (ch === 0x7b || ch === 0x7e) return this.literal(); // { ~
+    if (ch === 0x7b || (ch === 0x7e && this.line[this.pos + 1] === 0x7b)) return this.literal(); // { ~{
     if (ch === 0x29) this.fail("unexpected )");
     if (ch < 0) this.fail("missing argument");
     return this.atom();

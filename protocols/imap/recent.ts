@@ -1,43 +1,56 @@
 /**
- * \Recent (RFC 3501 §2.3.2): a message is recent in the first session that learns of it. Kept in
- * memory per folder as the highest UID some session has claimed; after a restart, messages that
- * arrived before it are not recent.
+ * \Recent (RFC 3501 §2.3.2): a message is recent in exactly one session, the first that learns of
+ * it (a read-write SELECT, or a new message announced to a selected session). Kept in memory per
+ * folder as the highest UID some session has claimed. A folder first seen in this process starts
+ * at the newest message stored before the process started: what arrived since is recent, what
+ * was there before is taken as seen by an earlier process (after a restart nothing is recent
+ * twice; a message moved in before the restart and never selected is not recent).
  */
+export type FloorAtStart = (grantId: string, folderId: string) => number;
+
 export class RecentTracker {
   private readonly floors = new Map<string, number>();
 
+  constructor(private readonly floorAtStart: FloorAtStart) {}
+
   /** Claims every UID above the folder's floor for the caller (a read-write SELECT). */
   claimAll(grantId: string, folderId: string, uids: readonly number[], uidNext: number): Set<number> {
-    const key = `${grantId}:${folderId}`;
-    const floor = this.floors.get(key);
-    const recent = new Set<number>();
-    if (floor !== undefined) for (const uid of uids) if (uid > floor) recent.add(uid);
-    this.floors.set(key, Math.max(floor ?? 0, uidNext - 1));
+    const recent = this.peek(grantId, folderId, uids);
+    this.floors.set(`${grantId}:${folderId}`, Math.max(this.floor(grantId, folderId), uidNext - 1));
     this.trim();
+    return recent;
+  }
+
+  /** The UIDs a claim would take, without taking them (EXAMINE). */
+  peek(grantId: string, folderId: string, uids: readonly number[]): Set<number> {
+    const floor = this.floor(grantId, folderId);
+    const recent = new Set<number>();
+    for (let i = uids.length - 1; i >= 0 && (uids[i] as number) > floor; i--) recent.add(uids[i] as number);
     return recent;
   }
 
   /** Claims one new UID; false when another session already has. */
   claim(grantId: string, folderId: string, uid: number): boolean {
-    const key = `${grantId}:${folderId}`;
-    const floor = this.floors.get(key) ?? 0;
-    if (uid <= floor) return false;
-    this.floors.set(key, uid);
+    if (uid <= this.floor(grantId, folderId)) return false;
+    this.floors.set(`${grantId}:${folderId}`, uid);
     return true;
   }
 
-  /** The highest UID claimed so far in the folder (set to uidNext - 1 on first sight). */
-  floor(grantId: string, folderId: string, uidNext: number): number {
+  /** The highest UID claimed so far in the folder. */
+  floor(grantId: string, folderId: string): number {
     const key = `${grantId}:${folderId}`;
-    const floor = this.floors.get(key);
-    if (floor !== undefined) return floor;
-    this.floors.set(key, uidNext - 1);
-    return uidNext - 1;
+    let floor = this.floors.get(key);
+    if (floor === undefined) {
+      floor = this.floorAtStart(grantId, folderId);
+      this.floors.set(key, floor);
+    }
+    return floor;
   }
 
   private trim(): void {
     if (this.floors.size <= 200_000) return;
-    // Forgetting a floor only means messages older than it are not recent anywhere: acceptable.
+    // Forgetting floors only means they are read again as at the start: messages that arrived
+    // since then are recent once more. Rare, and better than unbounded memory.
     this.floors.clear();
   }
 }

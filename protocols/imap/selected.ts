@@ -8,7 +8,7 @@
 
 import type { MailboxChange } from "../../src/domain/changes.ts";
 import type { Flags } from "../../src/domain/flags.ts";
-import { flagList } from "./encode.ts";
+import { flagList, SYSTEM_FLAG_NAMES } from "./encode.ts";
 import { formatSequenceSet, resolveSequenceNumbers, resolveUids, type SequenceSet } from "./sequence.ts";
 
 export interface FlushOptions {
@@ -34,6 +34,8 @@ export class SelectedMailbox {
   deleted = false;
   /** Counts the changes accepted: live search results (search-contexts.ts) look again when it moves. */
   version = 0;
+  /** The keywords the client was told in FLAGS, by lower case. */
+  private readonly keywords = new Map<string, string>();
 
   constructor(
     readonly folderId: string,
@@ -43,9 +45,36 @@ export class SelectedMailbox {
     recent: Set<number>,
     /** Claims a new UID as \Recent for this session (read-write sessions only). */
     private readonly claimRecent: (uid: number) => boolean,
+    keywords: readonly string[] = [],
   ) {
     this.uids = uids;
     this.recent = recent;
+    for (const k of keywords) this.keywords.set(k.toLowerCase(), k);
+  }
+
+  /** FLAGS and PERMANENTFLAGS: the system flags and every keyword the client was told. */
+  flagsLines(): string[] {
+    const flags = [...SYSTEM_FLAG_NAMES, ...this.keywords.values()].join(" ");
+    return [
+      `* FLAGS (${flags})`,
+      this.readOnly
+        ? "* OK [PERMANENTFLAGS ()] No permanent flags permitted"
+        : `* OK [PERMANENTFLAGS (${flags} \\*)] Flags permitted`,
+    ];
+  }
+
+  /**
+   * A message's keywords, about to be told: those the client does not know join its FLAGS, and
+   * the new FLAGS lines come back to be sent first (RFC 3501 §7.2.6); else nothing.
+   */
+  announceKeywords(keywords: readonly string[]): string[] {
+    let added = false;
+    for (const k of keywords) {
+      if (this.keywords.has(k.toLowerCase())) continue;
+      this.keywords.set(k.toLowerCase(), k);
+      added = true;
+    }
+    return added ? this.flagsLines() : [];
   }
 
   get exists(): number {
@@ -196,6 +225,7 @@ export class SelectedMailbox {
         tellVanished();
         tellExists();
         const modseq = opts.condstore ? ` MODSEQ (${p.modseq})` : "";
+        lines.push(...this.announceKeywords(p.flags.keywords));
         lines.push(
           `* ${seq} FETCH (UID ${p.uid} FLAGS ${flagList(p.flags, this.recent.has(p.uid))}${modseq})`,
         );

@@ -12,6 +12,7 @@ import type { PasswordLogins } from "../../src/accounts/password-login.ts";
 import type { SignOuts } from "../../src/accounts/sign-outs.ts";
 import type { Config } from "../../src/config/config.ts";
 import type { Logger } from "../../src/log.ts";
+import { highestUidStoredBefore } from "../../src/mailbox/imap-messages.ts";
 import type { Store } from "../../src/store/store.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { Connection, type Transport } from "./connection.ts";
@@ -54,6 +55,7 @@ type SocketData = {
 
 export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
   const { config, log } = deps;
+  const startedAt = Math.floor(Date.now() / 1000);
   const ctx: ImapContext = {
     store: deps.store,
     mailboxes: deps.mailboxes,
@@ -69,7 +71,9 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
     },
     auth: deps.logins,
     signOuts: deps.signOuts,
-    recent: new RecentTracker(),
+    recent: new RecentTracker((grantId, folderId) =>
+      highestUidStoredBefore(deps.store, grantId, folderId, startedAt),
+    ),
     registry: new SessionRegistry(),
     commands: COMMANDS,
   };

@@ -39,7 +39,7 @@ export function statusLine(session: CommandSession, entry: MailboxEntry, items: 
       case "MESSAGES":
         return `MESSAGES ${c.messages}`;
       case "RECENT": {
-        const floor = session.ctx.recent.floor(session.grantId, folderId, c.uidNext);
+        const floor = session.ctx.recent.floor(session.grantId, folderId);
         return `RECENT ${countAboveUid(store, session.grantId, folderId, floor)}`;
       }
       case "UIDNEXT":

@@ -50,6 +50,7 @@ export async function createGrant(store: Store, input: NewGrant): Promise<GrantR
     highestModseq: 1,
     createdAt: now,
     updatedAt: now,
+    uidValidityHigh: now,
   };
   await store.writer.submit(async (tx) => {
     const existing = await tx.query.grants.findFirst({ where: eq(grants.email, row.email) });

@@ -121,7 +121,8 @@ function bodyTexts(raw: Uint8Array, tree: MimeNode): { text: string | null; html
   return { text, html };
 }
 
-function decodeText(raw: Uint8Array, node: MimeNode, charset: string | undefined): string {
+/** A text part's body as text: transfer encoding undone, then its charset. */
+export function decodeText(raw: Uint8Array, node: MimeNode, charset: string | undefined): string {
   const bytes = decodeTransfer(raw.subarray(node.bodyStart, node.bodyEnd), node.encoding);
   const name = (charset ?? "utf-8").trim().toLowerCase();
   if (name !== "us-ascii" && name !== "utf-8" && iconv.encodingExists(name))

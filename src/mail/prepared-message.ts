@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { AttachmentInfo } from "./attachments.ts";
 import { type ParsedMessage, parseMessage } from "./parse-message.ts";
+import { type ImapSearchText, imapSearchText } from "./search/imap-text.ts";
 import { type SearchDocument, searchDocument } from "./search/index-text.ts";
 import { type SortKeys, sortKeys } from "./sort-keys.ts";
 
@@ -39,6 +40,8 @@ export interface PreparedMessage {
     tree: string;
   };
   search: SearchDocument;
+  /** IMAP SEARCH TEXT / BODY's text. */
+  imapText: ImapSearchText;
 }
 
 export function prepareMessage(raw: Uint8Array): PreparedMessage {
@@ -77,6 +80,7 @@ export function prepareMessage(raw: Uint8Array): PreparedMessage {
       bodyText: p.text,
       attachmentFilenames: p.attachments.flatMap((a) => (a.filename ? [a.filename] : [])),
     }),
+    imapText: imapSearchText(raw, p.tree),
   };
 }
 

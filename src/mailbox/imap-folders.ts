@@ -6,6 +6,7 @@ import {
   type FolderRow,
   folders,
   folderCounts as folderTotals,
+  imapSubscriptions,
   messages,
 } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
@@ -54,6 +55,12 @@ const queries = compiledReads((db) => {
       .select({ size: sql<number>`coalesce(sum(${messages.size}), 0)` })
       .from(messages)
       .where(and(eq(messages.grantId, grant), eq(messages.folderId, folder)))
+      .prepare(),
+    folderlessSubscriptions: db
+      .select({ name: imapSubscriptions.name })
+      .from(imapSubscriptions)
+      .where(eq(imapSubscriptions.grantId, grant))
+      .orderBy(imapSubscriptions.name)
       .prepare(),
     expungedHighestModseq: db
       .select({ modseq: sql<number>`coalesce(max(${expunged.modseq}), 0)` })
@@ -112,4 +119,11 @@ export function folderSize(store: Store, grantId: string, folderId: string): num
 /** The highest MODSEQ at which a UID left the folder (0 when none did). */
 export function expungedHighestModseq(store: Store, grantId: string, folderId: string): number {
   return queries(store).expungedHighestModseq.get({ grantId, folderId })?.modseq ?? 0;
+}
+
+/** IMAP names still subscribed after IMAP deleted their folder (the `imap_subscriptions` rows). */
+export function folderlessSubscriptions(store: Store, grantId: string): string[] {
+  return queries(store)
+    .folderlessSubscriptions.all({ grantId })
+    .map((r) => r.name);
 }

@@ -1,12 +1,11 @@
 /**
  * Message reads for IMAP sessions: a folder's UIDs (SELECT), rows for FETCH by UID range, the
- * rows SEARCH evaluates, full-text matches and MODSEQ queries (CONDSTORE/QRESYNC).
+ * rows SEARCH evaluates, substring matches of their text and MODSEQ queries (CONDSTORE/QRESYNC).
  */
 import { and, count, eq, gt, min, sql } from "drizzle-orm";
 import { compiledReads } from "../store/compiled-reads.ts";
 import { expunged, messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { grantMatch } from "./search-scope.ts";
 
 const queries = compiledReads((db) => {
   const grant = sql.placeholder("grantId");
@@ -17,16 +16,6 @@ const queries = compiledReads((db) => {
       .select({ uid: min(messages.uid) })
       .from(messages)
       .where(and(inFolder, eq(messages.seen, false)))
-      .prepare(),
-    fullTextUids: db
-      .select({ uid: messages.uid })
-      .from(messages)
-      .where(
-        and(
-          inFolder,
-          sql`${messages}.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${sql.placeholder("match")})`,
-        ),
-      )
       .prepare(),
     vanishedSince: db
       .select({ uid: expunged.uid })
@@ -174,16 +163,6 @@ export function searchRows(store: Store, grantId: string, folderId: string): Sea
     .all(grantId, folderId) as SearchRow[];
 }
 
-/** UIDs of the folder whose full-text entry matches an FTS5 expression. */
-export function fullTextUids(store: Store, grantId: string, folderId: string, match: string): Set<number> {
-  const rows = queries(store).fullTextUids.values({
-    grantId,
-    folderId,
-    match: grantMatch(store, grantId, match),
-  });
-  return new Set(rows.map((r) => r[0] as number));
-}
-
 /** UIDs that left the folder at a MODSEQ above `modseq` (QRESYNC VANISHED (EARLIER)). */
 export function vanishedSince(store: Store, grantId: string, folderId: string, modseq: number): number[] {
   return queries(store)
@@ -194,4 +173,80 @@ export function vanishedSince(store: Store, grantId: string, folderId: string, m
 /** Messages of the folder with a UID above `uid` (STATUS RECENT). */
 export function countAboveUid(store: Store, grantId: string, folderId: string, uid: number): number {
   return queries(store).countAboveUid.get({ grantId, folderId, uid })?.n ?? 0;
+}
+
+/**
+ * The highest UID of the folder among messages stored before `seconds` (the \Recent floor of a
+ * folder at a process's start). Walks the UID index from the top: only messages stored since
+ * are passed over.
+ */
+export function highestUidStoredBefore(
+  store: Store,
+  grantId: string,
+  folderId: string,
+  seconds: number,
+): number {
+  const row = store.read.$client
+    .prepare(
+      `SELECT uid FROM messages INDEXED BY messages_uid WHERE grant_id = ? AND folder_id = ? AND created_at < ?
+        ORDER BY uid DESC LIMIT 1`,
+    )
+    .get(grantId, folderId, seconds) as { uid: number } | null;
+  return row?.uid ?? 0;
+}
+
+/**
+ * Each message's ENVELOPE JSON, by UID: what SEARCH reads for the Date header's own zone and
+ * for group names in address fields. One query for the folder, only for searches that need it.
+ */
+export function folderEnvelopes(store: Store, grantId: string, folderId: string): Map<number, string> {
+  const rows = store.read.$client
+    .prepare(
+      `SELECT m.uid, mm.envelope_json FROM messages m JOIN message_mime mm ON mm.message_id = m.id
+        WHERE m.grant_id = ? AND m.folder_id = ?`,
+    )
+    .values(grantId, folderId) as [number, string | null][];
+  const out = new Map<number, string>();
+  for (const [uid, json] of rows) if (json) out.set(uid, json);
+  return out;
+}
+
+/** A message of the folder with no stored search text (stored before it was kept). */
+export interface UnindexedMessage {
+  uid: number;
+  blobHash: string;
+  treeJson: string | null;
+}
+
+/**
+ * UIDs of the folder whose IMAP search text (src/mail/search/imap-text.ts) holds `needle` in the
+ * body, or with `header` in the header too, as a substring: SQLite's instr() over the stored
+ * text, one scan of the folder's rows. Plain SQL: instr() is beyond drizzle's builder.
+ */
+export function searchTextUids(
+  store: Store,
+  grantId: string,
+  folderId: string,
+  needle: string,
+  header: boolean,
+): Set<number> {
+  const rows = store.read.$client
+    .prepare(
+      `SELECT m.uid FROM messages m JOIN message_search_text t ON t.message_id = m.id
+        WHERE m.grant_id = ?1 AND m.folder_id = ?2 AND (instr(t.body, ?3) > 0 OR (?4 AND instr(t.header, ?3) > 0))`,
+    )
+    .values(grantId, folderId, needle, header ? 1 : 0) as [number][];
+  return new Set(rows.map((r) => r[0]));
+}
+
+/** The folder's messages without stored search text: SEARCH reads them from their bytes. */
+export function unindexedMessages(store: Store, grantId: string, folderId: string): UnindexedMessage[] {
+  return store.read.$client
+    .prepare(
+      `SELECT m.uid, m.blob_hash AS blobHash, mm.tree_json AS treeJson FROM messages m
+         LEFT JOIN message_search_text t ON t.message_id = m.id
+         LEFT JOIN message_mime mm ON mm.message_id = m.id
+        WHERE m.grant_id = ? AND m.folder_id = ? AND t.message_id IS NULL`,
+    )
+    .all(grantId, folderId) as UnindexedMessage[];
 }

@@ -83,6 +83,7 @@ export const grants = sqliteTable("grants", {
   highestModseq: integer("highest_modseq").notNull().default(1),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  uidValidityHigh: integer("uid_validity_high").notNull().default(0),
 });
 
 export const folders = sqliteTable(
@@ -183,6 +184,13 @@ export const messageMime = sqliteTable("message_mime", {
   envelopeJson: text("envelope_json").notNull(),
   bodystructureJson: text("bodystructure_json").notNull(),
   treeJson: text("tree_json").notNull(),
+});
+
+/** IMAP SEARCH TEXT / BODY's text (src/mail/search/imap-text.ts). */
+export const messageSearchText = sqliteTable("message_search_text", {
+  messageId: text("message_id").primaryKey(),
+  header: text("header").notNull(),
+  body: text("body").notNull(),
 });
 
 export const messageAddresses = sqliteTable("message_addresses", {
@@ -350,6 +358,16 @@ export const expunged = sqliteTable(
     modseq: integer("modseq").notNull(),
   },
   (t) => [primaryKey({ columns: [t.grantId, t.folderId, t.uid] })],
+);
+
+/** Subscribed IMAP names whose folder IMAP deleted (RFC 3501 §6.3.6). */
+export const imapSubscriptions = sqliteTable(
+  "imap_subscriptions",
+  {
+    grantId: text("grant_id").notNull(),
+    name: text("name").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.name] })],
 );
 
 export type GrantRow = typeof grants.$inferSelect;

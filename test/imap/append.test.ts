@@ -59,7 +59,10 @@ describe("APPEND", () => {
       untagged: ["* 1 EXISTS", "* 1 RECENT"],
       tagged: `a1 OK [APPENDUID ${v} 1] APPEND completed`,
     });
+    // The new keyword joins FLAGS before a FETCH uses it (RFC 3501 §7.2.6).
     expect(await c.ok("a2 FETCH 1 (FLAGS INTERNALDATE BODY.PEEK[])")).toEqual([
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Tag)",
+      "* OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Tag \\*)] Flags permitted",
       `* 1 FETCH (FLAGS (\\Seen \\Recent $Tag) INTERNALDATE " 5-Jan-2025 09:00:00 +0000" BODY[] {${bytes.length}}\r\n${raw})`,
     ]);
     const list = await api(f.t, "GET", `/v3/grants/${grantId}/messages?in=inbox`);

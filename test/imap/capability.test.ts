@@ -53,7 +53,7 @@ function fakeSession(opts: { secure: boolean; loopback: boolean }) {
     },
     auth: new PasswordLogins(server.store, server.config.logins),
     signOuts: new SignOuts(),
-    recent: new RecentTracker(),
+    recent: new RecentTracker(() => 0),
     registry: new SessionRegistry(),
     commands: COMMANDS,
   };

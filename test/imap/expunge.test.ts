@@ -34,7 +34,10 @@ describe("EXPUNGE", () => {
     const moved = await api(f.t, "GET", `/v3/grants/${grantId}/messages/${ids[1]}`);
     expect(moved.body.data.folders).toEqual(["trash"]);
     expect(await c.ok("a3 EXAMINE Trash")).toContain("* 2 EXISTS");
-    expect(await c.ok("a4 FETCH 1:2 FLAGS")).toEqual(["* 1 FETCH (FLAGS ())", "* 2 FETCH (FLAGS ())"]);
+    expect(await c.ok("a4 FETCH 1:2 FLAGS")).toEqual([
+      "* 1 FETCH (FLAGS (\\Recent))",
+      "* 2 FETCH (FLAGS (\\Recent))",
+    ]);
   });
 
   test("in Trash: deleted for good (message.deleted; the API 404s)", async () => {
@@ -73,7 +76,7 @@ describe("EXPUNGE", () => {
       untagged: ["* 2 EXPUNGE", "* 2 EXPUNGE"],
       tagged: "a1 OK UID EXPUNGE completed",
     });
-    expect(await c.ok("a2 UID FETCH 1:* FLAGS")).toEqual(["* 1 FETCH (UID 1 FLAGS (\\Deleted))"]);
+    expect(await c.ok("a2 UID FETCH 1:* FLAGS")).toEqual(["* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))"]);
   });
 
   test("in Drafts: deleted (clients re-save drafts as new messages)", async () => {

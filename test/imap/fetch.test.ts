@@ -77,7 +77,7 @@ describe("FETCH", () => {
 
   test("UID, FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE (raw header values; Sender/Reply-To default to From)", async () => {
     expect(await c.ok("a1 FETCH 1 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)")).toEqual([
-      '* 1 FETCH (UID 1 FLAGS () INTERNALDATE " 3-Jun-2025 06:09:10 +0000" RFC822.SIZE 504 ENVELOPE ("Tue, 03 Jun 2025 08:09:10 +0200" "Multipart test" (("=?utf-8?q?Andr=C3=A9?=" NIL "andre" "example.com")) (("=?utf-8?q?Andr=C3=A9?=" NIL "andre" "example.com")) (("=?utf-8?q?Andr=C3=A9?=" NIL "andre" "example.com")) ((NIL NIL "bob" "example.org")("Carol C" NIL "carol" "example.net")) NIL NIL NIL "<mp1@example.com>"))',
+      '* 1 FETCH (UID 1 FLAGS (\\Recent) INTERNALDATE " 3-Jun-2025 06:09:10 +0000" RFC822.SIZE 504 ENVELOPE ("Tue, 03 Jun 2025 08:09:10 +0200" "Multipart test" (("=?utf-8?q?Andr=C3=A9?=" NIL "andre" "example.com")) (("=?utf-8?q?Andr=C3=A9?=" NIL "andre" "example.com")) (("=?utf-8?q?Andr=C3=A9?=" NIL "andre" "example.com")) ((NIL NIL "bob" "example.org")("Carol C" NIL "carol" "example.net")) NIL NIL NIL "<mp1@example.com>"))',
     ]);
   });
 
@@ -119,23 +119,23 @@ describe("FETCH", () => {
   });
 
   test("BODY[] without PEEK sets \\Seen and reports FLAGS; PEEK and RFC822.HEADER do not", async () => {
-    expect(await c.ok("a9 FETCH 2 (FLAGS)")).toEqual(["* 2 FETCH (FLAGS ())"]);
+    expect(await c.ok("a9 FETCH 2 (FLAGS)")).toEqual(["* 2 FETCH (FLAGS (\\Recent))"]);
     const r = await c.ok("a10 FETCH 2 (BODY[HEADER.FIELDS (SUBJECT)])");
     expect(r).toEqual([
-      "* 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: bytes\r\n\r\n FLAGS (\\Seen))",
+      "* 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: bytes\r\n\r\n FLAGS (\\Seen \\Recent))",
     ]);
     // The actor's change is not echoed as a second FETCH.
     expect(await c.transact("a11 NOOP")).toEqual({ untagged: [], tagged: "a11 OK NOOP completed" });
     const t = await c.ok("a12 FETCH 1 RFC822.TEXT");
-    expect(t[0]).toEndWith(" FLAGS (\\Seen))");
+    expect(t[0]).toEndWith(" FLAGS (\\Seen \\Recent))");
   });
 
   test("macros, UID FETCH with ranges past the end, and the UID always in UID FETCH", async () => {
     expect(await c.ok("a13 FETCH 1:2 FAST")).toEqual([
-      '* 1 FETCH (FLAGS (\\Seen) INTERNALDATE " 3-Jun-2025 06:09:10 +0000" RFC822.SIZE 504)',
-      `* 2 FETCH (FLAGS (\\Seen) INTERNALDATE " 3-Jun-2025 06:09:11 +0000" RFC822.SIZE ${BINARY.length})`,
+      '* 1 FETCH (FLAGS (\\Seen \\Recent) INTERNALDATE " 3-Jun-2025 06:09:10 +0000" RFC822.SIZE 504)',
+      `* 2 FETCH (FLAGS (\\Seen \\Recent) INTERNALDATE " 3-Jun-2025 06:09:11 +0000" RFC822.SIZE ${BINARY.length})`,
     ]);
-    expect(await c.ok("a14 UID FETCH 5:* FLAGS")).toEqual(["* 2 FETCH (UID 2 FLAGS (\\Seen))"]);
+    expect(await c.ok("a14 UID FETCH 5:* FLAGS")).toEqual(["* 2 FETCH (UID 2 FLAGS (\\Seen \\Recent))"]);
     expect(await c.ok("a15 UID FETCH 3:4 FLAGS")).toEqual([]);
     expect(await c.ok("a16 FETCH * UID")).toEqual(["* 2 FETCH (UID 2)"]);
   });
@@ -156,7 +156,7 @@ describe("FETCH", () => {
     const lines = await d.ok("b2 UID FETCH 1:* (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
     expect(lines).toHaveLength(300);
     expect(lines[299]).toBe(
-      "* 300 FETCH (UID 300 FLAGS () BODY[HEADER.FIELDS (SUBJECT)] {17}\r\nSubject: n299\r\n\r\n)",
+      "* 300 FETCH (UID 300 FLAGS (\\Recent) BODY[HEADER.FIELDS (SUBJECT)] {17}\r\nSubject: n299\r\n\r\n)",
     );
   });
 });

@@ -28,10 +28,10 @@ describe("IDLE", () => {
     const started = performance.now();
     const second = await deliver(f, grantId, message());
     expect(await c.line()).toBe("* 2 EXISTS");
-    expect(await c.line()).toBe("* 1 RECENT");
+    expect(await c.line()).toBe("* 2 RECENT");
     expect(performance.now() - started).toBeLessThan(500);
     await api(f.t, "PUT", `/v3/grants/${grantId}/messages/${first.id}`, { starred: true });
-    expect(await c.line()).toBe("* 1 FETCH (UID 1 FLAGS (\\Flagged))");
+    expect(await c.line()).toBe("* 1 FETCH (UID 1 FLAGS (\\Flagged \\Recent))");
     await api(f.t, "PUT", `/v3/grants/${grantId}/messages/${second.id}`, { folders: ["archive"] });
     expect(await c.line()).toBe("* 2 EXPUNGE");
     await api(f.t, "DELETE", `/v3/grants/${grantId}/messages/${first.id}`);

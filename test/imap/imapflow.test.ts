@@ -105,7 +105,7 @@ describe("imapflow", () => {
     await deliver(f, grantId, message());
     expect(await exists).toBe(2);
     await api(f.t, "PUT", `/v3/grants/${grantId}/messages/${first.id}`, { starred: true });
-    expect([...(await flags)]).toEqual(["\\Flagged"]);
+    expect([...(await flags)]).toEqual(["\\Flagged", "\\Recent"]);
     await c.logout();
     await idling.catch(() => undefined);
   });

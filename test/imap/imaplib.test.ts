@@ -61,9 +61,9 @@ describe("Python imaplib", () => {
     expect(out.exists).toBe(1);
     expect(out.search).toBe("1");
     expect(out.body).toBe(raw);
-    expect(out.flags).toBe("1 (FLAGS (\\Seen))");
+    expect(out.flags).toBe("1 (FLAGS (\\Seen \\Recent))");
     expect(out.append).toMatch(/^\[APPENDUID \d+ 1\] APPEND completed$/);
-    expect(out.store).toBe("1 (FLAGS (\\Seen \\Flagged))");
+    expect(out.store).toBe("1 (FLAGS (\\Seen \\Flagged \\Recent))");
     expect(out.expunge).toEqual(["1"]);
     expect(out.create).toBe("OK");
     expect(out.copy).toMatch(/^\[COPYUID \d+ 1 2\] COPY completed$/);

@@ -92,4 +92,21 @@ describe("LIST", () => {
       '* LSUB (\\Junk) "/" "Junk"',
     ]);
   });
+
+  test("atoms: `~` starts a literal8 only before `{`; a name outside modified UTF-7 names nothing", async () => {
+    const { email } = await f.account();
+    const c = await f.client(email);
+    expect(await c.transact('a1 LIST "" ~foo')).toEqual({ untagged: [], tagged: "a1 OK LIST completed" });
+    expect((await c.transact("a2 SELECT ~foo")).tagged).toBe(
+      'a2 NO [NONEXISTENT] Mailbox "~foo" does not exist',
+    );
+    expect((await c.transact("a3 SELECT !#$&'+,-.0123456789:;<=>?@^_`|[}")).tagged).toBe(
+      "a3 NO [CANNOT] mailbox name is not valid modified UTF-7",
+    );
+    expect(await c.transact('a4 LIST "" !#$&\'+,-.0123456789:;<=>?@^_`|[}%*')).toEqual({
+      untagged: [],
+      tagged: "a4 OK LIST completed",
+    });
+    expect((await c.transact("a5 NOOP")).tagged).toBe("a5 OK NOOP completed");
+  });
 });

@@ -55,4 +55,21 @@ describe("MOVE", () => {
     const r = await c.transact("a1 UID MOVE 1:2 Archive");
     expect(r.untagged.slice(1)).toEqual(["* VANISHED 1:2"]);
   });
+
+  test("into the selected mailbox itself: new UIDs; COPYUID, EXPUNGE and EXISTS, and another session sees the same", async () => {
+    const { email, grantId } = await f.account();
+    for (let i = 0; i < 2; i++) await deliver(f, grantId, message());
+    const c = await f.client(email);
+    const other = await f.client(email);
+    await c.ok("a SELECT INBOX");
+    await other.ok("b SELECT INBOX");
+    const v = imapFolder(f.t.server.store, grantId, "inbox")?.uidValidity;
+    expect(await c.transact("a1 MOVE 1 INBOX")).toEqual({
+      untagged: [`* OK [COPYUID ${v} 1 3] Moved`, "* 1 EXPUNGE", "* 2 EXISTS", "* 2 RECENT"],
+      tagged: "a1 OK MOVE completed",
+    });
+    expect(await c.ok("a2 FETCH 1:* (UID)")).toEqual(["* 1 FETCH (UID 2)", "* 2 FETCH (UID 3)"]);
+    expect(await other.ok("b1 NOOP")).toEqual(["* 1 EXPUNGE", "* 2 EXISTS", "* 0 RECENT"]);
+    expect(imapFolder(f.t.server.store, grantId, "inbox")?.uidNext).toBe(4);
+  });
 });

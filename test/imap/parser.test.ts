@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Args, BadArgs, parseDateTime, parseSearchDate } from "../../protocols/imap/args.ts";
+import { CommandError } from "../../protocols/imap/completion.ts";
 import { type CommandFrame, Framer, type FramerEvent } from "../../protocols/imap/framer.ts";
 import { ParseError, parseCommand, type Token } from "../../protocols/imap/parser.ts";
 
@@ -175,7 +176,7 @@ describe("args", () => {
   test("bad arguments throw BadArgs", () => {
     expect(() => new Args(parse("a X").args).atom("thing")).toThrow(BadArgs);
     expect(() => new Args(parse("a X 0").args).sequenceSet()).toThrow(BadArgs);
-    expect(() => new Args(parse("a X &Jjo").args).mailbox()).toThrow(BadArgs);
+    expect(() => new Args(parse("a X &Jjo").args).mailbox()).toThrow(CommandError);
     expect(() => new Args(parse("a X y").args).end()).toThrow(BadArgs);
   });
 

@@ -32,8 +32,8 @@ describe("QRESYNC (RFC 7162)", () => {
     const r = await c.transact(`a1 SELECT INBOX (QRESYNC (${v} 5))`);
     expect(r.untagged.slice(-3)).toEqual([
       "* VANISHED (EARLIER) 2,4",
-      "* 2 FETCH (UID 3 FLAGS (\\Seen) MODSEQ (7))",
-      "* 3 FETCH (UID 5 FLAGS () MODSEQ (9))",
+      "* 2 FETCH (UID 3 FLAGS (\\Seen \\Recent) MODSEQ (7))",
+      "* 3 FETCH (UID 5 FLAGS (\\Recent) MODSEQ (9))",
     ]);
     expect(r.untagged).toContain("* OK [HIGHESTMODSEQ 9] Highest");
     // A stale UIDVALIDITY gets no replay; known UIDs narrow it.
@@ -55,7 +55,7 @@ describe("QRESYNC (RFC 7162)", () => {
     // EARLIER does not change the message count; the live VANISHED at the end of the command does.
     expect(await c.ok("a1 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 3 VANISHED)")).toEqual([
       "* VANISHED (EARLIER) 1",
-      "* 3 FETCH (UID 3 FLAGS () MODSEQ (4))",
+      "* 3 FETCH (UID 3 FLAGS (\\Recent) MODSEQ (4))",
       "* VANISHED 1",
     ]);
     expect(await c.ok("a2 NOOP")).toEqual([]);

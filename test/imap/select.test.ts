@@ -26,7 +26,7 @@ describe("SELECT", () => {
       "a4 BAD SELECT: QRESYNC must be ENABLEd first",
     );
     expect((await c.transact("a5 SELECT &Jjo")).tagged).toBe(
-      "a5 BAD SELECT: mailbox name is not valid modified UTF-7",
+      "a5 NO [CANNOT] mailbox name is not valid modified UTF-7",
     );
     // A failed SELECT leaves no mailbox selected.
     expect((await c.transact("a6 FETCH 1 FLAGS")).tagged).toStartWith(

@@ -37,13 +37,13 @@ describe("STATUS", () => {
         "a1 STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ SIZE APPENDLIMIT)",
       ),
     ).toEqual([
-      `* STATUS "INBOX" (MESSAGES 2 RECENT 0 UIDNEXT 3 UIDVALIDITY ${v} UNSEEN 1 HIGHESTMODSEQ 3 SIZE ${
+      `* STATUS "INBOX" (MESSAGES 2 RECENT 2 UIDNEXT 3 UIDVALIDITY ${v} UNSEEN 1 HIGHESTMODSEQ 3 SIZE ${
         a.length + b.length
       } APPENDLIMIT 5000000)`,
     ]);
     // New mail is RECENT until a session selects the folder.
     await deliver(f, grantId, message());
-    expect(await c.ok("a2 STATUS INBOX (RECENT)")).toEqual(['* STATUS "INBOX" (RECENT 1)']);
+    expect(await c.ok("a2 STATUS INBOX (RECENT)")).toEqual(['* STATUS "INBOX" (RECENT 3)']);
     await c.ok("a3 SELECT INBOX");
     expect(await c.ok("a4 STATUS INBOX (RECENT MESSAGES)")).toEqual([
       '* STATUS "INBOX" (RECENT 0 MESSAGES 3)',

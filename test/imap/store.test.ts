@@ -37,19 +37,26 @@ describe("STORE", () => {
 
   test("+FLAGS, -FLAGS, FLAGS; keywords kept as given; \\Recent cannot be set", async () => {
     const { c } = await setup(2);
+    // A keyword new to the mailbox is announced in FLAGS and PERMANENTFLAGS first, once.
     expect(await c.ok("a1 STORE 1:2 +FLAGS (\\Seen \\Flagged $Work)")).toEqual([
-      "* 1 FETCH (FLAGS (\\Seen \\Flagged $Work))",
-      "* 2 FETCH (FLAGS (\\Seen \\Flagged $Work))",
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work)",
+      "* OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work \\*)] Flags permitted",
+      "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Recent $Work))",
+      "* 2 FETCH (FLAGS (\\Seen \\Flagged \\Recent $Work))",
     ]);
-    expect(await c.ok("a2 STORE 2 -FLAGS (\\Flagged $work)")).toEqual(["* 2 FETCH (FLAGS (\\Seen))"]);
+    expect(await c.ok("a2 STORE 2 -FLAGS (\\Flagged $work)")).toEqual([
+      "* 2 FETCH (FLAGS (\\Seen \\Recent))",
+    ]);
     expect(await c.ok("a3 UID STORE 1 FLAGS (\\Answered \\Draft \\Recent Later)")).toEqual([
-      "* 1 FETCH (FLAGS (\\Answered \\Draft Later) UID 1)",
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work Later)",
+      "* OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work Later \\*)] Flags permitted",
+      "* 1 FETCH (FLAGS (\\Answered \\Draft \\Recent Later) UID 1)",
     ]);
     expect(await c.ok("a4 STORE 1 +FLAGS \\Deleted \\Seen")).toEqual([
-      "* 1 FETCH (FLAGS (\\Seen \\Answered \\Deleted \\Draft Later))",
+      "* 1 FETCH (FLAGS (\\Seen \\Answered \\Deleted \\Draft \\Recent Later))",
     ]);
     // Unchanged messages are still reported; .SILENT reports nothing.
-    expect(await c.ok("a5 STORE 2 +FLAGS (\\Seen)")).toEqual(["* 2 FETCH (FLAGS (\\Seen))"]);
+    expect(await c.ok("a5 STORE 2 +FLAGS (\\Seen)")).toEqual(["* 2 FETCH (FLAGS (\\Seen \\Recent))"]);
     expect(await c.ok("a6 STORE 1:* -FLAGS.SILENT (\\Seen)")).toEqual([]);
     // Own changes are not told again at the next command.
     expect(await c.ok("a7 NOOP")).toEqual([]);
@@ -63,7 +70,7 @@ describe("STORE", () => {
     expect(res.body.data.starred).toBe(true);
     await c.ok("a2 STORE 1 +FLAGS (\\Seen)");
     expect((await api(f.t, "GET", `/v3/grants/${grantId}/messages/${ids[0]}`)).body.data.unread).toBe(false);
-    expect(await c.ok("a3 FETCH 1 FLAGS")).toEqual(["* 1 FETCH (FLAGS (\\Seen \\Flagged Custom))"]);
+    expect(await c.ok("a3 FETCH 1 FLAGS")).toEqual(["* 1 FETCH (FLAGS (\\Seen \\Flagged \\Recent Custom))"]);
   });
 
   test("an empty UID set is a no-op", async () => {
@@ -72,5 +79,27 @@ describe("STORE", () => {
       untagged: [],
       tagged: "a1 OK UID STORE completed",
     });
+  });
+
+  test("a keyword another session sets is announced in FLAGS before the FETCH that carries it", async () => {
+    const { c, email } = await setup(1);
+    const other = await f.client(email);
+    const examined = await other.ok("b0 EXAMINE INBOX");
+    expect(examined.slice(0, 2)).toEqual([
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)",
+      "* OK [PERMANENTFLAGS ()] No permanent flags permitted",
+    ]);
+    await c.ok("a1 STORE 1 +FLAGS.SILENT ($Later)");
+    expect(await other.ok("b1 NOOP")).toEqual([
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Later)",
+      "* OK [PERMANENTFLAGS ()] No permanent flags permitted",
+      "* 1 FETCH (UID 1 FLAGS ($Later))",
+    ]);
+    await c.ok("a2 STORE 1 -FLAGS.SILENT ($Later)");
+    expect(await other.ok("b2 NOOP")).toEqual(["* 1 FETCH (UID 1 FLAGS ())"]);
+    const third = await f.client(email);
+    expect((await third.ok("c0 SELECT INBOX"))[0]).toBe(
+      "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)",
+    );
   });
 });

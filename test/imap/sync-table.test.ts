@@ -179,7 +179,7 @@ describe("API change → IMAP (pushed to a session in IDLE)", () => {
     await c.ok("s SELECT INBOX");
     await idle(c);
     await api(f.t, "PUT", `/v3/grants/${grantId}/messages/${m.id}`, { unread: false, starred: true });
-    expect(await c.line()).toBe("* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))");
+    expect(await c.line()).toBe("* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged \\Recent))");
     await done(c);
   });
 

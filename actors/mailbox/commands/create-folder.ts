@@ -1,7 +1,8 @@
 import { MailboxError } from "../../../src/domain/errors.ts";
 import { newId } from "../../../src/ids.ts";
 import { recordFolderChange } from "../../../src/mailbox/writes/events.ts";
-import { insertFolder } from "../../../src/mailbox/writes/folders.ts";
+import { dropSubscription, insertFolder } from "../../../src/mailbox/writes/folders.ts";
+import { saveUidValidityHigh } from "../../../src/mailbox/writes/grants.ts";
 import { command } from "../command.ts";
 import { assertNameFree } from "../folder-rules.ts";
 import { requireFolder } from "../state.ts";
@@ -9,6 +10,11 @@ import { requireFolder } from "../state.ts";
 export interface CreateFolderCommand {
   name: string;
   parentId?: string | null;
+  /**
+   * The folder's IMAP name when IMAP creates it: the folder is then subscribed only if that name
+   * still was (a subscription outlives its folder); otherwise a new folder is subscribed.
+   */
+  imapName?: string;
 }
 
 export interface CreateFolderReply {
@@ -21,13 +27,18 @@ export const createFolder = command<CreateFolderCommand, CreateFolderReply>(asyn
   const { state, tx, now } = ctx;
   const name = cmd.name.trim();
   if (!name) throw new MailboxError("invalid", "folder name must not be empty");
-  assertNameFree(state, name);
-  if (cmd.parentId) requireFolder(state, cmd.parentId);
+  const parentId = cmd.parentId ?? null;
+  if (parentId) requireFolder(state, parentId);
+  assertNameFree(state, name, parentId);
   const id = newId();
-  // Strictly above every UIDVALIDITY this grant used, so a re-created folder never reuses one.
-  const uidValidity = Math.max(now, ...[...state.folders.values()].map((f) => f.uidValidity + 1));
-  insertFolder(tx, { grantId: state.grantId, id, name, parentId: cmd.parentId ?? null, uidValidity, now });
-  state.folders.set(id, { id, name, uidValidity, uidNext: 1 });
+  // Strictly above every UIDVALIDITY this grant used, deleted folders' included, so a re-created
+  // folder never reuses one.
+  const uidValidity = Math.max(now, state.uidValidityHigh + 1);
+  const subscribed = cmd.imapName === undefined || dropSubscription(tx, state.grantId, cmd.imapName);
+  insertFolder(tx, { grantId: state.grantId, id, name, parentId, subscribed, uidValidity, now });
+  saveUidValidityHigh(tx, state.grantId, uidValidity);
+  state.uidValidityHigh = uidValidity;
+  state.folders.set(id, { id, name, parentId, uidValidity, uidNext: 1 });
   await recordFolderChange(tx, state, "folder.created", { id, name, systemFolder: false });
   ctx.changes.push({ type: "folder.created", folderId: id, name });
   return { id, name, uidValidity };

@@ -1,6 +1,11 @@
 import { MailboxError } from "../../../src/domain/errors.ts";
 import { recordFolderChange } from "../../../src/mailbox/writes/events.ts";
-import { deleteFolder as deleteFolderRow, hasSubfolders } from "../../../src/mailbox/writes/folders.ts";
+import {
+  deleteFolder as deleteFolderRow,
+  hasSubfolders,
+  isSubscribed,
+  keepSubscription,
+} from "../../../src/mailbox/writes/folders.ts";
 import { messagesInFolder } from "../../../src/mailbox/writes/messages.ts";
 import { command } from "../command.ts";
 import { isSystemFolder } from "../folder-rules.ts";
@@ -9,6 +14,8 @@ import { requireFolder } from "../state.ts";
 
 export interface DeleteFolderCommand {
   folderId: string;
+  /** The folder's IMAP name when IMAP deletes it: a subscription to it outlives the folder. */
+  imapName?: string;
 }
 
 /** Deletes a custom folder and the messages in it (as Nylas does); system folders stay. */
@@ -20,6 +27,9 @@ export const deleteFolder = command<DeleteFolderCommand, void>(async (ctx, cmd) 
   if (hasSubfolders(tx, state.grantId, folder.id))
     throw new MailboxError("conflict", `${folder.name} has subfolders; delete or move them first`);
   for (const m of messagesInFolder(tx, state.grantId, folder.id)) purgeMessage(tx, state, m);
+  if (cmd.imapName !== undefined && isSubscribed(tx, state.grantId, folder.id)) {
+    keepSubscription(tx, state.grantId, cmd.imapName);
+  }
   deleteFolderRow(tx, state.grantId, folder.id);
   state.folders.delete(folder.id);
   await recordFolderChange(tx, state, "folder.deleted", {

@@ -28,19 +28,22 @@ export const updateFolder = command<UpdateFolderCommand, UpdateFolderReply>(asyn
       throw new MailboxError("invalid", `${folder.name} is a system folder: it cannot be renamed or moved`);
     }
   }
-  if (name !== undefined && name !== folder.name) {
-    if (!name) throw new MailboxError("invalid", "folder name must not be empty");
-    assertNameFree(state, name, folder.id);
-  }
+  if (name !== undefined && !name) throw new MailboxError("invalid", "folder name must not be empty");
   if (cmd.parentId) {
     requireFolder(state, cmd.parentId);
     if (isWithin(tx, state.grantId, cmd.parentId, folder.id)) {
       throw new MailboxError("invalid", `${folder.name} cannot move under itself or one of its subfolders`);
     }
   }
+  const newName = name ?? folder.name;
+  const newParent = cmd.parentId === undefined ? folder.parentId : cmd.parentId;
+  if (newName !== folder.name || newParent !== folder.parentId) {
+    assertNameFree(state, newName, newParent, folder.id);
+  }
   const { parentId, textColor, backgroundColor } = cmd;
   updateFolderRow(tx, state.grantId, folder.id, { name, parentId, textColor, backgroundColor }, now);
-  if (name !== undefined) folder.name = name;
+  folder.name = newName;
+  folder.parentId = newParent;
   await recordFolderChange(tx, state, "folder.updated", {
     id: folder.id,
     name: folder.name,

@@ -16,7 +16,7 @@ export const create: ImapCommand = {
     const tree = session.mailboxTree();
     if (tree.find(name)) return no(`Mailbox ${JSON.stringify(name)} already exists`, "ALREADYEXISTS");
     const plan = planPath(tree, name);
-    requireNamesFree(tree, plan.missing);
+    requireNameFree(tree, plan.parentId, plan.missing[0] as string);
     await createPath(session, plan);
     return ok("CREATE completed");
   },
@@ -31,6 +31,8 @@ export function nameRefusal(name: string): Completion | null {
 /** The deepest level of a path that exists, and the levels below it still to create. */
 export interface PathPlan {
   parentId: string | null;
+  /** The existing parent's IMAP name ("" at the top level). */
+  parentPath: string;
   missing: string[];
 }
 
@@ -38,38 +40,49 @@ export interface PathPlan {
 export function planPath(tree: MailboxTree, path: string): PathPlan {
   const parts = path.split(DELIMITER);
   for (let depth = parts.length; depth > 0; depth--) {
-    const existing = tree.find(parts.slice(0, depth).join(DELIMITER));
-    if (existing) return { parentId: existing.folder.id, missing: parts.slice(depth) };
+    const parentPath = parts.slice(0, depth).join(DELIMITER);
+    const existing = tree.find(parentPath);
+    if (existing)
+      return { parentId: existing.folder.id, parentPath: existing.path, missing: parts.slice(depth) };
   }
-  return { parentId: null, missing: parts };
+  return { parentId: null, parentPath: "", missing: parts };
 }
 
 /**
- * Refuses (NO, before anything is created) names that cannot all be taken: folder names are unique
- * per account, case-insensitively, so each must differ from every folder's name (but `exceptId`'s,
- * a folder being renamed) and from the others.
+ * Refuses (NO, before anything is created) a name a sibling already has: folder names are unique
+ * among the children of one parent, case-insensitively. `exceptId` is a folder being renamed.
  */
-export function requireNamesFree(tree: MailboxTree, names: string[], exceptId?: string): void {
-  const taken = new Map(
-    tree.entries
-      .filter((e) => e.folder.id !== exceptId)
-      .map((e) => [e.folder.name.toLowerCase(), e.folder.name]),
+export function requireNameFree(
+  tree: MailboxTree,
+  parentId: string | null,
+  name: string,
+  exceptId?: string,
+): void {
+  const clash = tree.entries.find(
+    (e) =>
+      e.folder.id !== exceptId &&
+      e.folder.parentId === parentId &&
+      e.folder.name.toLowerCase() === name.toLowerCase(),
   );
-  for (const name of names) {
-    const clash = taken.get(name.toLowerCase());
-    if (clash !== undefined) {
-      const text = `A folder named ${JSON.stringify(clash)} already exists (folder names are unique per account)`;
-      throw new CommandError(no(text, "ALREADYEXISTS"));
-    }
-    taken.set(name.toLowerCase(), name);
+  if (clash) {
+    throw new CommandError(
+      no(`A folder named ${JSON.stringify(clash.folder.name)} already exists there`, "ALREADYEXISTS"),
+    );
   }
 }
 
 /** Creates the planned levels, each under the last; returns the id of the deepest. */
 export async function createPath(session: CommandSession, plan: PathPlan): Promise<string | null> {
   let parentId = plan.parentId;
+  let path = plan.parentPath;
   for (const name of plan.missing) {
-    parentId = (await session.ctx.mailboxes.ask(session.grantId, "createFolder", { name, parentId })).id;
+    path = path === "" ? name : `${path}${DELIMITER}${name}`;
+    const created = await session.ctx.mailboxes.ask(session.grantId, "createFolder", {
+      name,
+      parentId,
+      imapName: path,
+    });
+    parentId = created.id;
   }
   return parentId;
 }

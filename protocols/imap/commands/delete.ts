@@ -11,7 +11,10 @@ export const deleteMailbox: ImapCommand = {
     const entry = session.findMailbox(name);
     if (entry.folder.id === "inbox") return no("INBOX cannot be deleted", "CANNOT");
     if (session.selected?.folderId === entry.folder.id) session.deselect();
-    await session.ctx.mailboxes.ask(session.grantId, "deleteFolder", { folderId: entry.folder.id });
+    await session.ctx.mailboxes.ask(session.grantId, "deleteFolder", {
+      folderId: entry.folder.id,
+      imapName: entry.path,
+    });
     return ok("DELETE completed");
   },
 };

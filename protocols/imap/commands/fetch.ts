@@ -249,8 +249,13 @@ function renderMessage(
       }
     }
   }
-  if (flagsChanged && !wroteFlags)
+  if (flagsChanged && !wroteFlags) {
     parts.push(`FLAGS ${flagList(rowFlags(row), selected.recent.has(row.uid))}`);
+    wroteFlags = true;
+  }
+  if (wroteFlags && row.keywordsJson !== "[]") {
+    for (const line of selected.announceKeywords(JSON.parse(row.keywordsJson))) out.push(`${line}\r\n`);
+  }
   out.push(`* ${seq} FETCH (`);
   parts.forEach((p, i) => {
     // Items are separated by a space; literal bytes follow their "{n}\r\n" directly.

@@ -1,10 +1,13 @@
+import { folderlessSubscriptions } from "../../../src/mailbox/imap-folders.ts";
 import { astringText, BadArgs, mailboxName } from "../args.ts";
 import { AUTHENTICATED, type ImapCommand } from "../command.ts";
+import type { CommandSession } from "../command-session.ts";
 import { ok } from "../completion.ts";
 import { mailboxOut } from "../encode.ts";
-import { DELIMITER, type MailboxEntry } from "../mailbox-names.ts";
+import { DELIMITER, type MailboxEntry, patternRegExp } from "../mailbox-names.ts";
 import type { Token } from "../parser.ts";
 import { parseStatusItems, statusLine } from "../status-items.ts";
+import { Subscriptions } from "../subscriptions.ts";
 
 /**
  * LIST with LIST-EXTENDED (RFC 5258), SPECIAL-USE (RFC 6154), CHILDREN (RFC 3348) and
@@ -55,41 +58,39 @@ export const list: ImapCommand = {
       return ok("LIST completed");
     }
     const tree = session.mailboxTree();
+    const subscriptions = accountSubscriptions(session);
+    const matchers = patterns.map((p) => patternRegExp(reference + p));
+    const listed: Listed[] = selection.has("SUBSCRIBED")
+      ? subscribedNames(subscriptions, matchers, selection.has("RECURSIVEMATCH"))
+      : patterns.flatMap((p) => tree.match(reference, p));
     const seen = new Set<string>();
     const showSubscribed = returns.has("SUBSCRIBED") || selection.has("SUBSCRIBED");
-    for (const pattern of patterns) {
-      for (const { path, entry } of tree.match(reference, pattern)) {
-        if (seen.has(path)) continue;
-        seen.add(path);
-        const attrs: string[] = [];
-        const extra: string[] = [];
-        if (!entry) {
-          if (selection.size > 0) continue;
-          attrs.push("\\Noselect", "\\HasChildren");
-        } else {
-          const special = specialUse(entry);
-          if (selection.has("SUBSCRIBED") && !entry.folder.subscribed) {
-            if (selection.has("RECURSIVEMATCH") && hasSubscribedChild(tree.entries, entry)) {
-              extra.push(' ("CHILDINFO" ("SUBSCRIBED"))');
-            } else continue;
-          }
-          if (selection.has("SPECIAL-USE") && !special) continue;
-          attrs.push(entry.hasChildren ? "\\HasChildren" : "\\HasNoChildren");
-          if (special) attrs.push(special);
-          if (showSubscribed && entry.folder.subscribed) attrs.push("\\Subscribed");
-        }
-        session.send(`* LIST (${attrs.join(" ")}) "${DELIMITER}" ${mailboxOut(path)}${extra.join("")}`);
-        if (statusItems && entry) {
-          const line = statusLine(session, entry, statusItems);
-          if (line) session.send(line);
-        }
+    for (const { path, entry, childInfo } of listed) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const special = entry && specialUse(entry);
+      if (selection.has("SPECIAL-USE") && !special) continue;
+      const attrs: string[] = [];
+      if (!entry)
+        attrs.push(...(selection.has("SUBSCRIBED") ? ["\\NonExistent"] : ["\\Noselect", "\\HasChildren"]));
+      else attrs.push(entry.hasChildren ? "\\HasChildren" : "\\HasNoChildren");
+      if (special) attrs.push(special);
+      if (showSubscribed && subscriptions.has(path)) attrs.push("\\Subscribed");
+      const extra = childInfo ? ' ("CHILDINFO" ("SUBSCRIBED"))' : "";
+      session.send(`* LIST (${attrs.join(" ")}) "${DELIMITER}" ${mailboxOut(path)}${extra}`);
+      if (statusItems && entry) {
+        const line = statusLine(session, entry, statusItems);
+        if (line) session.send(line);
       }
     }
     return ok("LIST completed");
   },
 };
 
-/** LSUB: subscribed mailboxes matching the pattern. */
+/**
+ * LSUB: subscribed names matching the pattern, and with \Noselect a level the pattern matches that
+ * is not subscribed but holds a subscribed name the pattern does not reach (RFC 3501 §6.3.9).
+ */
 export const lsub: ImapCommand = {
   name: "LSUB",
   states: AUTHENTICATED,
@@ -97,14 +98,46 @@ export const lsub: ImapCommand = {
     const reference = mailboxName(args.astring("reference"), "reference");
     const pattern = mailboxName(args.astring("mailbox pattern"), "pattern");
     args.end();
-    for (const { path, entry } of session.mailboxTree().match(reference, pattern)) {
-      if (!entry?.folder.subscribed) continue;
-      const special = specialUse(entry);
-      session.send(`* LSUB (${special ?? ""}) "${DELIMITER}" ${mailboxOut(path)}`);
+    const matcher = patternRegExp(reference + pattern);
+    for (const { path, entry, childInfo } of subscribedNames(
+      accountSubscriptions(session),
+      [matcher],
+      true,
+    )) {
+      const attrs = childInfo || !entry ? "\\Noselect" : (specialUse(entry) ?? "");
+      session.send(`* LSUB (${attrs}) "${DELIMITER}" ${mailboxOut(path)}`);
     }
     return ok("LSUB completed");
   },
 };
+
+interface Listed {
+  path: string;
+  entry: MailboxEntry | null;
+  /** Listed for a subscribed name below it that no pattern matches. */
+  childInfo?: boolean;
+}
+
+/** LIST (SUBSCRIBED [RECURSIVEMATCH]): subscribed names, and parents listed for their children. */
+function subscribedNames(subscriptions: Subscriptions, matchers: RegExp[], recursive: boolean): Listed[] {
+  const out: Listed[] = [];
+  for (const re of matchers) {
+    for (const name of subscriptions.names()) {
+      if (!re.test(name.path)) continue;
+      if (name.subscribed) out.push({ path: name.path, entry: name.entry });
+      else if (recursive && subscriptions.hasUnmatchedChild(name.path, matchers))
+        out.push({ path: name.path, entry: name.entry, childInfo: true });
+    }
+  }
+  return out;
+}
+
+function accountSubscriptions(session: CommandSession): Subscriptions {
+  return new Subscriptions(
+    session.mailboxTree(),
+    folderlessSubscriptions(session.ctx.store, session.grantId),
+  );
+}
 
 function atomUpper(t: Token, what: string): string {
   if (t.kind !== "atom") throw new BadArgs(`${what} must be an atom`);
@@ -115,8 +148,4 @@ function atomUpper(t: Token, what: string): string {
 function specialUse(entry: MailboxEntry): string | null {
   const s = entry.folder.specialUse;
   return s && s !== "\\Inbox" ? s : null;
-}
-
-function hasSubscribedChild(entries: MailboxEntry[], parent: MailboxEntry): boolean {
-  return entries.some((e) => e.path.startsWith(parent.path + DELIMITER) && e.folder.subscribed);
 }

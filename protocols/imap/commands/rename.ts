@@ -1,7 +1,7 @@
 import { AUTHENTICATED, type ImapCommand } from "../command.ts";
 import { no, ok } from "../completion.ts";
 import { DELIMITER, leafName, normalizePath, parentPath } from "../mailbox-names.ts";
-import { createPath, nameRefusal, planPath, requireNamesFree } from "./create.ts";
+import { createPath, nameRefusal, planPath, requireNameFree } from "./create.ts";
 
 /** RENAME: a custom folder gets a new name and/or parent; its subfolders follow it. */
 export const rename: ImapCommand = {
@@ -24,8 +24,8 @@ export const rename: ImapCommand = {
     if (to.startsWith(entry.path + DELIMITER)) return no("A mailbox cannot move below itself", "CANNOT");
     // Every new level and the new name are checked before anything is created.
     const parent = parentPath(to);
-    const plan = parent === "" ? { parentId: null, missing: [] } : planPath(tree, parent);
-    requireNamesFree(tree, [...plan.missing, leafName(to)], entry.folder.id);
+    const plan = parent === "" ? { parentId: null, parentPath: "", missing: [] } : planPath(tree, parent);
+    requireNameFree(tree, plan.parentId, plan.missing[0] ?? leafName(to), entry.folder.id);
     const parentId = await createPath(session, plan);
     await session.ctx.mailboxes.ask(session.grantId, "updateFolder", {
       folderId: entry.folder.id,

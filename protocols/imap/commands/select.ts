@@ -4,7 +4,6 @@ import { type Args, BadArgs } from "../args.ts";
 import { AUTHENTICATED, type ImapCommand } from "../command.ts";
 import type { CommandSession } from "../command-session.ts";
 import { type Completion, no, ok } from "../completion.ts";
-import { SYSTEM_FLAG_NAMES } from "../encode.ts";
 import type { Token } from "../parser.ts";
 import { SelectedMailbox } from "../selected.ts";
 import { parseSequenceSet, resolveUids, type SequenceSet } from "../sequence.ts";
@@ -97,22 +96,22 @@ async function select(
   const counts = folderCounts(ctx.store, session.grantId, folderId);
   if (!counts) return no(`Mailbox ${JSON.stringify(name)} does not exist`, "NONEXISTENT");
   const recent = readOnly
-    ? new Set<number>()
+    ? ctx.recent.peek(session.grantId, folderId, info.uids)
     : ctx.recent.claimAll(session.grantId, folderId, info.uids, counts.uidNext);
-  const selected = new SelectedMailbox(folderId, readOnly, counts.uidValidity, info.uids, recent, (uid) =>
-    ctx.recent.claim(session.grantId, folderId, uid),
+  const selected = new SelectedMailbox(
+    folderId,
+    readOnly,
+    counts.uidValidity,
+    info.uids,
+    recent,
+    (uid) => ctx.recent.claim(session.grantId, folderId, uid),
+    info.keywords,
   );
   session.selected = selected;
   session.state = "selected";
   if (params.condstore || params.qresync) session.condstore = true;
 
-  const flags = [...SYSTEM_FLAG_NAMES, ...info.keywords].join(" ");
-  session.send(`* FLAGS (${flags})`);
-  session.send(
-    readOnly
-      ? "* OK [PERMANENTFLAGS ()] No permanent flags permitted"
-      : `* OK [PERMANENTFLAGS (${flags} \\*)] Flags permitted`,
-  );
+  for (const line of selected.flagsLines()) session.send(line);
   session.send(`* ${info.uids.length} EXISTS`);
   session.send(`* ${recent.size} RECENT`);
   if (info.firstUnseenUid !== null) {

@@ -57,6 +57,7 @@ export const store: ImapCommand = {
       ...(unchangedSince !== undefined && { unchangedSince }),
     });
     for (const msg of [...reply.updated, ...reply.unchanged].sort((a, b) => a.uid - b.uid)) {
+      for (const line of selected.announceKeywords(msg.flags.keywords)) session.send(line);
       const seq = selected.seqOf(msg.uid);
       if (msg.changed) selected.markReported(msg.uid, msg.modseq);
       if (seq === 0) continue;

@@ -1,12 +1,13 @@
 /** A grant's folders as the mailbox actor writes them, and the reads it makes inside its transaction. */
 import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "../../store/db.ts";
-import { folders } from "../../store/schema.ts";
+import { folders, imapSubscriptions } from "../../store/schema.ts";
 
 /** What the actor keeps in memory of a folder. */
 export interface FolderCounters {
   id: string;
   name: string;
+  parentId: string | null;
   uidValidity: number;
   uidNext: number;
 }
@@ -19,6 +20,7 @@ export function folderCounters(db: Db, grantId: string): FolderCounters[] {
     .select({
       id: folders.id,
       name: folders.name,
+      parentId: folders.parentId,
       uidValidity: folders.uidValidity,
       uidNext: folders.uidNext,
     })
@@ -38,7 +40,15 @@ export function saveUidNext(tx: Tx, grantId: string, next: readonly { id: string
 
 export function insertFolder(
   tx: Tx,
-  f: { grantId: string; id: string; name: string; parentId: string | null; uidValidity: number; now: number },
+  f: {
+    grantId: string;
+    id: string;
+    name: string;
+    parentId: string | null;
+    subscribed: boolean;
+    uidValidity: number;
+    now: number;
+  },
 ): void {
   tx.insert(folders)
     .values({
@@ -46,6 +56,7 @@ export function insertFolder(
       id: f.id,
       name: f.name,
       parentId: f.parentId,
+      subscribed: f.subscribed,
       uidValidity: f.uidValidity,
       createdAt: f.now,
       updatedAt: f.now,
@@ -82,6 +93,31 @@ export function setSubscribed(
   now: number,
 ): void {
   tx.update(folders).set({ subscribed, updatedAt: now }).where(ofGrant(grantId, folderId)).run();
+}
+
+/** Whether the folder is subscribed (IMAP LSUB, LIST (SUBSCRIBED)). */
+export function isSubscribed(tx: Tx, grantId: string, folderId: string): boolean {
+  const row = tx
+    .select({ subscribed: folders.subscribed })
+    .from(folders)
+    .where(ofGrant(grantId, folderId))
+    .get();
+  return row?.subscribed ?? false;
+}
+
+/** Keeps an IMAP name subscribed after its folder is gone. */
+export function keepSubscription(tx: Tx, grantId: string, name: string): void {
+  tx.insert(imapSubscriptions).values({ grantId, name }).onConflictDoNothing().run();
+}
+
+/** Drops a folderless subscription; whether there was one. */
+export function dropSubscription(tx: Tx, grantId: string, name: string): boolean {
+  const gone = tx
+    .delete(imapSubscriptions)
+    .where(and(eq(imapSubscriptions.grantId, grantId), eq(imapSubscriptions.name, name)))
+    .returning({ name: imapSubscriptions.name })
+    .all();
+  return gone.length > 0;
 }
 
 export function deleteFolder(tx: Tx, grantId: string, folderId: string): void {

@@ -8,6 +8,8 @@ export interface GrantCounters {
   highestModseq: number;
   storageUsed: number;
   storageQuota: number;
+  /** The highest UIDVALIDITY a folder of the grant ever had (deleted folders included). */
+  uidValidityHigh: number;
 }
 
 export function grantCounters(db: Db, grantId: string): GrantCounters | undefined {
@@ -17,6 +19,7 @@ export function grantCounters(db: Db, grantId: string): GrantCounters | undefine
       highestModseq: grants.highestModseq,
       storageUsed: grants.storageUsedBytes,
       storageQuota: grants.storageQuotaBytes,
+      uidValidityHigh: grants.uidValidityHigh,
     })
     .from(grants)
     .where(eq(grants.id, grantId))
@@ -40,4 +43,8 @@ export function sendLimit(tx: Tx, grantId: string): { email: string; dailySendLi
     .from(grants)
     .where(eq(grants.id, grantId))
     .get();
+}
+
+export function saveUidValidityHigh(tx: Tx, grantId: string, uidValidity: number): void {
+  tx.update(grants).set({ uidValidityHigh: uidValidity }).where(eq(grants.id, grantId)).run();
 }

@@ -13,9 +13,20 @@ const b = (v: boolean) => (v ? 1 : 0);
 export function insertMessageDetails(
   tx: Tx,
   messageId: string,
-  d: { body: string; envelopeJson: string; bodystructureJson: string; treeJson: string },
+  d: {
+    body: string;
+    envelopeJson: string;
+    bodystructureJson: string;
+    treeJson: string;
+    searchText: { header: string; body: string };
+  },
 ): void {
   const db = tx.$client;
+  db.prepare("INSERT INTO message_search_text (message_id, header, body) VALUES (?, ?, ?)").run(
+    messageId,
+    d.searchText.header,
+    d.searchText.body,
+  );
   db.prepare("INSERT INTO message_bodies (message_id, body) VALUES (?, ?)").run(messageId, d.body);
   db.prepare(
     "INSERT INTO message_mime (message_id, envelope_json, bodystructure_json, tree_json) VALUES (?, ?, ?, ?)",
