@@ -49,6 +49,12 @@ export class Client {
     return this.request("DELETE", path, {});
   }
 
+  /** The Authorization header the client sends (reads the key now if it has not yet). */
+  authorization(): string {
+    this.key ??= this.readKey();
+    return `Bearer ${this.key}`;
+  }
+
   /** An unauthenticated GET (/healthz, /metrics), whatever its status. */
   fetchPublic(path: string): Promise<Response> {
     return this.send(path, { method: "GET" });
@@ -59,9 +65,8 @@ export class Client {
     path: string,
     { query, body }: { query?: Query; body?: unknown },
   ): Promise<ApiResult<T>> {
-    this.key ??= this.readKey();
     const headers: Record<string, string> = {
-      authorization: `Bearer ${this.key}`,
+      authorization: this.authorization(),
       accept: "application/json",
     };
     if (body !== undefined) headers["content-type"] = "application/json";

@@ -5,6 +5,7 @@ import { accountCommands } from "./commands/account.ts";
 import { appCommands } from "./commands/app.ts";
 import { domainCommands } from "./commands/domain.ts";
 import { keyCommands } from "./commands/key.ts";
+import { mcpCommands } from "./commands/mcp.ts";
 import { serviceAccountCommands } from "./commands/service-account.ts";
 import { statusCommands } from "./commands/status.ts";
 
@@ -15,6 +16,7 @@ const GROUPS: CommandGroup[] = [
   appCommands,
   serviceAccountCommands,
   statusCommands,
+  mcpCommands,
 ];
 const COMMANDS = GROUPS.flatMap((group) => group.commands);
 
