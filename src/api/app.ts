@@ -6,6 +6,7 @@ import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
+import { cleanRoutes } from "./routes/clean.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { domainRoutes } from "./routes/domains.ts";
@@ -42,6 +43,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(sendRoutes(deps))
     .use(scheduleRoutes(deps))
     .use(draftRoutes(deps))
+    .use(cleanRoutes(deps))
     .use(messageRoutes(deps))
     .use(threadRoutes(deps))
     .use(folderRoutes(deps))

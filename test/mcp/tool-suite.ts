@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { createAccount, createApplication } from "../api/helpers.ts";
-import { deliver } from "../fixtures/mail.ts";
+import { deliver, ingest } from "../fixtures/mail.ts";
 import type { TestServer } from "../support/server.ts";
 import { api } from "../support/server.ts";
 import type { Connect } from "./clients.ts";
@@ -10,6 +12,8 @@ import type { Connect } from "./clients.ts";
  * Every tool's happy and error paths, the confirm step, and isolation between applications,
  * through the SDK's client over one transport (http.test.ts and stdio.test.ts run it).
  */
+
+const CLEAN = join(import.meta.dir, "../fixtures/clean");
 
 type Result = { isError?: boolean; structuredContent?: any; content: { type: string; text?: string }[] };
 
@@ -163,6 +167,9 @@ export function toolSuite(transport: string, server: () => TestServer, connect: 
         "https://service.example/confirm?t=abc",
       );
       expect(got.notice).toContain("external senders");
+      const reply = await ingest(t, grant.id, readFileSync(join(CLEAN, "gmail-reply.eml")));
+      const clean = await ok("get_message", { grant: grant.email, message_id: reply.id });
+      expect(clean.message.text).toBe(readFileSync(join(CLEAN, "gmail-reply.txt"), "utf8").trimEnd());
       await fails("get_message", { grant: grant.id, message_id: "nope" }, "404", "message nope not found");
       await fails("get_message", { grant: grant.id }, "message_id");
     });

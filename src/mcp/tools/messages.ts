@@ -92,8 +92,7 @@ export const getMessage = defineTool({
   hints: READ_MAIL,
   run: async (ctx, { grant, message_id }) => {
     const id = await resolveGrant(ctx.api, grant);
-    const message = await readMessage(ctx, id, message_id);
-    return { message: detail(message, await cleanText(ctx, id, message)), notice: EXTERNAL_CONTENT };
+    return { message: await readClean(ctx, id, message_id), notice: EXTERNAL_CONTENT };
   },
 });
 
@@ -139,7 +138,7 @@ export const waitForMessage = defineTool({
       timeout: timeout_s ?? 30,
     });
     const found = (reply.body.data as Message[])[0];
-    const message = found ? detail(found, await cleanText(ctx, id, found)) : null;
+    const message = found ? await readClean(ctx, id, String(found.id)) : null;
     return { message, notice: EXTERNAL_CONTENT };
   },
 });
@@ -194,15 +193,13 @@ export async function readMessage(ctx: ToolContext, grantId: string, messageId: 
   return reply.body.data as Message;
 }
 
-/** The message's text as the clean endpoint gives it: no quoted history, no signature. */
-async function cleanText(ctx: ToolContext, grantId: string, message: Message): Promise<string> {
-  const body = String(message.body ?? "");
-  void ctx;
-  void grantId;
-  return body
-    .replace(/<[^>]*>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+/** The message as GET gives it with `conversation`: its text without quoted history or signature. */
+async function readClean(ctx: ToolContext, grantId: string, messageId: string) {
+  const reply = await ctx.api.get(grantPath(grantId, `/messages/${encodeURIComponent(messageId)}`), {
+    fields: "include_conversation",
+  });
+  const message = reply.body.data as Message;
+  return detail(message, String(message.conversation ?? ""));
 }
 
 /** A folder id from an id or a name (system names in any case, then custom folders by name). */
