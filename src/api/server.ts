@@ -10,6 +10,7 @@ import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, setRequestId } from "./http.ts";
 import { LargeBodies } from "./large-bodies.ts";
+import { publicDocument } from "./openapi/public.ts";
 import { refuseResolvedIds } from "./path.ts";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -99,6 +100,8 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
         headers: { "content-type": "text/plain; version=0.0.4" },
       });
     }
+    const document = publicDocument(incoming.method, url.pathname);
+    if (document) return document;
     const limit = MESSAGE_ROUTES.test(url.pathname) ? messageLimit : JSON_BODY_LIMIT;
     const declared = incoming.headers.get("content-length");
     if (declared !== null && Number(declared) > limit) throw tooLarge(Number(declared), limit);
