@@ -14,6 +14,7 @@ import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { folderRoutes } from "./routes/folders.ts";
 import { grantRoutes } from "./routes/grants.ts";
+import { importRoutes } from "./routes/import.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
@@ -44,6 +45,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(scheduleRoutes(deps))
     .use(draftRoutes(deps))
     .use(cleanRoutes(deps))
+    .use(importRoutes(deps))
     .use(messageRoutes(deps))
     .use(threadRoutes(deps))
     .use(folderRoutes(deps))

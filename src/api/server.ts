@@ -15,7 +15,7 @@ import { refuseResolvedIds } from "./path.ts";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 /** Routes that carry whole messages (base64 in JSON, or multipart) get room for the message limit. */
-const MESSAGE_ROUTES = /\/(messages\/send|drafts)(\/|$)|^\/mcp$/;
+const MESSAGE_ROUTES = /\/(messages\/send|messages\/import|drafts)(\/|$)|^\/mcp$/;
 
 export interface HttpDeps extends ApiDeps {
   auth: Authenticator;

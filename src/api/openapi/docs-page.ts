@@ -75,7 +75,7 @@ function operation(method: string, path: string, op: Op): string {
         .join("")}</table>`
     : "";
   const body = op.requestBody
-    ? `<p>Body (${Object.keys(op.requestBody.content).map(esc).join(", ")}):</p>${pre(op.requestBody.content["application/json"]?.schema)}`
+    ? `<p>Body (${Object.keys(op.requestBody.content).map(esc).join(", ")}):</p>${pre(Object.values(op.requestBody.content)[0]?.schema)}`
     : "";
   const answers = Object.entries(op.responses)
     .map(([status, r]) => `<li><b>${esc(status)}</b> ${esc(r.description)}${schemaLink(r)}</li>`)

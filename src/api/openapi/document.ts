@@ -87,6 +87,8 @@ function operation(op: Operation): Record<string, unknown> {
 }
 
 function requestBody(body: NonNullable<Operation["body"]>) {
+  if (body.only)
+    return { required: body.required ?? true, content: { [body.only]: { schema: body.schema } } };
   const content: Record<string, unknown> = { "application/json": { schema: body.schema } };
   if (body.multipart)
     content["multipart/form-data"] = {

@@ -23,7 +23,7 @@ export interface Operation {
   description?: string;
   query?: QueryParam[];
   /** JSON request body; `multipart` also accepts multipart/form-data, `mime` message/rfc822. */
-  body?: { schema: Schema; required?: boolean; multipart?: boolean; mime?: boolean };
+  body?: { schema: Schema; required?: boolean; multipart?: boolean; mime?: boolean; only?: string };
   /** The success answer. */
   ok: { status: number; schema?: Schema; contentType?: string; description?: string };
   /** Error statuses beyond the ones every authenticated route has (400, 401, 404, 429, 500). */
@@ -405,6 +405,27 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "post",
+    path: `${G}/messages/import`,
+    tag: "Messages",
+    summary: "Import an existing message as it is (agentbox; de-duplicated on Message-ID per folder)",
+    query: [
+      q("folder", "Folder id or system name (inbox)"),
+      q("seen", "Mark it read", bool),
+      q("flagged", "Star it", bool),
+      q("answered", "Mark it answered", bool),
+      q("received_at", "Unix seconds (default: now)", int),
+    ],
+    body: { schema: { type: "string", description: "The raw message" }, only: "message/rfc822" },
+    ok: {
+      status: 201,
+      schema: single(ref("Message")),
+      description:
+        "Stored; 200 with the existing message when its Message-ID was already in the folder (duplicate: true)",
+    },
+    errors: [403, 413],
+  },
+  {
+    method: "post",
     path: `${G}/messages/send`,
     tag: "Sending",
     summary: "Send a message (JSON, multipart, or raw MIME with type=mime)",
@@ -634,7 +655,7 @@ export const OPERATIONS: Operation[] = [
         "webhook_url",
       ]),
     },
-    ok: { status: 200, schema: single(anyObject) },
+    ok: { status: 200, schema: single({ type: "string", const: "success" }) },
   },
   {
     method: "post",
