@@ -289,3 +289,25 @@ describe("mcp install", () => {
     expect((await cli(["mcp", "install", "--client", "codex", "--write"])).code).toBe(2);
   });
 });
+
+describe("account create-many", () => {
+  test("creates what the file lists, leaves existing accounts alone, reports progress and failures", async () => {
+    const existing = await createAccount(t);
+    const fresh = [1, 2, 3].map((i) => `bulk-${i}-${crypto.randomUUID().slice(0, 6)}@agents.localhost`);
+    const file = join(scratch, "accounts.csv");
+    writeFileSync(file, `email,name\n${fresh[0]},First Bot\n${fresh[1]}\n\n${existing.email}\n${fresh[2]}\n`);
+    const run = await cli(["account", "create-many", file]);
+    expect(ok(run)).toContain("Created 3 accounts; 1 already existed; 0 failed.");
+    expect(run.stderr).toContain("accounts: 4 of 4 accounts (100%)");
+    const named = await api(t, "GET", `/v3/grants?email=${encodeURIComponent(fresh[0] as string)}`);
+    expect(named.body.data[0].name).toBe("First Bot");
+    writeFileSync(file, "not-an-address\n");
+    const bad = await cli(["account", "create-many", file, "--json"]);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      created: 0,
+      existing: 0,
+      failed: [{ email: "not-an-address" }],
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import type { Client } from "../client.ts";
 import { ApiError } from "../client.ts";
-import { Progress } from "./progress.ts";
+import { Progress } from "../progress.ts";
 import type { MailSource, SourceMessage } from "./source.ts";
 import type { ImportState, ImportStateFile } from "./state.ts";
 

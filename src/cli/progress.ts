@@ -17,7 +17,10 @@ export class Progress {
     const ratio = this.total > 0 ? Math.min(1, done / this.total) : 1;
     const seconds = (performance.now() - this.started) / 1000;
     const rate = seconds > 0 ? Math.round(messages / seconds) : 0;
-    const figures = `${messages} messages, ${Math.floor(ratio * 100)}% of ${this.total} ${this.unit}, ${rate}/s`;
+    const figures =
+      this.unit === "accounts"
+        ? `${messages} of ${this.total} accounts (${Math.floor(ratio * 100)}%), ${rate}/s`
+        : `${messages} messages, ${Math.floor(ratio * 100)}% of ${this.total} ${this.unit}, ${rate}/s`;
     if (this.out.isTTY) {
       if (!final && performance.now() - this.lastDraw < 100) return;
       this.lastDraw = performance.now();
@@ -29,7 +32,7 @@ export class Progress {
     const decile = Math.floor(ratio * 10);
     if (final || decile > this.lastDecile) {
       this.lastDecile = decile;
-      this.out.write(`import: ${figures}\n`);
+      this.out.write(`${this.unit === "accounts" ? "accounts" : "import"}: ${figures}\n`);
     }
   }
 }
