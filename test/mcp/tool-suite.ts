@@ -235,6 +235,7 @@ export function toolSuite(transport: string, server: () => TestServer, connect: 
         expect.arrayContaining(["inbox", "sent", "drafts", "trash"]),
       );
       await fails("get_folder_by_id", { grant: g.id, folder_id: "nope" }, "404");
+      await fails("list_folders", { grant: crypto.randomUUID() }, "404");
       await fails("list_threads", { grant: crypto.randomUUID() }, "404");
     });
 
@@ -247,6 +248,7 @@ export function toolSuite(transport: string, server: () => TestServer, connect: 
       const listed = await ok("list_grants", { limit: 200 });
       expect(listed.grants.map((g: any) => g.id)).toContain(grant.id);
       await fails("get_grant", { grant: "nobody@agents.localhost" }, "no account");
+      await fails("list_grants", { limit: 0 }, "limit");
       await fails("get_grant", { grant: crypto.randomUUID() }, "404");
     });
 
@@ -265,6 +267,7 @@ export function toolSuite(transport: string, server: () => TestServer, connect: 
       expect(paris.local).toContain("GMT+01:00");
       await fails("epoch_to_datetime", { epoch: 1, timezone: "Mars/Olympus" }, "unknown time zone");
       await fails("epoch_to_datetime", { epoch: -1 }, "epoch");
+      await fails("current_time", { timezone: "Nowhere/Atlantis" }, "unknown time zone");
     });
 
     test("drafts: create, update, confirm, send; the confirm step refused when skipped, replayed or stale", async () => {
@@ -272,6 +275,8 @@ export function toolSuite(transport: string, server: () => TestServer, connect: 
         .draft;
       expect(draft).toMatchObject({ folder: "drafts", subject: "Draft one" });
       await fails("confirm_send_draft", { grant: grant.id, draft_id: draft.id }, "no recipient");
+      await fails("create_draft", { grant: grant.id, to: [{ email: "not an address" }], body: "x" }, "400");
+      await fails("create_draft", { grant: crypto.randomUUID(), subject: "x" }, "404");
       const updated = await ok("update_draft", {
         grant: grant.id,
         draft_id: draft.id,
