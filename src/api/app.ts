@@ -6,6 +6,7 @@ import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
+import { cleanRoutes } from "./routes/clean.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { domainRoutes } from "./routes/domains.ts";
@@ -13,6 +14,7 @@ import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { folderRoutes } from "./routes/folders.ts";
 import { grantRoutes } from "./routes/grants.ts";
+import { importRoutes } from "./routes/import.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
@@ -42,6 +44,8 @@ export function createApiApp(deps: ApiDeps) {
     .use(sendRoutes(deps))
     .use(scheduleRoutes(deps))
     .use(draftRoutes(deps))
+    .use(cleanRoutes(deps))
+    .use(importRoutes(deps))
     .use(messageRoutes(deps))
     .use(threadRoutes(deps))
     .use(folderRoutes(deps))

@@ -1,6 +1,8 @@
 import type { Server } from "bun";
 import { newUuid } from "../ids.ts";
+import { McpEndpoint } from "../mcp/endpoint.ts";
 import type { Metrics } from "../metrics.ts";
+import { VERSION } from "../version.ts";
 import { createApiApp } from "./app.ts";
 import { type Authenticator, isSignedRequest, rememberCaller } from "./auth.ts";
 import { mayBeLarge, tooLarge, withinLimit } from "./body.ts";
@@ -8,11 +10,12 @@ import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, setRequestId } from "./http.ts";
 import { LargeBodies } from "./large-bodies.ts";
+import { publicDocument } from "./openapi/public.ts";
 import { refuseResolvedIds } from "./path.ts";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 /** Routes that carry whole messages (base64 in JSON, or multipart) get room for the message limit. */
-const MESSAGE_ROUTES = /\/(messages\/send|drafts)(\/|$)/;
+const MESSAGE_ROUTES = /\/(messages\/send|messages\/import|drafts)(\/|$)|^\/mcp$/;
 
 export interface HttpDeps extends ApiDeps {
   auth: Authenticator;
@@ -29,49 +32,53 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
   const app = createApiApp(deps);
   const messageLimit = Math.ceil(deps.config.limits.maxMessageBytes * 1.4) + JSON_BODY_LIMIT;
   const largeBodies = new LargeBodies(deps.config.limits.httpMaxLargeBodies);
+  const mcp = new McpEndpoint(VERSION);
   return Bun.serve({
     port,
     hostname,
     // Long-polls and event streams hold requests open; Bun's default would cut them at 10 s.
     idleTimeout: 255,
     maxRequestBodySize: messageLimit,
-    fetch: async (incoming, server) => {
-      const started = performance.now();
-      const id = newUuid();
-      setRequestId(incoming, id);
-      let request = incoming;
-      let response: Response;
-      try {
-        const url = new URL(incoming.url);
-        // The SDK builds `${apiUri}${path}`: a trailing slash in apiUri gives `//v3/...`.
-        url.pathname = url.pathname.replace(/\/{2,}/g, "/");
-        refuseResolvedIds(url.pathname);
-        response = await route(incoming, url, server.requestIP(incoming)?.address ?? "unknown", (r) => {
-          request = r;
-          setRequestId(r, id);
-        });
-      } catch (err) {
-        const error = err instanceof ApiError ? err : new ApiError(500, "internal error");
-        if (!(err instanceof ApiError)) deps.log.error({ err }, "request failed");
-        response = errorResponse(request, error);
-      }
-      const ms = Math.round((performance.now() - started) * 10) / 10;
-      deps.metrics.inc("agentbox_http_requests_total", "HTTP requests by status", {
-        status: String(response.status),
-      });
-      deps.log.info(
-        {
-          method: request.method,
-          path: new URL(request.url).pathname,
-          status: response.status,
-          ms,
-          requestId: id,
-        },
-        "http",
-      );
-      return response;
-    },
+    fetch: (incoming, server) => handle(incoming, server.requestIP(incoming)?.address ?? "unknown"),
   });
+
+  /** One request, from the network or from an MCP tool (in process, as the same caller). */
+  async function handle(incoming: Request, ip: string): Promise<Response> {
+    const started = performance.now();
+    const id = newUuid();
+    setRequestId(incoming, id);
+    let request = incoming;
+    let response: Response;
+    try {
+      const url = new URL(incoming.url);
+      // The SDK builds `${apiUri}${path}`: a trailing slash in apiUri gives `//v3/...`.
+      url.pathname = url.pathname.replace(/\/{2,}/g, "/");
+      refuseResolvedIds(url.pathname);
+      response = await route(incoming, url, ip, (r) => {
+        request = r;
+        setRequestId(r, id);
+      });
+    } catch (err) {
+      const error = err instanceof ApiError ? err : new ApiError(500, "internal error");
+      if (!(err instanceof ApiError)) deps.log.error({ err }, "request failed");
+      response = errorResponse(request, error);
+    }
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    deps.metrics.inc("agentbox_http_requests_total", "HTTP requests by status", {
+      status: String(response.status),
+    });
+    deps.log.info(
+      {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status: response.status,
+        ms,
+        requestId: id,
+      },
+      "http",
+    );
+    return response;
+  }
 
   /**
    * Nothing of a body is read before its caller is known: a wrong key (or an address blocked for
@@ -93,6 +100,8 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
         headers: { "content-type": "text/plain; version=0.0.4" },
       });
     }
+    const document = publicDocument(incoming.method, url.pathname);
+    if (document) return document;
     const limit = MESSAGE_ROUTES.test(url.pathname) ? messageLimit : JSON_BODY_LIMIT;
     const declared = incoming.headers.get("content-length");
     if (declared !== null && Number(declared) > limit) throw tooLarge(Number(declared), limit);
@@ -101,7 +110,8 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       request = await withinLimit(incoming, url, JSON_BODY_LIMIT);
       routed(request);
     }
-    if (url.pathname.startsWith("/v3/")) await deps.auth.authenticate(request, url, ip);
+    const isMcp = url.pathname === "/mcp";
+    if (url.pathname.startsWith("/v3/") || isMcp) await deps.auth.authenticate(request, url, ip);
     const release = mayBeLarge(request, JSON_BODY_LIMIT) ? await largeBodies.acquire() : () => {};
     if (!release) {
       throw new ApiError(
@@ -115,6 +125,10 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       const bounded = await withinLimit(request, url, limit);
       rememberCaller(request, bounded);
       routed(bounded);
+      if (isMcp) {
+        const authorization = bounded.headers.get("authorization") ?? "";
+        return await mcp.handle(bounded, authorization, (r) => handle(r, ip));
+      }
       return await app.handle(bounded);
     } finally {
       release();

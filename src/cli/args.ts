@@ -8,7 +8,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that never take a value, so `--json foo` leaves `foo` a positional. */
-export const SWITCHES: ReadonlySet<string> = new Set(["json", "yes", "help"]);
+export const SWITCHES: ReadonlySet<string> = new Set(["json", "yes", "help", "write", "unread", "html"]);
 
 /** Positionals and flags, in any order; `--` ends the flags; `-h` is `--help`. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {

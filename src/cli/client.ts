@@ -22,7 +22,7 @@ export interface ApiResult<T> {
   nextCursor: string | null;
 }
 
-type Query = Record<string, string | number | undefined>;
+type Query = Record<string, string | number | boolean | undefined>;
 
 /** The server's HTTP API, authenticated with the operator's key (read only when first needed). */
 export class Client {
@@ -45,8 +45,23 @@ export class Client {
     return this.request<T>("PATCH", path, { body });
   }
 
+  put<T>(path: string, body: unknown): Promise<ApiResult<T>> {
+    return this.request<T>("PUT", path, { body });
+  }
+
+  /** A POST whose body is bytes of `contentType` (an imported message), with a query. */
+  postBytes<T>(path: string, query: Query, bytes: Uint8Array, contentType: string): Promise<ApiResult<T>> {
+    return this.request<T>("POST", path, { query, raw: { bytes, contentType } });
+  }
+
   delete(path: string): Promise<ApiResult<unknown>> {
     return this.request("DELETE", path, {});
+  }
+
+  /** The Authorization header the client sends (reads the key now if it has not yet). */
+  authorization(): string {
+    this.key ??= this.readKey();
+    return `Bearer ${this.key}`;
   }
 
   /** An unauthenticated GET (/healthz, /metrics), whatever its status. */
@@ -57,18 +72,18 @@ export class Client {
   private async request<T>(
     method: string,
     path: string,
-    { query, body }: { query?: Query; body?: unknown },
+    { query, body, raw }: { query?: Query; body?: unknown; raw?: { bytes: Uint8Array; contentType: string } },
   ): Promise<ApiResult<T>> {
-    this.key ??= this.readKey();
     const headers: Record<string, string> = {
-      authorization: `Bearer ${this.key}`,
+      authorization: this.authorization(),
       accept: "application/json",
     };
     if (body !== undefined) headers["content-type"] = "application/json";
+    if (raw) headers["content-type"] = raw.contentType;
     const response = await this.send(path + queryString(query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.bytes : body === undefined ? undefined : JSON.stringify(body),
     });
     const envelope = await readEnvelope(response);
     return { status: response.status, data: envelope.data as T, nextCursor: envelope.next_cursor ?? null };

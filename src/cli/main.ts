@@ -4,9 +4,14 @@ import { type Command, type CommandGroup, Invocation } from "./command.ts";
 import { accountCommands } from "./commands/account.ts";
 import { appCommands } from "./commands/app.ts";
 import { domainCommands } from "./commands/domain.ts";
+import { importCommands } from "./commands/import.ts";
 import { keyCommands } from "./commands/key.ts";
+import { folderCommands, threadCommands } from "./commands/mailbox.ts";
+import { mcpCommands } from "./commands/mcp.ts";
+import { messageCommands } from "./commands/message.ts";
 import { serviceAccountCommands } from "./commands/service-account.ts";
 import { statusCommands } from "./commands/status.ts";
+import { webhookCommands } from "./commands/webhook.ts";
 
 const GROUPS: CommandGroup[] = [
   accountCommands,
@@ -14,6 +19,12 @@ const GROUPS: CommandGroup[] = [
   keyCommands,
   appCommands,
   serviceAccountCommands,
+  messageCommands,
+  threadCommands,
+  folderCommands,
+  webhookCommands,
+  importCommands,
+  mcpCommands,
   statusCommands,
 ];
 const COMMANDS = GROUPS.flatMap((group) => group.commands);

@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { findGrant } from "../../accounts/grants.ts";
 import { messageHeaders } from "../../mail/message-headers.ts";
 import { getMessage, type MessageView, rawMessage } from "../../mailbox/messages.ts";
+import { presentCleanMessage } from "../../present/clean-message.ts";
 import { presentMessage } from "../../present/message.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
@@ -18,6 +19,8 @@ const FIELDS = [
   "include_basic_headers",
   "raw_mime",
   "include_tracking_options",
+  // agentbox extension: the message plus `conversation`, as PUT /messages/clean gives it.
+  "include_conversation",
 ] as const;
 type Fields = (typeof FIELDS)[number];
 
@@ -101,6 +104,7 @@ async function present(
   fields: Fields,
 ): Promise<Record<string, unknown>[]> {
   if (fields === "standard" || fields === "include_tracking_options") return views.map(presentMessage);
+  if (fields === "include_conversation") return views.map((v) => presentCleanMessage(v));
   return Promise.all(
     views.map(async (v) => {
       const raw = rawMessage(deps.store, v.row.blobHash) ?? new Uint8Array();

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { UsageError } from "../args.ts";
 import type { Client } from "../client.ts";
 import type { Command, CommandGroup } from "../command.ts";
-import { isoTime, printFields, printJson, printLine, printTable } from "../output.ts";
+import { Progress } from "../progress.ts";
+import { isoTime, printFields, printJson, printLine, printNote, printTable } from "../output.ts";
 import { collectOffsetPages } from "../pages.ts";
 
 /** The Nylas grant object, as far as the CLI shows it. */
@@ -147,7 +149,75 @@ export async function countAccounts(client: Client): Promise<number> {
   return (await collectOffsetPages<Grant>(client, "/v3/grants")).length;
 }
 
+/** `email[,name]` lines (a header line and blank lines are skipped). */
+function parseAccountLines(text: string): { email: string; name?: string }[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#") && !/^email\s*(,|$)/i.test(line))
+    .map((line) => {
+      const [email = "", ...rest] = line.split(",");
+      const name = rest.join(",").trim();
+      return { email: email.trim(), ...(name && { name }) };
+    });
+}
+
+const createMany: Command = {
+  name: "account create-many",
+  usage: "<file> [--json]",
+  summary:
+    "Create the accounts a file lists (email[,name] a line); existing ones are left as they are; progress on stderr",
+  args: ["file"],
+  switches: ["json"],
+  async run(call) {
+    const accounts = parseAccountLines(readFileSync(call.arg(0), "utf8"));
+    if (accounts.length === 0)
+      throw new UsageError(`${call.arg(0)} lists no account (expected email[,name] lines)`);
+    const progress = new Progress(accounts.length, "accounts");
+    const outcome = { created: 0, existing: 0, failed: [] as { email: string; error: string }[] };
+    let next = 0;
+    const worker = async () => {
+      while (next < accounts.length) {
+        const account = accounts[next++];
+        if (!account) continue;
+        try {
+          const found = await call.client.get<Grant[]>("/v3/grants", { email: account.email, limit: 1 });
+          if (found.data.length > 0) outcome.existing++;
+          else {
+            await call.client.post<Grant>("/v3/connect/custom", {
+              provider: "nylas",
+              settings: { email: account.email },
+              ...(account.name !== undefined && { name: account.name }),
+            });
+            outcome.created++;
+          }
+        } catch (err) {
+          outcome.failed.push({
+            email: account.email,
+            error: err instanceof Error ? err.message : String(err),
+          });
+        }
+        const done = outcome.created + outcome.existing + outcome.failed.length;
+        progress.update(done, done, done === accounts.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, accounts.length) }, worker));
+    if (call.json) printJson(outcome);
+    else {
+      for (const f of outcome.failed) printNote(`failed: ${f.email}: ${f.error}`);
+      printLine(
+        `Created ${outcome.created} accounts; ${outcome.existing} already existed; ${outcome.failed.length} failed.`,
+      );
+    }
+    if (outcome.failed.length > 0)
+      throw new Error(`${outcome.failed.length} of ${accounts.length} accounts could not be created`);
+  },
+};
+
+/** Requests in flight while creating accounts in bulk. */
+const BULK_CONCURRENCY = 8;
+
 export const accountCommands: CommandGroup = {
   title: "Accounts",
-  commands: [create, list, get, update, remove],
+  commands: [create, createMany, list, get, update, remove],
 };

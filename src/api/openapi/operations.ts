@@ -1,0 +1,796 @@
+import { deletedBody, page, ref, single } from "./schemas.ts";
+
+/**
+ * Every route the server answers, as one line each: the completeness test
+ * (test/api/openapi.test.ts) compares this table with the routes Elysia and the HTTP server
+ * actually serve, so a route added without its line fails the suite.
+ */
+
+type Schema = Record<string, unknown>;
+
+export interface QueryParam {
+  name: string;
+  description: string;
+  schema?: Schema;
+}
+
+export interface Operation {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  /** OpenAPI style: `/v3/grants/{grantId}/messages`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  query?: QueryParam[];
+  /** JSON request body; `multipart` also accepts multipart/form-data, `mime` message/rfc822. */
+  body?: { schema: Schema; required?: boolean; multipart?: boolean; mime?: boolean; only?: string };
+  /** The success answer. */
+  ok: { status: number; schema?: Schema; contentType?: string; description?: string };
+  /** Error statuses beyond the ones every authenticated route has (400, 401, 404, 429, 500). */
+  errors?: number[];
+  /** How the caller authenticates: the API key (default), the key or a service-account signature, or nothing. */
+  auth?: "key" | "key_or_signature" | "none";
+}
+
+const text = (description: string): Schema => ({ type: "string", description });
+const q = (name: string, description: string, schema: Schema = { type: "string" }): QueryParam => ({
+  name,
+  description,
+  schema,
+});
+const bool = { type: "boolean" };
+const int = { type: "integer" };
+const anyObject: Schema = { type: "object" };
+
+const paging = [q("limit", "Page size", int), q("page_token", "next_cursor of the previous page")];
+const select = q("select", "Comma-separated fields to return");
+const messageFilters = [
+  q("subject", "Subject contains (case-insensitive)"),
+  q("any_email", "Any participant (comma-separated, ≤ 25)"),
+  q("to", "Recipient"),
+  q("from", "Sender"),
+  q("cc", "Cc"),
+  q("bcc", "Bcc"),
+  q("in", "Folder id (system folders also by name)"),
+  q("unread", "Unread or not", bool),
+  q("starred", "Starred or not", bool),
+  q("has_attachment", "With attachments or not", bool),
+  q("thread_id", "Thread"),
+  q("received_before", "Unix seconds", int),
+  q("received_after", "Unix seconds", int),
+  q("metadata_pair", "key:value"),
+  q(
+    "search_query_native",
+    "Full-text query (words, from:, to:, subject:, is:unread, has:attachment, phrases)",
+  ),
+];
+const fields = q(
+  "fields",
+  "standard, include_headers, include_basic_headers, raw_mime, include_conversation",
+);
+const compose: Schema = {
+  type: "object",
+  properties: {
+    to: { type: "array", items: ref("Participant") },
+    cc: { type: "array", items: ref("Participant") },
+    bcc: { type: "array", items: ref("Participant") },
+    reply_to: { type: "array", items: ref("Participant") },
+    subject: { type: "string" },
+    body: { type: "string" },
+    is_plaintext: { type: "boolean" },
+    reply_to_message_id: { type: "string" },
+    send_at: { type: "integer" },
+    metadata: { type: "object" },
+    attachments: { type: "array", items: { type: "object" } },
+    tracking_options: { type: "object" },
+  },
+};
+const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
+  type: "object",
+  properties,
+  required,
+});
+
+const G = "/v3/grants/{grantId}";
+
+export const OPERATIONS: Operation[] = [
+  // Accounts
+  {
+    method: "post",
+    path: "/v3/connect/custom",
+    tag: "Accounts",
+    summary: "Create an agent account (provider nylas) or a connected IMAP account",
+    body: {
+      schema: object({ provider: text("nylas or imap"), settings: anyObject, name: { type: "string" } }, [
+        "provider",
+        "settings",
+      ]),
+    },
+    ok: { status: 201, schema: single(ref("Grant")) },
+    errors: [403, 409],
+  },
+  {
+    method: "get",
+    path: "/v3/grants",
+    tag: "Accounts",
+    summary: "List accounts",
+    query: [
+      q("limit", "Page size (≤ 200)", int),
+      q("offset", "Offset", int),
+      q("email", "By address"),
+      q("sort_by", "created_at or updated_at"),
+      q("order_by", "asc or desc"),
+      q("since", "Created since (Unix seconds)", int),
+      q("before", "Created before (Unix seconds)", int),
+      q("grant_status", "valid or invalid"),
+      q("provider", "Provider"),
+      q("workspace_id", "Workspace"),
+    ],
+    ok: { status: 200, schema: { ...page(ref("Grant")), description: "with limit and offset" } },
+  },
+  {
+    method: "get",
+    path: G,
+    tag: "Accounts",
+    summary: "Get an account",
+    ok: { status: 200, schema: single(ref("Grant")) },
+  },
+  {
+    method: "patch",
+    path: G,
+    tag: "Accounts",
+    summary: "Update an account (name, settings, app password, quotas)",
+    body: { schema: anyObject },
+    ok: { status: 200, schema: single(ref("Grant")) },
+  },
+  {
+    method: "delete",
+    path: G,
+    tag: "Accounts",
+    summary: "Delete an account and its mail",
+    ok: { status: 200, schema: deletedBody },
+  },
+  // Connectors
+  {
+    method: "get",
+    path: "/v3/connectors",
+    tag: "Connectors",
+    summary: "List connectors",
+    ok: { status: 200, schema: page(ref("Connector")) },
+  },
+  {
+    method: "post",
+    path: "/v3/connectors",
+    tag: "Connectors",
+    summary: "Create a connector",
+    body: {
+      schema: object({ provider: { type: "string" }, settings: anyObject, scope: { type: "array" } }, [
+        "provider",
+      ]),
+    },
+    ok: { status: 200, schema: single(ref("Connector")) },
+    errors: [409],
+  },
+  {
+    method: "get",
+    path: "/v3/connectors/{provider}",
+    tag: "Connectors",
+    summary: "Get a connector",
+    ok: { status: 200, schema: single(ref("Connector")) },
+  },
+  {
+    method: "delete",
+    path: "/v3/connectors/{provider}",
+    tag: "Connectors",
+    summary: "Delete a connector",
+    ok: { status: 200, schema: deletedBody },
+  },
+  // Domains
+  {
+    method: "get",
+    path: "/v3/admin/domains",
+    tag: "Domains",
+    summary: "List domains",
+    query: paging,
+    ok: { status: 200, schema: page(ref("Domain")) },
+    auth: "key_or_signature",
+  },
+  {
+    method: "post",
+    path: "/v3/admin/domains",
+    tag: "Domains",
+    summary: "Register a domain (generates its DKIM key)",
+    body: {
+      schema: object({ name: { type: "string" }, domain_address: { type: "string" } }, [
+        "name",
+        "domain_address",
+      ]),
+    },
+    ok: { status: 200, schema: single(ref("Domain")) },
+    errors: [409],
+    auth: "key_or_signature",
+  },
+  {
+    method: "get",
+    path: "/v3/admin/domains/{id}",
+    tag: "Domains",
+    summary: "Get a domain (by id or address)",
+    ok: { status: 200, schema: single(ref("Domain")) },
+    auth: "key_or_signature",
+  },
+  {
+    method: "put",
+    path: "/v3/admin/domains/{id}",
+    tag: "Domains",
+    summary: "Rename a domain",
+    body: { schema: object({ name: { type: "string" } }, ["name"]) },
+    ok: { status: 200, schema: single(ref("Domain")) },
+    auth: "key_or_signature",
+  },
+  {
+    method: "delete",
+    path: "/v3/admin/domains/{id}",
+    tag: "Domains",
+    summary: "Delete a domain (409 while it has accounts)",
+    ok: { status: 200, schema: deletedBody },
+    errors: [409],
+    auth: "key_or_signature",
+  },
+  {
+    method: "post",
+    path: "/v3/admin/domains/{id}/info",
+    tag: "Domains",
+    summary: "The DNS record to publish for one check",
+    body: { schema: object({ type: text("ownership, mx, spf, dkim or feedback") }, ["type"]) },
+    ok: { status: 200, schema: single(ref("DomainVerification")) },
+    auth: "key_or_signature",
+  },
+  {
+    method: "post",
+    path: "/v3/admin/domains/{id}/verify",
+    tag: "Domains",
+    summary: "Look the record up and record the result",
+    body: { schema: object({ type: text("ownership, mx, spf, dkim or feedback") }, ["type"]) },
+    ok: { status: 200, schema: single(ref("DomainVerification")) },
+    auth: "key_or_signature",
+  },
+  // Administration
+  {
+    method: "get",
+    path: "/v3/applications",
+    tag: "Administration",
+    summary: "The caller's application",
+    ok: { status: 200, schema: single(ref("Application")) },
+  },
+  {
+    method: "get",
+    path: "/v3/admin/applications",
+    tag: "Administration",
+    summary: "List applications (operators: all)",
+    ok: { status: 200, schema: page(ref("AdminApplication")) },
+  },
+  {
+    method: "post",
+    path: "/v3/admin/applications",
+    tag: "Administration",
+    summary: "Create an application (operator keys)",
+    body: { schema: object({ name: { type: "string" } }, ["name"]) },
+    ok: { status: 200, schema: single(ref("AdminApplication")) },
+    errors: [403],
+  },
+  {
+    method: "get",
+    path: "/v3/admin/api-keys",
+    tag: "Administration",
+    summary: "List API keys",
+    query: [q("application_id", "Another application's (operator keys)")],
+    ok: { status: 200, schema: page(ref("ApiKey")) },
+    errors: [403],
+  },
+  {
+    method: "post",
+    path: "/v3/admin/api-keys",
+    tag: "Administration",
+    summary: "Create an API key (shown once)",
+    body: { schema: object({ name: { type: "string" }, application_id: { type: "string" } }) },
+    ok: { status: 200, schema: single(ref("ApiKey")) },
+    errors: [403],
+  },
+  {
+    method: "delete",
+    path: "/v3/admin/api-keys/{id}",
+    tag: "Administration",
+    summary: "Revoke an API key",
+    ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "get",
+    path: "/v3/admin/service-accounts",
+    tag: "Administration",
+    summary: "List service accounts",
+    query: [q("application_id", "Another application's (operator keys)")],
+    ok: { status: 200, schema: page(ref("ServiceAccount")) },
+    errors: [403],
+  },
+  {
+    method: "post",
+    path: "/v3/admin/service-accounts",
+    tag: "Administration",
+    summary: "Create a service account (its credentials shown once)",
+    body: { schema: object({ application_id: { type: "string" } }), required: false },
+    ok: { status: 200, schema: single(ref("ServiceAccount")) },
+    errors: [403],
+  },
+  {
+    method: "delete",
+    path: "/v3/admin/service-accounts/{id}",
+    tag: "Administration",
+    summary: "Revoke a service account",
+    ok: { status: 200, schema: deletedBody },
+  },
+  // Messages
+  {
+    method: "get",
+    path: `${G}/messages`,
+    tag: "Messages",
+    summary: "List messages, newest first",
+    query: [...messageFilters, ...paging, select, fields],
+    ok: { status: 200, schema: page(ref("Message")) },
+  },
+  {
+    method: "get",
+    path: `${G}/messages/{messageId}`,
+    tag: "Messages",
+    summary: "Get a message",
+    query: [select, fields],
+    ok: { status: 200, schema: single(ref("Message")) },
+  },
+  {
+    method: "put",
+    path: `${G}/messages/{messageId}`,
+    tag: "Messages",
+    summary: "Update a message: flags, folder, metadata",
+    body: {
+      schema: object({
+        unread: { type: "boolean" },
+        starred: { type: "boolean" },
+        answered: { type: "boolean" },
+        folders: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 1 },
+        metadata: anyObject,
+      }),
+    },
+    ok: { status: 200, schema: single(ref("Message")) },
+  },
+  {
+    method: "delete",
+    path: `${G}/messages/{messageId}`,
+    tag: "Messages",
+    summary: "Move a message to Trash (in Trash: delete it)",
+    query: [q("hard_delete", "Delete at once", bool)],
+    ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "put",
+    path: `${G}/messages/clean`,
+    tag: "Messages",
+    summary: "Clean messages: text without quoted history or signature",
+    query: [select],
+    body: {
+      schema: object(
+        {
+          message_id: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 20 },
+          ignore_links: { type: "boolean", default: true },
+          ignore_images: { type: "boolean", default: true },
+          images_as_markdown: { type: "boolean", default: true },
+          ignore_tables: { type: "boolean", default: true },
+          remove_conclusion_phrases: { type: "boolean", default: true },
+          html_as_markdown: { type: "boolean", default: false },
+        },
+        ["message_id"],
+      ),
+    },
+    ok: { status: 200, schema: page(ref("Message")) },
+  },
+  {
+    method: "get",
+    path: `${G}/messages/wait`,
+    tag: "Messages",
+    summary: "Wait for the next matching message (long poll; agentbox)",
+    query: [...messageFilters, q("timeout", "Seconds, 1 to 60 (30)", int), q("since", "Unix seconds", int)],
+    ok: {
+      status: 200,
+      schema: page(ref("Message")),
+      description: "data holds the message, or nothing at the timeout",
+    },
+  },
+  {
+    method: "post",
+    path: `${G}/messages/import`,
+    tag: "Messages",
+    summary: "Import an existing message as it is (agentbox; de-duplicated on Message-ID per folder)",
+    query: [
+      q("folder", "Folder id or system name (inbox)"),
+      q("seen", "Mark it read", bool),
+      q("flagged", "Star it", bool),
+      q("answered", "Mark it answered", bool),
+      q("received_at", "Unix seconds (default: now)", int),
+    ],
+    body: { schema: { type: "string", description: "The raw message" }, only: "message/rfc822" },
+    ok: {
+      status: 201,
+      schema: single(ref("Message")),
+      description:
+        "Stored; 200 with the existing message when its Message-ID was already in the folder (duplicate: true)",
+    },
+    errors: [403, 413],
+  },
+  {
+    method: "post",
+    path: `${G}/messages/send`,
+    tag: "Sending",
+    summary: "Send a message (JSON, multipart, or raw MIME with type=mime)",
+    query: [q("type", "mime: the body is the raw message")],
+    body: { schema: compose, multipart: true, mime: true },
+    ok: {
+      status: 200,
+      schema: single(ref("Message")),
+      description: "202 with a scheduled message when send_at is set",
+    },
+    errors: [403, 409, 413, 503],
+  },
+  {
+    method: "get",
+    path: `${G}/messages/schedules`,
+    tag: "Sending",
+    summary: "List scheduled sends",
+    ok: { status: 200, schema: page(ref("Schedule")) },
+  },
+  {
+    method: "get",
+    path: `${G}/messages/schedules/{scheduleId}`,
+    tag: "Sending",
+    summary: "Get a scheduled send",
+    ok: { status: 200, schema: single(ref("Schedule")) },
+  },
+  {
+    method: "delete",
+    path: `${G}/messages/schedules/{scheduleId}`,
+    tag: "Sending",
+    summary: "Cancel a scheduled send",
+    ok: { status: 200, schema: single(object({ message: { type: "string" } }, ["message"])) },
+    errors: [409],
+  },
+  // Drafts
+  {
+    method: "get",
+    path: `${G}/drafts`,
+    tag: "Drafts",
+    summary: "List drafts",
+    query: [...messageFilters, ...paging, select],
+    ok: { status: 200, schema: page(ref("Message")) },
+  },
+  {
+    method: "get",
+    path: `${G}/drafts/{draftId}`,
+    tag: "Drafts",
+    summary: "Get a draft",
+    query: [select],
+    ok: { status: 200, schema: single(ref("Message")) },
+  },
+  {
+    method: "post",
+    path: `${G}/drafts`,
+    tag: "Drafts",
+    summary: "Create a draft",
+    body: { schema: compose, multipart: true },
+    ok: { status: 200, schema: single(ref("Message")) },
+    errors: [413],
+  },
+  {
+    method: "put",
+    path: `${G}/drafts/{draftId}`,
+    tag: "Drafts",
+    summary: "Update a draft",
+    body: { schema: compose, multipart: true },
+    ok: { status: 200, schema: single(ref("Message")) },
+    errors: [409, 413],
+  },
+  {
+    method: "delete",
+    path: `${G}/drafts/{draftId}`,
+    tag: "Drafts",
+    summary: "Delete a draft",
+    ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "post",
+    path: `${G}/drafts/{draftId}`,
+    tag: "Drafts",
+    summary: "Send a draft",
+    body: { schema: anyObject, required: false },
+    ok: { status: 200, schema: single(ref("Message")) },
+    errors: [403, 409],
+  },
+  // Threads
+  {
+    method: "get",
+    path: `${G}/threads`,
+    tag: "Threads",
+    summary: "List threads, most recent first",
+    query: [...messageFilters, ...paging, select],
+    ok: { status: 200, schema: page(ref("Thread")) },
+  },
+  {
+    method: "get",
+    path: `${G}/threads/{threadId}`,
+    tag: "Threads",
+    summary: "Get a thread",
+    ok: { status: 200, schema: single(ref("Thread")) },
+  },
+  {
+    method: "put",
+    path: `${G}/threads/{threadId}`,
+    tag: "Threads",
+    summary: "Update every message of a thread: flags, folder",
+    body: {
+      schema: object({
+        unread: { type: "boolean" },
+        starred: { type: "boolean" },
+        folders: { type: "array" },
+      }),
+    },
+    ok: { status: 200, schema: single(ref("Thread")) },
+  },
+  {
+    method: "delete",
+    path: `${G}/threads/{threadId}`,
+    tag: "Threads",
+    summary: "Move a thread to Trash",
+    ok: { status: 200, schema: deletedBody },
+  },
+  // Folders
+  {
+    method: "get",
+    path: `${G}/folders`,
+    tag: "Folders",
+    summary: "List folders",
+    query: [q("parent_id", "Children of"), select],
+    ok: { status: 200, schema: page(ref("Folder")) },
+  },
+  {
+    method: "get",
+    path: `${G}/folders/{folderId}`,
+    tag: "Folders",
+    summary: "Get a folder (system ones also by name)",
+    ok: { status: 200, schema: single(ref("Folder")) },
+  },
+  {
+    method: "post",
+    path: `${G}/folders`,
+    tag: "Folders",
+    summary: "Create a folder",
+    body: {
+      schema: object(
+        {
+          name: { type: "string" },
+          parent_id: { type: "string" },
+          text_color: { type: "string" },
+          background_color: { type: "string" },
+        },
+        ["name"],
+      ),
+    },
+    ok: { status: 200, schema: single(ref("Folder")) },
+    errors: [409],
+  },
+  {
+    method: "put",
+    path: `${G}/folders/{folderId}`,
+    tag: "Folders",
+    summary: "Rename, move or recolour a folder",
+    body: {
+      schema: object({
+        name: { type: "string" },
+        parent_id: { type: "string" },
+        text_color: { type: "string" },
+        background_color: { type: "string" },
+      }),
+    },
+    ok: { status: 200, schema: single(ref("Folder")) },
+    errors: [409],
+  },
+  {
+    method: "delete",
+    path: `${G}/folders/{folderId}`,
+    tag: "Folders",
+    summary: "Delete a folder",
+    ok: { status: 200, schema: deletedBody },
+    errors: [409],
+  },
+  // Attachments
+  {
+    method: "get",
+    path: `${G}/attachments/{attachmentId}`,
+    tag: "Attachments",
+    summary: "Attachment metadata",
+    query: [q("message_id", "The message it belongs to")],
+    ok: { status: 200, schema: single(ref("Attachment")) },
+  },
+  {
+    method: "get",
+    path: `${G}/attachments/{attachmentId}/download`,
+    tag: "Attachments",
+    summary: "Attachment bytes",
+    query: [q("message_id", "The message it belongs to")],
+    ok: {
+      status: 200,
+      contentType: "application/octet-stream",
+      description: "The decoded bytes, with the part's Content-Type",
+    },
+  },
+  // Webhooks
+  {
+    method: "get",
+    path: "/v3/webhooks/ip-addresses",
+    tag: "Webhooks",
+    summary: "Addresses notifications come from",
+    ok: { status: 200, schema: single(ref("IpAddresses")) },
+  },
+  {
+    method: "post",
+    path: "/v3/webhooks/mock-payload",
+    tag: "Webhooks",
+    summary: "An example notification of a trigger type",
+    body: { schema: object({ trigger_type: { type: "string" } }, ["trigger_type"]) },
+    ok: { status: 200, schema: single(ref("Notification")) },
+  },
+  {
+    method: "post",
+    path: "/v3/webhooks/send-test-event",
+    tag: "Webhooks",
+    summary: "Post an example notification to a URL",
+    body: {
+      schema: object({ trigger_type: { type: "string" }, webhook_url: { type: "string" } }, [
+        "trigger_type",
+        "webhook_url",
+      ]),
+    },
+    ok: { status: 200, schema: single({ type: "string", const: "success" }) },
+  },
+  {
+    method: "post",
+    path: "/v3/webhooks/rotate-secret/{id}",
+    tag: "Webhooks",
+    summary: "Rotate a webhook's secret",
+    ok: { status: 200, schema: single(ref("Webhook")) },
+  },
+  {
+    method: "get",
+    path: "/v3/webhooks",
+    tag: "Webhooks",
+    summary: "List webhooks",
+    ok: { status: 200, schema: page(ref("Webhook")) },
+  },
+  {
+    method: "post",
+    path: "/v3/webhooks",
+    tag: "Webhooks",
+    summary: "Create a webhook (the URL must answer its challenge)",
+    body: {
+      schema: object(
+        {
+          trigger_types: { type: "array", items: { type: "string" } },
+          webhook_url: { type: "string" },
+          description: { type: "string" },
+          notification_email_addresses: { type: "array", items: { type: "string" } },
+        },
+        ["trigger_types", "webhook_url"],
+      ),
+    },
+    ok: { status: 200, schema: single(ref("Webhook")) },
+  },
+  {
+    method: "get",
+    path: "/v3/webhooks/{id}",
+    tag: "Webhooks",
+    summary: "Get a webhook with its delivery state",
+    ok: { status: 200, schema: single(ref("Webhook")) },
+  },
+  {
+    method: "put",
+    path: "/v3/webhooks/{id}",
+    tag: "Webhooks",
+    summary: "Update a webhook (status pause or active)",
+    body: { schema: anyObject },
+    ok: { status: 200, schema: single(ref("Webhook")) },
+  },
+  {
+    method: "delete",
+    path: "/v3/webhooks/{id}",
+    tag: "Webhooks",
+    summary: "Delete a webhook",
+    ok: { status: 200, schema: deletedBody },
+  },
+  // Events (agentbox)
+  {
+    method: "get",
+    path: "/v3/events",
+    tag: "Events",
+    summary: "The event log (what webhooks deliver), oldest first",
+    query: [
+      q("after", "Position to read after"),
+      q("page_token", "Same as after"),
+      q("limit", "Page size (≤ 200)", int),
+      q("types", "Trigger types (comma-separated)"),
+      q("grant_id", "One account"),
+    ],
+    ok: { status: 200, schema: page(ref("Notification")) },
+  },
+  {
+    method: "get",
+    path: "/v3/events/stream",
+    tag: "Events",
+    summary: "The event log as Server-Sent Events (resumes from Last-Event-ID)",
+    query: [
+      q("after", "Position to start after"),
+      q("types", "Trigger types (comma-separated)"),
+      q("grant_id", "One account"),
+    ],
+    ok: {
+      status: 200,
+      contentType: "text/event-stream",
+      description: "One event per notification, id = its log position",
+    },
+  },
+  // The server itself
+  {
+    method: "get",
+    path: "/v3/openapi.json",
+    tag: "Server",
+    summary: "This document",
+    ok: { status: 200, schema: anyObject },
+    auth: "none",
+  },
+  {
+    method: "get",
+    path: "/docs",
+    tag: "Server",
+    summary: "This document, as a page to browse",
+    ok: { status: 200, contentType: "text/html" },
+    auth: "none",
+  },
+  {
+    method: "get",
+    path: "/",
+    tag: "Server",
+    summary: "What this server is and where its documents are",
+    ok: { status: 200, schema: anyObject },
+    auth: "none",
+  },
+  {
+    method: "get",
+    path: "/healthz",
+    tag: "Server",
+    summary: "Readiness: 200 once serving, 503 while starting",
+    ok: { status: 200, schema: { type: "object", properties: { status: { type: "string" } } } },
+    errors: [503],
+    auth: "none",
+  },
+  {
+    method: "get",
+    path: "/metrics",
+    tag: "Server",
+    summary: "Prometheus metrics",
+    ok: { status: 200, contentType: "text/plain" },
+    auth: "none",
+  },
+  {
+    method: "post",
+    path: "/mcp",
+    tag: "MCP",
+    summary: "Model Context Protocol, Streamable HTTP (stateless, JSON answers; docs/mcp.md)",
+    body: { schema: { type: "object", description: "A JSON-RPC 2.0 message or batch" } },
+    ok: { status: 200, schema: { type: "object", description: "The JSON-RPC answer" } },
+    errors: [405, 413],
+  },
+];

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import Ajv2020 from "ajv/dist/2020.js";
+import { createApiApp } from "../../src/api/app.ts";
+import type { ApiDeps } from "../../src/api/deps.ts";
+import { deliver } from "../fixtures/mail.ts";
+import { api, startTestServer, type TestServer } from "../support/server.ts";
+import { createAccount } from "./helpers.ts";
+
+/**
+ * The OpenAPI 3.1 document (GET /v3/openapi.json): valid OpenAPI, one operation for every route
+ * the server answers and none it does not, errors described, and the live answers of the routes
+ * valid against the document's own schemas.
+ */
+
+/** Routes the HTTP server answers itself, before Elysia (src/api/server.ts). */
+const SERVER_ROUTES = [
+  "GET /healthz",
+  "GET /metrics",
+  "POST /mcp",
+  "GET /",
+  "GET /docs",
+  "GET /v3/openapi.json",
+];
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, any>>;
+  components: { schemas: Record<string, unknown> };
+};
+
+let t: TestServer;
+let doc: Doc;
+beforeAll(async () => {
+  t = await startTestServer();
+  const res = await fetch(`${t.url}/v3/openapi.json`);
+  expect(res.status).toBe(200);
+  doc = (await res.json()) as Doc;
+});
+afterAll(() => t.stop());
+
+const documented = () =>
+  Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+  );
+
+describe("the document", () => {
+  test("is valid OpenAPI 3.1, served without a key", async () => {
+    expect(doc.openapi).toBe("3.1.0");
+    const result = await new Validator().validate(structuredClone(doc) as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  test("has an operation for every route the server answers, and none other", () => {
+    const app = createApiApp({ config: { limits: {} } } as unknown as ApiDeps);
+    const served = [
+      ...app.routes.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
+      ...SERVER_ROUTES,
+    ];
+    const listed = documented();
+    const missing = served.filter((r) => !listed.includes(r));
+    const extra = listed.filter((r) => !served.includes(r));
+    // A new route needs its line in src/api/openapi/operations.ts.
+    expect({ missing, extra }).toEqual({ missing: [], extra: [] });
+  });
+
+  test("every operation: a unique id, a tag, its success answer and its errors in the Nylas envelope", () => {
+    const ids = new Set<string>();
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const where = `${method} ${path}`;
+        expect(ids.has(op.operationId), where).toBe(false);
+        ids.add(op.operationId);
+        expect(op.tags?.length, where).toBe(1);
+        const statuses = Object.keys(op.responses);
+        expect(
+          statuses.some((s) => s.startsWith("2")),
+          where,
+        ).toBe(true);
+        const authenticated = (op.security ?? []).length > 0;
+        if (authenticated) {
+          for (const status of ["400", "401", "404", "429", "500"]) expect(statuses, where).toContain(status);
+        }
+        for (const status of statuses.filter((s) => !s.startsWith("2"))) {
+          expect(op.responses[status].content["application/json"].schema, `${where} ${status}`).toEqual({
+            $ref: "#/components/schemas/Error",
+          });
+        }
+      }
+    }
+  });
+
+  test("/docs shows every operation; / points at the documents", async () => {
+    const page = await fetch(`${t.url}/docs`);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const html = await page.text();
+    for (const methods of Object.values(doc.paths)) {
+      for (const op of Object.values(methods)) expect(html).toContain(`id="${op.operationId}"`);
+    }
+    expect(html).not.toContain("<script");
+    const index = await api(t, "GET", "/", undefined, null);
+    expect(index.body).toMatchObject({
+      name: "agentbox",
+      openapi: "/v3/openapi.json",
+      docs: "/docs",
+      mcp: "/mcp",
+    });
+  });
+});
+
+describe("the live answers match the document", () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  const validator = (method: string, path: string, status: string) => {
+    if (!ajv.getSchema("openapi")) ajv.addSchema({ ...doc, $id: "openapi" });
+    const pointer = ["paths", path, method, "responses", status, "content", "application/json", "schema"]
+      .map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1"))
+      .join("/");
+    const validate = ajv.compile({ $ref: `openapi#/${pointer}` });
+    return (body: unknown) => {
+      const ok = validate(body);
+      return ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+    };
+  };
+
+  test("GET routes of a populated account, and an error", async () => {
+    const grant = await createAccount(t);
+    const message = await deliver(t, grant.id, {
+      subject: "Schema check",
+      text: "Code 123456 https://x.example/a",
+    });
+    await api(t, "POST", `/v3/grants/${grant.id}/drafts`, {
+      subject: "draft",
+      to: [{ email: "a@b.example" }],
+    });
+    const G = "/v3/grants/{grantId}";
+    const cases: [string, string][] = [
+      ["/v3/grants", "/v3/grants"],
+      [G, `/v3/grants/${grant.id}`],
+      [`${G}/messages`, `/v3/grants/${grant.id}/messages`],
+      [`${G}/messages/{messageId}`, `/v3/grants/${grant.id}/messages/${message.id}`],
+      [`${G}/drafts`, `/v3/grants/${grant.id}/drafts`],
+      [`${G}/threads`, `/v3/grants/${grant.id}/threads`],
+      [`${G}/threads/{threadId}`, `/v3/grants/${grant.id}/threads/${message.threadId}`],
+      [`${G}/folders`, `/v3/grants/${grant.id}/folders`],
+      [`${G}/folders/{folderId}`, `/v3/grants/${grant.id}/folders/inbox`],
+      [`${G}/messages/schedules`, `/v3/grants/${grant.id}/messages/schedules`],
+      ["/v3/admin/domains", "/v3/admin/domains"],
+      ["/v3/applications", "/v3/applications"],
+      ["/v3/admin/applications", "/v3/admin/applications"],
+      ["/v3/admin/api-keys", "/v3/admin/api-keys"],
+      ["/v3/admin/service-accounts", "/v3/admin/service-accounts"],
+      ["/v3/webhooks", "/v3/webhooks"],
+      ["/v3/webhooks/ip-addresses", "/v3/webhooks/ip-addresses"],
+      ["/v3/events", "/v3/events"],
+      ["/v3/connectors", "/v3/connectors"],
+    ];
+    for (const [template, url] of cases) {
+      const res = await api(t, "GET", url);
+      expect(res.status, url).toBe(200);
+      expect(validator("get", template, "200")(res.body), url).toEqual([]);
+    }
+    const clean = await api(t, "PUT", `/v3/grants/${grant.id}/messages/clean`, { message_id: [message.id] });
+    expect(validator("put", `${G}/messages/clean`, "200")(clean.body)).toEqual([]);
+    const missing = await api(t, "GET", `/v3/grants/${grant.id}/messages/nope`);
+    expect(validator("get", `${G}/messages/{messageId}`, "404")(missing.body)).toEqual([]);
+    // The check can fail: a body without data does not match.
+    expect(validator("get", G, "200")({ request_id: "x" }).length).toBeGreaterThan(0);
+  });
+});
