@@ -268,7 +268,8 @@ export class SchemaValidator {
       open: false,
       schemas: new Set<string>(),
     };
-    for (const k of Object.keys(schema.properties ?? {})) d.keys.add(k);
+    // A required field is declared too, even where the schema forgot to describe it.
+    for (const k of [...Object.keys(schema.properties ?? {}), ...(schema.required ?? [])]) d.keys.add(k);
     if (schema.properties) d.hasProperties = true;
     if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) d.open = true;
     for (const n of names) d.schemas.add(n);

@@ -79,6 +79,44 @@ export const OPENAPI_DEFECTS: Defect[] = [
       return true;
     },
   },
+  {
+    name: "thread list nests data under threads",
+    why:
+      "GET /v3/grants/{id}/threads types `data` as `{threads: [...]}`, unlike every other list; Nylas's " +
+      "own SDK pages it as a list (nylas-nodejs resource.js `_list`: `res.data.length`, " +
+      "`res.data.concat(next.data)`), as it does messages: `data` is the array of threads.",
+    patch(doc) {
+      const data =
+        doc.components.responses.threads?.content?.["application/json"]?.schema?.allOf?.[1]?.properties?.data;
+      if (data?.type !== "object" || !data.properties?.threads) return false;
+      Object.assign(data, data.properties.threads);
+      delete data.properties;
+      data.type = "array";
+      return true;
+    },
+  },
+  {
+    name: "scheduled-send responses without the envelope",
+    why:
+      "GET /messages/schedules and /messages/schedules/{id} are typed as a bare array and a bare " +
+      "object; Nylas's SDK reads `request_id` and `data` from both (nylas-python messages.py " +
+      '`list_scheduled_messages`: `json_response["data"]`; `find_scheduled_message`: ' +
+      "`Response.from_dict`), as from every other endpoint.",
+    patch(doc) {
+      let patched = false;
+      for (const name of ["200_schedules", "200_schedule_id"]) {
+        const content = doc.components.responses[name]?.content?.["application/json"];
+        if (!content?.schema || content.schema.properties?.data) continue;
+        content.schema = {
+          type: "object",
+          required: ["request_id", "data"],
+          properties: { request_id: { type: "string" }, data: content.schema },
+        };
+        patched = true;
+      }
+      return patched;
+    },
+  },
 ];
 
 /**

@@ -9,6 +9,9 @@ import { requireFolder } from "../state.ts";
 export interface CreateFolderCommand {
   name: string;
   parentId?: string | null;
+  /** Set with the folder, so its creation is one change (one folder.created, no folder.updated). */
+  textColor?: string | null;
+  backgroundColor?: string | null;
 }
 
 export interface CreateFolderReply {
@@ -26,7 +29,16 @@ export const createFolder = command<CreateFolderCommand, CreateFolderReply>(asyn
   const id = newId();
   // Strictly above every UIDVALIDITY this grant used, so a re-created folder never reuses one.
   const uidValidity = Math.max(now, ...[...state.folders.values()].map((f) => f.uidValidity + 1));
-  insertFolder(tx, { grantId: state.grantId, id, name, parentId: cmd.parentId ?? null, uidValidity, now });
+  insertFolder(tx, {
+    grantId: state.grantId,
+    id,
+    name,
+    parentId: cmd.parentId ?? null,
+    textColor: cmd.textColor ?? null,
+    backgroundColor: cmd.backgroundColor ?? null,
+    uidValidity,
+    now,
+  });
   state.folders.set(id, { id, name, uidValidity, uidNext: 1 });
   await recordFolderChange(tx, state, "folder.created", { id, name, systemFolder: false });
   ctx.changes.push({ type: "folder.created", folderId: id, name });

@@ -13,13 +13,13 @@ import { badRequest, conflict, notFound } from "../errors.ts";
 import { deleted, json, single } from "../http.ts";
 import { optionalString, queryInt, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
+/** Nylas's connector object: exactly these fields (its schema allows no others). */
 function presentConnector(c: ConnectorRow) {
   return {
     name: c.name,
     provider: c.provider,
     settings: JSON.parse(c.settingsJson),
     scope: JSON.parse(c.scopeJson),
-    created_at: c.createdAt,
   };
 }
 
@@ -56,7 +56,7 @@ export function connectorRoutes(deps: ApiDeps) {
           name,
           settings,
         );
-        return single(request, presentConnector(row));
+        return single(request, presentConnector(row), 201);
       } catch (err) {
         if (err instanceof ConnectorExistsError) throw conflict(err.message);
         throw err;

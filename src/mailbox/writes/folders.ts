@@ -38,7 +38,16 @@ export function saveUidNext(tx: Tx, grantId: string, next: readonly { id: string
 
 export function insertFolder(
   tx: Tx,
-  f: { grantId: string; id: string; name: string; parentId: string | null; uidValidity: number; now: number },
+  f: {
+    grantId: string;
+    id: string;
+    name: string;
+    parentId: string | null;
+    textColor?: string | null;
+    backgroundColor?: string | null;
+    uidValidity: number;
+    now: number;
+  },
 ): void {
   tx.insert(folders)
     .values({
@@ -46,6 +55,8 @@ export function insertFolder(
       id: f.id,
       name: f.name,
       parentId: f.parentId,
+      textColor: f.textColor ?? null,
+      backgroundColor: f.backgroundColor ?? null,
       uidValidity: f.uidValidity,
       createdAt: f.now,
       updatedAt: f.now,
