@@ -5,6 +5,7 @@ import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { apiKeyRoutes } from "./routes/api-keys.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
@@ -38,6 +39,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(connectorRoutes(deps))
     .use(domainRoutes(deps))
     .use(adminRoutes(deps))
+    .use(apiKeyRoutes(deps))
     .use(waitRoutes(deps))
     .use(sendRoutes(deps))
     .use(scheduleRoutes(deps))

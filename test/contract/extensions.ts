@@ -5,6 +5,8 @@
 export const EXTENSION_OPERATIONS = new Set([
   // The long-poll for new mail (docs/api.md, "Long-poll").
   "GET /v3/grants/{grant_id}/messages/wait",
+  // What Nylas's Node SDK sends for connectors.update (its spec says PATCH, also served).
+  "PUT /v3/connectors/{provider}",
   // Where notifications come from (docs/api.md, "Webhooks"): Nylas documents the path, not in its document.
   "GET /v3/webhooks/ip-addresses",
   // The event log and its stream (docs/api.md, "Event log").

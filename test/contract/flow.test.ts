@@ -57,11 +57,31 @@ afterAll(async () => {
 const s: Record<string, any> = {};
 
 describe("the flow", () => {
-  test("application, connectors", async () => {
-    await c.ok("GET /v3/applications");
+  test("application, connectors, API keys", async () => {
+    const app = await c.ok("GET /v3/applications");
+    await c.ok(
+      "PATCH /v3/applications",
+      {},
+      {
+        json: {
+          branding: { name: "Contract", website_url: "https://example.com" },
+          callback_uris: [{ platform: "web", url: "https://example.com/callback" }],
+        },
+      },
+    );
     await c.ok("GET /v3/connectors");
     await c.ok("POST /v3/connectors", {}, { json: { provider: "nylas", name: "Agent accounts" } });
     await c.ok("GET /v3/connectors/{provider}", { provider: "nylas" });
+    await c.ok("PATCH /v3/connectors/{provider}", { provider: "nylas" }, { json: { settings: { a: "b" } } });
+    await c.ok("PUT /v3/connectors/{provider}", { provider: "nylas" }, { json: { scope: [] } });
+    const a = { application_id: app.data.application_id };
+    const key = await c.ok("POST /v3/admin/applications/{application_id}/api-keys", a, {
+      json: { name: "contract", expires_in: 30 },
+    });
+    await c.ok("GET /v3/admin/applications/{application_id}/api-keys", a);
+    const k = { ...a, api_key_id: key.data.id };
+    await c.ok("GET /v3/admin/applications/{application_id}/api-keys/{api_key_id}", k);
+    await c.ok("DELETE /v3/admin/applications/{application_id}/api-keys/{api_key_id}", k);
   });
 
   test("webhooks: create (challenge answered), list, get, update, rotate, mock payloads, test event", async () => {
