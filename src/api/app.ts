@@ -17,9 +17,12 @@ import { grantRoutes } from "./routes/grants.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
+import { signatureRoutes } from "./routes/signatures.ts";
+import { templateRoutes } from "./routes/templates.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { waitRoutes } from "./routes/wait.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { workflowRoutes } from "./routes/workflows.ts";
 
 const MAILBOX_STATUS = {
   not_found: 404,
@@ -48,6 +51,9 @@ export function createApiApp(deps: ApiDeps) {
     .use(threadRoutes(deps))
     .use(folderRoutes(deps))
     .use(attachmentRoutes(deps))
+    .use(signatureRoutes(deps))
+    .use(templateRoutes(deps))
+    .use(workflowRoutes(deps))
     .use(webhookRoutes(deps))
     .use(eventRoutes(deps));
 }

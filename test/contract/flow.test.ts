@@ -166,6 +166,57 @@ describe("the flow", () => {
     await c.ok("PATCH /v3/grants/{grantId}", { grantId: s.b.id }, { json: { name: "Contract B" } });
   });
 
+  test("signatures, templates and workflows (the application's and a grant's), renders", async () => {
+    const g = { grant_id: s.a.id };
+    const signature = await c.ok("POST /v3/grants/{grant_id}/signatures", g, {
+      json: { name: "Work", body: "<p>-- <br>Contract A, Example Inc.</p>" },
+    });
+    s.signature = signature.data.id;
+    await c.ok("GET /v3/grants/{grant_id}/signatures", g);
+    const sg = { ...g, signature_id: s.signature };
+    await c.ok("GET /v3/grants/{grant_id}/signatures/{signature_id}", sg);
+    await c.ok("PUT /v3/grants/{grant_id}/signatures/{signature_id}", sg, { json: { name: "Work (2)" } });
+
+    const template = { name: "Welcome", subject: "Welcome, {{name}}", body: "<p>Hello {{name}}!</p>" };
+    const app = await c.ok("POST /v3/templates", {}, { json: { ...template, engine: "mustache" } });
+    s.template = app.data.id;
+    await c.ok("GET /v3/templates");
+    const t = { template_id: s.template };
+    await c.ok("GET /v3/templates/{template_id}", t);
+    await c.ok("PUT /v3/templates/{template_id}", t, { json: { name: "Welcome (2)" } });
+    await c.ok("POST /v3/templates/{template_id}/render", t, { json: { variables: { name: "Ann" } } });
+    const html = { body: "<b>{{ name }}</b>", engine: "nunjucks", variables: { name: "Ann" } };
+    await c.ok("POST /v3/templates/render", {}, { json: html });
+    const mine = await c.ok("POST /v3/grants/{grant_id}/templates", g, {
+      json: { ...template, engine: "handlebars" },
+    });
+    const gt = { ...g, template_id: mine.data.id };
+    await c.ok("GET /v3/grants/{grant_id}/templates", g);
+    await c.ok("GET /v3/grants/{grant_id}/templates/{template_id}", gt);
+    await c.ok("PUT /v3/grants/{grant_id}/templates/{template_id}", gt, { json: { subject: "Hi {{name}}" } });
+    await c.ok("POST /v3/grants/{grant_id}/templates/{template_id}/render", gt, {
+      json: { variables: { name: "B" } },
+    });
+    await c.ok("POST /v3/grants/{grant_id}/templates/render", g, { json: html });
+
+    const workflow = { name: "Confirm", template_id: s.template, trigger_event: "booking.created", delay: 5 };
+    const wf = await c.ok("POST /v3/workflows", {}, { json: workflow });
+    await c.ok("GET /v3/workflows");
+    const w = { workflow_id: wf.data.id };
+    await c.ok("GET /v3/workflows/{workflow_id}", w);
+    await c.ok("PUT /v3/workflows/{workflow_id}", w, { json: { is_enabled: false } });
+    const gwf = await c.ok("POST /v3/grants/{grant_id}/workflows", g, {
+      json: { ...workflow, template_id: mine.data.id, from: { email: s.a.email, name: "A" } },
+    });
+    const gw = { ...g, workflow_id: gwf.data.id };
+    await c.ok("GET /v3/grants/{grant_id}/workflows", g);
+    await c.ok("GET /v3/grants/{grant_id}/workflows/{workflow_id}", gw);
+    await c.ok("PUT /v3/grants/{grant_id}/workflows/{workflow_id}", gw, { json: { delay: 0 } });
+    await c.ok("DELETE /v3/grants/{grant_id}/workflows/{workflow_id}", gw);
+    await c.ok("DELETE /v3/workflows/{workflow_id}", w);
+    await c.ok("DELETE /v3/grants/{grant_id}/templates/{template_id}", gt);
+  });
+
   test("folders: list, create with colours, a child, get, update", async () => {
     const g = { grant_id: s.a.id };
     await c.ok("GET /v3/grants/{grant_id}/folders", g);
@@ -213,10 +264,33 @@ describe("the flow", () => {
     await receiver.waitFor(1, (d) => d.body.type === "message.bounced", 15_000);
   });
 
+  test("send with a template and a signature; a draft signed as it is sent", async () => {
+    const g = { grant_id: s.a.id };
+    await c.ok("POST /v3/grants/{grant_id}/messages/send", g, {
+      json: {
+        to: [{ email: s.b.email }],
+        template: { id: s.template, variables: { name: "B" } },
+        signature_id: s.signature,
+      },
+    });
+    const draft = await c.ok("POST /v3/grants/{grant_id}/drafts", g, {
+      json: { to: [{ email: s.b.email }], subject: "signed later", body: "<p>hi</p>" },
+    });
+    await c.ok(
+      "POST /v3/grants/{grant_id}/drafts/{draft_id}",
+      { ...g, draft_id: draft.data.id },
+      {
+        json: { signature_id: s.signature },
+      },
+    );
+    await c.ok("DELETE /v3/grants/{grant_id}/signatures/{signature_id}", { ...g, signature_id: s.signature });
+    await c.ok("DELETE /v3/templates/{template_id}", { template_id: s.template });
+  });
+
   test("messages: list, get, update, attachment metadata and download", async () => {
     const g = { grant_id: s.b.id };
     const list = await c.ok("GET /v3/grants/{grant_id}/messages", g, { query: { in: "inbox" } });
-    s.received = list.data[0];
+    s.received = list.data.find((m: any) => m.subject === "Contract: the quarterly report");
     const m = { ...g, message_id: s.received.id };
     await c.ok("GET /v3/grants/{grant_id}/messages/{message_id}", m);
     await c.ok("PUT /v3/grants/{grant_id}/messages/{message_id}", m, {
