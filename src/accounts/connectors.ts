@@ -58,3 +58,23 @@ export async function deleteConnector(store: Store, applicationId: string, provi
       .where(and(eq(connectors.applicationId, applicationId), eq(connectors.provider, provider))),
   );
 }
+
+/** PATCH /v3/connectors/{provider}: `settings` and `scope`, each replaced whole when given. */
+export async function updateConnector(
+  store: Store,
+  applicationId: string,
+  provider: string,
+  changes: { settings?: Record<string, unknown>; scope?: string[] },
+): Promise<ConnectorRow | null> {
+  await store.writer.submit((tx) =>
+    tx
+      .update(connectors)
+      .set({
+        ...(changes.settings && { settingsJson: JSON.stringify(changes.settings) }),
+        ...(changes.scope && { scopeJson: JSON.stringify(changes.scope) }),
+        updatedAt: nowSeconds(),
+      })
+      .where(and(eq(connectors.applicationId, applicationId), eq(connectors.provider, provider))),
+  );
+  return findConnector(store, applicationId, provider);
+}

@@ -158,7 +158,7 @@ function recordGrantEvent(tx: Tx, type: keyof typeof GRANT_EVENT_CODES, grant: G
       integration_id: "nylas",
       provider: "nylas",
       email: grant.email,
-      name: grant.name,
+      ...(grant.name !== null && { name: grant.name }),
       scope: [],
     },
   });

@@ -5,6 +5,7 @@ import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { apiKeyRoutes } from "./routes/api-keys.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
 import { cleanRoutes } from "./routes/clean.ts";
 import { connectRoutes } from "./routes/connect.ts";
@@ -18,9 +19,12 @@ import { importRoutes } from "./routes/import.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
+import { signatureRoutes } from "./routes/signatures.ts";
+import { templateRoutes } from "./routes/templates.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { waitRoutes } from "./routes/wait.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { workflowRoutes } from "./routes/workflows.ts";
 
 const MAILBOX_STATUS = {
   not_found: 404,
@@ -40,6 +44,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(connectorRoutes(deps))
     .use(domainRoutes(deps))
     .use(adminRoutes(deps))
+    .use(apiKeyRoutes(deps))
     .use(waitRoutes(deps))
     .use(sendRoutes(deps))
     .use(scheduleRoutes(deps))
@@ -50,6 +55,9 @@ export function createApiApp(deps: ApiDeps) {
     .use(threadRoutes(deps))
     .use(folderRoutes(deps))
     .use(attachmentRoutes(deps))
+    .use(signatureRoutes(deps))
+    .use(templateRoutes(deps))
+    .use(workflowRoutes(deps))
     .use(webhookRoutes(deps))
     .use(eventRoutes(deps));
 }

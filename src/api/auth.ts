@@ -33,7 +33,8 @@ export function rememberCaller(from: Request, to: Request): void {
 }
 
 /** Paths the SDK signs as a service account instead of sending the Bearer key. */
-const SIGNED_PATHS = /^\/v3\/admin\/domains(\/|$)/;
+/** Where Nylas documents service-account signatures: domains and an application's API keys. */
+const SIGNED_PATHS = /^\/v3\/admin\/(domains|applications\/[^/]+\/api-keys)(\/|$)/;
 
 /** A service-account request: its signature covers the body, which must be read to authenticate it. */
 export function isSignedRequest(request: Request, url: URL): boolean {

@@ -63,6 +63,8 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       if (!(err instanceof ApiError)) deps.log.error({ err }, "request failed");
       response = errorResponse(request, error);
     }
+    // Every answer names its request (a download or a stream too, not only the JSON envelopes).
+    if (!response.headers.has("x-request-id")) response.headers.set("x-request-id", id);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     deps.metrics.inc("agentbox_http_requests_total", "HTTP requests by status", {
       status: String(response.status),

@@ -25,6 +25,8 @@ export async function createApiKey(
   name: string,
   key = generateApiKey(),
   fromEnv = false,
+  /** Unix seconds after which the key no longer authenticates; null: never. */
+  expiresAt: number | null = null,
 ): Promise<CreatedKey> {
   const row: ApiKeyRow = {
     id: newUuid(),
@@ -35,6 +37,7 @@ export async function createApiKey(
     fromEnv,
     createdAt: nowSeconds(),
     revokedAt: null,
+    expiresAt,
   };
   await store.writer.submit((tx) => tx.insert(apiKeys).values(row));
   return { row, key };
@@ -62,15 +65,15 @@ export async function revokeApiKey(store: Store, id: string): Promise<void> {
 }
 
 /**
- * Resolves a presented key to its live row. The lookup is by hash (an index seek reveals nothing
- * about the key); the final comparison is constant-time anyway.
+ * Resolves a presented key to its live row (not revoked, not expired). The lookup is by hash (an
+ * index seek reveals nothing about the key); the final comparison is constant-time anyway.
  */
 export async function findLiveKey(store: Store, presented: string): Promise<ApiKeyRow | null> {
   const hash = hashApiKey(presented);
   const row = await store.read.query.apiKeys.findFirst({
     where: and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)),
   });
-  if (!row) return null;
+  if (!row || (row.expiresAt !== null && row.expiresAt <= nowSeconds())) return null;
   const a = Buffer.from(row.keyHash, "hex");
   const b = Buffer.from(hash, "hex");
   return a.length === b.length && timingSafeEqual(a, b) ? row : null;

@@ -9,7 +9,14 @@ export async function createApplication(
   isDefault = false,
 ): Promise<ApplicationRow> {
   const now = nowSeconds();
-  const row: ApplicationRow = { id: newUuid(), name, isDefault, createdAt: now, updatedAt: now };
+  const row: ApplicationRow = {
+    id: newUuid(),
+    name,
+    isDefault,
+    settingsJson: "{}",
+    createdAt: now,
+    updatedAt: now,
+  };
   await store.writer.submit((tx) => tx.insert(applications).values(row));
   return row;
 }
@@ -24,4 +31,25 @@ export async function findApplication(store: Store, id: string): Promise<Applica
 
 export async function findDefaultApplication(store: Store): Promise<ApplicationRow | null> {
   return (await store.read.query.applications.findFirst({ where: eq(applications.isDefault, true) })) ?? null;
+}
+
+/**
+ * PATCH /v3/applications: the settings Nylas's application object carries (branding, hosted
+ * authentication, callback URIs), each given object replacing the stored one whole.
+ */
+export async function updateApplicationSettings(
+  store: Store,
+  id: string,
+  changes: Record<string, unknown>,
+): Promise<ApplicationRow | null> {
+  await store.writer.submit(async (tx) => {
+    const row = await tx.query.applications.findFirst({ where: eq(applications.id, id) });
+    if (!row) return;
+    const settings = { ...(JSON.parse(row.settingsJson) as Record<string, unknown>), ...changes };
+    await tx
+      .update(applications)
+      .set({ settingsJson: JSON.stringify(settings), updatedAt: nowSeconds() })
+      .where(eq(applications.id, id));
+  });
+  return findApplication(store, id);
 }

@@ -13,8 +13,16 @@ export interface Envelope {
   time: number;
   webhook_delivery_attempt?: number;
   seq: number;
-  data: { application_id: string; grant_id: string | null; object: unknown };
+  data: { application_id: string; grant_id: string | null; object: unknown } & Record<string, unknown>;
 }
+
+/**
+ * Fields Nylas puts in `data`, beside the object, rather than in it: a failed send's `reason` and
+ * `error` (its message.send_failed schema). The event records them with the object.
+ */
+const BESIDE_THE_OBJECT: Record<string, readonly string[]> = {
+  "message.send_failed": ["reason", "error"],
+};
 
 /** Nylas truncates a notification over 1 MB: `.truncated` type, the object without `body`. */
 export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
@@ -41,8 +49,27 @@ export function envelopeOf(event: EventRow, object: unknown, id: string, attempt
     time: Math.floor(event.createdAtMs / 1000),
     ...(attempt !== undefined && { webhook_delivery_attempt: attempt }),
     seq: event.seq,
-    data: { application_id: event.applicationId, grant_id: event.grantId, object },
+    data: dataOf(event.type, event.applicationId, event.grantId, object),
   };
+}
+
+/** The `data` of a notification: its application, grant and object (and what goes beside it). */
+export function dataOf(
+  type: string,
+  applicationId: string,
+  grantId: string | null,
+  object: unknown,
+): Envelope["data"] {
+  const beside = BESIDE_THE_OBJECT[type];
+  const data = { application_id: applicationId, grant_id: grantId };
+  if (!beside || object === null || typeof object !== "object") return { ...data, object };
+  const rest: Record<string, unknown> = { ...object };
+  const lifted: Record<string, unknown> = {};
+  for (const key of beside) {
+    if (key in rest) lifted[key] = rest[key];
+    delete rest[key];
+  }
+  return { ...data, ...lifted, object: rest };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { newUuid } from "../ids.ts";
 import type { Tx } from "../store/db.ts";
+import type { EventType } from "./types.ts";
 
 export interface EventInput {
   applicationId: string;
   grantId: string | null;
-  type: string;
+  type: EventType;
   object: unknown;
 }
 

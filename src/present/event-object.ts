@@ -13,11 +13,16 @@ interface Current {
   present(store: Store, grantId: string, recorded: Recorded): unknown | null;
 }
 
+/**
+ * A message as its GET presents it, except that a draft is `object: "message"` too: Nylas's
+ * message.created/updated notifications say "always message" (its notification reference); the
+ * folder (`drafts`) tells a draft apart.
+ */
 const message: Current = {
   object: "message",
   present: (store, grantId, recorded) => {
     const view = getMessage(store, grantId, recorded.id);
-    return view && presentMessage(view);
+    return view && { ...presentMessage(view), object: "message" };
   },
 };
 

@@ -1,9 +1,10 @@
 import type { FolderView } from "../mailbox/folders.ts";
+import { withoutNulls } from "./omit-null.ts";
 
-/** Nylas folder object (reference §4.3). */
+/** Nylas folder object (reference §4.3); `parent_id` and the colours are absent when unset. */
 export function presentFolder(v: FolderView) {
   const f = v.row;
-  return {
+  return withoutNulls({
     object: "folder",
     id: f.id,
     grant_id: f.grantId,
@@ -16,5 +17,5 @@ export function presentFolder(v: FolderView) {
     unread_count: v.unread,
     text_color: f.textColor,
     background_color: f.backgroundColor,
-  };
+  });
 }

@@ -1,8 +1,14 @@
 import type { GrantRow } from "../store/schema.ts";
+import { withoutNulls } from "./omit-null.ts";
 
-/** Nylas grant object (reference §2.2). The app password is never returned, not even hashed. */
+/**
+ * Nylas grant object (reference §2.2). The app password is never returned, not even hashed. The
+ * fields an agent account has no value for (`credential_id`, `provider_user_id`, `ip`,
+ * `user_agent`, `state`, `account_id`, and `name`/`workspace_id` when unset) are absent, as Nylas
+ * sends them: its schema types them as strings, never null.
+ */
 export function presentGrant(g: GrantRow) {
-  return {
+  return withoutNulls({
     id: g.id,
     provider: g.provider,
     grant_status: g.grantStatus,
@@ -14,12 +20,6 @@ export function presentGrant(g: GrantRow) {
     created_at: g.createdAt,
     updated_at: g.updatedAt,
     blocked: false,
-    credential_id: null,
-    provider_user_id: null,
-    ip: null,
-    user_agent: null,
-    state: null,
-    account_id: null,
     email_aliases: [],
-  };
+  });
 }

@@ -1,31 +1,36 @@
 import type { AttachmentInfo } from "../mail/attachments.ts";
 import type { MessageView } from "../mailbox/messages.ts";
 import type { AttachmentRow } from "../store/schema.ts";
+import { withoutNulls } from "./omit-null.ts";
 
 /** Nylas attachment metadata (reference §4.4). */
 export function presentAttachment(a: AttachmentRow) {
   return { id: a.id, grant_id: a.grantId, ...attachmentFields(a) };
 }
 
-/** The fields of an attachment that its MIME part gives (no id until it is stored). */
+/**
+ * The fields of an attachment that its MIME part gives (no id until it is stored). A part without
+ * a file name, Content-ID or disposition has no such field (Nylas's schema has no nulls there).
+ */
 export function attachmentFields(a: Omit<AttachmentInfo, "partPath">) {
-  return {
-    filename: a.filename ?? "",
+  return withoutNulls({
+    filename: a.filename || null,
     content_type: a.contentType,
     size: a.size,
     content_id: a.contentId,
     content_disposition: a.disposition,
     is_inline: a.isInline,
-  };
+  });
 }
 
 /**
  * Nylas message object (reference §3.2), plus agentbox's `extracted` (codes and links for
- * agents). A message in Drafts is presented as a draft.
+ * agents). A message in Drafts is presented as a draft. `in_reply_to` and an empty `snippet` are
+ * absent rather than null or "" (Nylas's schema: a string, at least one character).
  */
 export function presentMessage(v: MessageView) {
   const m = v.row;
-  return {
+  return withoutNulls({
     object: m.folderId === "drafts" ? "draft" : "message",
     id: m.id,
     grant_id: m.grantId,
@@ -40,7 +45,7 @@ export function presentMessage(v: MessageView) {
     unread: !m.seen,
     starred: m.flagged,
     answered: m.answered,
-    snippet: m.snippet,
+    snippet: m.snippet || null,
     body: v.body,
     folders: [m.folderId],
     attachments: v.attachments.map(presentAttachment),
@@ -50,6 +55,6 @@ export function presentMessage(v: MessageView) {
     updated_at: m.updatedAt,
     extracted: JSON.parse(m.extractedJson),
     // agentbox extension: the inbound MX's SPF/DKIM/DMARC/ARC verdicts (docs/api.md).
-    ...(m.authenticationJson && { authentication: JSON.parse(m.authenticationJson) }),
-  };
+    authentication: m.authenticationJson ? JSON.parse(m.authenticationJson) : null,
+  });
 }

@@ -1,6 +1,7 @@
 import type { ParsedMessage } from "../mail/parse-message.ts";
 import type { GrantRow, ScheduledSendRow } from "../store/schema.ts";
 import { attachmentFields } from "./message.ts";
+import { withoutNulls } from "./omit-null.ts";
 
 const DESCRIPTIONS: Record<ScheduledSendRow["status"], string> = {
   pending: "scheduled: waiting for its send_at time",
@@ -23,10 +24,11 @@ export function presentSchedule(s: ScheduledSendRow) {
 
 /**
  * The 202 of a scheduled send: the message as it will be sent, under the id its Sent copy will
- * have, with `schedule_id` and `send_at`. It is not in a folder (nor a thread) until then.
+ * have, with `schedule_id` and `send_at`. It is not in a folder (nor a thread: no `thread_id`)
+ * until then.
  */
 export function presentScheduledMessage(grant: GrantRow, s: ScheduledSendRow, p: ParsedMessage) {
-  return {
+  return withoutNulls({
     object: "message",
     id: s.messageId,
     grant_id: grant.id,
@@ -40,12 +42,12 @@ export function presentScheduledMessage(grant: GrantRow, s: ScheduledSendRow, p:
     date: s.sendAt,
     unread: false,
     starred: s.flagged,
-    snippet: p.snippet,
+    snippet: p.snippet || null,
     body: p.body,
     folders: [],
     attachments: p.attachments.map(attachmentFields),
     metadata: JSON.parse(s.metadataJson),
     schedule_id: s.id,
     send_at: s.sendAt,
-  };
+  });
 }

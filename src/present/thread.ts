@@ -1,9 +1,13 @@
 import type { ThreadView } from "../mailbox/threads.ts";
 import { presentMessage } from "./message.ts";
+import { withoutNulls } from "./omit-null.ts";
 
 type Person = { name?: string; email: string };
 
-/** Nylas thread object (reference §4.2), derived from the thread's messages. */
+/**
+ * Nylas thread object (reference §4.2), derived from the thread's messages. A date the thread
+ * has none of (no message received yet, none sent) and an empty snippet are absent.
+ */
 export function presentThread(t: ThreadView) {
   const mail = t.messages.filter((m) => m.folderId !== "drafts");
   const drafts = t.messages.filter((m) => m.folderId === "drafts");
@@ -16,12 +20,12 @@ export function presentThread(t: ThreadView) {
   const sent = mail.filter((m) => m.folderId === "sent");
   const received = mail.filter((m) => m.folderId !== "sent");
   const first = t.messages[0];
-  return {
+  return withoutNulls({
     object: "thread",
     id: t.row.id,
     grant_id: first?.grantId ?? "",
     subject: first?.subject ?? "",
-    snippet: t.latest?.row.snippet ?? "",
+    snippet: t.latest?.row.snippet || null,
     has_attachments: t.messages.some((m) => m.hasAttachments),
     has_drafts: drafts.length > 0,
     starred: t.messages.some((m) => m.flagged),
@@ -34,5 +38,5 @@ export function presentThread(t: ThreadView) {
     draft_ids: drafts.map((m) => m.id),
     folders: [...new Set(t.messages.map((m) => m.folderId))],
     latest_draft_or_message: t.latest ? presentMessage(t.latest) : null,
-  };
+  });
 }

@@ -23,7 +23,7 @@ export interface DeliveryState {
 export function presentWebhook(row: WebhookRow, delivery: DeliveryState, withSecret = false) {
   return {
     id: row.id,
-    description: row.description,
+    ...(row.description !== null && { description: row.description }),
     trigger_types: JSON.parse(row.triggerTypesJson) as string[],
     webhook_url: row.url,
     status: row.status,

@@ -5,6 +5,7 @@ import type { SendRequest } from "../mail/compose/request.ts";
 import { withBcc } from "../mail/header-edit.ts";
 import { getMessage, type MessageView, rawMessage } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
+import { withContent } from "./content.ts";
 import { composeContext, type SendingDeps } from "./deps.ts";
 import { readDraft, type StoredDraft } from "./draft-request.ts";
 import { checkMessageSize } from "./limits.ts";
@@ -31,7 +32,9 @@ export async function createDraft(
   req: SendRequest,
 ): Promise<MessageView> {
   const reply = await replyContext(deps.store, grant.id, req.replyToMessageId);
-  const raw = await composeDraft(deps, grant, req, { ...(reply?.replyTo && { replyTo: reply.replyTo }) });
+  const raw = await composeDraft(deps, grant, withContent(deps.store, grant, req), {
+    ...(reply?.replyTo && { replyTo: reply.replyTo }),
+  });
   const stored = await deps.mailboxes.ask(grant.id, "append", {
     folderId: FOLDER.drafts,
     raw,
@@ -72,7 +75,8 @@ async function saveChange(
   const threading = change.keys.includes("reply_to_message_id")
     ? (await replyContext(deps.store, grant.id, change.given.replyToMessageId))?.replyTo
     : stored.replyTo;
-  const raw = await composeDraft(deps, grant, req, {
+  // A template or signature the PUT names is applied to the merged draft (its MIME keeps the result).
+  const raw = await composeDraft(deps, grant, withContent(deps.store, grant, req), {
     ...(stored.messageId && { messageId: stored.messageId }),
     ...(threading && { replyTo: threading }),
   });

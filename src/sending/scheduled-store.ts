@@ -24,18 +24,24 @@ export async function insertScheduledSend(store: Store, row: NewScheduledSend): 
   return stored;
 }
 
+/** Why a due send was refused: what message.send_failed carries beside its object. */
+export interface SendRefusal {
+  reason: string;
+  error: { type: string; message: string; status_code: number };
+}
+
 /** A send that could not happen: closed as failed with the reason, and message.send_failed. */
 export async function failScheduledSend(
   store: Store,
   grant: { id: string; applicationId: string },
   id: string,
-  reason: string,
+  refusal: SendRefusal,
   nowS: number,
 ): Promise<void> {
   await store.writer.submit(async (tx) => {
     const [failed] = await tx
       .update(scheduledSends)
-      .set({ status: "failed", description: reason, closeTime: nowS })
+      .set({ status: "failed", description: refusal.reason, closeTime: nowS })
       .where(and(ofGrant(grant.id, id), eq(scheduledSends.status, "pending")))
       .returning();
     if (!failed) return;
@@ -43,7 +49,7 @@ export async function failScheduledSend(
       applicationId: grant.applicationId,
       grantId: grant.id,
       type: "message.send_failed",
-      object: { ...scheduleEventObject(failed), reason },
+      object: { ...scheduleEventObject(failed), ...refusal },
     });
   });
 }

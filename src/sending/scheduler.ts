@@ -14,7 +14,12 @@ import { nowSeconds } from "../ids.ts";
 import { grants, type ScheduledSendRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
 import { dispatch } from "./outgoing.ts";
-import { dueScheduledSends, failScheduledSend, nextScheduledSendAt } from "./scheduled-store.ts";
+import {
+  dueScheduledSends,
+  failScheduledSend,
+  nextScheduledSendAt,
+  type SendRefusal,
+} from "./scheduled-store.ts";
 
 const MAX_TIMER_MS = 3600_000;
 const BATCH = 50;
@@ -107,8 +112,26 @@ export class ScheduledSender {
         this.retryAt = nowSeconds() + RETRY_S;
         return false;
       }
-      await failScheduledSend(this.deps.store, grant, s.id, err.message, nowSeconds());
+      await failScheduledSend(this.deps.store, grant, s.id, refusalOf(err), nowSeconds());
     }
     return true;
   }
+}
+
+/**
+ * A refusal as message.send_failed reports it: the error the same send would have got from the
+ * API (its `error.type` and status, docs/api.md "Errors"), and its message as the reason.
+ */
+const REFUSALS: Record<MailboxError["code"], { type: string; status: number }> = {
+  not_found: { type: "not_found_error", status: 404 },
+  invalid: { type: "invalid_request_error", status: 400 },
+  over_quota: { type: "forbidden", status: 403 },
+  conflict: { type: "conflict", status: 409 },
+  too_big: { type: "invalid_request_error", status: 413 },
+  rate_limited: { type: "rate_limit_error", status: 429 },
+};
+
+function refusalOf(err: MailboxError): SendRefusal {
+  const { type, status } = REFUSALS[err.code];
+  return { reason: err.message, error: { type, message: err.message, status_code: status } };
 }

@@ -4,6 +4,7 @@ import { envelopeRecipients } from "../mail/compose/recipients.ts";
 import { withBcc } from "../mail/header-edit.ts";
 import { type MessageView, messageByHeader } from "../mailbox/messages.ts";
 import type { GrantRow } from "../store/schema.ts";
+import { withContent } from "./content.ts";
 import type { SendingDeps } from "./deps.ts";
 import { composeContext } from "./deps.ts";
 import { requireDraft, retryOnConflict, storedDraft } from "./drafts.ts";
@@ -15,16 +16,27 @@ import { dispatch, type Outgoing } from "./outgoing.ts";
  * message (quota, outbound queue, local delivery); it leaves Drafts and its id goes to the Sent
  * copy, which no longer has \Draft.
  */
-export function sendDraft(deps: SendingDeps, grant: GrantRow, id: string): Promise<MessageView> {
+export function sendDraft(
+  deps: SendingDeps,
+  grant: GrantRow,
+  id: string,
+  options: { signatureId?: string } = {},
+): Promise<MessageView> {
   return retryOnConflict(async () => {
     const view = await requireDraft(deps, grant, id);
-    return dispatch(deps, grant, await outgoingDraft(deps, grant, view));
+    return dispatch(deps, grant, await outgoingDraft(deps, grant, view, options.signatureId));
   });
 }
 
-async function outgoingDraft(deps: SendingDeps, grant: GrantRow, view: MessageView): Promise<Outgoing> {
+async function outgoingDraft(
+  deps: SendingDeps,
+  grant: GrantRow,
+  view: MessageView,
+  signatureId?: string,
+): Promise<Outgoing> {
   const stored = await storedDraft(deps, grant, view);
-  const req = stored.request;
+  // Nylas: sending a draft may name a signature, appended to the draft's body as it is sent.
+  const req = withContent(deps.store, grant, { ...stored.request, ...(signatureId && { signatureId }) });
   const recipients = envelopeRecipients(req);
   checkRecipients(recipients.length);
   const composed = await composeMime(req, {

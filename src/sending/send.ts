@@ -5,6 +5,7 @@ import type { SendRequest } from "../mail/compose/request.ts";
 import { withBcc } from "../mail/header-edit.ts";
 import type { MessageView } from "../mailbox/messages.ts";
 import type { GrantRow, ScheduledSendRow } from "../store/schema.ts";
+import { withContent } from "./content.ts";
 import { composeContext, type SendingDeps } from "./deps.ts";
 import { checkMessageSize } from "./limits.ts";
 import { dispatch } from "./outgoing.ts";
@@ -64,7 +65,7 @@ export async function scheduleMessage(
 
 async function compose(deps: SendingDeps, grant: GrantRow, req: SendRequest, date?: Date) {
   const reply = await replyContext(deps.store, grant.id, req.replyToMessageId);
-  const composed = await composeMime(req, {
+  const composed = await composeMime(withContent(deps.store, grant, req), {
     ...composeContext(grant),
     ...(reply?.replyTo && { replyTo: reply.replyTo }),
     ...(date && { date }),

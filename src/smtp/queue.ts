@@ -180,7 +180,11 @@ function finishRows(
 /** What a deliverability event is about: a message sent from a grant. */
 type SentMessage = Pick<OutboundRow, "grantId" | "messageId" | "mailFrom" | "createdAt">;
 
-/** message.bounced for the recipients that failed, with a coarse type from the first one's status. */
+/**
+ * message.bounced for the recipients that failed, with a coarse type from the first one's status.
+ * Each recipient as Nylas's schema has it (`email`, `diagnostic_code`: the remote reply or our
+ * reason), plus `status`, the RFC 3463 code.
+ */
 function recordBounce(
   tx: Tx,
   sent: SentMessage,
@@ -188,7 +192,15 @@ function recordBounce(
   recipients: { email: string; status: string; diagnostic: string }[],
 ): Promise<void> {
   return recordSentEvent(tx, sent, "message.bounced", {
-    bounce: { bounced_at: now, type: bounceType(recipients[0]?.status ?? "5.0.0"), recipients },
+    bounce: {
+      bounced_at: now,
+      type: bounceType(recipients[0]?.status ?? "5.0.0"),
+      recipients: recipients.map((r) => ({
+        email: r.email,
+        status: r.status,
+        diagnostic_code: r.diagnostic,
+      })),
+    },
   });
 }
 
@@ -212,13 +224,18 @@ function applicationOf(tx: Tx, grantId: string): string {
   return row?.app ?? "";
 }
 
-/** The sent message as deliverability events show it (from its Sent copy, if still there). */
+/**
+ * The sent message as deliverability events show it (from its Sent copy, if still there), in
+ * Nylas's shape: `from` one address, `to`/`cc`/`bcc` lists of addresses (not participants).
+ */
 function messageSummary(tx: Tx, row: SentMessage) {
   const m = tx
     .select({
       subject: messages.subject,
       from: messages.fromJson,
       to: messages.toJson,
+      cc: messages.ccJson,
+      bcc: messages.bccJson,
       sentAt: messages.internalDate,
     })
     .from(messages)
@@ -230,12 +247,18 @@ function messageSummary(tx: Tx, row: SentMessage) {
     message: {
       id: row.messageId,
       grant_id: row.grantId,
-      subject: m?.subject ?? null,
-      from: m ? JSON.parse(m.from) : [{ email: row.mailFrom }],
-      to: m ? JSON.parse(m.to) : [],
+      ...(m?.subject != null && { subject: m.subject }),
+      from: (m && addressesOf(m.from)[0]) ?? row.mailFrom,
+      to: m ? addressesOf(m.to) : [],
+      cc: m ? addressesOf(m.cc) : [],
+      bcc: m ? addressesOf(m.bcc) : [],
       sent_at: m?.sentAt ?? row.createdAt,
     },
   };
+}
+
+function addressesOf(participantsJson: string): string[] {
+  return (JSON.parse(participantsJson) as { email: string }[]).map((p) => p.email);
 }
 
 /** A coarse class of the bounce, from its status (RFC 3463). */

@@ -8,6 +8,7 @@ export const applications = sqliteTable("applications", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+  settingsJson: text("settings_json").notNull().default("{}"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
@@ -21,6 +22,7 @@ export const apiKeys = sqliteTable("api_keys", {
   fromEnv: integer("from_env", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
+  expiresAt: integer("expires_at"),
 });
 
 export const serviceAccounts = sqliteTable("service_accounts", {
@@ -370,6 +372,50 @@ export const imapSubscriptions = sqliteTable(
   (t) => [primaryKey({ columns: [t.grantId, t.name] })],
 );
 
+export const signatures = sqliteTable("signatures", {
+  id: text("id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  name: text("name").notNull(),
+  body: text("body").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** `grantId` null: an application-level template. */
+export const templates = sqliteTable("templates", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  grantId: text("grant_id"),
+  name: text("name").notNull(),
+  subject: text("subject").notNull(),
+  body: text("body").notNull(),
+  engine: text("engine").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const workflows = sqliteTable("workflows", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  grantId: text("grant_id"),
+  name: text("name").notNull(),
+  templateId: text("template_id").notNull(),
+  triggerEvent: text("trigger_event").notNull(),
+  delay: integer("delay").notNull().default(0),
+  isEnabled: integer("is_enabled", { mode: "boolean" }).notNull().default(true),
+  fromJson: text("from_json"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const contacts = sqliteTable("contacts", {
+  id: text("id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  fieldsJson: text("fields_json").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
 export type GrantRow = typeof grants.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
 export type FolderRow = typeof folders.$inferSelect;
@@ -381,3 +427,7 @@ export type ThreadRow = typeof threads.$inferSelect;
 export type OutboundRow = typeof outboundQueue.$inferSelect;
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+export type SignatureRow = typeof signatures.$inferSelect;
+export type TemplateRow = typeof templates.$inferSelect;
+export type WorkflowRow = typeof workflows.$inferSelect;
+export type ContactRow = typeof contacts.$inferSelect;

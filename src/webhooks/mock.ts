@@ -1,4 +1,4 @@
-import { type Envelope, sourceOf } from "../events/envelope.ts";
+import { dataOf, type Envelope, sourceOf } from "../events/envelope.ts";
 import { newUuid, nowSeconds } from "../ids.ts";
 
 const GRANT = "00000000-0000-4000-8000-000000000001";
@@ -22,7 +22,7 @@ export function mockEnvelope(trigger: string, applicationId: string): Envelope {
     time: nowSeconds(),
     webhook_delivery_attempt: 1,
     seq: 0,
-    data: { application_id: applicationId, grant_id: GRANT, object: mockObject(trigger) },
+    data: dataOf(trigger, applicationId, GRANT, mockObject(trigger)),
   };
 }
 
@@ -33,15 +33,19 @@ function mockObject(trigger: string): Record<string, unknown> {
   if (/^message\.(delivered|bounced|complaint|rejected)$/.test(trigger)) return deliverability(trigger);
   if (trigger === "message.send_success") return { ...message(false), ...schedule() };
   if (trigger === "message.send_failed") {
+    const reason = "Mock failure: the daily send limit is used up.";
     return {
       object: "message",
       id: "mock-message-id",
       grant_id: GRANT,
       ...schedule(),
-      reason: "Mock failure.",
+      reason,
+      error: { type: "rate_limit_error", message: reason, status_code: 429 },
     };
   }
-  if (family === "message" || family === "thread") return message(trigger.endsWith(".truncated"));
+  const tracking = TRACKING[trigger.replace(/\.legacy$/, "")];
+  if (tracking) return tracking();
+  if (family === "message") return message(trigger.endsWith(".truncated"));
   if (family === "folder") return folder(trigger === "folder.deleted");
   if (family === "calendar") {
     return { id: "primary", grant_id: GRANT, name: "Calendar", object: "calendar", is_primary: true };
@@ -82,16 +86,7 @@ function folder(deleted: boolean): Record<string, unknown> {
     system_folder: false,
   };
   if (deleted) return recorded;
-  return {
-    ...recorded,
-    attributes: [],
-    parent_id: null,
-    child_count: 0,
-    total_count: 0,
-    unread_count: 0,
-    text_color: null,
-    background_color: null,
-  };
+  return { ...recorded, attributes: [], child_count: 0, total_count: 0, unread_count: 0 };
 }
 
 /** The scheduled send that message.send_success/send_failed are about. */
@@ -122,7 +117,6 @@ function message(truncated: boolean): Record<string, unknown> {
     folders: ["inbox"],
     attachments: [],
     metadata: {},
-    in_reply_to: null,
     created_at: now,
     updated_at: now,
     extracted: { codes: [], links: [] },
@@ -146,8 +140,62 @@ function deliverability(trigger: string): Record<string, unknown> {
   if (trigger === "message.bounced") {
     return {
       ...base,
-      bounce: { bounced_at: now, type: "MailboxFull", recipients: [{ email: "someone@example.com" }] },
+      bounce: {
+        bounced_at: now,
+        type: "MailboxFull",
+        recipients: [
+          { email: "someone@example.com", status: "5.2.2", diagnostic_code: "smtp; 552 5.2.2 mailbox full" },
+        ],
+      },
     };
   }
   return base;
 }
+
+/**
+ * The tracking notifications (message.opened, message.link_clicked, thread.replied), in the
+ * shapes of Nylas's notification reference (docs/api.md, "Tracking").
+ */
+const TRACKING: Record<string, () => Record<string, unknown>> = {
+  "message.opened": () => ({
+    object: "message",
+    grant_id: GRANT,
+    message_id: "mock-message-id",
+    label: "Mock label",
+    sender_app_id: "mock-application-id",
+    timestamp: nowSeconds(),
+    message_data: { count: 1, timestamp: nowSeconds() },
+    recents: [{ opened_id: 0, timestamp: nowSeconds(), ip: "203.0.113.7", user_agent: "Mozilla/5.0" }],
+  }),
+  "message.link_clicked": () => ({
+    object: "message",
+    grant_id: GRANT,
+    message_id: "mock-message-id",
+    label: "Mock label",
+    sender_app_id: "mock-application-id",
+    timestamp: nowSeconds(),
+    link_data: [{ url: "https://example.com/", count: 1 }],
+    recents: [
+      {
+        click_id: "0",
+        link_index: "0",
+        timestamp: nowSeconds(),
+        ip: "203.0.113.7",
+        user_agent: "Mozilla/5.0",
+      },
+    ],
+  }),
+  "thread.replied": () => ({
+    object: "thread",
+    grant_id: GRANT,
+    message_id: "mock-reply-message-id",
+    root_message_id: "mock-message-id",
+    reply_to_message_id: "mock-message-id",
+    thread_id: "mock-thread-id",
+    label: "Mock label",
+    sender_app_id: "mock-application-id",
+    timestamp: nowSeconds(),
+    reply_data: { count: 1 },
+    from_self: false,
+  }),
+};

@@ -161,10 +161,10 @@ describe("GET /v3/admin/domains", () => {
     expectError(await list("?limit=0"), 400, "invalid_request_error", "limit");
   });
 
-  test("pages with limit and page_token in a stable order; the last page has next_cursor null", async () => {
+  test("pages with limit and page_token in a stable order; the last page has no next_cursor", async () => {
     const all = await list("");
-    expect(Object.keys(all.body).sort()).toEqual(["data", "next_cursor", "request_id"]);
-    expect(all.body.next_cursor).toBeNull();
+    // Nylas types the domain list's next_cursor as a string: absent on the last page, never null.
+    expect(Object.keys(all.body).sort()).toEqual(["data", "request_id"]);
     // Creation second first, then id (ids are random, so equal seconds order by id).
     const order = ids(all.body);
     expect([...order].sort()).toEqual(made.map((d) => d.id).sort());
@@ -176,7 +176,7 @@ describe("GET /v3/admin/domains", () => {
     expect(typeof first.body.next_cursor).toBe("string");
     const second = await list(`?limit=2&page_token=${encodeURIComponent(first.body.next_cursor)}`);
     expect(ids(second.body)).toEqual(order.slice(2));
-    expect(second.body.next_cursor).toBeNull();
+    expect("next_cursor" in second.body).toBe(false);
   });
 
   test("a cursor survives the deletion of the last domain it saw", async () => {

@@ -152,7 +152,7 @@ describe("DELETE always answers 200 with {request_id}", () => {
 
   test("connectors", async () => {
     const created = await api(t, "POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
     expectDeleted(await api(t, "DELETE", "/v3/connectors/nylas"));
   });
 });

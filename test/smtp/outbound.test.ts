@@ -173,8 +173,15 @@ describe("to a remote MX", () => {
     expect(bounced.message.id).toBe(sent.id);
     expect(bounced.bounce.type).toBe("NoSuchRecipient");
     expect(bounced.bounce.recipients).toEqual([
-      { email: "nobody@remote.example", status: "5.1.1", diagnostic: "smtp; 550 5.1.1 no such user here" },
+      {
+        email: "nobody@remote.example",
+        status: "5.1.1",
+        diagnostic_code: "smtp; 550 5.1.1 no such user here",
+      },
     ]);
+    // Nylas's shape: the sender one address, the recipients addresses (not participant objects).
+    expect(bounced.message.from).toBe(a.email);
+    expect(bounced.message.to).toEqual(["nobody@remote.example", "ok@remote.example"]);
   });
 
   test("MX hosts are tried by preference: an unreachable first host falls through to the next", async () => {

@@ -153,18 +153,18 @@ describe("sending and drafts (API)", () => {
     expect(received.data.object).toMatchObject({ folders: ["inbox"], subject: "sent through the API" });
   });
 
-  test("a draft fires message.created (object draft), its update message.updated", async () => {
+  test("a draft fires message.created, its update message.updated: object message, folder drafts (as Nylas)", async () => {
     const grantId = (await createAccount(t)).id;
     const created = await api(t, "POST", `/v3/grants/${grantId}/drafts`, { subject: "draft one" });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     const id = created.body.data.id;
     const c = await one("message.created", objectId(id));
-    expect(c.data.object).toMatchObject({ object: "draft", folders: ["drafts"] });
+    expect(c.data.object).toMatchObject({ object: "message", folders: ["drafts"] });
     expect((await api(t, "PUT", `/v3/grants/${grantId}/drafts/${id}`, { subject: "draft two" })).status).toBe(
       200,
     );
     const u = await one("message.updated", objectId(id));
-    expect(u.data.object).toMatchObject({ object: "draft", subject: "draft two" });
+    expect(u.data.object).toMatchObject({ object: "message", folders: ["drafts"], subject: "draft two" });
   });
 });
 
@@ -184,12 +184,9 @@ describe("folder triggers (folders API)", () => {
       name: "Receipts",
       system_folder: false,
       attributes: [],
-      parent_id: null,
       child_count: 0,
       total_count: 0,
       unread_count: 0,
-      text_color: null,
-      background_color: null,
     });
     expect((await api(t, "PUT", `/v3/grants/${grantId}/folders/${id}`, { name: "Invoices" })).status).toBe(
       200,
@@ -200,6 +197,24 @@ describe("folder triggers (folders API)", () => {
     const d = await one("folder.deleted", objectId(id));
     expect(d.data.object).toMatchObject({ id, object: "folder" });
     expect(c.seq < u.seq && u.seq < d.seq).toBe(true);
+  });
+});
+
+describe("folder created with colours", () => {
+  test("is one change: folder.created with the colours, no folder.updated", async () => {
+    const grantId = (await createAccount(t)).id;
+    const created = await api(t, "POST", `/v3/grants/${grantId}/folders`, {
+      name: "Coloured",
+      text_color: "#000000",
+      background_color: "#ffcc00",
+    });
+    const id = created.body.data.id;
+    const c = await one("folder.created", objectId(id));
+    expect(c.data.object).toMatchObject({ id, text_color: "#000000", background_color: "#ffcc00" });
+    const types = (
+      await api(t, "GET", `/v3/events?grant_id=${grantId}&types=folder.created,folder.updated`)
+    ).body.data.map((e: any) => e.type);
+    expect(types).toEqual(["folder.created"]);
   });
 });
 

@@ -15,6 +15,9 @@ export interface CreateFolderCommand {
    * still was (a subscription outlives its folder); otherwise a new folder is subscribed.
    */
   imapName?: string;
+  /** Set with the folder, so its creation is one change (one folder.created, no folder.updated). */
+  textColor?: string | null;
+  backgroundColor?: string | null;
 }
 
 export interface CreateFolderReply {
@@ -35,7 +38,17 @@ export const createFolder = command<CreateFolderCommand, CreateFolderReply>(asyn
   // folder never reuses one.
   const uidValidity = Math.max(now, state.uidValidityHigh + 1);
   const subscribed = cmd.imapName === undefined || dropSubscription(tx, state.grantId, cmd.imapName);
-  insertFolder(tx, { grantId: state.grantId, id, name, parentId, subscribed, uidValidity, now });
+  insertFolder(tx, {
+    grantId: state.grantId,
+    id,
+    name,
+    parentId,
+    subscribed,
+    textColor: cmd.textColor ?? null,
+    backgroundColor: cmd.backgroundColor ?? null,
+    uidValidity,
+    now,
+  });
   saveUidValidityHigh(tx, state.grantId, uidValidity);
   state.uidValidityHigh = uidValidity;
   state.folders.set(id, { id, name, parentId, uidValidity, uidNext: 1 });

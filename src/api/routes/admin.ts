@@ -1,6 +1,11 @@
 import { Elysia } from "elysia";
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from "../../applications/api-keys.ts";
-import { createApplication, findApplication, listApplications } from "../../applications/applications.ts";
+import {
+  createApplication,
+  findApplication,
+  listApplications,
+  updateApplicationSettings,
+} from "../../applications/applications.ts";
 import {
   createServiceAccount,
   findServiceAccount,
@@ -8,7 +13,8 @@ import {
   revokeServiceAccount,
   type ServiceAccountRow,
 } from "../../applications/service-accounts.ts";
-import { presentApiKey, presentApplication } from "../../present/application.ts";
+import { presentApiKey, presentApplication, presentApplicationObject } from "../../present/application.ts";
+import { parseApplicationChanges } from "../application-body.ts";
 import { type Caller, callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { forbidden, notFound } from "../errors.ts";
@@ -34,13 +40,13 @@ export function adminRoutes(deps: ApiDeps) {
     .get("/v3/applications", async ({ request }) => {
       const app = await findApplication(deps.store, callerOf(request).applicationId);
       if (!app) throw notFound("application");
-      return single(request, {
-        application_id: app.id,
-        organization_id: app.id,
-        region: "us",
-        environment: "production",
-        name: app.name,
-      });
+      return single(request, presentApplicationObject(app));
+    })
+    .patch("/v3/applications", async ({ request, body }) => {
+      const changes = parseApplicationChanges(body);
+      const app = await updateApplicationSettings(deps.store, callerOf(request).applicationId, changes);
+      if (!app) throw notFound("application");
+      return json(request, 200, { success: true, data: presentApplicationObject(app) });
     })
     .get("/v3/admin/applications", async ({ request }) => {
       const caller = callerOf(request);

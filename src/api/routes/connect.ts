@@ -45,7 +45,8 @@ export function storedSettings(s: AccountSettings): Record<string, unknown> {
 /**
  * POST /v3/connect/custom with provider "nylas" creates an agent account (201). The same email
  * again from the same application re-authenticates: the given settings are applied to the
- * existing grant (200), as Nylas does. From another application it is a 409.
+ * existing grant (201 again: the only success the spec declares), as Nylas does. From another
+ * application it is a 409.
  */
 export function connectRoutes(deps: ApiDeps) {
   return new Elysia().post("/v3/connect/custom", async ({ request, body }) => {
@@ -54,7 +55,11 @@ export function connectRoutes(deps: ApiDeps) {
     const domain = await requireUsableDomain(deps, caller.applicationId, input.settings.email);
     const existing = findGrantByEmail(deps.store, input.settings.email);
     if (existing)
-      return single(request, presentGrant(await reauthenticate(deps, caller.applicationId, existing, input)));
+      return single(
+        request,
+        presentGrant(await reauthenticate(deps, caller.applicationId, existing, input)),
+        201,
+      );
     const hash = input.settings.appPassword ? await hashAppPassword(input.settings.appPassword) : null;
     try {
       const grant = await createGrant(deps.store, {
@@ -73,7 +78,7 @@ export function connectRoutes(deps: ApiDeps) {
     } catch (err) {
       if (!(err instanceof GrantExistsError)) throw err;
       const grant = await reauthenticate(deps, caller.applicationId, err.existing, input, hash ?? undefined);
-      return single(request, presentGrant(grant));
+      return single(request, presentGrant(grant), 201);
     }
   });
 }

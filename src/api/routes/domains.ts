@@ -21,7 +21,7 @@ import { callerOf } from "../auth.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
-import { cursorList, deleted, single } from "../http.ts";
+import { deleted, json, single } from "../http.ts";
 import { type Json, pathParam, queryInt, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
 const HOSTNAME =
@@ -53,11 +53,11 @@ export function domainRoutes(deps: ApiDeps) {
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       const next = rows.length > limit && last ? encodeCursor({ seq: last.seq }) : null;
-      return cursorList(
-        request,
-        page.map((r) => presentDomain(r.domain)),
-        next,
-      );
+      // Nylas's domain list types next_cursor as a string: the last page has none.
+      return json(request, 200, {
+        data: page.map((r) => presentDomain(r.domain)),
+        ...(next !== null && { next_cursor: next }),
+      });
     })
     .post("/v3/admin/domains", async ({ request, body }) => {
       const input = requireObject(body);

@@ -11,7 +11,7 @@ import type { ApiDeps } from "../deps.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { messagePage } from "../message-page.ts";
 import { selectFields } from "../message-query.ts";
-import { pathParam } from "../validate.ts";
+import { optionalString, pathParam, rejectUnknown } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
 
 const DRAFT_OPTIONS = { forDraft: true, maxRecipients: MAX_RECIPIENTS };
@@ -67,9 +67,12 @@ export function draftRoutes(deps: ApiDeps) {
       "/v3/grants/:grantId/drafts/:draftId",
       async ({ request, params }) => {
         const grant = await requireGrant(deps, request, params.grantId);
-        // The SDK sends `{}`; the spec allows {signature_id}, which this server does not act on.
-        await readComposeBody(request, JSON_PARTS);
-        return present(request, await sendDraft(deps, grant, pathParam(params.draftId, "draft id")));
+        // The SDK sends `{}`; the spec allows {signature_id}: appended to the body as it is sent.
+        const { json } = await readComposeBody(request, JSON_PARTS);
+        rejectUnknown(json, ["signature_id"]);
+        const signatureId = optionalString(json, "signature_id", "signature_id", 256);
+        const id = pathParam(params.draftId, "draft id");
+        return present(request, await sendDraft(deps, grant, id, { ...(signatureId && { signatureId }) }));
       },
       { parse: "none" },
     );

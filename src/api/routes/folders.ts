@@ -49,10 +49,8 @@ export function folderRoutes(deps: ApiDeps) {
       const created = await deps.mailboxes.ask(grant.id, "createFolder", {
         name: folderName(input),
         parentId: optionalString(input, "parent_id", "parent_id", 64) ?? null,
+        ...colorChanges(input),
       });
-      const colors = colorChanges(input);
-      if (Object.keys(colors).length > 0)
-        await deps.mailboxes.ask(grant.id, "updateFolder", { folderId: created.id, ...colors });
       return single(request, presentFolder(load(grant, created.id)));
     })
     .put("/v3/grants/:grantId/folders/:folderId", async ({ request, params, body }) => {

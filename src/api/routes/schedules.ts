@@ -8,7 +8,7 @@ import { single } from "../http.ts";
 import { pathParam } from "../validate.ts";
 import { requireGrant } from "./messages.ts";
 
-/** Scheduled sends: list, one, cancel (POST /messages/send with send_at creates them). */
+/** Scheduled sends: list, one, cancel (202, as Nylas) (POST /messages/send with send_at creates them). */
 export function scheduleRoutes(deps: ApiDeps) {
   return new Elysia()
     .get("/v3/grants/:grantId/messages/schedules", async ({ request, params }) => {
@@ -31,6 +31,6 @@ export function scheduleRoutes(deps: ApiDeps) {
       if (row.status !== "cancelled") {
         throw badRequest(`scheduled send ${id} is ${row.status} and can no longer be cancelled`);
       }
-      return single(request, { message: `scheduled send ${id} is cancelled` });
+      return single(request, { message: `scheduled send ${id} is cancelled` }, 202);
     });
 }

@@ -83,7 +83,11 @@ function scheduled(
   { schedule, sentRaw }: Awaited<ReturnType<typeof scheduleMessage>>,
 ): SendOutcome {
   const data = presentScheduledMessage(grant, schedule, parseMessage(sentRaw));
-  return { status: 202, body: { grant_id: grant.id, data } };
+  // Nylas's 202 names the schedule at the top level too (its spec requires `schedule_id` there).
+  return {
+    status: 202,
+    body: { schedule_id: schedule.id, send_at: schedule.sendAt, use_draft: false, grant_id: grant.id, data },
+  };
 }
 
 function idempotencyKeyOf(request: Request): string | null {

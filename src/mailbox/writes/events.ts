@@ -4,6 +4,7 @@
  */
 import type { Flags } from "../../domain/flags.ts";
 import { recordEvent } from "../../events/outbox.ts";
+import type { EventType } from "../../events/types.ts";
 import type { Tx } from "../../store/db.ts";
 import type { ScheduledSendRow } from "../../store/schema.ts";
 
@@ -13,7 +14,7 @@ export interface EventScope {
   applicationId: string;
 }
 
-function record(tx: Tx, scope: EventScope, type: string, object: Record<string, unknown>): Promise<void> {
+function record(tx: Tx, scope: EventScope, type: EventType, object: Record<string, unknown>): Promise<void> {
   return recordEvent(tx, { applicationId: scope.applicationId, grantId: scope.grantId, type, object });
 }
 

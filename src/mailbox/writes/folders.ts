@@ -46,6 +46,8 @@ export function insertFolder(
     name: string;
     parentId: string | null;
     subscribed: boolean;
+    textColor?: string | null;
+    backgroundColor?: string | null;
     uidValidity: number;
     now: number;
   },
@@ -57,6 +59,8 @@ export function insertFolder(
       name: f.name,
       parentId: f.parentId,
       subscribed: f.subscribed,
+      textColor: f.textColor ?? null,
+      backgroundColor: f.backgroundColor ?? null,
       uidValidity: f.uidValidity,
       createdAt: f.now,
       updatedAt: f.now,

@@ -1,0 +1,22 @@
+/**
+ * Every event type the log records, each one a webhook trigger. Recording any other type does not
+ * compile, and the contract test (test/contract/) delivers one of each and validates it against
+ * Nylas's notification schema: a new type needs a validated example there.
+ */
+export const EVENT_TYPES = [
+  "grant.created",
+  "grant.updated",
+  "grant.deleted",
+  "message.created",
+  "message.updated",
+  "message.deleted",
+  "message.send_success",
+  "message.send_failed",
+  "message.delivered",
+  "message.bounced",
+  "folder.created",
+  "folder.updated",
+  "folder.deleted",
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];

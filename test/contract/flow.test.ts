@@ -1,0 +1,494 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { createApiApp } from "../../src/api/app.ts";
+import type { ApiDeps } from "../../src/api/deps.ts";
+import { EVENT_TYPES } from "../../src/events/types.ts";
+import { grants, scheduledSends } from "../../src/store/schema.ts";
+import { PASSWORD, uniqueDomain, uniqueEmail } from "../api/helpers.ts";
+import { type CaptureServer, startCaptureServer } from "../smtp/support/capture-server.ts";
+import { startTestDnsServer, type TestDnsServer } from "../support/dns-server.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
+import { Receiver } from "../webhooks/receiver.ts";
+import { ContractClient, routeShape } from "./client.ts";
+import { documentedExtras, extraKey } from "./documented-extras.ts";
+import { EXTENSION_OPERATIONS } from "./extensions.ts";
+import type { Extra, Violation } from "./json-schema.ts";
+import { checkNotification, loadReference, schemaNameOf } from "./reference.ts";
+
+/**
+ * The contract test (issue 19): a realistic flow over every route the API serves and every event
+ * type the log records, over real sockets; each response is validated against Nylas's OpenAPI
+ * document for its path, method and status, each webhook notification against Nylas's schema for
+ * its trigger. Fields beyond the schemas must be listed in docs/api.md ("Fields beyond Nylas's
+ * schemas"); the spec's own defects are patched in spec-defects.ts, and nowhere else.
+ */
+
+const ref = loadReference();
+let t: TestServer;
+let dns: TestDnsServer;
+let remote: CaptureServer;
+let receiver: Receiver;
+let c: ContractClient;
+
+const nowS = () => Math.floor(Date.now() / 1000);
+
+beforeAll(async () => {
+  dns = await startTestDnsServer();
+  remote = await startCaptureServer();
+  dns.set("remote.example", "MX", [{ exchange: "mx.remote.example", priority: 10 }]);
+  dns.set("mx.remote.example", "A", ["127.0.0.1"]);
+  t = await startTestServer({
+    AGENTBOX_DNS_SERVER: dns.address,
+    AGENTBOX_SMTP_QUEUE_HOLD: "0",
+    AGENTBOX_SMTP_OUTBOUND_PORT: String(remote.port),
+    AGENTBOX_SMTP_QUEUE_POLL_MS: "50",
+  });
+  receiver = Receiver.start();
+  c = new ContractClient(t, ref, EXTENSION_OPERATIONS);
+});
+afterAll(async () => {
+  await t.stop();
+  await receiver.stop();
+  await remote.close();
+  await dns.close();
+});
+
+/** What the flow made, for the steps after. */
+const s: Record<string, any> = {};
+
+describe("the flow", () => {
+  test("application, connectors, API keys", async () => {
+    const app = await c.ok("GET /v3/applications");
+    await c.ok(
+      "PATCH /v3/applications",
+      {},
+      {
+        json: {
+          branding: { name: "Contract", website_url: "https://example.com" },
+          callback_uris: [{ platform: "web", url: "https://example.com/callback" }],
+        },
+      },
+    );
+    await c.ok("GET /v3/connectors");
+    await c.ok("POST /v3/connectors", {}, { json: { provider: "nylas", name: "Agent accounts" } });
+    await c.ok("GET /v3/connectors/{provider}", { provider: "nylas" });
+    await c.ok("PATCH /v3/connectors/{provider}", { provider: "nylas" }, { json: { settings: { a: "b" } } });
+    await c.ok("PUT /v3/connectors/{provider}", { provider: "nylas" }, { json: { scope: [] } });
+    const a = { application_id: app.data.application_id };
+    const key = await c.ok("POST /v3/admin/applications/{application_id}/api-keys", a, {
+      json: { name: "contract", expires_in: 30 },
+    });
+    await c.ok("GET /v3/admin/applications/{application_id}/api-keys", a);
+    const k = { ...a, api_key_id: key.data.id };
+    await c.ok("GET /v3/admin/applications/{application_id}/api-keys/{api_key_id}", k);
+    await c.ok("DELETE /v3/admin/applications/{application_id}/api-keys/{api_key_id}", k);
+  });
+
+  test("webhooks: create (challenge answered), list, get, update, rotate, mock payloads, test event", async () => {
+    const hook = await c.ok(
+      "POST /v3/webhooks",
+      {},
+      {
+        json: { webhook_url: receiver.url, trigger_types: [...EVENT_TYPES], description: "contract" },
+      },
+    );
+    s.webhookId = hook.data.id;
+    await c.ok("GET /v3/webhooks");
+    await c.ok("GET /v3/webhooks/{id}", { id: s.webhookId });
+    await c.ok("PUT /v3/webhooks/{id}", { id: s.webhookId }, { json: { description: "contract flow" } });
+    await c.ok("POST /v3/webhooks/rotate-secret/{id}", { id: s.webhookId }, { json: {} });
+    await c.ok("GET /v3/webhooks/ip-addresses");
+    for (const trigger of mockedTriggers()) {
+      const mock = await c.ok("POST /v3/webhooks/mock-payload", {}, { json: { trigger_type: trigger } });
+      s.mocks = [...(s.mocks ?? []), mock.data];
+    }
+    const probe = Receiver.start();
+    try {
+      await c.ok(
+        "POST /v3/webhooks/send-test-event",
+        {},
+        {
+          json: { trigger_type: "message.created", webhook_url: probe.url },
+        },
+      );
+      s.testEvents = await probe.waitFor(1);
+    } finally {
+      await probe.stop();
+    }
+    const other = await c.ok(
+      "POST /v3/webhooks",
+      {},
+      {
+        json: { webhook_url: receiver.url, trigger_types: ["grant.created"] },
+      },
+    );
+    await c.ok("DELETE /v3/webhooks/{id}", { id: other.data.id });
+  });
+
+  test("domains: register, list, get, rename, DNS records, verification", async () => {
+    const domain = await c.ok(
+      "POST /v3/admin/domains",
+      {},
+      {
+        json: { name: "Contract", domain_address: uniqueDomain("contract") },
+      },
+    );
+    const id = domain.data.id;
+    await c.ok("GET /v3/admin/domains");
+    await c.ok("GET /v3/admin/domains/{domain_id}", { domain_id: id });
+    await c.ok("PUT /v3/admin/domains/{domain_id}", { domain_id: id }, { json: { name: "Contract 2" } });
+    await c.ok("POST /v3/admin/domains/{domain_id}/info", { domain_id: id }, { json: { type: "ownership" } });
+    await c.ok("POST /v3/admin/domains/{domain_id}/verify", { domain_id: id }, { json: { type: "mx" } });
+    await c.ok("DELETE /v3/admin/domains/{domain_id}", { domain_id: id });
+  });
+
+  test("accounts: create, re-authenticate, list, get, update", async () => {
+    const settings = { email: uniqueEmail("contract-a"), app_password: PASSWORD };
+    const a = await c.ok(
+      "POST /v3/connect/custom",
+      {},
+      {
+        json: { provider: "nylas", settings, name: "Contract A" },
+      },
+    );
+    s.a = a.data;
+    await c.ok("POST /v3/connect/custom", {}, { json: { provider: "nylas", settings, name: "Contract A" } });
+    const b = await c.ok(
+      "POST /v3/connect/custom",
+      {},
+      {
+        json: { provider: "nylas", settings: { email: uniqueEmail("contract-b") } },
+      },
+    );
+    s.b = b.data;
+    await c.ok("GET /v3/grants", {}, { query: { limit: 50 } });
+    await c.ok("GET /v3/grants/{grantId}", { grantId: s.a.id });
+    await c.ok("PATCH /v3/grants/{grantId}", { grantId: s.b.id }, { json: { name: "Contract B" } });
+  });
+
+  test("signatures, templates and workflows (the application's and a grant's), renders", async () => {
+    const g = { grant_id: s.a.id };
+    const signature = await c.ok("POST /v3/grants/{grant_id}/signatures", g, {
+      json: { name: "Work", body: "<p>-- <br>Contract A, Example Inc.</p>" },
+    });
+    s.signature = signature.data.id;
+    await c.ok("GET /v3/grants/{grant_id}/signatures", g);
+    const sg = { ...g, signature_id: s.signature };
+    await c.ok("GET /v3/grants/{grant_id}/signatures/{signature_id}", sg);
+    await c.ok("PUT /v3/grants/{grant_id}/signatures/{signature_id}", sg, { json: { name: "Work (2)" } });
+
+    const template = { name: "Welcome", subject: "Welcome, {{name}}", body: "<p>Hello {{name}}!</p>" };
+    const app = await c.ok("POST /v3/templates", {}, { json: { ...template, engine: "mustache" } });
+    s.template = app.data.id;
+    await c.ok("GET /v3/templates");
+    const t = { template_id: s.template };
+    await c.ok("GET /v3/templates/{template_id}", t);
+    await c.ok("PUT /v3/templates/{template_id}", t, { json: { name: "Welcome (2)" } });
+    await c.ok("POST /v3/templates/{template_id}/render", t, { json: { variables: { name: "Ann" } } });
+    const html = { body: "<b>{{ name }}</b>", engine: "nunjucks", variables: { name: "Ann" } };
+    await c.ok("POST /v3/templates/render", {}, { json: html });
+    const mine = await c.ok("POST /v3/grants/{grant_id}/templates", g, {
+      json: { ...template, engine: "handlebars" },
+    });
+    const gt = { ...g, template_id: mine.data.id };
+    await c.ok("GET /v3/grants/{grant_id}/templates", g);
+    await c.ok("GET /v3/grants/{grant_id}/templates/{template_id}", gt);
+    await c.ok("PUT /v3/grants/{grant_id}/templates/{template_id}", gt, { json: { subject: "Hi {{name}}" } });
+    await c.ok("POST /v3/grants/{grant_id}/templates/{template_id}/render", gt, {
+      json: { variables: { name: "B" } },
+    });
+    await c.ok("POST /v3/grants/{grant_id}/templates/render", g, { json: html });
+
+    const workflow = { name: "Confirm", template_id: s.template, trigger_event: "booking.created", delay: 5 };
+    const wf = await c.ok("POST /v3/workflows", {}, { json: workflow });
+    await c.ok("GET /v3/workflows");
+    const w = { workflow_id: wf.data.id };
+    await c.ok("GET /v3/workflows/{workflow_id}", w);
+    await c.ok("PUT /v3/workflows/{workflow_id}", w, { json: { is_enabled: false } });
+    const gwf = await c.ok("POST /v3/grants/{grant_id}/workflows", g, {
+      json: { ...workflow, template_id: mine.data.id, from: { email: s.a.email, name: "A" } },
+    });
+    const gw = { ...g, workflow_id: gwf.data.id };
+    await c.ok("GET /v3/grants/{grant_id}/workflows", g);
+    await c.ok("GET /v3/grants/{grant_id}/workflows/{workflow_id}", gw);
+    await c.ok("PUT /v3/grants/{grant_id}/workflows/{workflow_id}", gw, { json: { delay: 0 } });
+    await c.ok("DELETE /v3/grants/{grant_id}/workflows/{workflow_id}", gw);
+    await c.ok("DELETE /v3/workflows/{workflow_id}", w);
+    await c.ok("DELETE /v3/grants/{grant_id}/templates/{template_id}", gt);
+  });
+
+  test("folders: list, create with colours, a child, get, update", async () => {
+    const g = { grant_id: s.a.id };
+    await c.ok("GET /v3/grants/{grant_id}/folders", g);
+    const parent = await c.ok("POST /v3/grants/{grant_id}/folders", g, {
+      json: { name: "Clients", text_color: "#000000", background_color: "#ffcc00" },
+    });
+    s.folder = parent.data.id;
+    const child = await c.ok("POST /v3/grants/{grant_id}/folders", g, {
+      json: { name: "Acme", parent_id: s.folder },
+    });
+    s.childFolder = child.data.id;
+    await c.ok("GET /v3/grants/{grant_id}/folders/{folder_id}", { ...g, folder_id: s.childFolder });
+    await c.ok(
+      "PUT /v3/grants/{grant_id}/folders/{folder_id}",
+      { ...g, folder_id: s.folder },
+      {
+        json: { name: "Customers" },
+      },
+    );
+  });
+
+  test("send: to a hosted account with an attachment, to a remote MX that takes one recipient and refuses one", async () => {
+    remote.rcptReplies.set("gone@remote.example", [{ code: 550, text: "5.1.1 no such user" }]);
+    const sent = await c.ok(
+      "POST /v3/grants/{grant_id}/messages/send",
+      { grant_id: s.a.id },
+      {
+        json: {
+          to: [{ email: s.b.email, name: "B" }],
+          cc: [{ email: "here@remote.example" }, { email: "gone@remote.example" }],
+          subject: "Contract: the quarterly report",
+          body: "<p>Here it is.</p>",
+          attachments: [
+            {
+              filename: "report.txt",
+              content_type: "text/plain",
+              content: Buffer.from("numbers").toString("base64"),
+            },
+          ],
+        },
+      },
+    );
+    s.sent = sent.data;
+    await receiver.waitFor(1, (d) => d.body.type === "message.delivered", 15_000);
+    await receiver.waitFor(1, (d) => d.body.type === "message.bounced", 15_000);
+  });
+
+  test("send with a template and a signature; a draft signed as it is sent", async () => {
+    const g = { grant_id: s.a.id };
+    await c.ok("POST /v3/grants/{grant_id}/messages/send", g, {
+      json: {
+        to: [{ email: s.b.email }],
+        template: { id: s.template, variables: { name: "B" } },
+        signature_id: s.signature,
+      },
+    });
+    const draft = await c.ok("POST /v3/grants/{grant_id}/drafts", g, {
+      json: { to: [{ email: s.b.email }], subject: "signed later", body: "<p>hi</p>" },
+    });
+    await c.ok(
+      "POST /v3/grants/{grant_id}/drafts/{draft_id}",
+      { ...g, draft_id: draft.data.id },
+      {
+        json: { signature_id: s.signature },
+      },
+    );
+    await c.ok("DELETE /v3/grants/{grant_id}/signatures/{signature_id}", { ...g, signature_id: s.signature });
+    await c.ok("DELETE /v3/templates/{template_id}", { template_id: s.template });
+  });
+
+  test("messages: list, get, update, attachment metadata and download", async () => {
+    const g = { grant_id: s.b.id };
+    const list = await c.ok("GET /v3/grants/{grant_id}/messages", g, { query: { in: "inbox" } });
+    s.received = list.data.find((m: any) => m.subject === "Contract: the quarterly report");
+    const m = { ...g, message_id: s.received.id };
+    await c.ok("GET /v3/grants/{grant_id}/messages/{message_id}", m);
+    await c.ok("PUT /v3/grants/{grant_id}/messages/{message_id}", m, {
+      json: { unread: false, starred: true },
+    });
+    const attachment = { ...g, attachment_id: s.received.attachments[0].id };
+    const query = { message_id: s.received.id };
+    await c.ok("GET /v3/grants/{grant_id}/attachments/{attachment_id}", attachment, { query });
+    await c.ok("GET /v3/grants/{grant_id}/attachments/{attachment_id}/download", attachment, {
+      query,
+      binary: true,
+    });
+    await c.ok("GET /v3/grants/{grant_id}/messages/wait", g, { query: { timeout: 1 } });
+  });
+
+  test("a reply, and threads: list, get, update", async () => {
+    await c.ok(
+      "POST /v3/grants/{grant_id}/messages/send",
+      { grant_id: s.b.id },
+      {
+        json: {
+          to: [{ email: s.a.email }],
+          subject: "Re: Contract: the quarterly report",
+          body: "Thanks!",
+          reply_to_message_id: s.received.id,
+        },
+      },
+    );
+    const g = { grant_id: s.a.id };
+    const threads = await c.ok("GET /v3/grants/{grant_id}/threads", g);
+    s.thread = threads.data[0].id;
+    await c.ok("GET /v3/grants/{grant_id}/threads/{thread_id}", { ...g, thread_id: s.thread });
+    await c.ok(
+      "PUT /v3/grants/{grant_id}/threads/{thread_id}",
+      { ...g, thread_id: s.thread },
+      {
+        json: { starred: true },
+      },
+    );
+  });
+
+  test("drafts: create, list, get, update, send; another deleted", async () => {
+    const g = { grant_id: s.a.id };
+    const draft = await c.ok("POST /v3/grants/{grant_id}/drafts", g, {
+      json: { subject: "Contract: a draft", body: "<p>to be finished</p>" },
+    });
+    const d = { ...g, draft_id: draft.data.id };
+    await c.ok("GET /v3/grants/{grant_id}/drafts", g);
+    await c.ok("GET /v3/grants/{grant_id}/drafts/{draft_id}", d);
+    await c.ok("PUT /v3/grants/{grant_id}/drafts/{draft_id}", d, { json: { to: [{ email: s.b.email }] } });
+    await c.ok("POST /v3/grants/{grant_id}/drafts/{draft_id}", d, { json: {} });
+    const other = await c.ok("POST /v3/grants/{grant_id}/drafts", g, { json: { subject: "discard me" } });
+    await c.ok("DELETE /v3/grants/{grant_id}/drafts/{draft_id}", { ...g, draft_id: other.data.id });
+  });
+
+  test("scheduled sends: one cancelled, one sent when due, one refused when due", async () => {
+    const g = { grant_id: s.a.id };
+    const later = (subject: string) => ({
+      json: { to: [{ email: s.b.email }], subject, body: "later", send_at: nowS() + 3600 },
+    });
+    const cancelled = await c.ok("POST /v3/grants/{grant_id}/messages/send", g, later("cancel me"));
+    await c.ok("GET /v3/grants/{grant_id}/messages/schedules", g);
+    const sc = { ...g, scheduleId: cancelled.data.schedule_id };
+    await c.ok("GET /v3/grants/{grant_id}/messages/schedules/{scheduleId}", sc);
+    await c.ok("DELETE /v3/grants/{grant_id}/messages/schedules/{scheduleId}", sc, {});
+
+    const due = await c.ok("POST /v3/grants/{grant_id}/messages/send", g, later("send me"));
+    await makeDue(due.data.schedule_id);
+    await receiver.waitFor(1, (d) => d.body.type === "message.send_success");
+
+    const refused = await c.ok("POST /v3/grants/{grant_id}/messages/send", g, later("refuse me"));
+    await t.server.store.writer.submit((tx) =>
+      tx.update(grants).set({ dailySendLimit: 0 }).where(eq(grants.id, s.a.id)),
+    );
+    await makeDue(refused.data.schedule_id);
+    await receiver.waitFor(1, (d) => d.body.type === "message.send_failed");
+  });
+
+  test("the protocol-correct errors the spec declares", async () => {
+    const g = { grant_id: s.a.id };
+    const missing = await c.call("GET /v3/grants/{grant_id}/messages/{message_id}", {
+      ...g,
+      message_id: "nope",
+    });
+    expect(missing.status).toBe(404);
+    const bad = await c.call("POST /v3/grants/{grant_id}/messages/send", g, { json: { to: "nobody" } });
+    expect(bad.status).toBe(400);
+    const unauthorized = await c.call("GET /v3/grants", {}, { key: "wrong" });
+    expect(unauthorized.status).toBe(401);
+  });
+
+  test("deletions: a message to Trash and for good, a thread, folders, the connector, an account", async () => {
+    const g = { grant_id: s.b.id };
+    const m = { ...g, message_id: s.received.id };
+    await c.ok("DELETE /v3/grants/{grant_id}/messages/{message_id}", m);
+    await c.ok("DELETE /v3/grants/{grant_id}/messages/{message_id}", m, { query: { hard_delete: true } });
+    const a = { grant_id: s.a.id };
+    await c.ok("DELETE /v3/grants/{grant_id}/threads/{thread_id}", { ...a, thread_id: s.thread });
+    await c.ok("DELETE /v3/grants/{grant_id}/folders/{folder_id}", { ...a, folder_id: s.childFolder });
+    await c.ok("DELETE /v3/grants/{grant_id}/folders/{folder_id}", { ...a, folder_id: s.folder });
+    await c.ok("DELETE /v3/connectors/{provider}", { provider: "nylas" });
+    await c.ok("DELETE /v3/grants/{grantId}", { grantId: s.b.id });
+    await receiver.waitFor(1, (d) => d.body.type === "grant.deleted");
+  });
+
+  test("agentbox's own operations: the event log and its stream, administration", async () => {
+    await c.ok("GET /v3/events", {}, { query: { after: 0, limit: 10 } });
+    const abort = new AbortController();
+    const stream = await c.call("GET /v3/events/stream", {}, { query: { after: 0 }, stream: true });
+    expect(stream.status).toBe(200);
+    await stream.response?.body?.cancel();
+    abort.abort();
+    await c.ok("GET /v3/admin/applications");
+    const app = await c.ok("POST /v3/admin/applications", {}, { json: { name: "contract app" } });
+    await c.ok("GET /v3/admin/api-keys");
+    const key = await c.ok(
+      "POST /v3/admin/api-keys",
+      {},
+      { json: { application_id: app.data.id, name: "k" } },
+    );
+    await c.ok("DELETE /v3/admin/api-keys/{id}", { id: key.data.id });
+    await c.ok("GET /v3/admin/service-accounts");
+    const account = await c.ok("POST /v3/admin/service-accounts", {}, { json: {} });
+    await c.ok("DELETE /v3/admin/service-accounts/{id}", { id: account.data.id });
+  });
+});
+
+describe("the contract", () => {
+  test("every route the API serves was exercised", () => {
+    const served = createApiApp({} as ApiDeps).routes.map((r) => routeShape(r.method, r.path));
+    const exercised = new Set(c.exchanges.map((x) => routeShape(x.method, x.template)));
+    expect(served.filter((r) => !exercised.has(r)).sort()).toEqual([]);
+  });
+
+  test("every response validates against Nylas's document for its path, method and status", () => {
+    const found = c.exchanges.flatMap((x) =>
+      x.violations.map((v) => `${x.method} ${x.template} ${x.status}: ${show(v)}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  test("every event type the log records was delivered, and every notification validates", async () => {
+    const seen = new Set(receiver.deliveries.map((d) => String(d.body.type).replace(/\.truncated$/, "")));
+    expect(EVENT_TYPES.filter((type) => !seen.has(type))).toEqual([]);
+    const found = [
+      ...receiver.deliveries.map((d) => d.body),
+      ...s.testEvents.map((d: any) => d.body),
+    ].flatMap((n) => checkNotification(ref, n).violations.map((v) => `${n.type}: ${show(v)}`));
+    expect(found).toEqual([]);
+  });
+
+  test("every mock payload with a published schema validates", () => {
+    const found = (s.mocks as any[]).flatMap((n) =>
+      checkNotification(ref, n).violations.map((v) => `mock ${n.type}: ${show(v)}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  test("every field beyond Nylas's schemas is listed in docs/api.md", () => {
+    const documented = documentedExtras();
+    const extras: { where: string; extra: Extra }[] = [
+      ...c.exchanges.flatMap((x) => x.extras.map((extra) => ({ where: `${x.method} ${x.template}`, extra }))),
+      ...receiver.deliveries.flatMap((d) =>
+        checkNotification(ref, d.body).extras.map((extra) => ({ where: String(d.body.type), extra })),
+      ),
+    ];
+    const undocumented = new Set<string>();
+    for (const { where, extra } of extras) {
+      const key = extraKey(where, extra);
+      if (!documented.has(key)) undocumented.add(key);
+    }
+    expect([...undocumented].sort()).toEqual([]);
+  });
+});
+
+/** Triggers whose mock payload has a published schema to hold it to. */
+function mockedTriggers(): string[] {
+  return Object.keys(ref.notifications)
+    .filter((name) => name !== "nylas-notification-envelope")
+    .map((name) => EVENT_TYPES.find((type) => schemaNameOf(type) === name) ?? triggerOf(name));
+}
+
+function triggerOf(schemaName: string): string {
+  // nylas-thread-replied → thread.replied (no agentbox event type yet).
+  const [, family, ...rest] = schemaName.split("-");
+  return `${family}.${rest.join("_")}`;
+}
+
+async function makeDue(scheduleId: string): Promise<void> {
+  await t.server.store.writer.submit((tx) =>
+    tx
+      .update(scheduledSends)
+      .set({ sendAt: nowS() - 1 })
+      .where(eq(scheduledSends.id, scheduleId)),
+  );
+  await t.server.scheduler.wake();
+}
+
+function show(v: Violation): string {
+  return `${v.path} ${v.message}`;
+}
