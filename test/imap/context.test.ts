@@ -17,6 +17,11 @@ async function mailbox(n = 3): Promise<{ a: ImapClient; b: ImapClient }> {
       internalDate: Date.UTC(2024, 0, i) / 1000,
     });
   }
+  // A first session takes \Recent (RFC 3501: one session sees a message as recent), so a and b
+  // report flags without it.
+  const first = await f.client(email);
+  await first.ok("s SELECT INBOX");
+  await first.ok("l LOGOUT").catch(() => undefined);
   const a = await f.client(email);
   const b = await f.client(email);
   await a.ok("s SELECT INBOX");

@@ -4,6 +4,11 @@ import { storingCommand } from "../command.ts";
 import { requireFolder } from "../state.ts";
 import { type NewMessage, type StoredMessage, storeMessage } from "../store-message.ts";
 
+export interface ImapAppendCommand extends NewMessage {
+  /** De-duplicate in whichever folder it goes to (an import run again); by default only in Sent. */
+  anyFolder?: boolean;
+}
+
 export interface ImapAppendReply extends StoredMessage {
   /** The folder already held this Message-ID: nothing was stored, the reply names that message. */
   existing: boolean;
@@ -13,13 +18,14 @@ export interface ImapAppendReply extends StoredMessage {
  * IMAP APPEND: like append, but a message appended to Sent whose Message-ID is already there is
  * not stored again (a client that sends by SMTP, which stored the Sent copy, then appends its
  * own); the existing one is answered. Only in Sent: elsewhere a mailbox holds what it is given,
- * duplicates included (THREAD and an archive's import depend on it, as on any IMAP server).
+ * duplicates included (THREAD depends on it, as on any IMAP server). An import asks for
+ * `anyFolder`: running it again stores nothing twice.
  */
-export const imapAppend = storingCommand<NewMessage, ImapAppendReply>(async (ctx, cmd) => {
+export const imapAppend = storingCommand<ImapAppendCommand, ImapAppendReply>(async (ctx, cmd) => {
   const { state, tx } = ctx;
   const folder = requireFolder(state, cmd.folderId);
   const messageId = cmd.prepared.messageId;
-  if (messageId && folder.id === FOLDER.sent) {
+  if (messageId && (cmd.anyFolder || folder.id === FOLDER.sent)) {
     const existing = messageWithMessageId(tx, state.grantId, folder.id, messageId);
     if (existing) {
       return {

@@ -34,6 +34,7 @@ export function importRoutes(deps: ApiDeps) {
       const reply = await deps.mailboxes.ask(grant.id, "imapAppend", {
         folderId: resolveFolderId(q.get("folder") || "inbox"),
         raw,
+        anyFolder: true,
         flags: { seen: flag(q, "seen"), flagged: flag(q, "flagged"), answered: flag(q, "answered") },
         ...(q.get("received_at") && { internalDate: receivedAt(q.get("received_at") ?? "") }),
       });
