@@ -25,6 +25,9 @@ export interface HttpDeps extends ApiDeps {
  * enforces body limits (and how many large bodies are read at once), answers /healthz and
  * /metrics, and logs one line per request.
  */
+/** Paths polled by monitors, logged at debug. */
+const PROBES = new Set(["/healthz", "/metrics"]);
+
 export function startHttp(deps: HttpDeps, port: number, hostname: string): Server<undefined> {
   const app = createApiApp(deps);
   const messageLimit = Math.ceil(deps.config.limits.maxMessageBytes * 1.4) + JSON_BODY_LIMIT;
@@ -59,10 +62,12 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       deps.metrics.inc("agentbox_http_requests_total", "HTTP requests by status", {
         status: String(response.status),
       });
-      deps.log.info(
+      const path = new URL(request.url).pathname;
+      // Health checks and metrics scrapes come every few seconds: only at debug.
+      deps.log[PROBES.has(path) ? "debug" : "info"](
         {
           method: request.method,
-          path: new URL(request.url).pathname,
+          path,
           status: response.status,
           ms,
           requestId: id,

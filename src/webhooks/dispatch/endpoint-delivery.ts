@@ -292,6 +292,7 @@ export class EndpointDelivery implements ProgressSource {
 
   private async send(attempt: Attempt, prepared: Prepared): Promise<void> {
     if ("skip" in prepared) return this.skip(attempt);
+    const started = performance.now();
     const result: PostResult =
       "error" in prepared
         ? { ok: false, retry: prepared.retry, status: null, error: prepared.error }
@@ -304,11 +305,26 @@ export class EndpointDelivery implements ProgressSource {
             this.inFlight.signal,
           );
     if (this.stopped) return;
+    this.logAttempt(attempt, result, performance.now() - started);
     const durable = await this.settle(attempt, result);
     this.inFlight.finish(attempt);
     if (!attempt.isRetry && durable) this.backlog.release(attempt.seq);
     this.touch();
     this.pump();
+  }
+
+  /** One line per attempt, with ids; never the URL (it may carry a token) nor the body. */
+  private logAttempt(attempt: Attempt, result: PostResult, ms: number): void {
+    const line = {
+      webhookId: this.row.id,
+      notificationId: attempt.notificationId,
+      seq: attempt.seq,
+      attempt: attempt.number,
+      status: result.status,
+      ms: Math.round(ms),
+    };
+    if (result.ok) this.ctx.log.info(line, "webhook delivered");
+    else this.ctx.log.warn({ ...line, error: result.error, retry: result.retry }, "webhook attempt failed");
   }
 
   /** Not for this endpoint after all (only ever a first attempt): settled without a request. */
