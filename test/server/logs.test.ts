@@ -97,7 +97,9 @@ describe("log lines", () => {
       ["webhook delivered", 2, 200],
     ]);
     expect(attempts[0]).toMatchObject({ error: "HTTP 503", retry: true, level: 40 });
-    expect(attempts.every((l) => typeof l.ms === "number" && typeof l.notificationId === "string")).toBe(true);
+    expect(attempts.every((l) => typeof l.ms === "number" && typeof l.notificationId === "string")).toBe(
+      true,
+    );
     expect(s.output()).not.toContain("sekret-in-url");
     expect(s.output()).not.toContain(hook.webhook_secret);
   });
