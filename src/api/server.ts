@@ -1,5 +1,6 @@
 import type { Server } from "bun";
 import { newUuid } from "../ids.ts";
+import { Dashboard } from "../dashboard/dashboard.ts";
 import type { Metrics } from "../metrics.ts";
 import { createApiApp } from "./app.ts";
 import { type Authenticator, isSignedRequest, rememberCaller } from "./auth.ts";
@@ -32,6 +33,7 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
   const app = createApiApp(deps);
   const messageLimit = Math.ceil(deps.config.limits.maxMessageBytes * 1.4) + JSON_BODY_LIMIT;
   const largeBodies = new LargeBodies(deps.config.limits.httpMaxLargeBodies);
+  const dashboard = new Dashboard();
   return Bun.serve({
     port,
     hostname,
@@ -78,6 +80,17 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     },
   });
 
+  /** A dashboard request, answered by the API as if the browser had sent it with the key. */
+  async function forward(request: Request, ip: string): Promise<Response> {
+    try {
+      return await route(request, new URL(request.url), ip, () => {});
+    } catch (err) {
+      const error = err instanceof ApiError ? err : new ApiError(500, "internal error");
+      if (!(err instanceof ApiError)) deps.log.error({ err }, "dashboard request failed");
+      return errorResponse(request, error);
+    }
+  }
+
   /**
    * Nothing of a body is read before its caller is known: a wrong key (or an address blocked for
    * failed attempts) is answered at once, however large the body it announced or streams. Only a
@@ -92,6 +105,9 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     if (url.pathname === "/healthz") {
       const ready = deps.isReady();
       return Response.json({ status: ready ? "ok" : "starting" }, { status: ready ? 200 : 503 });
+    }
+    if (Dashboard.handles(url.pathname)) {
+      return dashboard.handle(incoming, url, (forwarded) => forward(forwarded, ip));
     }
     if (url.pathname === "/metrics") {
       return new Response(deps.metrics.render(), {

@@ -1,0 +1,151 @@
+import { api, esc, when } from "./api.js";
+
+const APP_PASSWORD_RULES =
+  "18–40 printable ASCII characters, with an upper-case letter, a lower-case letter and a digit. " +
+  "Mail clients (IMAP, SMTP submission) sign in with it; it is stored hashed and never shown again.";
+
+export async function accountsView(main) {
+  main.innerHTML = `
+    <h1>Accounts</h1>
+    <section class="panel" aria-labelledby="create-title">
+      <h2 id="create-title">Create an account</h2>
+      <form id="create" class="row">
+        <div><label for="new-email">Email address</label>
+          <input id="new-email" name="email" type="email" required placeholder="bot@agents.localhost"></div>
+        <div><label for="new-password">App password</label>
+          <input id="new-password" name="password" type="password" autocomplete="new-password" aria-describedby="password-rules"></div>
+        <button type="submit">Create</button>
+      </form>
+      <p id="password-rules" class="muted">${esc(APP_PASSWORD_RULES)}</p>
+      <p id="create-result" role="status"></p>
+    </section>
+    <section class="panel">
+      <div class="row"><div><label for="search">Search</label>
+        <input id="search" type="search" placeholder="address contains…"></div></div>
+      <table aria-label="Accounts"><thead><tr><th>Email</th><th>Status</th><th>Created</th><th>Actions</th></tr></thead>
+      <tbody id="accounts"></tbody></table>
+    </section>`;
+  const grants = (await api("GET", "/v3/grants?limit=200")).data;
+  const body = main.querySelector("#accounts");
+  const render = (filter) => {
+    const shown = grants.filter((g) => g.email.toLowerCase().includes(filter.toLowerCase()));
+    body.innerHTML = shown.length
+      ? shown
+          .map(
+            (g) => `<tr><td><a href="#/mail/${encodeURIComponent(g.id)}/inbox">${esc(g.email)}</a></td>
+          <td><span class="badge ${esc(g.grant_status)}">${esc(g.grant_status)}</span></td>
+          <td>${esc(when(g.created_at))}</td>
+          <td class="row"><button type="button" class="secondary" data-rotate="${esc(g.id)}" aria-label="Rotate the password of ${esc(g.email)}">Rotate password</button>
+          <button type="button" class="danger" data-delete="${esc(g.id)}" aria-label="Delete ${esc(g.email)}">Delete</button></td></tr>`,
+          )
+          .join("")
+      : `<tr><td colspan="4" class="muted">No account yet.</td></tr>`;
+  };
+  render("");
+  main.querySelector("#search").addEventListener("input", (e) => render(e.target.value));
+  main.querySelector("#create").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const out = main.querySelector("#create-result");
+    const email = main.querySelector("#new-email").value.trim();
+    const password = main.querySelector("#new-password").value;
+    try {
+      await api("POST", "/v3/connect/custom", {
+        provider: "nylas",
+        settings: password ? { email, app_password: password } : { email },
+      });
+      location.hash = `#/mail/${encodeURIComponent(email)}/inbox`;
+    } catch (err) {
+      out.className = "error";
+      out.textContent = err.message;
+    }
+  });
+  body.addEventListener("click", async (e) => {
+    const target = e.target.closest("button");
+    if (!target) return;
+    const grant = grants.find((g) => g.id === (target.dataset.delete ?? target.dataset.rotate));
+    if (!grant) return;
+    if (target.dataset.delete && confirm(`Delete ${grant.email} and all its mail?`)) {
+      await api("DELETE", `/v3/grants/${encodeURIComponent(grant.id)}`);
+      await accountsView(main);
+    }
+    if (target.dataset.rotate) {
+      const password = prompt(`New app password for ${grant.email}\n${APP_PASSWORD_RULES}`);
+      if (!password) return;
+      await api("PATCH", `/v3/grants/${encodeURIComponent(grant.id)}`, {
+        settings: { email: grant.email, app_password: password },
+      }).then(
+        () => alert("Password rotated; open mail-client sessions end at their next command."),
+        (err) => alert(err.message),
+      );
+    }
+  });
+}
+
+export async function webhooksView(main) {
+  const hooks = (await api("GET", "/v3/webhooks")).data;
+  main.innerHTML = `<h1>Webhooks</h1>
+    <section class="panel"><table aria-label="Webhooks">
+    <thead><tr><th>URL</th><th>Status</th><th>Triggers</th><th>Delivery</th></tr></thead><tbody>
+    ${
+      hooks
+        .map(
+          (h) => `<tr><td>${esc(h.webhook_url)}<div class="muted">${esc(h.description ?? "")}</div></td>
+        <td><span class="badge ${esc(h.status)}">${esc(h.status)}</span></td>
+        <td>${esc((h.trigger_types ?? []).join(", "))}</td>
+        <td>${h.delivery ? `pending ${esc(h.delivery.pending)}, failed ${esc(h.delivery.failed)}${h.delivery.last_error ? `<div class="error">last error: ${esc(h.delivery.last_error)}</div>` : ""}` : ""}</td></tr>`,
+        )
+        .join("") || `<tr><td colspan="4" class="muted">No webhook.</td></tr>`
+    }</tbody></table></section>`;
+}
+
+/** Health, listeners, counts and a few metrics, sampled while the page is open. */
+export async function statusView(main) {
+  main.innerHTML = `<h1>Status</h1><div class="cards" id="cards"></div>
+    <h2>Memory (RSS), last samples</h2><div class="panel"><svg class="spark" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label="Memory over time"><polyline id="rss" points=""></polyline></svg></div>`;
+  const samples = [];
+  const tick = async () => {
+    if (!main.querySelector("#cards")) return false;
+    const [health, metrics, grants] = await Promise.all([
+      fetch("/healthz").then((r) => r.json()),
+      fetch("/metrics").then((r) => r.text()),
+      api("GET", "/v3/grants?limit=200"),
+    ]);
+    const m = parseMetrics(metrics);
+    samples.push(m.agentbox_process_rss_bytes ?? 0);
+    if (samples.length > 30) samples.shift();
+    const cards = [
+      ["Health", health.status],
+      ["Accounts", grants.data.length],
+      ["Active mailbox actors", m.agentbox_actors_active],
+      ["IMAP sessions", m.agentbox_imap_sessions],
+      ["Outbound in flight", m.agentbox_smtp_outbound_in_flight],
+      ["Store commits", m.agentbox_store_commits_total],
+      ["Memory (RSS)", `${Math.round((m.agentbox_process_rss_bytes ?? 0) / 1048576)} MB`],
+    ];
+    main.querySelector("#cards").innerHTML = cards
+      .map(
+        ([k, v]) =>
+          `<div class="panel card"><div class="muted">${esc(k)}</div><div class="value">${esc(v ?? "–")}</div></div>`,
+      )
+      .join("");
+    const max = Math.max(...samples, 1);
+    main
+      .querySelector("#rss")
+      .setAttribute("points", samples.map((v, i) => `${(i / 29) * 100},${40 - (v / max) * 36}`).join(" "));
+    return true;
+  };
+  if (await tick()) {
+    const timer = setInterval(async () => {
+      if (!(await tick().catch(() => false))) clearInterval(timer);
+    }, 2000);
+  }
+}
+
+function parseMetrics(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const match = /^(\w+)(?:\{[^}]*\})?\s+([\d.e+-]+)$/.exec(line);
+    if (match) out[match[1]] = (out[match[1]] ?? 0) + Number(match[2]);
+  }
+  return out;
+}

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import nodemailer from "nodemailer";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { PASSWORD } from "../api/helpers.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
+import { Receiver, subscribe } from "../webhooks/receiver.ts";
+
+/**
+ * The dashboard in a real browser (Debian's chromium, driven by playwright-core): sign in, create
+ * an account, mail arriving over SMTP appears without a reload, a message opens, a hostile message
+ * runs and loads nothing, a failing webhook shows its error. Screenshots go to docs/screenshots/.
+ */
+
+const SHOTS = join(import.meta.dir, "../../docs/screenshots");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let t: TestServer;
+let browser: Browser;
+let page: Page;
+/** Every request a hostile message might make lands here. */
+let tracker: ReturnType<typeof Bun.serve>;
+const tracked: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestServer({ AGENTBOX_WEBHOOK_RETRY_SCHEDULE_S: "0.1" });
+  tracker = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch(req) {
+      tracked.push(new URL(req.url).pathname);
+      return new Response("x");
+    },
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  tracker?.stop(true);
+  await t?.stop();
+});
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+async function sendOverMx(to: string, subject: string, html: string): Promise<void> {
+  const transport = nodemailer.createTransport({
+    host: "127.0.0.1",
+    port: t.server.ports.mx,
+    secure: false,
+    ignoreTLS: true,
+    logger: false,
+  });
+  await transport.sendMail({
+    from: "sender@remote.example",
+    to,
+    subject,
+    html,
+    text: html.replace(/<[^>]+>/g, ""),
+  });
+  transport.close();
+}
+
+describe("the dashboard in chromium", () => {
+  const email = `browser-${crypto.randomUUID().slice(0, 8)}@agents.localhost`;
+
+  test("/ leads to the sign-in; a wrong key is refused; every field has a label", async () => {
+    const res = await page.goto(`${t.url}/`);
+    expect(res?.status()).toBe(200);
+    expect(page.url()).toBe(`${t.url}/dashboard/`);
+    await page.getByLabel("API key").waitFor();
+    await page.getByLabel("API key").fill("abx_wrong");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("invalid");
+    expect(await unlabelledFields(page)).toEqual([]);
+    await shot("sign-in");
+  });
+
+  test("sign in with the keyboard: an HttpOnly, SameSite=Strict cookie, the key in no URL", async () => {
+    await page.getByLabel("API key").fill(t.apiKey);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Accounts" }).waitFor();
+    const cookies = await page.context().cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: "agentbox_session", httpOnly: true, sameSite: "Strict" });
+    expect(cookies[0]?.value).not.toContain(t.apiKey);
+    expect(page.url()).not.toContain(t.apiKey);
+  });
+
+  test("a change without the CSRF token is refused, even with the cookie", async () => {
+    const status = await page.evaluate(async () => {
+      const res = await fetch("/dashboard/api/v3/connect/custom", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ provider: "nylas", settings: { email: "csrf@agents.localhost" } }),
+      });
+      return res.status;
+    });
+    expect(status).toBe(403);
+  });
+
+  test("create an account, then mail sent over SMTP appears without a reload", async () => {
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("App password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("heading", { name: email }).waitFor();
+    await page.getByText("Live").waitFor();
+    await shot("mailbox-empty");
+    await sendOverMx(email, "Your code is 493817", "<p>Your verification code is <b>493817</b>.</p>");
+    await page.getByRole("link", { name: "Your code is 493817" }).waitFor({ timeout: 10_000 });
+    await shot("mailbox");
+  });
+
+  test("open the message: headers, code extracted, body in a sandboxed frame", async () => {
+    await page.getByRole("link", { name: "Your code is 493817" }).click();
+    await page.getByRole("heading", { name: "Your code is 493817" }).waitFor();
+    expect(await page.locator("dl.fields").textContent()).toContain("493817");
+    const frame = page.locator("iframe.body");
+    expect(await frame.getAttribute("sandbox")).toBe("");
+    await expect(page.frameLocator("iframe.body").locator("b").textContent()).resolves.toBe("493817");
+    await page.getByRole("tab", { name: "Raw" }).click();
+    expect(await page.locator("#view pre").textContent()).toContain("Subject: Your code is 493817");
+    await page.getByRole("tab", { name: "HTML" }).click();
+    await shot("message");
+  });
+
+  test("a hostile message runs no script and loads nothing remote", async () => {
+    const base = `http://127.0.0.1:${tracker.port}`;
+    const hostile = `<html><head><link rel="stylesheet" href="${base}/css-link">
+      <style>@import url("${base}/css-import"); body { background: url("${base}/css-bg"); }</style>
+      <script>parent.document.title = "pwned"; fetch("${base}/script-fetch");</script></head>
+      <body onload="fetch('${base}/onload')"><img src="${base}/img.png" alt="">
+      <svg><image href="${base}/svg-image"/></svg>
+      <iframe src="${base}/nested"></iframe>
+      <form action="${base}/form"><button>Go</button></form>
+      <a href="javascript:parent.document.title='pwned'">click</a>
+      <p>Hostile</p></body></html>`;
+    await page.goto(`${t.url}/dashboard/#/mail/${encodeURIComponent(email)}/inbox`);
+    await page.getByText("Live").waitFor();
+    await sendOverMx(email, "Hostile", hostile);
+    await page.getByRole("link", { name: "Hostile" }).click();
+    await page.frameLocator("iframe.body").getByText("Hostile").waitFor();
+    await page
+      .frameLocator("iframe.body")
+      .getByRole("link", { name: "click" })
+      .click()
+      .catch(() => {});
+    await Bun.sleep(500);
+    expect(await page.title()).toBe("agentbox");
+    expect(tracked).toEqual([]);
+    await shot("message-hostile");
+  });
+
+  test("a failing webhook shows its error", async () => {
+    const r = Receiver.start({ answer: () => new Response("down", { status: 500 }) });
+    try {
+      await subscribe(t, r.url, ["message.created"], { description: "always 500" });
+      await sendOverMx(email, "For the webhook", "<p>hi</p>");
+      await r.waitFor(1);
+      await page.goto(`${t.url}/dashboard/#/webhooks`);
+      await page.getByText("last error: HTTP 500").waitFor({ timeout: 10_000 });
+      await shot("webhooks");
+    } finally {
+      await r.stop();
+    }
+  });
+
+  test("status page", async () => {
+    await page.goto(`${t.url}/dashboard/#/status`);
+    await page.getByText("Health").waitFor();
+    await page.getByText("ok", { exact: true }).waitFor();
+    await shot("status");
+  });
+
+  test("the first page weighs < 200 KB and is interactive in < 500 ms on loopback", async () => {
+    const fresh = await browser.newPage();
+    const bodies: Promise<number>[] = [];
+    fresh.on("response", (res) => {
+      bodies.push(
+        res.body().then(
+          (b) => b.length,
+          () => 0,
+        ),
+      );
+    });
+    const started = performance.now();
+    await fresh.goto(`${t.url}/dashboard/`);
+    await fresh.getByLabel("API key").waitFor();
+    const ms = performance.now() - started;
+    await Bun.sleep(100);
+    const bytes = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
+    await fresh.close();
+    console.log(`dashboard first page: ${bytes} bytes, sign-in form usable after ${Math.round(ms)} ms`);
+    expect(bytes).toBeLessThan(200 * 1024);
+    expect(ms).toBeLessThan(500);
+  });
+});
+
+/** Inputs, selects and text areas with no label a screen reader can announce (run in the page). */
+function unlabelledFields(p: Page): Promise<string[]> {
+  return p.evaluate(`[...document.querySelectorAll("input, select, textarea")]
+    .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute("aria-label"))
+    .map((el) => el.outerHTML)`);
+}
