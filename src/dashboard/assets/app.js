@@ -58,6 +58,7 @@ function signIn(message = "") {
     }
   });
   main.querySelector("#api-key").focus();
+  performance.mark("agentbox-interactive");
 }
 
 document.getElementById("sign-out").addEventListener("click", async () => {

@@ -83,19 +83,34 @@ export async function accountsView(main) {
 
 export async function webhooksView(main) {
   const hooks = (await api("GET", "/v3/webhooks")).data;
-  main.innerHTML = `<h1>Webhooks</h1>
-    <section class="panel"><table aria-label="Webhooks">
-    <thead><tr><th>URL</th><th>Status</th><th>Triggers</th><th>Delivery</th></tr></thead><tbody>
-    ${
-      hooks
-        .map(
-          (h) => `<tr><td>${esc(h.webhook_url)}<div class="muted">${esc(h.description ?? "")}</div></td>
-        <td><span class="badge ${esc(h.status)}">${esc(h.status)}</span></td>
-        <td>${esc((h.trigger_types ?? []).join(", "))}</td>
-        <td>${h.delivery ? `pending ${esc(h.delivery.pending)}, failed ${esc(h.delivery.failed)}${h.delivery.last_error ? `<div class="error">last error: ${esc(h.delivery.last_error)}</div>` : ""}` : ""}</td></tr>`,
-        )
-        .join("") || `<tr><td colspan="4" class="muted">No webhook.</td></tr>`
-    }</tbody></table></section>`;
+  const histories = await Promise.all(
+    hooks.map((h) => api("GET", `/v3/webhooks/${encodeURIComponent(h.id)}/deliveries?limit=20`)),
+  );
+  main.innerHTML = `<h1>Webhooks</h1>${
+    hooks
+      .map(
+        (h, i) => `<section class="panel" aria-label="Webhook ${esc(h.webhook_url)}">
+      <h2>${esc(h.webhook_url)} <span class="badge ${esc(h.status)}">${esc(h.status)}</span></h2>
+      <p class="muted">${esc(h.description ?? "")} · ${esc((h.trigger_types ?? []).join(", "))}${
+        h.delivery
+          ? ` · pending ${esc(h.delivery.pending)}, failed ${esc(h.delivery.failed)}${h.delivery.last_error ? ` · <span class="error">last error: ${esc(h.delivery.last_error)}</span>` : ""}`
+          : ""
+      }</p>
+      <table aria-label="Delivery attempts"><thead><tr><th>Time</th><th>Notification</th><th>Attempt</th><th>Outcome</th><th>Response</th><th>Latency</th><th>Error</th></tr></thead><tbody>
+      ${
+        histories[i].data
+          .map(
+            (
+              a,
+            ) => `<tr><td>${esc(new Date(a.attempted_at_ms).toLocaleString())}</td><td><code>${esc(a.notification_id)}</code></td>
+          <td>${esc(a.attempt)}</td><td><span class="badge ${esc(a.outcome === "retry" ? "pending" : a.outcome)}">${esc(a.outcome)}</span></td>
+          <td>${esc(a.status_code ?? "–")}</td><td>${esc(a.duration_ms)} ms</td><td>${esc(a.error ?? "")}</td></tr>`,
+          )
+          .join("") || `<tr><td colspan="7" class="muted">No attempt yet.</td></tr>`
+      }</tbody></table></section>`,
+      )
+      .join("") || `<p class="muted">No webhook.</p>`
+  }`;
 }
 
 /** Health, listeners, counts and a few metrics, sampled while the page is open. */

@@ -5,6 +5,7 @@ import type { Logger } from "../../log.ts";
 import { objectOf } from "../../present/event-object.ts";
 import type { EventRow, WebhookRow } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
+import type { AttemptRecord } from "../attempts.ts";
 import {
   type DeliveryUpdate,
   type DueDelivery,
@@ -39,6 +40,8 @@ export interface EndpointContext {
   count(outcome: "delivered" | "retry" | "failed"): void;
   /** The endpoint's progress changed: save it with the next batch. */
   progressed(endpoint: EndpointDelivery): void;
+  /** An attempt was made: kept in the delivery history (GET /v3/webhooks/{id}/deliveries). */
+  attempted(attempt: AttemptRecord): void;
 }
 
 /** What the endpoint knows now (the row lags by up to a save interval). */
@@ -305,12 +308,29 @@ export class EndpointDelivery implements ProgressSource {
             this.inFlight.signal,
           );
     if (this.stopped) return;
-    this.logAttempt(attempt, result, performance.now() - started);
+    const ms = performance.now() - started;
+    this.logAttempt(attempt, result, ms);
     const durable = await this.settle(attempt, result);
+    this.ctx.attempted({
+      webhookId: this.row.id,
+      notificationId: attempt.notificationId,
+      eventSeq: attempt.seq,
+      attempt: attempt.number,
+      attemptedAtMs: Date.now() - Math.round(ms),
+      durationMs: Math.round(ms),
+      statusCode: result.status,
+      outcome: result.ok ? "delivered" : this.willRetry(attempt, result) ? "retry" : "failed",
+      error: result.ok ? null : result.error,
+    });
     this.inFlight.finish(attempt);
     if (!attempt.isRetry && durable) this.backlog.release(attempt.seq);
     this.touch();
     this.pump();
+  }
+
+  /** Whether a failed attempt gets another one (settle's rule). */
+  private willRetry(attempt: Attempt, result: PostResult): boolean {
+    return !result.ok && result.retry && retryDelay(this.ctx.config.retryScheduleMs, attempt.number) !== null;
   }
 
   /** One line per attempt, with ids; never the URL (it may carry a token) nor the body. */
