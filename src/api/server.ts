@@ -1,6 +1,6 @@
 import type { Server } from "bun";
-import { newUuid } from "../ids.ts";
 import { Dashboard } from "../dashboard/dashboard.ts";
+import { newUuid } from "../ids.ts";
 import type { Metrics } from "../metrics.ts";
 import { createApiApp } from "./app.ts";
 import { type Authenticator, isSignedRequest, rememberCaller } from "./auth.ts";
