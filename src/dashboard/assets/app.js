@@ -1,6 +1,6 @@
 import { ApiError, esc, session, setCsrf } from "./api.js";
 import { mailboxView, messageView } from "./message.js";
-import { accountsView, statusView, webhooksView } from "./views.js";
+import { accountsView, domainsView, statusView, webhooksView } from "./views.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -10,6 +10,7 @@ const routes = [
   [/^#\/accounts$/, () => accountsView(main)],
   [/^#\/mail\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/, (g, f, p) => mailboxView(main, g, f, p)],
   [/^#\/message\/([^/]+)\/([^/]+)$/, (g, id) => messageView(main, g, id)],
+  [/^#\/domains$/, () => domainsView(main)],
   [/^#\/webhooks$/, () => webhooksView(main)],
   [/^#\/status$/, () => statusView(main)],
 ];

@@ -164,3 +164,66 @@ function parseMetrics(text) {
   }
   return out;
 }
+
+const RECORD_TYPES = ["ownership", "mx", "spf", "dkim", "feedback"];
+
+/** Domains: add one, the DNS records to publish, a verify button per record with its result. */
+export async function domainsView(main) {
+  const domains = (await api("GET", "/v3/admin/domains?limit=200")).data;
+  main.innerHTML = `<h1>Domains</h1>
+    <section class="panel"><h2 id="add-title">Add a domain</h2>
+      <form id="add-domain" class="row" aria-labelledby="add-title">
+        <div><label for="domain-address">Domain</label><input id="domain-address" required placeholder="mail.example.com"></div>
+        <button type="submit">Add</button></form><p id="add-result" role="status"></p></section>
+    ${domains
+      .map(
+        (d) => `<section class="panel" aria-label="Domain ${esc(d.domain_address)}">
+      <h2>${esc(d.domain_address)}${d.trial ? ' <span class="badge active">trial</span>' : ""}</h2>
+      <table aria-label="DNS records of ${esc(d.domain_address)}"><thead><tr><th>Check</th><th>Record to publish</th><th>Result</th><th></th></tr></thead><tbody>
+      ${RECORD_TYPES.map(
+        (
+          type,
+        ) => `<tr data-domain="${esc(d.id)}" data-type="${type}"><td>${type}</td><td class="record muted">…</td>
+        <td class="result" role="status"></td><td><button type="button" class="secondary" aria-label="Verify ${type} of ${esc(d.domain_address)}">Verify</button></td></tr>`,
+      ).join("")}</tbody></table></section>`,
+      )
+      .join("")}`;
+  main.querySelector("#add-domain").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const address = main.querySelector("#domain-address").value.trim();
+    try {
+      await api("POST", "/v3/admin/domains", { name: address, domain_address: address });
+      await domainsView(main);
+    } catch (err) {
+      main.querySelector("#add-result").className = "error";
+      main.querySelector("#add-result").textContent = err.message;
+    }
+  });
+  for (const row of main.querySelectorAll("tr[data-domain]")) {
+    const path = `/v3/admin/domains/${encodeURIComponent(row.dataset.domain)}`;
+    api("POST", `${path}/info`, { type: row.dataset.type }).then(
+      ({ data }) => {
+        const o = data.attempt?.options ?? data.options ?? {};
+        row.querySelector(".record").innerHTML = o.type
+          ? `<code>${esc(o.type)} ${esc(o.host)}${o.priority !== undefined ? ` ${esc(o.priority)}` : ""} ${esc(o.value)}</code>`
+          : "–";
+      },
+      (err) => {
+        row.querySelector(".record").textContent = err.message;
+      },
+    );
+    row.querySelector("button").addEventListener("click", async () => {
+      const out = row.querySelector(".result");
+      out.textContent = "Checking…";
+      try {
+        const { data } = await api("POST", `${path}/verify`, { type: row.dataset.type });
+        out.className = `result ${data.status === "done" ? "ok" : "error"}`;
+        out.textContent =
+          data.status === "done" ? "verified" : (data.message ?? data.attempt?.message ?? "failed");
+      } catch (err) {
+        out.className = "result error";
+        out.textContent = err.message;
+      }
+    });
+  }
+}
