@@ -67,3 +67,44 @@ export async function sweepAttempts(store: Store, olderThanMs: number): Promise<
       tx.$client.prepare("DELETE FROM webhook_attempts WHERE attempted_at_ms < ?").run(olderThanMs).changes,
   );
 }
+
+/**
+ * Queues one more attempt of a notification this webhook was sent (by the operator, from the
+ * history): its delivery row becomes a retry due now, same notification id, next attempt number.
+ * False if the webhook never attempted that notification.
+ */
+export async function scheduleResend(
+  store: Store,
+  webhookId: string,
+  notificationId: string,
+): Promise<boolean> {
+  return store.writer.submit((tx) => {
+    const known = tx.$client
+      .query<{ event_seq: number; attempt: number }, [string, string, string, string]>(
+        `SELECT event_seq, max(attempt) AS attempt FROM (
+           SELECT event_seq, attempt FROM webhook_deliveries WHERE webhook_id = ? AND notification_id = ?
+           UNION ALL
+           SELECT event_seq, attempt FROM webhook_attempts WHERE webhook_id = ? AND notification_id = ?)
+         GROUP BY event_seq`,
+      )
+      .get(webhookId, notificationId, webhookId, notificationId);
+    if (!known) return false;
+    tx.$client
+      .prepare(
+        `INSERT INTO webhook_deliveries
+           (webhook_id, event_seq, notification_id, attempt, status, next_attempt_at_ms, last_status, last_error, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', ?, NULL, NULL, ?)
+         ON CONFLICT (webhook_id, event_seq) DO UPDATE SET status = 'pending',
+           next_attempt_at_ms = excluded.next_attempt_at_ms, updated_at = excluded.updated_at`,
+      )
+      .run(
+        webhookId,
+        known.event_seq,
+        notificationId,
+        known.attempt,
+        Date.now(),
+        Math.floor(Date.now() / 1000),
+      );
+    return true;
+  });
+}

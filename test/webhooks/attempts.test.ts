@@ -59,6 +59,49 @@ describe("webhook delivery history", () => {
     expectError(await history(hook.id, "?limit=500"), 400, "invalid_request_error");
   });
 
+  test("resend: a failed notification goes again, same id, next attempt number", async () => {
+    const r = Receiver.start({ answer: (_d, n) => (n === 0 ? new Response("no", { status: 404 }) : null) });
+    receivers.push(r);
+    const hook = await subscribe(t, r.url, ["folder.created"]);
+    const grant = await createAccount(t);
+    await api(t, "POST", `/v3/grants/${grant.id}/folders`, { name: "Resent" });
+    const [failed] = await eventuallyCount(hook.id, 1);
+    expect(failed).toMatchObject({ attempt: 1, outcome: "failed", status_code: 404 });
+    const resend = await api(
+      t,
+      "POST",
+      `/v3/webhooks/${hook.id}/deliveries/${failed.notification_id}/resend`,
+      {},
+    );
+    expect(resend.status, JSON.stringify(resend.body)).toBe(200);
+    expect(resend.body.data).toEqual({ notification_id: failed.notification_id, status: "pending" });
+    await r.waitFor(2);
+    expect(r.deliveries[1]?.body.id).toBe(failed.notification_id);
+    expect(r.deliveries[1]?.body.webhook_delivery_attempt).toBe(2);
+    const attempts = await eventuallyCount(hook.id, 2);
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [2, "delivered"],
+      [1, "failed"],
+    ]);
+    expectError(
+      await api(t, "POST", `/v3/webhooks/${hook.id}/deliveries/no-such-notification/resend`, {}),
+      404,
+      "not_found_error",
+    );
+    const other = await createApplication(t, "resend isolation");
+    expectError(
+      await api(
+        t,
+        "POST",
+        `/v3/webhooks/${hook.id}/deliveries/${failed.notification_id}/resend`,
+        {},
+        other.key,
+      ),
+      404,
+      "not_found_error",
+    );
+  });
+
   test("another application's webhook history is a 404; an unknown webhook too", async () => {
     const r = Receiver.start({});
     receivers.push(r);

@@ -3,7 +3,7 @@ import { nowSeconds } from "../../ids.ts";
 import { presentWebhook } from "../../present/webhook.ts";
 import { presentWebhookAttempt } from "../../present/webhook-attempt.ts";
 import type { WebhookRow } from "../../store/schema.ts";
-import { listAttempts } from "../../webhooks/attempts.ts";
+import { listAttempts, scheduleResend } from "../../webhooks/attempts.ts";
 import { verifyEndpoint } from "../../webhooks/challenge.ts";
 import { deliveryState } from "../../webhooks/delivery-state.ts";
 import { senderAddresses } from "../../webhooks/ip-addresses.ts";
@@ -100,6 +100,24 @@ export function webhookRoutes(deps: ApiDeps) {
       const last = attempts.at(-1);
       const next = attempts.length === limit && last ? encodeCursor({ before: last.id }) : null;
       return cursorList(request, attempts.map(presentWebhookAttempt), next);
+    })
+    .post("/v3/webhooks/:id/deliveries/:notification/resend", async ({ request, params }) => {
+      const row = await load(request, params.id);
+      const notification = pathParam(params.notification, "notification id");
+      if (row.status === "pause" || row.status === "failed") {
+        throw badRequest(
+          `the webhook is ${row.status === "pause" ? "paused" : "failed"}: set its status to active first`,
+        );
+      }
+      if (!(await scheduleResend(deps.store, row.id, notification))) {
+        throw notFound(`notification ${notification} of webhook ${row.id}`);
+      }
+      await deps.webhooks.refresh(row.id);
+      deps.log.info(
+        { webhookId: row.id, notificationId: notification },
+        "webhook notification resend queued",
+      );
+      return single(request, { notification_id: notification, status: "pending" });
     })
     .get("/v3/webhooks/:id", async ({ request, params }) =>
       single(request, present(await load(request, params.id))),

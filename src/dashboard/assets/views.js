@@ -86,7 +86,7 @@ export async function webhooksView(main) {
   const histories = await Promise.all(
     hooks.map((h) => api("GET", `/v3/webhooks/${encodeURIComponent(h.id)}/deliveries?limit=20`)),
   );
-  main.innerHTML = `<h1>Webhooks</h1>${
+  main.innerHTML = `<h1>Webhooks</h1><div id="webhooks">${
     hooks
       .map(
         (h, i) => `<section class="panel" aria-label="Webhook ${esc(h.webhook_url)}">
@@ -96,7 +96,7 @@ export async function webhooksView(main) {
           ? ` · pending ${esc(h.delivery.pending)}, failed ${esc(h.delivery.failed)}${h.delivery.last_error ? ` · <span class="error">last error: ${esc(h.delivery.last_error)}</span>` : ""}`
           : ""
       }</p>
-      <table aria-label="Delivery attempts"><thead><tr><th>Time</th><th>Notification</th><th>Attempt</th><th>Outcome</th><th>Response</th><th>Latency</th><th>Error</th></tr></thead><tbody>
+      <table aria-label="Delivery attempts"><thead><tr><th>Time</th><th>Notification</th><th>Attempt</th><th>Outcome</th><th>Response</th><th>Latency</th><th>Error</th><th><span class="muted">Action</span></th></tr></thead><tbody>
       ${
         histories[i].data
           .map(
@@ -104,13 +104,32 @@ export async function webhooksView(main) {
               a,
             ) => `<tr><td>${esc(new Date(a.attempted_at_ms).toLocaleString())}</td><td><code>${esc(a.notification_id)}</code></td>
           <td>${esc(a.attempt)}</td><td><span class="badge ${esc(a.outcome === "retry" ? "pending" : a.outcome)}">${esc(a.outcome)}</span></td>
-          <td>${esc(a.status_code ?? "–")}</td><td>${esc(a.duration_ms)} ms</td><td>${esc(a.error ?? "")}</td></tr>`,
+          <td>${esc(a.status_code ?? "–")}</td><td>${esc(a.duration_ms)} ms</td><td>${esc(a.error ?? "")}</td>
+          <td>${a.outcome === "failed" ? `<button type="button" class="secondary" data-webhook="${esc(h.id)}" data-resend="${esc(a.notification_id)}" aria-label="Resend notification ${esc(a.notification_id)}">Resend</button>` : ""}</td></tr>`,
           )
-          .join("") || `<tr><td colspan="7" class="muted">No attempt yet.</td></tr>`
+          .join("") || `<tr><td colspan="8" class="muted">No attempt yet.</td></tr>`
       }</tbody></table></section>`,
       )
       .join("") || `<p class="muted">No webhook.</p>`
-  }`;
+  }</div><p id="resend-result" role="status"></p>`;
+  main.querySelector("#webhooks").addEventListener("click", async (e) => {
+    const button = e.target.closest("button[data-resend]");
+    if (!button) return;
+    const out = main.querySelector("#resend-result");
+    try {
+      await api(
+        "POST",
+        `/v3/webhooks/${encodeURIComponent(button.dataset.webhook)}/deliveries/${encodeURIComponent(button.dataset.resend)}/resend`,
+        {},
+      );
+      out.className = "ok";
+      out.textContent = `Notification ${button.dataset.resend} queued again.`;
+      setTimeout(() => void webhooksView(main), 1500);
+    } catch (err) {
+      out.className = "error";
+      out.textContent = err.message;
+    }
+  });
 }
 
 /** Health, listeners, counts and a few metrics, sampled while the page is open. */
