@@ -14,6 +14,7 @@ import { eventRoutes } from "./routes/events.ts";
 import { folderRoutes } from "./routes/folders.ts";
 import { grantRoutes } from "./routes/grants.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { outboundRoutes } from "./routes/outbound.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
 import { threadRoutes } from "./routes/threads.ts";
@@ -47,6 +48,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(folderRoutes(deps))
     .use(attachmentRoutes(deps))
     .use(webhookRoutes(deps))
+    .use(outboundRoutes(deps))
     .use(eventRoutes(deps));
 }
 
