@@ -214,6 +214,21 @@ describe("the dashboard in chromium", () => {
     await shot("domains");
   });
 
+  test("the outbound queue: a waiting message, cancelled from the page", async () => {
+    const sent = await api(t, "POST", `/v3/grants/${encodeURIComponent(email)}/messages/send`, {
+      to: [{ email: "far@remote.example" }],
+      subject: "to the queue",
+      body: "hello",
+    });
+    expect(sent.status).toBe(200);
+    await page.goto(`${t.url}/dashboard/#/outbound`);
+    const queue = page.getByRole("table", { name: "Outbound queue" });
+    await queue.getByText("far@remote.example").waitFor();
+    await shot("outbound");
+    await page.getByRole("button", { name: "Cancel delivery to far@remote.example" }).click();
+    await queue.getByText("cancelled by the operator").waitFor();
+  });
+
   test("status page", async () => {
     await page.goto(`${t.url}/dashboard/#/status`);
     await page.getByText("Health").waitFor();

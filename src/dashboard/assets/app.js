@@ -1,6 +1,6 @@
 import { ApiError, esc, session, setCsrf } from "./api.js";
 import { mailboxView, messageView } from "./message.js";
-import { accountsView, domainsView, statusView, webhooksView } from "./views.js";
+import { accountsView, domainsView, outboundView, statusView, webhooksView } from "./views.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -12,6 +12,7 @@ const routes = [
   [/^#\/message\/([^/]+)\/([^/]+)$/, (g, id) => messageView(main, g, id)],
   [/^#\/domains$/, () => domainsView(main)],
   [/^#\/webhooks$/, () => webhooksView(main)],
+  [/^#\/outbound$/, () => outboundView(main)],
   [/^#\/status$/, () => statusView(main)],
 ];
 

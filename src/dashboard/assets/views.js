@@ -246,3 +246,42 @@ export async function domainsView(main) {
     });
   }
 }
+
+const QUEUE_STATES = ["pending", "deferred", "sending", "delivered", "bounced"];
+
+/** The outbound queue: one row per recipient, by state; retry now or cancel the waiting ones. */
+export async function outboundView(main, state = "") {
+  const page = await api("GET", `/v3/admin/outbound?limit=100${state ? `&state=${state}` : ""}`);
+  main.innerHTML = `<h1>Outbound queue</h1>
+    <div class="row"><div><label for="queue-state">State</label>
+      <select id="queue-state"><option value="">all</option>${QUEUE_STATES.map((s) => `<option ${s === state ? "selected" : ""}>${s}</option>`).join("")}</select></div></div>
+    <section class="panel"><table aria-label="Outbound queue"><thead><tr><th>Created</th><th>From → To</th><th>State</th><th>Attempts</th><th>Next attempt</th><th>Last error</th><th><span class="muted">Actions</span></th></tr></thead><tbody>
+    ${
+      page.data
+        .map((e) => {
+          const waiting = e.state === "pending" || e.state === "deferred";
+          return `<tr><td>${esc(when(e.created_at))}</td><td>${esc(e.from)} → ${esc(e.to)}</td>
+          <td><span class="badge ${e.state === "delivered" ? "delivered" : e.state === "bounced" ? "failed" : "pending"}">${esc(e.state)}</span></td>
+          <td>${esc(e.attempts)}</td><td>${waiting ? esc(when(e.next_attempt_at)) : "–"}</td><td>${esc(e.last_error ?? "")}</td>
+          <td class="row">${waiting ? `<button type="button" class="secondary" data-retry="${esc(e.id)}" aria-label="Retry now to ${esc(e.to)}">Retry now</button><button type="button" class="danger" data-cancel="${esc(e.id)}" aria-label="Cancel delivery to ${esc(e.to)}">Cancel</button>` : ""}</td></tr>`;
+        })
+        .join("") || `<tr><td colspan="7" class="muted">Nothing here.</td></tr>`
+    }</tbody></table></section><p id="queue-result" role="status"></p>`;
+  main
+    .querySelector("#queue-state")
+    .addEventListener("change", (e) => void outboundView(main, e.target.value));
+  main.querySelector("tbody").addEventListener("click", async (e) => {
+    const button = e.target.closest("button");
+    if (!button) return;
+    const out = main.querySelector("#queue-result");
+    try {
+      if (button.dataset.retry)
+        await api("POST", `/v3/admin/outbound/${encodeURIComponent(button.dataset.retry)}/retry`, {});
+      else await api("DELETE", `/v3/admin/outbound/${encodeURIComponent(button.dataset.cancel)}`);
+      await outboundView(main, state);
+    } catch (err) {
+      out.className = "error";
+      out.textContent = err.message;
+    }
+  });
+}
