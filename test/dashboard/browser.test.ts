@@ -10,10 +10,12 @@ import { Receiver, subscribe } from "../webhooks/receiver.ts";
 /**
  * The dashboard in a real browser (Debian's chromium, driven by playwright-core): sign in, create
  * an account, mail arriving over SMTP appears without a reload, a message opens, a hostile message
- * runs and loads nothing, a failing webhook shows its error. Screenshots go to docs/screenshots/.
+ * runs and loads nothing, a failing webhook shows its error. Every page is screenshotted (SHOTS).
  */
 
-const SHOTS = join(import.meta.dir, "../../docs/screenshots");
+// README's screenshots: `SCREENSHOTS=docs/screenshots bun test test/dashboard/browser.test.ts`
+// refreshes them; by default they go to .tmp/ (ignored by git), so a test run leaves the tree clean.
+const SHOTS = join(import.meta.dir, "../..", process.env.SCREENSHOTS ?? ".tmp/screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let t: TestServer;
