@@ -104,6 +104,29 @@ describe("the dashboard in chromium", () => {
     expect(status).toBe(403);
   });
 
+  test("keyboard: Tab walks the navigation, then the page's fields, in order", async () => {
+    await page.focus("a.brand");
+    const focused: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press("Tab");
+      focused.push(
+        (await page.evaluate(
+          `(() => { const el = document.activeElement; return el.labels?.[0]?.textContent ?? el.textContent.trim(); })()`,
+        )) as string,
+      );
+    }
+    expect(focused).toEqual([
+      "Accounts",
+      "Domains",
+      "Webhooks",
+      "Outbound",
+      "Status",
+      "Sign out",
+      "Email address",
+      "App password",
+    ]);
+  });
+
   test("create an account, then mail sent over SMTP appears without a reload", async () => {
     await page.getByLabel("Email address").fill(email);
     await page.getByLabel("App password").fill(PASSWORD);
