@@ -11,8 +11,8 @@ import { apiKeys } from "./store/schema.ts";
 import type { Store } from "./store/store.ts";
 
 /**
- * First start and every start: the default application, the operator's API key, and the trial
- * domain exist. Returns the default application's id.
+ * First start and every start: the default application, the operator's key from AGENTBOX_API_KEY
+ * (a generated one comes later: generateFirstKey), and the trial domain exist. Returns the default application's id.
  */
 export async function bootstrap(store: Store, config: Config, log: Logger): Promise<string> {
   const app = (await findDefaultApplication(store)) ?? (await createApplication(store, "default", true));
@@ -35,23 +35,29 @@ async function ensureOperatorKey(
   applicationId: string,
   log: Logger,
 ): Promise<void> {
-  if (config.apiKey) {
-    const hash = hashApiKey(config.apiKey);
-    const current = await store.read.query.apiKeys.findFirst({
-      where: and(eq(apiKeys.fromEnv, true), isNull(apiKeys.revokedAt)),
-    });
-    if (current?.keyHash === hash) return;
-    // AGENTBOX_API_KEY changed: the old environment key stops working.
-    await store.writer.submit((tx) =>
-      tx
-        .update(apiKeys)
-        .set({ revokedAt: nowSeconds() })
-        .where(and(eq(apiKeys.fromEnv, true), isNull(apiKeys.revokedAt))),
-    );
-    await createApiKey(store, applicationId, "AGENTBOX_API_KEY", config.apiKey, true);
-    log.info("operator key from AGENTBOX_API_KEY registered");
-    return;
-  }
+  if (!config.apiKey) return;
+  const hash = hashApiKey(config.apiKey);
+  const current = await store.read.query.apiKeys.findFirst({
+    where: and(eq(apiKeys.fromEnv, true), isNull(apiKeys.revokedAt)),
+  });
+  if (current?.keyHash === hash) return;
+  // AGENTBOX_API_KEY changed: the old environment key stops working.
+  await store.writer.submit((tx) =>
+    tx
+      .update(apiKeys)
+      .set({ revokedAt: nowSeconds() })
+      .where(and(eq(apiKeys.fromEnv, true), isNull(apiKeys.revokedAt))),
+  );
+  await createApiKey(store, applicationId, "AGENTBOX_API_KEY", config.apiKey, true);
+  log.info("operator key from AGENTBOX_API_KEY registered");
+}
+
+/**
+ * The first start without AGENTBOX_API_KEY: an operator key, saved and printed once. Called only
+ * once every listener is bound, so a start that fails (a busy port) generates and prints nothing.
+ */
+export async function generateFirstKey(store: Store, config: Config, applicationId: string): Promise<void> {
+  if (config.apiKey) return;
   const any = await store.read.query.apiKeys.findFirst();
   if (any) return;
   const { key } = await createApiKey(store, applicationId, "generated at first start");

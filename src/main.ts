@@ -12,7 +12,7 @@ async function serve(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, config.logFormat ?? undefined);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config, log);

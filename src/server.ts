@@ -7,7 +7,7 @@ import { PasswordLogins } from "./accounts/password-login.ts";
 import { SignOuts } from "./accounts/sign-outs.ts";
 import { Authenticator } from "./api/auth.ts";
 import { startHttp } from "./api/server.ts";
-import { bootstrap } from "./bootstrap.ts";
+import { bootstrap, generateFirstKey } from "./bootstrap.ts";
 import type { Config } from "./config/config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
@@ -136,6 +136,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   await delivery.start(config.smtp.hold);
   await scheduler.start();
+  await generateFirstKey(store, config, defaultApplicationId);
   ready = true;
   // Background work a migration left (only once everything listens: a failed start has none to stop).
   const maintenance = new AbortController();

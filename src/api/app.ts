@@ -17,6 +17,7 @@ import { folderRoutes } from "./routes/folders.ts";
 import { grantRoutes } from "./routes/grants.ts";
 import { importRoutes } from "./routes/import.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { outboundRoutes } from "./routes/outbound.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
 import { signatureRoutes } from "./routes/signatures.ts";
@@ -59,6 +60,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(templateRoutes(deps))
     .use(workflowRoutes(deps))
     .use(webhookRoutes(deps))
+    .use(outboundRoutes(deps))
     .use(eventRoutes(deps));
 }
 

@@ -1,4 +1,5 @@
 import type { Server } from "bun";
+import { Dashboard } from "../dashboard/dashboard.ts";
 import { newUuid } from "../ids.ts";
 import { McpEndpoint } from "../mcp/endpoint.ts";
 import type { Metrics } from "../metrics.ts";
@@ -28,11 +29,15 @@ export interface HttpDeps extends ApiDeps {
  * enforces body limits (and how many large bodies are read at once), answers /healthz and
  * /metrics, and logs one line per request.
  */
+/** Paths polled by monitors, logged at debug. */
+const PROBES = new Set(["/healthz", "/metrics"]);
+
 export function startHttp(deps: HttpDeps, port: number, hostname: string): Server<undefined> {
   const app = createApiApp(deps);
   const messageLimit = Math.ceil(deps.config.limits.maxMessageBytes * 1.4) + JSON_BODY_LIMIT;
   const largeBodies = new LargeBodies(deps.config.limits.httpMaxLargeBodies);
   const mcp = new McpEndpoint(VERSION);
+  const dashboard = new Dashboard();
   return Bun.serve({
     port,
     hostname,
@@ -69,10 +74,12 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     deps.metrics.inc("agentbox_http_requests_total", "HTTP requests by status", {
       status: String(response.status),
     });
-    deps.log.info(
+    const path = new URL(request.url).pathname;
+    // Health checks and metrics scrapes come every few seconds: only at debug.
+    deps.log[PROBES.has(path) ? "debug" : "info"](
       {
         method: request.method,
-        path: new URL(request.url).pathname,
+        path,
         status: response.status,
         ms,
         requestId: id,
@@ -80,6 +87,17 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       "http",
     );
     return response;
+  }
+
+  /** A dashboard request, answered by the API as if the browser had sent it with the key. */
+  async function forward(request: Request, ip: string): Promise<Response> {
+    try {
+      return await route(request, new URL(request.url), ip, () => {});
+    } catch (err) {
+      const error = err instanceof ApiError ? err : new ApiError(500, "internal error");
+      if (!(err instanceof ApiError)) deps.log.error({ err }, "dashboard request failed");
+      return errorResponse(request, error);
+    }
   }
 
   /**
@@ -96,6 +114,9 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     if (url.pathname === "/healthz") {
       const ready = deps.isReady();
       return Response.json({ status: ready ? "ok" : "starting" }, { status: ready ? 200 : 503 });
+    }
+    if (Dashboard.handles(url.pathname)) {
+      return dashboard.handle(incoming, url, (forwarded) => forward(forwarded, ip));
     }
     if (url.pathname === "/metrics") {
       return new Response(deps.metrics.render(), {

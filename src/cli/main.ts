@@ -3,6 +3,7 @@ import { clientFromEnv } from "./client.ts";
 import { type Command, type CommandGroup, Invocation } from "./command.ts";
 import { accountCommands } from "./commands/account.ts";
 import { appCommands } from "./commands/app.ts";
+import { backupCommands } from "./commands/backup.ts";
 import { domainCommands } from "./commands/domain.ts";
 import { importCommands } from "./commands/import.ts";
 import { keyCommands } from "./commands/key.ts";
@@ -26,6 +27,7 @@ const GROUPS: CommandGroup[] = [
   importCommands,
   mcpCommands,
   statusCommands,
+  backupCommands,
 ];
 const COMMANDS = GROUPS.flatMap((group) => group.commands);
 

@@ -53,6 +53,8 @@ export interface Config {
   databaseUrl: string;
   databaseSyncUrl: string | null;
   logLevel: string;
+  /** `pretty` (coloured lines), `json`, or null: pretty when stdout is a terminal. */
+  logFormat: "pretty" | "json" | null;
   /** How long an account actor may sit idle before it is stopped (not an operator promise; tests lower it). */
   actorIdleMs: number;
   webhooks: WebhookConfig;
@@ -106,8 +108,15 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databaseSyncUrl: env.AGENTBOX_DATABASE_SYNC_URL || null,
     logLevel: env.AGENTBOX_LOG_LEVEL || "info",
+    logFormat: logFormat(env.AGENTBOX_LOG_FORMAT),
     actorIdleMs: positiveInt(env, "AGENTBOX_ACTOR_IDLE_MS", 60_000),
     webhooks: loadWebhookConfig(env),
     smtp: loadSmtpConfig(env),
   };
+}
+
+function logFormat(value: string | undefined): "pretty" | "json" | null {
+  if (!value || value === "auto") return null;
+  if (value === "pretty" || value === "json") return value;
+  throw new ConfigError(`AGENTBOX_LOG_FORMAT must be pretty, json or auto, not "${value}"`);
 }

@@ -1,7 +1,9 @@
 import { Elysia } from "elysia";
 import { nowSeconds } from "../../ids.ts";
 import { presentWebhook } from "../../present/webhook.ts";
+import { presentWebhookAttempt } from "../../present/webhook-attempt.ts";
 import type { WebhookRow } from "../../store/schema.ts";
+import { listAttempts, scheduleResend } from "../../webhooks/attempts.ts";
 import { verifyEndpoint } from "../../webhooks/challenge.ts";
 import { deliveryState } from "../../webhooks/delivery-state.ts";
 import { senderAddresses } from "../../webhooks/ip-addresses.ts";
@@ -19,10 +21,11 @@ import {
   updateWebhook,
 } from "../../webhooks/webhooks.ts";
 import { callerOf } from "../auth.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { json, single } from "../http.ts";
-import { pathParam } from "../validate.ts";
+import { cursorList, json, single } from "../http.ts";
+import { pathParam, queryInt } from "../validate.ts";
 import { parseCreate, parseTestRequest, parseUpdate } from "../webhook-body.ts";
 
 const STARTED_AT = nowSeconds();
@@ -87,6 +90,34 @@ export function webhookRoutes(deps: ApiDeps) {
       await deps.webhooks.refresh(row.id);
       deps.log.info({ webhookId: row.id, applicationId: row.applicationId }, "webhook created");
       return single(request, present(row, true));
+    })
+    .get("/v3/webhooks/:id/deliveries", async ({ request, params }) => {
+      const row = await load(request, params.id);
+      const query = new URL(request.url).searchParams;
+      const limit = queryInt(query, "limit", 50, 1, 200);
+      const before = decodeCursor(query.get("page_token"), { before: "number" })?.before ?? null;
+      const attempts = listAttempts(deps.store, row.id, limit, before);
+      const last = attempts.at(-1);
+      const next = attempts.length === limit && last ? encodeCursor({ before: last.id }) : null;
+      return cursorList(request, attempts.map(presentWebhookAttempt), next);
+    })
+    .post("/v3/webhooks/:id/deliveries/:notification/resend", async ({ request, params }) => {
+      const row = await load(request, params.id);
+      const notification = pathParam(params.notification, "notification id");
+      if (row.status === "pause" || row.status === "failed") {
+        throw badRequest(
+          `the webhook is ${row.status === "pause" ? "paused" : "failed"}: set its status to active first`,
+        );
+      }
+      if (!(await scheduleResend(deps.store, row.id, notification))) {
+        throw notFound(`notification ${notification} of webhook ${row.id}`);
+      }
+      await deps.webhooks.refresh(row.id);
+      deps.log.info(
+        { webhookId: row.id, notificationId: notification },
+        "webhook notification resend queued",
+      );
+      return single(request, { notification_id: notification, status: "pending" });
     })
     .get("/v3/webhooks/:id", async ({ request, params }) =>
       single(request, present(await load(request, params.id))),

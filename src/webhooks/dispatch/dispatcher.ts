@@ -6,8 +6,10 @@ import type { Logger } from "../../log.ts";
 import type { Metrics } from "../../metrics.ts";
 import type { EventRow, WebhookRow } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
+import { sweepAttempts } from "../attempts.ts";
 import type { Reach } from "../reach.ts";
 import { allWebhooks, loadWebhook } from "../webhooks.ts";
+import { AttemptLog } from "./attempt-log.ts";
 import { type EndpointContext, EndpointDelivery, type EndpointState } from "./endpoint-delivery.ts";
 import { ProgressSaver } from "./progress-saver.ts";
 
@@ -33,6 +35,7 @@ export class WebhookDispatcher {
   private readonly byApplication = new Map<string, Set<EndpointDelivery>>();
   private readonly ctx: EndpointContext;
   private readonly saver: ProgressSaver;
+  private readonly attempts: AttemptLog;
   private tailSeq = 0;
   private wakeQueued = false;
   private running = false;
@@ -48,6 +51,7 @@ export class WebhookDispatcher {
     reach: (applicationId: string) => Reach,
   ) {
     this.saver = new ProgressSaver(store, log, SAVE_EVERY_MS);
+    this.attempts = new AttemptLog(store, log, SAVE_EVERY_MS);
     this.ctx = {
       store,
       config,
@@ -57,6 +61,7 @@ export class WebhookDispatcher {
       count: (outcome) =>
         metrics.inc("agentbox_webhook_attempts_total", "Webhook delivery attempts by outcome", { outcome }),
       progressed: (endpoint) => this.saver.mark(endpoint),
+      attempted: (attempt) => this.attempts.add(attempt),
     };
   }
 
@@ -103,6 +108,7 @@ export class WebhookDispatcher {
   async sweep(): Promise<number> {
     try {
       const deleted = await sweepEvents(this.store, Date.now() - this.config.eventRetentionMs);
+      await sweepAttempts(this.store, Date.now() - this.config.eventRetentionMs);
       if (deleted > 0) this.log.info({ deleted }, "event log swept");
       return deleted;
     } catch (err) {
@@ -119,6 +125,7 @@ export class WebhookDispatcher {
     this.timers = [];
     await Promise.all([...this.endpoints.values()].map((e) => e.stop(SHUTDOWN_GRACE_MS)));
     await this.saver.flush();
+    await this.attempts.flush();
   }
 
   private tail(): void {

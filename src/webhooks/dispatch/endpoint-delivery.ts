@@ -5,6 +5,7 @@ import type { Logger } from "../../log.ts";
 import { objectOf } from "../../present/event-object.ts";
 import type { EventRow, WebhookRow } from "../../store/schema.ts";
 import type { Store } from "../../store/store.ts";
+import type { AttemptRecord } from "../attempts.ts";
 import {
   type DeliveryUpdate,
   type DueDelivery,
@@ -39,6 +40,8 @@ export interface EndpointContext {
   count(outcome: "delivered" | "retry" | "failed"): void;
   /** The endpoint's progress changed: save it with the next batch. */
   progressed(endpoint: EndpointDelivery): void;
+  /** An attempt was made: kept in the delivery history (GET /v3/webhooks/{id}/deliveries). */
+  attempted(attempt: AttemptRecord): void;
 }
 
 /** What the endpoint knows now (the row lags by up to a save interval). */
@@ -292,6 +295,7 @@ export class EndpointDelivery implements ProgressSource {
 
   private async send(attempt: Attempt, prepared: Prepared): Promise<void> {
     if ("skip" in prepared) return this.skip(attempt);
+    const started = performance.now();
     const result: PostResult =
       "error" in prepared
         ? { ok: false, retry: prepared.retry, status: null, error: prepared.error }
@@ -304,11 +308,43 @@ export class EndpointDelivery implements ProgressSource {
             this.inFlight.signal,
           );
     if (this.stopped) return;
+    const ms = performance.now() - started;
+    this.logAttempt(attempt, result, ms);
     const durable = await this.settle(attempt, result);
+    this.ctx.attempted({
+      webhookId: this.row.id,
+      notificationId: attempt.notificationId,
+      eventSeq: attempt.seq,
+      attempt: attempt.number,
+      attemptedAtMs: Date.now() - Math.round(ms),
+      durationMs: Math.round(ms),
+      statusCode: result.status,
+      outcome: result.ok ? "delivered" : this.willRetry(attempt, result) ? "retry" : "failed",
+      error: result.ok ? null : result.error,
+    });
     this.inFlight.finish(attempt);
     if (!attempt.isRetry && durable) this.backlog.release(attempt.seq);
     this.touch();
     this.pump();
+  }
+
+  /** Whether a failed attempt gets another one (settle's rule). */
+  private willRetry(attempt: Attempt, result: PostResult): boolean {
+    return !result.ok && result.retry && retryDelay(this.ctx.config.retryScheduleMs, attempt.number) !== null;
+  }
+
+  /** One line per attempt, with ids; never the URL (it may carry a token) nor the body. */
+  private logAttempt(attempt: Attempt, result: PostResult, ms: number): void {
+    const line = {
+      webhookId: this.row.id,
+      notificationId: attempt.notificationId,
+      seq: attempt.seq,
+      attempt: attempt.number,
+      status: result.status,
+      ms: Math.round(ms),
+    };
+    if (result.ok) this.ctx.log.info(line, "webhook delivered");
+    else this.ctx.log.warn({ ...line, error: result.error, retry: result.retry }, "webhook attempt failed");
   }
 
   /** Not for this endpoint after all (only ever a first attempt): settled without a request. */

@@ -1,0 +1,79 @@
+import { ApiError, esc, session, setCsrf } from "./api.js";
+import { mailboxView, messageView } from "./message.js";
+import { accountsView, domainsView, outboundView, statusView, webhooksView } from "./views.js";
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+
+/** #/accounts, #/mail/<grant>/<folder>[/<page>], #/message/<grant>/<id>, #/webhooks, #/status */
+const routes = [
+  [/^#\/accounts$/, () => accountsView(main)],
+  [/^#\/mail\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/, (g, f, p) => mailboxView(main, g, f, p)],
+  [/^#\/message\/([^/]+)\/([^/]+)$/, (g, id) => messageView(main, g, id)],
+  [/^#\/domains$/, () => domainsView(main)],
+  [/^#\/webhooks$/, () => webhooksView(main)],
+  [/^#\/outbound$/, () => outboundView(main)],
+  [/^#\/status$/, () => statusView(main)],
+];
+
+async function render() {
+  const hash = location.hash || "#/accounts";
+  for (const a of nav.querySelectorAll("a")) {
+    if (hash.startsWith(a.getAttribute("href"))) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  for (const [pattern, view] of routes) {
+    const match = pattern.exec(hash);
+    if (!match) continue;
+    try {
+      await view(
+        ...match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part))),
+      );
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return signIn();
+      main.innerHTML = `<p class="error" role="alert">${esc(err.message)}</p>`;
+    }
+    return;
+  }
+  location.hash = "#/accounts";
+}
+
+function signIn(message = "") {
+  nav.hidden = true;
+  main.innerHTML = `<section class="panel" style="max-width:28rem;margin:3rem auto">
+    <h1>Sign in</h1>
+    <form id="sign-in">
+      <label for="api-key">API key</label>
+      <input id="api-key" name="api_key" type="password" autocomplete="current-password" required>
+      <p class="muted">The operator key is in <code>data/api-key</code>. It is sent once, over this form, never in a URL; the browser keeps only a session cookie.</p>
+      <button type="submit">Sign in</button>
+      <p id="sign-in-error" class="error" role="alert">${esc(message)}</p>
+    </form></section>`;
+  main.querySelector("#sign-in").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await session("POST", { api_key: main.querySelector("#api-key").value });
+      nav.hidden = false;
+      await render();
+    } catch (err) {
+      main.querySelector("#sign-in-error").textContent = err.message;
+    }
+  });
+  main.querySelector("#api-key").focus();
+  performance.mark("agentbox-interactive");
+}
+
+document.getElementById("sign-out").addEventListener("click", async () => {
+  await session("DELETE").catch(() => {});
+  setCsrf(null);
+  signIn();
+});
+window.addEventListener("hashchange", () => void render());
+
+try {
+  await session("GET");
+  nav.hidden = false;
+  await render();
+} catch {
+  signIn();
+}
