@@ -115,7 +115,7 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       const ready = deps.isReady();
       return Response.json({ status: ready ? "ok" : "starting" }, { status: ready ? 200 : 503 });
     }
-    if (Dashboard.handles(url.pathname)) {
+    if (Dashboard.handles(incoming, url.pathname)) {
       return dashboard.handle(incoming, url, (forwarded) => forward(forwarded, ip));
     }
     if (url.pathname === "/metrics") {

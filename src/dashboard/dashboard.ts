@@ -17,8 +17,10 @@ export class Dashboard {
   private readonly sessions = new Sessions();
   private readonly assets: Map<string, Asset> = loadAssets();
 
-  static handles(pathname: string): boolean {
-    return pathname === "/" || pathname === "/dashboard" || pathname.startsWith("/dashboard/");
+  /** The dashboard's paths, and `/` when a browser asks for a page (an API client gets the index). */
+  static handles(request: Request, pathname: string): boolean {
+    if (pathname === "/") return (request.headers.get("accept") ?? "").includes("text/html");
+    return pathname === "/dashboard" || pathname.startsWith("/dashboard/");
   }
 
   async handle(request: Request, url: URL, forward: ForwardToApi): Promise<Response> {

@@ -2,7 +2,10 @@ import { VERSION } from "../../version.ts";
 import { docsPage } from "./docs-page.ts";
 import { openApiDocument } from "./document.ts";
 
-/** The documents anyone may read, without a key: `/`, `/docs`, `/v3/openapi.json` (and `/openapi.json`). */
+/**
+ * The documents anyone may read, without a key: `/` (where everything is; a browser is sent to the
+ * dashboard instead), `/docs`, `/v3/openapi.json` (and `/openapi.json`).
+ */
 export function publicDocument(method: string, pathname: string): Response | null {
   if (method !== "GET" && method !== "HEAD") return null;
   if (pathname === "/v3/openapi.json" || pathname === "/openapi.json") {
@@ -21,6 +24,7 @@ export function publicDocument(method: string, pathname: string): Response | nul
       openapi: "/v3/openapi.json",
       docs: "/docs",
       mcp: "/mcp",
+      dashboard: "/dashboard/",
       health: "/healthz",
     });
   }
