@@ -273,7 +273,9 @@ console.log(`# IMAP benchmark — ${machine()}`);
     }
   }
   report(`${folderSize}-message folder (loaded at ${Math.round(folderSize / loadS)}/s)`, {
-    ...Object.fromEntries(Object.entries(searches).map(([k, v]) => [`UID SEARCH ${k}, median of 7`, ms(median(v))])),
+    ...Object.fromEntries(
+      Object.entries(searches).map(([k, v]) => [`UID SEARCH ${k}, median of 7`, ms(median(v))]),
+    ),
     "SELECT, median of 7": ms(median(selects)),
     "UID FETCH 1:* (UID FLAGS ENVELOPE), median of 7": ms(median(fetches)),
     "UID FETCH 1:* worst": ms(Math.max(...fetches)),

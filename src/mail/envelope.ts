@@ -4,7 +4,7 @@
  * IMAP clients decode encoded-words themselves.
  */
 import { type ImapAddress, parseAddressList } from "./address-list.ts";
-import { findField, type HeaderField } from "./header-block.ts";
+import type { HeaderField } from "./header-block.ts";
 import { list, nstring } from "./imap-syntax.ts";
 
 export type { ImapAddress } from "./address-list.ts";
