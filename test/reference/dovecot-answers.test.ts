@@ -99,7 +99,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  dovecot?.stop();
+  await dovecot?.stop();
   await f?.stop();
 });
 

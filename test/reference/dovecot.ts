@@ -23,7 +23,7 @@ export const DOVECOT_BINARY = "/usr/sbin/dovecot";
 
 export interface DovecotInstance {
   port: number;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export function dovecotInstalled(): boolean {
@@ -70,22 +70,31 @@ export async function startDovecot(): Promise<DovecotInstance> {
   // The master daemonizes and would keep piped stdio open: its errors go to the log file.
   const started = spawnSync(DOVECOT_BINARY, ["-c", conf], { stdio: "ignore" });
   if (started.status !== 0) throw new Error(`dovecot did not start: ${readLog(dir)}`);
-  const stop = () => {
+  /** Stops the master (it ends its children), waits for it, then removes the directory. */
+  const stop = async () => {
     const pidFile = join(dir, "run", "master.pid");
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, "utf8").trim());
-      try {
-        process.kill(pid, "SIGTERM");
-      } catch {}
+    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : 0;
+    if (pid > 0 && alive(pid)) {
+      process.kill(pid, "SIGTERM");
+      for (let i = 0; i < 40 && alive(pid); i++) await Bun.sleep(50);
     }
-    setTimeout(() => rmSync(dir, { recursive: true, force: true }), 500).unref();
+    rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; i < 50; i++) {
     if (await listening(port)) return { port, stop };
     await Bun.sleep(100);
   }
-  stop();
+  await stop();
   throw new Error(`dovecot did not listen on ${port}: ${readLog(dir)}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function listening(port: number): Promise<boolean> {
