@@ -4,7 +4,7 @@
  * IMAP clients decode encoded-words themselves.
  */
 import { type ImapAddress, parseAddressList } from "./address-list.ts";
-import { findField, type HeaderField } from "./header-block.ts";
+import type { HeaderField } from "./header-block.ts";
 import { list, nstring } from "./imap-syntax.ts";
 
 export type { ImapAddress } from "./address-list.ts";
@@ -23,11 +23,15 @@ export interface ImapEnvelope {
   messageId: string | null;
 }
 
+/**
+ * As Dovecot builds it from a header that repeats a field: the last Date, Subject, In-Reply-To
+ * and Message-ID, and every occurrence's addresses in order.
+ */
 export function buildEnvelope(headers: readonly HeaderField[]): ImapEnvelope {
-  const text = (name: string) => findField(headers, name)?.value ?? null;
+  const all = (name: string) => headers.filter((f) => f.name.toLowerCase() === name);
+  const text = (name: string) => all(name).at(-1)?.value ?? null;
   const addresses = (name: string) => {
-    const value = findField(headers, name)?.value;
-    const parsed = value === undefined ? [] : parseAddressList(value);
+    const parsed = all(name).flatMap((f) => parseAddressList(f.value));
     return parsed.length > 0 ? parsed : null;
   };
   const from = addresses("from");
@@ -64,8 +68,14 @@ export function encodeEnvelope(env: ImapEnvelope): string {
 
 function encodeAddresses(addresses: ImapAddress[] | null): string {
   if (!addresses || addresses.length === 0) return "NIL";
+  // An address without a domain gets Dovecot's placeholder (an empty host reads as a group).
   const encoded = addresses.map((a) =>
-    list([nstring(a.name), nstring(a.adl), nstring(a.mailbox), nstring(a.host)]),
+    list([
+      nstring(a.name),
+      nstring(a.adl),
+      nstring(a.mailbox),
+      nstring(a.host === "" ? "MISSING_DOMAIN" : a.host),
+    ]),
   );
   return `(${encoded.join("")})`;
 }

@@ -96,9 +96,39 @@ function parseChildren(ctx: Context, node: MimeNode, depth: number): MimeNode[] 
   const ranges = splitParts(ctx.buf, node.bodyStart, node.bodyEnd, boundary, MAX_PARTS - ctx.parts);
   ctx.parts += ranges.length;
   const inDigest = node.contentType.subtype === "digest";
-  return ranges.map(([start, end], i) =>
-    parseEntity(ctx, start, end, { path: childPath(node.path, i + 1), isMessage: false, inDigest, depth }),
-  );
+  return ranges.map(([start, end], i) => {
+    const place = { path: childPath(node.path, i + 1), isMessage: false, inDigest, depth };
+    // As Dovecot counts it, a part whose content is a multipart (itself, or the message it
+    // holds) keeps the line break after its close delimiter: the one before our next delimiter.
+    const lineBreak = holdsMultipart(ctx.buf, start, end, inDigest)
+      ? lineBreakAt(ctx.buf, end, node.bodyEnd)
+      : 0;
+    return parseEntity(ctx, start, end + lineBreak, place);
+  });
+}
+
+/**
+ * Whether the entity at [start, end) is a multipart, or a message/rfc822 holding one, whose last
+ * line is its close delimiter: Dovecot gives that line its line break. After an epilogue, or
+ * with no close delimiter, the line break stays with the next delimiter (checked against it).
+ */
+function holdsMultipart(buf: Buffer, start: number, end: number, inDigest: boolean): boolean {
+  const outer = readHeaderBlock(buf, start, end);
+  let type = readContentHeaders(outer.fields, inDigest).contentType;
+  if (type.type === "message" && type.subtype === "rfc822") {
+    type = readContentHeaders(readHeaderBlock(buf, outer.headerEnd, end).fields, false).contentType;
+  }
+  const boundary = type.params.boundary;
+  if (type.type !== "multipart" || !boundary) return false;
+  const lastLine = buf.lastIndexOf(LF, end - 1) + 1;
+  return buf.subarray(Math.max(lastLine, start), end).toString("latin1").startsWith(`--${boundary}--`);
+}
+
+/** Length of the line break (CRLF or LF) at `at`, if it lies before `end`; else 0. */
+function lineBreakAt(buf: Buffer, at: number, end: number): number {
+  if (at < end && buf[at] === LF) return 1;
+  if (at + 1 < end && buf[at] === 13 && buf[at + 1] === LF) return 2;
+  return 0;
 }
 
 function childPath(parent: string, n: number): string {

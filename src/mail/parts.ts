@@ -9,17 +9,31 @@ export function isMultipart(node: MimeNode): boolean {
   return node.contentType.type === "multipart";
 }
 
-/** The entity a part number designates, or null. "" is the message itself. */
+/**
+ * The entity a part number designates, or null. "" is the message itself. As Dovecot resolves
+ * them: a non-multipart message (the top one or an attached one) is its own part 1, and any
+ * non-multipart part may be named once more with ".1" ("3.1" is "3"), but not twice ("3.1.1",
+ * or "1.1" of a one-part message, is none).
+ */
 export function findPart(root: MimeNode, part: string): MimeNode | null {
   if (part === "") return root;
   let container = root;
+  let isMessage = true;
+  let renamed = false;
   let node: MimeNode | null = null;
   for (const segment of part.split(".")) {
     if (!/^[1-9]\d*$/.test(segment)) return null;
     const n = Number(segment);
-    // As in Dovecot, "1" below a leaf is the leaf itself, so "3.1" names the same part as "3".
-    node = isMultipart(container) ? (container.children[n - 1] ?? null) : n === 1 ? container : null;
+    if (isMultipart(container)) {
+      node = container.children[n - 1] ?? null;
+      renamed = false;
+    } else if (n === 1 && (isMessage || !renamed)) {
+      node = container;
+      renamed = true;
+    } else return null;
     if (!node) return null;
+    isMessage = node.message !== undefined;
+    if (node.message) renamed = false;
     container = node.message ?? node;
   }
   return node;

@@ -64,16 +64,24 @@ export function fetchSection(raw: Uint8Array, tree: MimeNode, spec: string | Sec
   return headerFields(raw, message, new Set(section.fields), section.text === "HEADER.FIELDS");
 }
 
-/** The matching (or, with `keep` false, the other) fields in their original form, then the empty line. */
+const CRLF = Buffer.from("\r\n");
+
+/**
+ * The matching (or, with `keep` false, the other) fields in their original form, then the empty
+ * line. HEADER.FIELDS, as Dovecot answers it, ends each field with a line break and the section
+ * with an empty line even when the message has none (a header-only message); .NOT keeps the bytes.
+ */
 function headerFields(raw: Uint8Array, message: MimeNode, names: Set<string>, keep: boolean): Uint8Array {
   const chunks: Uint8Array[] = [];
   for (const field of message.headers) {
     if (field.name !== "" && names.has(field.name.toUpperCase()) === keep) {
       chunks.push(raw.subarray(field.start, field.end));
+      if (keep && raw[field.end - 1] !== 0x0a) chunks.push(CRLF);
     }
   }
   const lastField = message.headers.at(-1);
-  chunks.push(raw.subarray(lastField ? lastField.end : message.headerStart, message.headerEnd));
+  const blank = raw.subarray(lastField ? lastField.end : message.headerStart, message.headerEnd);
+  chunks.push(blank.length > 0 || !keep ? blank : CRLF);
   return Buffer.concat(chunks);
 }
 

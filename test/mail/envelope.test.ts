@@ -53,9 +53,13 @@ body
     ]);
   });
 
-  test("folded values are unfolded; the first of repeated fields wins", () => {
-    const env = buildEnvelope(headersOf("Subject: a long\n  subject\nSubject: second\n\n"));
-    expect(env.subject).toBe("a long  subject");
+  test("folded values are unfolded; the last of a repeated field wins, addresses add up (as in Dovecot)", () => {
+    expect(buildEnvelope(headersOf("Subject: a long\n  subject\n\n")).subject).toBe("a long  subject");
+    const env = buildEnvelope(
+      headersOf("Subject: first\nSubject: second\nTo: a@x.example\nTo: b@x.example\n\n"),
+    );
+    expect(env.subject).toBe("second");
+    expect(env.to?.map((a) => a.mailbox)).toEqual(["a", "b"]);
   });
 });
 

@@ -26,11 +26,14 @@ describe("findPart", () => {
     expect(findPart(tree, "1.3")).toBeNull();
   });
 
-  test("as in Dovecot, 1 below a leaf is the leaf itself", () => {
+  test("as in Dovecot, 1 below a leaf is the leaf itself, once", () => {
     const tree = parseMimeTree(loadEml("03-mixed-related-pdf.eml"));
     expect(findPart(tree, "2.1")).toBe(findPart(tree, "2"));
-    expect(findPart(tree, "2.1.1")).toBe(findPart(tree, "2"));
+    expect(findPart(tree, "2.1.1")).toBeNull();
     expect(findPart(tree, "2.2")).toBeNull();
+    const single = parseMimeTree(Buffer.from("Subject: x\r\n\r\nbody\r\n"));
+    expect(findPart(single, "1")).toBe(single);
+    expect(findPart(single, "1.1")).toBeNull();
   });
 
   test("a message/rfc822 part's sub-parts are numbered from the encapsulated message's body", () => {

@@ -145,12 +145,12 @@ describe("fetchSection on message/rfc822", () => {
 });
 
 describe("fetchSection edge cases", () => {
-  test("a message without body or empty line: no empty line is added to header subsets", () => {
+  test("a message without body or empty line: HEADER.FIELDS still ends with one (as Dovecot answers)", () => {
     const fetch = fetcher(loadEml("12-no-body.eml"));
     expect(fetch("TEXT")).toBe("");
     expect(fetch("1")).toBe("");
     expect(fetch("HEADER")).toBe(loadEml("12-no-body.eml").toString("latin1"));
-    expect(fetch("HEADER.FIELDS (Subject)")).toBe("Subject: (no body)\r\n");
+    expect(fetch("HEADER.FIELDS (Subject)")).toBe("Subject: (no body)\r\n\r\n");
   });
 
   test("LF-only messages are served as stored", () => {

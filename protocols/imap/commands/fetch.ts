@@ -238,11 +238,12 @@ function renderMessage(
       }
       case "SECTION": {
         const t = loadTree();
-        let bytes = t ? fetchSection(loadRaw(), t, item.spec) : null;
+        // A section that names no part is an empty string, as Dovecot answers (not NIL).
+        let bytes = (t ? fetchSection(loadRaw(), t, item.spec) : null) ?? Buffer.alloc(0);
         let label = `BODY[${item.label}]`;
         if (item.partial) {
           label += `<${item.partial.start}>`;
-          if (bytes) bytes = partial(bytes, item.partial.start, item.partial.length);
+          bytes = partial(bytes, item.partial.start, item.partial.length);
         }
         literalItem(label, bytes);
         break;
@@ -250,7 +251,9 @@ function renderMessage(
     }
   }
   if (flagsChanged && !wroteFlags) {
-    parts.push(`FLAGS ${flagList(rowFlags(row), selected.recent.has(row.uid))}`);
+    // The \Seen this FETCH set, told first (after UID), where Dovecot tells it.
+    const at = typeof parts[0] === "string" && parts[0].startsWith("UID ") ? 1 : 0;
+    parts.splice(at, 0, `FLAGS ${flagList(rowFlags(row), selected.recent.has(row.uid))}`);
     wroteFlags = true;
   }
   if (wroteFlags && row.keywordsJson !== "[]") {

@@ -7,7 +7,7 @@
  * (imapSearchNeedle), so a substring test on the two agrees with itself.
  */
 import { isAscii } from "../ascii.ts";
-import { decodeHeaderText } from "../header-decode.ts";
+import { binaryToText, decodeHeaderText } from "../header-decode.ts";
 import type { MimeNode } from "../mime-tree.ts";
 import { decodeText } from "../parse-message.ts";
 
@@ -57,7 +57,7 @@ export function imapSearchNeedle(value: string): string {
 function headerText(node: MimeNode): string {
   return node.headers
     .filter((f) => f.name !== "")
-    .map((f) => `${f.name}: ${decodeHeaderText(f.value)}`)
+    .map((f) => `${f.name}: ${f.value.includes("=?") ? decodeHeaderText(f.value) : binaryToText(f.value)}`)
     .join("\n");
 }
 

@@ -20,9 +20,10 @@ CREATE TABLE imap_subscriptions (
 
 -- What IMAP SEARCH TEXT and BODY look into, as substrings (src/mail/search/imap-text.ts): the
 -- header and every text part at any depth, decoded and lower-cased. Messages stored before this
--- migration have no row; SEARCH reads those from their raw bytes.
+-- migration have no row; SEARCH reads those from their raw bytes. A rowid table: its rows are
+-- kilobytes, which a WITHOUT ROWID table scans several times slower (measured: 3-5x).
 CREATE TABLE message_search_text (
   message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
   header TEXT NOT NULL,
   body TEXT NOT NULL
-) WITHOUT ROWID;
+);
