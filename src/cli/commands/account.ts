@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { UsageError } from "../args.ts";
 import type { Client } from "../client.ts";
 import type { Command, CommandGroup } from "../command.ts";
-import { Progress } from "../progress.ts";
 import { isoTime, printFields, printJson, printLine, printNote, printTable } from "../output.ts";
 import { collectOffsetPages } from "../pages.ts";
+import { Progress } from "../progress.ts";
 
 /** The Nylas grant object, as far as the CLI shows it. */
 export interface Grant {
