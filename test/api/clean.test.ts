@@ -132,3 +132,24 @@ describe("GET /messages/{id}?fields=include_conversation", () => {
     expect(list.body.data.every((m: any) => typeof m.conversation === "string")).toBe(true);
   });
 });
+
+describe("GET /messages/wait?fields=include_conversation", () => {
+  test("the message that arrives carries its conversation; another fields value is a 400", async () => {
+    const waiting = api(
+      t,
+      "GET",
+      `/v3/grants/${grantId}/messages/wait?timeout=10&subject=Dinner&fields=include_conversation`,
+    );
+    await Bun.sleep(150);
+    await ingest(t, grantId, readFileSync(join(FIXTURES, "apple-mail-reply.eml")));
+    const res = await waiting;
+    expect(res.status).toBe(200);
+    expect(res.body.data[0].conversation).toBe(expected("apple-mail-reply"));
+    expectError(
+      await api(t, "GET", `/v3/grants/${grantId}/messages/wait?timeout=1&fields=raw_mime`),
+      400,
+      "invalid_request_error",
+      "fields",
+    );
+  });
+});

@@ -396,7 +396,12 @@ export const OPERATIONS: Operation[] = [
     path: `${G}/messages/wait`,
     tag: "Messages",
     summary: "Wait for the next matching message (long poll; agentbox)",
-    query: [...messageFilters, q("timeout", "Seconds, 1 to 60 (30)", int), q("since", "Unix seconds", int)],
+    query: [
+      ...messageFilters,
+      q("timeout", "Seconds, 1 to 60 (30)", int),
+      q("since", "Unix seconds", int),
+      q("fields", "standard, or include_conversation (adds the clean text)"),
+    ],
     ok: {
       status: 200,
       schema: page(ref("Message")),

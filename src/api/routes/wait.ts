@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import type { MailboxChange } from "../../domain/changes.ts";
 import type { MessageFilter } from "../../mailbox/message-filter.ts";
 import { firstMessageSince, type MessageView, matchingMessage } from "../../mailbox/messages.ts";
+import { presentCleanMessage } from "../../present/clean-message.ts";
 import { presentMessage } from "../../present/message.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest } from "../errors.ts";
@@ -34,8 +35,18 @@ export function waitRoutes(deps: ApiDeps) {
       timeoutS,
       request.signal,
     );
-    return cursorList(request, found ? [presentMessage(found)] : [], null);
+    const present = conversationWanted(q) ? presentCleanMessage : presentMessage;
+    return cursorList(request, found ? [present(found)] : [], null);
   });
+}
+
+/** `fields=include_conversation` adds the clean text, as on GET /messages/{id}; `standard` is the default. */
+function conversationWanted(q: URLSearchParams): boolean {
+  const fields = q.get("fields") ?? "standard";
+  if (fields !== "standard" && fields !== "include_conversation") {
+    throw badRequest("fields must be standard or include_conversation");
+  }
+  return fields === "include_conversation";
 }
 
 /**

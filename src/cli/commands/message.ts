@@ -141,7 +141,7 @@ function messageBody(call: Invocation): string {
 
 const wait: Command = {
   name: "message wait",
-  usage: "<account> [--from A] [--subject S] [--timeout SECONDS] [--json]",
+  usage: "<account> [--from A] [--to A] [--subject S] [--folder F] [--timeout SECONDS] [--json]",
   summary:
     "Wait for the next matching message (at most 60 s) and show it with its codes; exit 1 at the timeout",
   args: ["account"],

@@ -136,9 +136,10 @@ export const waitForMessage = defineTool({
       in: folder,
       since,
       timeout: timeout_s ?? 30,
+      fields: "include_conversation",
     });
     const found = (reply.body.data as Message[])[0];
-    const message = found ? await readClean(ctx, id, String(found.id)) : null;
+    const message = found ? detail(found, String(found.conversation ?? "")) : null;
     return { message, notice: EXTERNAL_CONTENT };
   },
 });
