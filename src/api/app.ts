@@ -6,6 +6,8 @@ import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
+import { calendarEventRoutes } from "./routes/calendar-events.ts";
+import { calendarRoutes } from "./routes/calendars.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
 import { domainRoutes } from "./routes/domains.ts";
@@ -47,7 +49,9 @@ export function createApiApp(deps: ApiDeps) {
     .use(folderRoutes(deps))
     .use(attachmentRoutes(deps))
     .use(webhookRoutes(deps))
-    .use(eventRoutes(deps));
+    .use(eventRoutes(deps))
+    .use(calendarRoutes(deps))
+    .use(calendarEventRoutes(deps));
 }
 
 function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {
