@@ -18,6 +18,8 @@ export interface Series {
   /** The first occurrence's start (Unix seconds) and length. */
   start: number;
   duration: number;
+  /** Every occurrence's start up to `until`, once computed (see `occurrences`). */
+  expanded?: { until: number; starts: number[] } | "too many";
 }
 
 const MAX_ZONE_OFFSET_S = 14 * 3600;
@@ -102,11 +104,50 @@ function dateValues(line: string, zone: string, dtstart: Date): number[] {
     });
 }
 
-/** The starts (Unix seconds) of every occurrence that starts within [from, to], in order. */
+/** How far ahead a series' occurrences are computed at once, and how many are kept. */
+const EXPANSION_AHEAD_S = 2 * 366 * 86_400;
+const MAX_KEPT_OCCURRENCES = 20_000;
+
+/**
+ * The starts (Unix seconds) of every occurrence that starts within [from, to], in order. A series
+ * computes its occurrences from its first once, up to two years past the furthest window asked
+ * (rrule iterates from DTSTART whatever the window), and answers later windows by binary search;
+ * a series with too many occurrences to keep is expanded per window.
+ */
 export function occurrences(series: Series, from: number, to: number): number[] {
+  if (series.expanded !== "too many" && (!series.expanded || series.expanded.until < to)) {
+    const until = Math.max(to, Math.floor(Date.now() / 1000)) + EXPANSION_AHEAD_S;
+    const starts = expand(series, series.start, until, MAX_KEPT_OCCURRENCES);
+    series.expanded = starts ? { until, starts } : "too many";
+  }
+  if (series.expanded === "too many") return expand(series, from, to, Number.POSITIVE_INFINITY) ?? [];
+  const { starts } = series.expanded;
+  return starts.slice(firstAtOrAfter(starts, from), firstAtOrAfter(starts, to + 1));
+}
+
+function firstAtOrAfter(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The starts within [from, to], or null past `limit` of them. */
+function expand(series: Series, from: number, to: number, limit: number): number[] | null {
   const lo = new Date((from - MAX_ZONE_OFFSET_S) * 1000);
   const hi = new Date((to + MAX_ZONE_OFFSET_S) * 1000);
-  const floating = series.rule ? series.rule.between(lo, hi, true).map((d) => d.getTime()) : [];
+  const floating: number[] = [];
+  let tooMany = false;
+  series.rule?.between(lo, hi, true, (d) => {
+    floating.push(d.getTime());
+    tooMany = floating.length > limit;
+    return !tooMany;
+  });
+  if (tooMany) return null;
   for (const r of series.rdates) if (r >= lo.getTime() && r <= hi.getTime()) floating.push(r);
   const starts = new Set<number>();
   for (const f of floating) {

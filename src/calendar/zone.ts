@@ -65,10 +65,25 @@ export function wallClockAt(seconds: number, zone: string): WallClock {
 
 const asUtc = (w: WallClock) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) / 1000;
 
+/** Offsets by zone and quarter hour: every zone's transitions fall on a quarter hour of UTC. */
+const offsets = new Map<string, number>();
+const QUARTER = 900;
+const MAX_CACHED_OFFSETS = 200_000;
+
 /** Seconds `zone` is ahead of UTC at the instant `seconds`. */
 function offsetAt(seconds: number, zone: string): number {
-  return asUtc(wallClockAt(seconds, zone)) - seconds;
+  const key = `${zone} ${Math.floor(seconds / QUARTER)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const at = Math.floor(seconds / QUARTER) * QUARTER;
+    offset = asUtc(wallClockAt(at, zone)) - at;
+    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
+
+const readsAs = (seconds: number, zone: string, local: number) => seconds + offsetAt(seconds, zone) === local;
 
 /**
  * The instant a wall clock names in `zone`. A time skipped by a spring-forward gap moves forward
@@ -81,10 +96,10 @@ export function instantOf(w: WallClock, zone: string): number {
   const second = local - offsetAt(first, zone);
   if (second === first) {
     const earlier = local - offsetAt(first - 3600, zone);
-    return earlier < first && asUtc(wallClockAt(earlier, zone)) === local ? earlier : first;
+    return earlier < first && readsAs(earlier, zone, local) ? earlier : first;
   }
   // In a gap neither guess reads back as `local`: take the later offset's reading.
-  return asUtc(wallClockAt(second, zone)) === local ? second : Math.max(first, second);
+  return readsAs(second, zone, local) ? second : Math.max(first, second);
 }
 
 /** A wall clock read as if it were UTC (how rrule expands floating times). */
