@@ -14,6 +14,7 @@ import { domainRoutes } from "./routes/domains.ts";
 import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { folderRoutes } from "./routes/folders.ts";
+import { freeBusyRoutes } from "./routes/free-busy.ts";
 import { grantRoutes } from "./routes/grants.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
@@ -50,6 +51,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(attachmentRoutes(deps))
     .use(webhookRoutes(deps))
     .use(eventRoutes(deps))
+    .use(freeBusyRoutes(deps))
     .use(calendarRoutes(deps))
     .use(calendarEventRoutes(deps));
 }

@@ -111,7 +111,7 @@ const occurrenceView = (master: CalendarEventRow, fields: EventFields, start: nu
 const parsedSeries = new Map<string, Series>();
 const MAX_PARSED_SERIES = 20_000;
 
-function seriesOfRow(row: CalendarEventRow, fields: EventFields): Series {
+export function seriesOfRow(row: CalendarEventRow, fields: EventFields): Series {
   const key = `${row.whenJson}\n${row.recurrenceJson}`;
   let series = parsedSeries.get(key);
   if (!series) {
