@@ -154,6 +154,29 @@ export function eventRow(db: Db, grantId: string, calendarId: string, id: string
   );
 }
 
+/** The event (single or series, not an exception) with this iCalendar UID on a calendar. */
+export function eventByUid(
+  db: Db,
+  grantId: string,
+  calendarId: string,
+  uid: string,
+): CalendarEventRow | null {
+  return (
+    db
+      .select()
+      .from(calendarEvents)
+      .where(
+        and(
+          eq(calendarEvents.grantId, grantId),
+          eq(calendarEvents.calendarId, calendarId),
+          eq(calendarEvents.icalUid, uid),
+          isNull(calendarEvents.masterEventId),
+        ),
+      )
+      .get() ?? null
+  );
+}
+
 /** Every event of the filter, ordered by start then id. */
 export function listEvents(db: Db, grantId: string, calendarId: string, filter: EventFilter, now: number) {
   const from = filter.start ?? 0;

@@ -6,7 +6,14 @@
 import { RRule } from "rrule";
 import { MailboxError } from "../domain/errors.ts";
 import { spanOf, type When, zoneOf } from "./when.ts";
-import { floatingDate, instantOf, type WallClock, wallClockAt, wallClockOfFloating } from "./zone.ts";
+import {
+  floatingDate,
+  instantOf,
+  isTimeZone,
+  type WallClock,
+  wallClockAt,
+  wallClockOfFloating,
+} from "./zone.ts";
 
 /** A parsed series, ready to expand. */
 export interface Series {
@@ -84,7 +91,8 @@ function dateValues(line: string, zone: string, dtstart: Date): number[] {
   const colon = line.indexOf(":");
   if (colon < 0) throw invalid(`recurrence line has no value: ${line}`);
   const params = line.slice(0, colon).toUpperCase();
-  const tzid = /;TZID=([^;:]+)/i.exec(line.slice(0, colon))?.[1];
+  const named = /;TZID=([^;:]+)/i.exec(line.slice(0, colon))?.[1]?.replace(/^"|"$/g, "");
+  const tzid = named && isTimeZone(named) ? named : undefined;
   return line
     .slice(colon + 1)
     .split(",")

@@ -8,6 +8,8 @@ export interface UpdateEventCommand {
   calendarId: string;
   eventId: string;
   change: Partial<EventFields>;
+  /** An attendee's own answer (send-rsvp) is not the organizer's change: SEQUENCE stays. */
+  keepSequence?: boolean;
 }
 
 /**
@@ -19,6 +21,7 @@ export const updateEvent = command<UpdateEventCommand, { id: string }>(async (ct
   const view = getEvent(tx, state.grantId, cmd.calendarId, cmd.eventId);
   if (!view) throw new MailboxError("not_found", `event ${cmd.eventId} not found`);
   const occurrence = view.id !== view.row.id;
+  const sequence = view.row.sequence + (cmd.keepSequence ? 0 : 1);
   const fields: EventFields = {
     ...view.fields,
     ...(occurrence && { when: view.when, recurrence: null }),
@@ -31,14 +34,14 @@ export const updateEvent = command<UpdateEventCommand, { id: string }>(async (ct
       masterEventId: view.masterEventId,
       originalStartTime: view.originalStartTime,
       ...columnsOf(fields),
-      sequence: view.row.sequence + 1,
+      sequence,
       createdAt: now,
       updatedAt: now,
     });
   } else {
     updateRow(tx, state.grantId, view.row.id, {
       ...columnsOf(fields),
-      sequence: view.row.sequence + 1,
+      sequence,
       updatedAt: now,
     });
   }
