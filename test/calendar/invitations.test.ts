@@ -250,3 +250,40 @@ describe("invitations from the big three", () => {
     expect(parsed?.fields.participants.map((p) => p.email)).toEqual([b.email]);
   });
 });
+
+describe("over the daily send quota", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ AGENTBOX_DAILY_SEND_LIMIT: "1" });
+  });
+  afterAll(() => s.stop());
+
+  test("the event is still created and the invitation skipped; send-rsvp reports send_ics_error", async () => {
+    const a = await createAccount(s);
+    const b = await createAccount(s);
+    const post = (title: string) =>
+      api(s, "POST", `/v3/grants/${a.id}/events?calendar_id=primary`, {
+        title,
+        when: { start_time: START, end_time: START + H },
+        participants: [{ email: b.email }],
+      });
+    expect((await post("first")).status).toBe(200);
+    const second = await post("second");
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    const list = await api(s, "GET", `/v3/grants/${a.id}/events?calendar_id=primary`);
+    expect(list.body.data.map((e: any) => e.title).sort()).toEqual(["first", "second"]);
+    const received = await api(s, "GET", `/v3/grants/${b.id}/messages?in=inbox`);
+    expect(received.body.data.map((m: any) => m.subject)).toEqual(["Invitation: first"]);
+
+    // B answers twice: its quota of one goes on the first REPLY.
+    const [mine] = (await api(s, "GET", `/v3/grants/${b.id}/events?calendar_id=primary`)).body.data;
+    const rsvp = (status: string) =>
+      api(s, "POST", `/v3/grants/${b.id}/events/${mine.id}/send-rsvp?calendar_id=primary`, { status });
+    expect((await rsvp("yes")).body.data).toEqual({});
+    const over = await rsvp("no");
+    expect(over.status).toBe(200);
+    expect(over.body.data.send_ics_error).toMatchObject({ type: "quota_exceeded" });
+    const [after] = (await api(s, "GET", `/v3/grants/${b.id}/events?calendar_id=primary`)).body.data;
+    expect(after.participants.find((p: any) => p.email === b.email).status).toBe("no");
+  });
+});
