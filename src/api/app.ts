@@ -6,6 +6,7 @@ import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
+import { availabilityRoutes } from "./routes/availability.ts";
 import { calendarEventRoutes } from "./routes/calendar-events.ts";
 import { calendarRoutes } from "./routes/calendars.ts";
 import { connectRoutes } from "./routes/connect.ts";
@@ -51,6 +52,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(attachmentRoutes(deps))
     .use(webhookRoutes(deps))
     .use(eventRoutes(deps))
+    .use(availabilityRoutes(deps))
     .use(freeBusyRoutes(deps))
     .use(calendarRoutes(deps))
     .use(calendarEventRoutes(deps));

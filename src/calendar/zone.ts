@@ -49,8 +49,21 @@ export function requireTimeZone(zone: string, field: string): string {
   return zone;
 }
 
-/** The wall clock in `zone` at `seconds` (Unix). */
+/** The wall clock in `zone` at `seconds` (Unix), through the cached offset. */
 export function wallClockAt(seconds: number, zone: string): WallClock {
+  const d = new Date((seconds + offsetAt(seconds, zone)) * 1000);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
+}
+
+/** The wall clock as Intl reads it (what the offsets are cached from). */
+function intlWallClock(seconds: number, zone: string): WallClock {
   const parts = formatFor(zone).formatToParts(new Date(seconds * 1000));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return {
@@ -76,7 +89,7 @@ function offsetAt(seconds: number, zone: string): number {
   let offset = offsets.get(key);
   if (offset === undefined) {
     const at = Math.floor(seconds / QUARTER) * QUARTER;
-    offset = asUtc(wallClockAt(at, zone)) - at;
+    offset = asUtc(intlWallClock(at, zone)) - at;
     if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
     offsets.set(key, offset);
   }

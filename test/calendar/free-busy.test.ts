@@ -42,6 +42,8 @@ test("busy events, occurrences and overlaps count; free, cancelled and outside o
   const tomorrow = list.body.data.find((e: any) => e.master_event_id === daily.id);
   await api(t, "DELETE", `/v3/grants/${a.id}/events/${tomorrow.id}?calendar_id=primary`);
   await event(b.id, { title: "b", when: { date: "2026-06-01" } });
+  // Longer than 31 days and begun 40 days before: read through the long events' index.
+  await event(b.id, { title: "long", when: { start_date: "2026-04-22", end_date: "2026-06-01" } });
 
   const outsider = uniqueEmail("outside", "example.com");
   const res = await api(t, "POST", `/v3/grants/${a.id}/calendars/free-busy`, {
@@ -59,6 +61,7 @@ test("busy events, occurrences and overlaps count; free, cancelled and outside o
   ]);
   expect(forA.time_slots[0]).toMatchObject({ status: "busy", object: "time_slot" });
   expect(forB.time_slots).toEqual([
+    { start_time: DAY0 - 40 * 86_400, end_time: DAY0 + 86_400, status: "busy", object: "time_slot" },
     { start_time: DAY0, end_time: DAY0 + 86_400, status: "busy", object: "time_slot" },
   ]);
   expect(forOutsider).toMatchObject({ email: outsider, object: "error", time_slots: null });

@@ -38,5 +38,8 @@ CREATE TABLE calendar_events (
 -- series apart (a few per calendar), so the planner never walks every event before the window's end.
 CREATE INDEX calendar_events_start ON calendar_events(calendar_id, start_at) WHERE recurrence_json IS NULL;
 CREATE INDEX calendar_events_series ON calendar_events(calendar_id, start_at) WHERE recurrence_json IS NOT NULL;
+-- Events longer than 31 days, apart: an overlap query reads the others by start from 31 days
+-- before its window (src/calendar/free-busy.ts); the term must stay as written to be used.
+CREATE INDEX calendar_events_long ON calendar_events(calendar_id, end_at) WHERE recurrence_json IS NULL AND end_at - start_at > 2678400;
 CREATE INDEX calendar_events_master ON calendar_events(master_event_id) WHERE master_event_id IS NOT NULL;
 CREATE INDEX calendar_events_uid ON calendar_events(grant_id, ical_uid);
