@@ -69,6 +69,8 @@ const CURRENT: Record<string, Current> = {
   "calendar.updated": calendar,
   "event.created": calendarEvent,
   "event.updated": calendarEvent,
+  "event.starting": calendarEvent,
+  "event.ending": calendarEvent,
 };
 
 /**

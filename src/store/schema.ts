@@ -258,6 +258,12 @@ export const calendarEvents = sqliteTable("calendar_events", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/** How far event.starting / event.ending have been recorded (one row). */
+export const calendarClock = sqliteTable("calendar_clock", {
+  id: integer("id").primaryKey(),
+  firedThrough: integer("fired_through").notNull(),
+});
+
 export const events = sqliteTable("events", {
   seq: integer("seq").primaryKey({ autoIncrement: true }),
   id: text("id").notNull(),

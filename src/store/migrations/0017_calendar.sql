@@ -43,3 +43,12 @@ CREATE INDEX calendar_events_series ON calendar_events(calendar_id, start_at) WH
 CREATE INDEX calendar_events_long ON calendar_events(calendar_id, end_at) WHERE recurrence_json IS NULL AND end_at - start_at > 2678400;
 CREATE INDEX calendar_events_master ON calendar_events(master_event_id) WHERE master_event_id IS NOT NULL;
 CREATE INDEX calendar_events_uid ON calendar_events(grant_id, ical_uid);
+
+-- event.starting / event.ending (src/calendar/clock.ts): the instant through which they were
+-- recorded, moved in the same transaction as the events it records (one row).
+CREATE TABLE calendar_clock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  fired_through INTEGER NOT NULL
+);
+CREATE INDEX calendar_events_starts ON calendar_events(start_at) WHERE recurrence_json IS NULL;
+CREATE INDEX calendar_events_ends ON calendar_events(end_at) WHERE recurrence_json IS NULL;
