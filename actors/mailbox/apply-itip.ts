@@ -36,6 +36,8 @@ export async function applyItip(ctx: CommandContext, ics: string, sender: string
     await write(ctx, existing.id, existing.calendarId, { ...view.fields, participants }, existing.sequence);
     return;
   }
+  // The account's own REQUEST or CANCEL coming back (a copy to itself): its calendar is the source.
+  if (from === account.toLowerCase()) return;
   if (existing) {
     const view = viewOfRow(existing);
     if (view.fields.organizer?.email.toLowerCase() !== from || itip.sequence < existing.sequence) return;
