@@ -8,6 +8,7 @@ import { SignOuts } from "./accounts/sign-outs.ts";
 import { Authenticator } from "./api/auth.ts";
 import { startHttp } from "./api/server.ts";
 import { bootstrap, generateFirstKey } from "./bootstrap.ts";
+import { EventClock } from "./calendar/clock.ts";
 import type { Config } from "./config/config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
@@ -137,6 +138,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await delivery.start(config.smtp.hold);
   await scheduler.start();
   await generateFirstKey(store, config, defaultApplicationId);
+  const eventClock = new EventClock(store, log);
+  eventClock.start();
   ready = true;
   // Background work a migration left (only once everything listens: a failed start has none to stop).
   const maintenance = new AbortController();
@@ -184,6 +187,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await smtp.stop();
       await http.stop();
       await scheduler.stop();
+      await eventClock.stop();
       await delivery.stop();
       maintenance.abort();
       await reindexing;

@@ -1,6 +1,10 @@
 import type { CommandDefinition } from "./command.ts";
 import { append } from "./commands/append.ts";
+import { createCalendar } from "./commands/create-calendar.ts";
+import { createEvent } from "./commands/create-event.ts";
 import { createFolder } from "./commands/create-folder.ts";
+import { deleteCalendar } from "./commands/delete-calendar.ts";
+import { deleteEvent } from "./commands/delete-event.ts";
 import { deleteFolder } from "./commands/delete-folder.ts";
 import { deleteMessage } from "./commands/delete-message.ts";
 import { imapAppend } from "./commands/imap-append.ts";
@@ -11,6 +15,8 @@ import { storeFlags } from "./commands/imap-store.ts";
 import { replaceDraft } from "./commands/replace-draft.ts";
 import { send } from "./commands/send.ts";
 import { setSubscribed } from "./commands/set-subscribed.ts";
+import { updateCalendar } from "./commands/update-calendar.ts";
+import { updateEvent } from "./commands/update-event.ts";
 import { updateFolder } from "./commands/update-folder.ts";
 import { updateMessage } from "./commands/update-message.ts";
 
@@ -30,6 +36,12 @@ const DEFINITIONS = {
   expunge,
   imapAppend,
   setSubscribed,
+  createCalendar,
+  updateCalendar,
+  deleteCalendar,
+  createEvent,
+  updateEvent,
+  deleteEvent,
 };
 
 type Definitions = typeof DEFINITIONS;

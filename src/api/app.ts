@@ -7,6 +7,9 @@ import { errorResponse, requestIdOf } from "./http.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { apiKeyRoutes } from "./routes/api-keys.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
+import { availabilityRoutes } from "./routes/availability.ts";
+import { calendarEventRoutes } from "./routes/calendar-events.ts";
+import { calendarRoutes } from "./routes/calendars.ts";
 import { cleanRoutes } from "./routes/clean.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
@@ -14,6 +17,7 @@ import { domainRoutes } from "./routes/domains.ts";
 import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { folderRoutes } from "./routes/folders.ts";
+import { freeBusyRoutes } from "./routes/free-busy.ts";
 import { grantRoutes } from "./routes/grants.ts";
 import { importRoutes } from "./routes/import.ts";
 import { messageRoutes } from "./routes/messages.ts";
@@ -61,7 +65,11 @@ export function createApiApp(deps: ApiDeps) {
     .use(workflowRoutes(deps))
     .use(webhookRoutes(deps))
     .use(outboundRoutes(deps))
-    .use(eventRoutes(deps));
+    .use(eventRoutes(deps))
+    .use(availabilityRoutes(deps))
+    .use(freeBusyRoutes(deps))
+    .use(calendarRoutes(deps))
+    .use(calendarEventRoutes(deps));
 }
 
 function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {

@@ -28,7 +28,7 @@ export function listParam(q: URLSearchParams, key: string): string[] | undefined
   return values.length > 0 ? values : undefined;
 }
 
-function boolParam(q: URLSearchParams, key: string): boolean | undefined {
+export function boolParam(q: URLSearchParams, key: string): boolean | undefined {
   const v = q.get(key);
   if (v === null || v === "") return undefined;
   if (v === "true") return true;
@@ -36,7 +36,7 @@ function boolParam(q: URLSearchParams, key: string): boolean | undefined {
   throw badRequest(`query parameter ${key} must be true or false`);
 }
 
-function secondsParam(q: URLSearchParams, key: string): number | undefined {
+export function secondsParam(q: URLSearchParams, key: string): number | undefined {
   const v = q.get(key);
   if (v === null || v === "") return undefined;
   const n = Number(v);

@@ -17,6 +17,14 @@ export const EVENT_TYPES = [
   "folder.created",
   "folder.updated",
   "folder.deleted",
+  "calendar.created",
+  "calendar.updated",
+  "calendar.deleted",
+  "event.created",
+  "event.updated",
+  "event.deleted",
+  "event.starting",
+  "event.ending",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

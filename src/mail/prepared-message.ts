@@ -4,8 +4,10 @@
  * most of an ingest's CPU and needs no database, so it runs before the command is queued, on a
  * worker thread when there is one (prepare-pool.ts); the actor then only writes rows.
  */
+
 import { createHash } from "node:crypto";
 import type { AttachmentInfo } from "./attachments.ts";
+import { calendarPart } from "./calendar-part.ts";
 import { type ParsedMessage, parseMessage } from "./parse-message.ts";
 import { type ImapSearchText, imapSearchText } from "./search/imap-text.ts";
 import { type SearchDocument, searchDocument } from "./search/index-text.ts";
@@ -42,6 +44,8 @@ export interface PreparedMessage {
   search: SearchDocument;
   /** IMAP SEARCH TEXT / BODY's text. */
   imapText: ImapSearchText;
+  /** An invitation's iCalendar text (text/calendar part), for the account's calendar. */
+  calendar: string | null;
 }
 
 export function prepareMessage(raw: Uint8Array): PreparedMessage {
@@ -70,6 +74,7 @@ export function prepareMessage(raw: Uint8Array): PreparedMessage {
       bodyStructure: JSON.stringify(p.bodyStructure),
       tree: JSON.stringify(p.tree),
     },
+    calendar: calendarPart(raw, p.tree),
     search: searchDocument({
       subject: p.subject ?? "",
       from: p.from,

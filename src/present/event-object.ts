@@ -1,7 +1,11 @@
+import { findCalendar } from "../calendar/calendars.ts";
+import { getEvent } from "../calendar/events.ts";
 import { getFolder } from "../mailbox/folders.ts";
 import { getMessage } from "../mailbox/messages.ts";
 import type { EventRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
+import { presentCalendar } from "./calendar.ts";
+import { presentEvent } from "./calendar-event.ts";
 import { presentFolder } from "./folder.ts";
 import { presentMessage } from "./message.ts";
 
@@ -34,6 +38,23 @@ const folder: Current = {
   },
 };
 
+const calendar: Current = {
+  object: "calendar",
+  present: (store, grantId, recorded) => {
+    const view = findCalendar(store.read, grantId, recorded.id);
+    return view && presentCalendar(view);
+  },
+};
+
+const calendarEvent: Current = {
+  object: "event",
+  present: (store, grantId, recorded) => {
+    if (typeof recorded.calendar_id !== "string") return null;
+    const view = getEvent(store.read, grantId, recorded.calendar_id, recorded.id);
+    return view && presentEvent(view);
+  },
+};
+
 /** The message a schedule sent (its Sent copy), with the schedule's fields, as Nylas shapes it. */
 const scheduledMessage: Current = {
   object: "message",
@@ -49,6 +70,12 @@ const CURRENT: Record<string, Current> = {
   "message.send_success": scheduledMessage,
   "folder.created": folder,
   "folder.updated": folder,
+  "calendar.created": calendar,
+  "calendar.updated": calendar,
+  "event.created": calendarEvent,
+  "event.updated": calendarEvent,
+  "event.starting": calendarEvent,
+  "event.ending": calendarEvent,
 };
 
 /**

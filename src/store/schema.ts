@@ -230,8 +230,48 @@ export const calendars = sqliteTable("calendars", {
   description: text("description"),
   timezone: text("timezone"),
   isPrimary: integer("is_primary", { mode: "boolean" }).notNull().default(false),
+  location: text("location"),
+  hexColor: text("hex_color"),
+  metadataJson: text("metadata_json").notNull().default("{}"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+});
+
+/** One event of a calendar: single, a series' master, or one occurrence's exception. */
+export const calendarEvents = sqliteTable("calendar_events", {
+  id: text("id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  calendarId: text("calendar_id").notNull(),
+  icalUid: text("ical_uid").notNull(),
+  masterEventId: text("master_event_id"),
+  originalStartTime: integer("original_start_time"),
+  title: text("title"),
+  description: text("description"),
+  location: text("location"),
+  busy: integer("busy", { mode: "boolean" }).notNull().default(true),
+  visibility: text("visibility"),
+  status: text("status").notNull().default("confirmed"),
+  whenJson: text("when_json").notNull(),
+  startAt: integer("start_at").notNull(),
+  endAt: integer("end_at").notNull(),
+  recurrenceJson: text("recurrence_json"),
+  seriesEnd: integer("series_end"),
+  participantsJson: text("participants_json").notNull().default("[]"),
+  organizerJson: text("organizer_json"),
+  remindersJson: text("reminders_json"),
+  conferencingJson: text("conferencing_json"),
+  metadataJson: text("metadata_json").notNull().default("{}"),
+  capacity: integer("capacity"),
+  hideParticipants: integer("hide_participants", { mode: "boolean" }).notNull().default(false),
+  sequence: integer("sequence").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** How far event.starting / event.ending have been recorded (one row). */
+export const calendarClock = sqliteTable("calendar_clock", {
+  id: integer("id").primaryKey(),
+  firedThrough: integer("fired_through").notNull(),
 });
 
 export const events = sqliteTable("events", {
@@ -431,3 +471,6 @@ export type SignatureRow = typeof signatures.$inferSelect;
 export type TemplateRow = typeof templates.$inferSelect;
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
+
+export type CalendarRow = typeof calendars.$inferSelect;
+export type CalendarEventRow = typeof calendarEvents.$inferSelect;

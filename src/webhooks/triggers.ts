@@ -9,6 +9,9 @@ export const TRIGGER_TYPES = [
   "event.created",
   "event.updated",
   "event.deleted",
+  // agentbox, beyond Nylas: an event's start and end as they pass (src/calendar/clock.ts).
+  "event.starting",
+  "event.ending",
   "grant.created",
   "grant.updated",
   "grant.deleted",

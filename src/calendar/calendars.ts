@@ -1,0 +1,46 @@
+/** A grant's calendars, as the API and the actor read them. */
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../store/db.ts";
+import { type CalendarRow, calendars, grants } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+
+/** A calendar and the address of the account that owns it. */
+export interface CalendarView {
+  row: CalendarRow;
+  ownerEmail: string;
+}
+
+function ownerOf(db: Db, grantId: string): string {
+  return db.select({ email: grants.email }).from(grants).where(eq(grants.id, grantId)).get()?.email ?? "";
+}
+
+export function listCalendars(store: Store, grantId: string): CalendarView[] {
+  const ownerEmail = ownerOf(store.read, grantId);
+  return store.read
+    .select()
+    .from(calendars)
+    .where(eq(calendars.grantId, grantId))
+    .orderBy(asc(calendars.createdAt), asc(calendars.id))
+    .all()
+    .map((row) => ({ row, ownerEmail }));
+}
+
+/**
+ * A calendar by id, or the primary calendar by `primary` or by the account's email address
+ * (Agent Accounts' alias); null when the grant has no such calendar.
+ */
+export function findCalendar(db: Db, grantId: string, idOrAlias: string): CalendarView | null {
+  const ownerEmail = ownerOf(db, grantId);
+  const primary = idOrAlias === "primary" || idOrAlias.toLowerCase() === ownerEmail.toLowerCase();
+  const row = db
+    .select()
+    .from(calendars)
+    .where(
+      and(
+        eq(calendars.grantId, grantId),
+        primary ? eq(calendars.isPrimary, true) : eq(calendars.id, idOrAlias),
+      ),
+    )
+    .get();
+  return row ? { row, ownerEmail } : null;
+}

@@ -1,0 +1,304 @@
+/**
+ * A calendar's events as the API reads them: singles, and recurring series expanded into their
+ * occurrences (an occurrence with an exception row shows that row instead).
+ */
+import { and, eq, gte, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
+import type { Db } from "../store/db.ts";
+import { type CalendarEventRow, calendarEvents } from "../store/schema.ts";
+import { type EventFields, fieldsOf } from "./event-fields.ts";
+import { occurrences, type Series, seriesOf } from "./recurrence.ts";
+import { type When, whenAt } from "./when.ts";
+
+/** One event as shown: a stored row, or an occurrence of a stored series. */
+export interface EventView {
+  readonly id: string;
+  readonly row: CalendarEventRow;
+  /** The content (its JSON parsed on first use: a list filters most rows by their columns). */
+  readonly fields: EventFields;
+  /** This event's (or occurrence's) when. */
+  readonly when: When;
+  /** The span it covers (Unix seconds). */
+  readonly start: number;
+  readonly end: number;
+  readonly masterEventId: string | null;
+  readonly originalStartTime: number | null;
+}
+
+/** An occurrence's id: its series and its original start, as the exception row that replaces it. */
+export const occurrenceId = (masterId: string, start: number) => `${masterId}_${start}`;
+const OCCURRENCE = /^(.+)_(\d+)$/;
+
+export interface EventFilter {
+  /** Events starting at or after / ending at or before (Unix seconds). */
+  start?: number;
+  end?: number;
+  title?: string;
+  description?: string;
+  location?: string;
+  icalUid?: string;
+  masterEventId?: string;
+  busy?: boolean;
+  showCancelled: boolean;
+  expandRecurring: boolean;
+  attendees?: string[];
+  metadataPair?: [string, string];
+  updatedBefore?: number;
+  updatedAfter?: number;
+}
+
+/** How far an unbounded series is expanded when the list names no `end`. */
+export const DEFAULT_EXPANSION_S = 366 * 86_400;
+
+/** A stored row as shown; its JSON is parsed on first use. */
+class RowView implements EventView {
+  private parsed: EventFields | null = null;
+  readonly id: string;
+  readonly start: number;
+  readonly end: number;
+  readonly masterEventId: string | null;
+  readonly originalStartTime: number | null;
+
+  constructor(readonly row: CalendarEventRow) {
+    this.id = row.id;
+    this.start = row.startAt;
+    this.end = row.endAt;
+    this.masterEventId = row.masterEventId;
+    this.originalStartTime = row.originalStartTime;
+  }
+
+  get fields(): EventFields {
+    this.parsed ??= fieldsOf(this.row);
+    return this.parsed;
+  }
+
+  get when(): When {
+    return this.fields.when;
+  }
+}
+
+/** An occurrence of a series: its id and `when` are made only when shown. */
+class OccurrenceView implements EventView {
+  readonly end: number;
+  readonly originalStartTime: number;
+
+  constructor(
+    readonly row: CalendarEventRow,
+    readonly fields: EventFields,
+    readonly start: number,
+  ) {
+    this.end = start + (row.endAt - row.startAt);
+    this.originalStartTime = start;
+  }
+
+  get id(): string {
+    return occurrenceId(this.row.id, this.start);
+  }
+
+  get masterEventId(): string {
+    return this.row.id;
+  }
+
+  get when(): When {
+    return whenAt(this.fields.when, this.start);
+  }
+}
+
+export const viewOfRow = (row: CalendarEventRow): EventView => new RowView(row);
+const occurrenceView = (master: CalendarEventRow, fields: EventFields, start: number): EventView =>
+  new OccurrenceView(master, fields, start);
+
+/** Parsed series by their content: parsing a rule costs far more than expanding a month of it. */
+const parsedSeries = new Map<string, Series>();
+const MAX_PARSED_SERIES = 20_000;
+
+export function seriesOfRow(row: CalendarEventRow, fields: EventFields): Series {
+  const key = `${row.whenJson}\n${row.recurrenceJson}`;
+  let series = parsedSeries.get(key);
+  if (!series) {
+    series = seriesOf(fields.recurrence ?? [], fields.when);
+    if (parsedSeries.size >= MAX_PARSED_SERIES) parsedSeries.clear();
+    parsedSeries.set(key, series);
+  }
+  return series;
+}
+
+/** An event by id (a row, or an occurrence of a series), or null. */
+export function getEvent(db: Db, grantId: string, calendarId: string, id: string): EventView | null {
+  const row = eventRow(db, grantId, calendarId, id);
+  if (row) return viewOfRow(row);
+  const m = OCCURRENCE.exec(id);
+  if (!m) return null;
+  const [, masterId = "", startText = ""] = m;
+  const master = eventRow(db, grantId, calendarId, masterId);
+  if (!master?.recurrenceJson) return null;
+  const start = Number(startText);
+  const fields = fieldsOf(master);
+  return occurrences(seriesOfRow(master, fields), start, start).includes(start)
+    ? occurrenceView(master, fields, start)
+    : null;
+}
+
+export function eventRow(db: Db, grantId: string, calendarId: string, id: string): CalendarEventRow | null {
+  return (
+    db
+      .select()
+      .from(calendarEvents)
+      .where(
+        and(
+          eq(calendarEvents.grantId, grantId),
+          eq(calendarEvents.calendarId, calendarId),
+          eq(calendarEvents.id, id),
+        ),
+      )
+      .get() ?? null
+  );
+}
+
+/** The event (single or series, not an exception) with this iCalendar UID on a calendar. */
+export function eventByUid(
+  db: Db,
+  grantId: string,
+  calendarId: string,
+  uid: string,
+): CalendarEventRow | null {
+  return (
+    db
+      .select()
+      .from(calendarEvents)
+      .where(
+        and(
+          eq(calendarEvents.grantId, grantId),
+          eq(calendarEvents.calendarId, calendarId),
+          eq(calendarEvents.icalUid, uid),
+          isNull(calendarEvents.masterEventId),
+        ),
+      )
+      .get() ?? null
+  );
+}
+
+/** Every event of the filter, ordered by start then id. */
+export function listEvents(db: Db, grantId: string, calendarId: string, filter: EventFilter, now: number) {
+  const from = filter.start ?? 0;
+  const to = filter.end ?? Math.max(now, from) + DEFAULT_EXPANSION_S;
+  const ofCalendar = and(eq(calendarEvents.grantId, grantId), eq(calendarEvents.calendarId, calendarId));
+  const select = (where: ReturnType<typeof and>) => db.select().from(calendarEvents).where(where).all();
+  // Two statements, each on its index: single events (and exceptions) by start, series by their
+  // partial index (one OR of both would walk every event before `to`).
+  const rows = filter.icalUid
+    ? select(and(ofCalendar, eq(calendarEvents.icalUid, filter.icalUid)))
+    : [
+        ...select(
+          and(
+            ofCalendar,
+            isNull(calendarEvents.recurrenceJson),
+            gte(calendarEvents.startAt, from),
+            filter.end === undefined ? undefined : lte(calendarEvents.startAt, filter.end),
+          ),
+        ),
+        ...select(
+          and(
+            ofCalendar,
+            isNotNull(calendarEvents.recurrenceJson),
+            lte(calendarEvents.startAt, to),
+            or(isNull(calendarEvents.seriesEnd), gte(calendarEvents.seriesEnd, from)),
+          ),
+        ),
+      ];
+  const views = filter.expandRecurring
+    ? expand(db, rows, from, to)
+    : rows.filter((r) => !r.masterEventId).map(viewOfRow);
+  return views.filter((v) => matches(v, filter, from)).sort(byStart);
+}
+
+/**
+ * Every single event and exception of `rows`, and each series' occurrences in [from, to] except
+ * those an exception replaces (wherever that exception moved it).
+ */
+function expand(db: Db, rows: CalendarEventRow[], from: number, to: number): EventView[] {
+  const masters = rows.filter((r) => r.recurrenceJson).map((r) => r.id);
+  const replaced = new Map<string, Set<number>>();
+  if (masters.length > 0) {
+    const exceptions = db
+      .select({ master: calendarEvents.masterEventId, start: calendarEvents.originalStartTime })
+      .from(calendarEvents)
+      // By master alone (the masters are this grant's): IS NOT NULL lets SQLite use the partial
+      // index on master_event_id, where a grant_id term would make it walk the grant's events.
+      .where(and(isNotNull(calendarEvents.masterEventId), inArray(calendarEvents.masterEventId, masters)))
+      .all();
+    for (const { master, start } of exceptions) {
+      if (master === null || start === null) continue;
+      const starts = replaced.get(master) ?? new Set<number>();
+      starts.add(start);
+      replaced.set(master, starts);
+    }
+  }
+  const views: EventView[] = [];
+  for (const row of rows) {
+    if (!row.recurrenceJson) {
+      views.push(viewOfRow(row));
+      continue;
+    }
+    const fields = fieldsOf(row);
+    const skip = replaced.get(row.id);
+    for (const start of occurrences(seriesOfRow(row, fields), from, to)) {
+      if (!skip?.has(start)) views.push(occurrenceView(row, fields, start));
+    }
+  }
+  return views;
+}
+
+const includes = (value: string | null, part: string | undefined) =>
+  part === undefined || (value ?? "").toLowerCase().includes(part.toLowerCase());
+
+function matches(v: EventView, f: EventFilter, from: number): boolean {
+  if (v.start < from || (f.end !== undefined && v.end > f.end)) return false;
+  const r = v.row;
+  if (!f.showCancelled && r.status === "cancelled") return false;
+  if (
+    !includes(r.title, f.title) ||
+    !includes(r.description, f.description) ||
+    !includes(r.location, f.location)
+  )
+    return false;
+  if (f.masterEventId !== undefined && v.masterEventId !== f.masterEventId) return false;
+  if (f.busy !== undefined && r.busy !== f.busy) return false;
+  if (f.updatedBefore !== undefined && r.updatedAt >= f.updatedBefore) return false;
+  if (f.updatedAfter !== undefined && r.updatedAt <= f.updatedAfter) return false;
+  if (f.metadataPair && v.fields.metadata[f.metadataPair[0]] !== f.metadataPair[1]) return false;
+  if (f.attendees) {
+    const emails = new Set(v.fields.participants.map((p) => p.email.toLowerCase()));
+    if (!f.attendees.some((a) => emails.has(a.toLowerCase()))) return false;
+  }
+  return true;
+}
+
+/** By start, then by the stored row (an occurrence and its series' other rows never share a start). */
+const byStart = (a: EventView, b: EventView) =>
+  a.start - b.start || (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0);
+
+/** GET /events/import: masters, exceptions and singles starting in the window, unexpanded. */
+export function importEvents(db: Db, grantId: string, calendarId: string, start?: number, end?: number) {
+  return db
+    .select()
+    .from(calendarEvents)
+    .where(
+      and(
+        eq(calendarEvents.grantId, grantId),
+        eq(calendarEvents.calendarId, calendarId),
+        start === undefined
+          ? undefined
+          : or(
+              gte(calendarEvents.endAt, start),
+              and(
+                isNotNull(calendarEvents.recurrenceJson),
+                or(isNull(calendarEvents.seriesEnd), gte(calendarEvents.seriesEnd, start)),
+              ),
+            ),
+        end === undefined ? undefined : lte(calendarEvents.startAt, end),
+      ),
+    )
+    .orderBy(calendarEvents.startAt, calendarEvents.id)
+    .all()
+    .map(viewOfRow);
+}
