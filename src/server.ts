@@ -11,6 +11,7 @@ import { bootstrap } from "./bootstrap.ts";
 import type { Config } from "./config/config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
+import { Guardrails } from "./guardrails/governance.ts";
 import type { Logger } from "./log.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
@@ -83,11 +84,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   /** A send queued mail for remote recipients: the outbound delivery looks at once. */
   const onQueued = () => delivery.wake();
   const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued });
+  const guardrails = new Guardrails(store, config.limits);
   let ready = false;
   const deps = {
     config,
     store,
     mailboxes,
+    guardrails,
     bus,
     webhooks,
     streams,

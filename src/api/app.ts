@@ -13,12 +13,17 @@ import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { folderRoutes } from "./routes/folders.ts";
 import { grantRoutes } from "./routes/grants.ts";
+import { listRoutes } from "./routes/lists.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { policyRoutes } from "./routes/policies.ts";
+import { ruleEvaluationRoutes } from "./routes/rule-evaluations.ts";
+import { ruleRoutes } from "./routes/rules.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { waitRoutes } from "./routes/wait.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { workspaceRoutes } from "./routes/workspaces.ts";
 
 const MAILBOX_STATUS = {
   not_found: 404,
@@ -47,7 +52,12 @@ export function createApiApp(deps: ApiDeps) {
     .use(folderRoutes(deps))
     .use(attachmentRoutes(deps))
     .use(webhookRoutes(deps))
-    .use(eventRoutes(deps));
+    .use(eventRoutes(deps))
+    .use(policyRoutes(deps))
+    .use(ruleRoutes(deps))
+    .use(ruleEvaluationRoutes(deps))
+    .use(listRoutes(deps))
+    .use(workspaceRoutes(deps));
 }
 
 function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {
