@@ -83,8 +83,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   /** A send queued mail for remote recipients: the outbound delivery looks at once. */
   const onQueued = () => delivery.wake();
-  const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued });
   const guardrails = new Guardrails(store, config.limits);
+  const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued, guardrails });
   let ready = false;
   const deps = {
     config,
@@ -197,7 +197,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 async function startSmtpListeners(
   config: Config,
   log: Logger,
-  deps: Parameters<typeof startHttp>[0] & { onQueued: () => void; logins: PasswordLogins },
+  deps: Parameters<typeof startHttp>[0] & {
+    onQueued: () => void;
+    logins: PasswordLogins;
+    guardrails: Guardrails;
+  },
   tls: { cert: string; key: string },
 ): Promise<SmtpListeners> {
   try {
@@ -216,7 +220,11 @@ async function startSmtpListeners(
         log,
         hostname: config.hostname,
         authResolver: cachingResolver(mailauthResolver(deps.resolver)),
-        policy: { store: deps.store, maxMessageBytes: config.limits.maxMessageBytes },
+        policy: {
+          store: deps.store,
+          maxMessageBytes: config.limits.maxMessageBytes,
+          guardrails: deps.guardrails,
+        },
         onQueued: deps.onQueued,
       },
     });

@@ -136,6 +136,10 @@ function submissionError(deps: SendingDeps, session: SMTPServerSession, err: unk
         return reply(552, "5.3.4", err.message);
       case "over_quota":
         return reply(452, "4.2.2", `your mailbox is full, the Sent copy cannot be stored: ${err.message}`);
+      case "blocked":
+        return reply(550, "5.7.1", err.message);
+      case "unavailable":
+        return reply(451, "4.3.0", err.message);
       default:
         return reply(554, "5.6.0", err.message);
     }

@@ -32,6 +32,8 @@ const MAILBOX_STATUS = {
   conflict: 409,
   too_big: 413,
   rate_limited: 429,
+  blocked: 403,
+  unavailable: 503,
 } as const;
 
 /** The /v3 routes. Authentication, request ids and size limits happen before (see server.ts). */

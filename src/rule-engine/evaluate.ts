@@ -1,5 +1,5 @@
 import { type CompiledRuleSet, fieldValues, type ListMembership } from "./compile.ts";
-import type { EvaluationInput } from "./vocabulary.ts";
+import type { EvaluationInput, EvaluationStage } from "./vocabulary.ts";
 
 /** Where a matched rule files the message (or the stored sent copy). */
 export type Destination =
@@ -72,4 +72,11 @@ export function listLookupValues(set: CompiledRuleSet, input: EvaluationInput): 
   const values = new Set<string>();
   for (const field of set.listFields) for (const v of fieldValues(field, input)) values.add(v);
   return [...values];
+}
+
+/** An evaluation on its way to the unit that stores the message (which applies and records it). */
+export interface RuleOutcome {
+  stage: EvaluationStage;
+  input: EvaluationInput;
+  verdict: Verdict;
 }

@@ -1,5 +1,6 @@
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { Config } from "../config/config.ts";
+import type { Guardrails } from "../guardrails/governance.ts";
 import type { Logger } from "../log.ts";
 import type { ComposeContext } from "../mail/compose/mime.ts";
 import type { GrantRow } from "../store/schema.ts";
@@ -11,6 +12,8 @@ export interface SendingDeps {
   mailboxes: Mailboxes;
   config: Config;
   log: Logger;
+  /** What governs each account: its policy's limits and its rules. */
+  guardrails: Guardrails;
   /** Called when a send queued mail for remote recipients (the outbound delivery looks at once). */
   onQueued?: () => void;
   /** Called when a send was scheduled (the scheduler re-arms its timer). */

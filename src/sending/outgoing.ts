@@ -8,6 +8,7 @@ import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
 import { checkMessageSize } from "./limits.ts";
+import { localInboundRules, outboundRules } from "./rules.ts";
 
 /** A composed message ready to leave the account, whichever way it was written. */
 export interface Outgoing {
@@ -33,7 +34,8 @@ export interface Outgoing {
  * recipients' inboxes. Resolves with the Sent copy once all of that is committed.
  */
 export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing): Promise<MessageView> {
-  checkMessageSize(out.sentRaw, deps.config.limits.maxMessageBytes);
+  checkMessageSize(out.sentRaw, deps.guardrails.forGrant(grant).limits.maxMessageBytes);
+  const rules = await outboundRules(deps, grant, out.sentRaw, out.recipients);
   const { local, remote } = await splitRecipients(deps, out.recipients);
   const preparedSent = deps.mailboxes.prepare(out.sentRaw);
   const sent = await deps.mailboxes.ask(grant.id, "send", {
@@ -45,6 +47,7 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
     ...(out.draft && { draft: out.draft }),
     ...(out.answeredId && { answeredId: out.answeredId }),
     ...(out.scheduled && { scheduled: out.scheduled }),
+    ...(rules && { rules }),
   });
   if (sent.queued > 0) deps.onQueued?.();
   // Without Bcc, recipients get the Sent copy's very bytes: prepared once for both.
@@ -89,8 +92,15 @@ async function deliverLocally(
   const prepared = preparedRaw ?? deps.mailboxes.prepare(raw); // once, for every recipient
   await Promise.all(
     recipients.map((r) =>
-      deps.mailboxes
-        .ask(r.id, "append", { folderId: FOLDER.inbox, raw, prepared })
+      localInboundRules(deps, r, sender.email)
+        .then((rules) =>
+          deps.mailboxes.ask(r.id, "append", {
+            folderId: FOLDER.inbox,
+            raw,
+            prepared,
+            ...(rules && { rules }),
+          }),
+        )
         .catch(async (err: unknown) => {
           const reason = err instanceof MailboxError ? err.message : String(err);
           deps.log.warn(

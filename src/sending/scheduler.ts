@@ -102,7 +102,8 @@ export class ScheduledSender {
         scheduled: { scheduleId: s.id, messageId: s.messageId },
       });
     } catch (err) {
-      if (!(err instanceof MailboxError)) {
+      // A refusal closes the schedule; anything else (a rule evaluation that failed too) is retried.
+      if (!(err instanceof MailboxError) || err.code === "unavailable") {
         this.deps.log.error({ err, scheduleId: s.id }, "scheduled send failed; retrying later");
         this.retryAt = nowSeconds() + RETRY_S;
         return false;

@@ -61,6 +61,7 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
   let parsed: ParsedMessage | null = null;
   const message = {
     size: stored.byteLength,
+    raw: stored,
     parsed: () => {
       parsed ??= parseMessage(stored);
       return parsed;
@@ -86,6 +87,7 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
           prepared,
           flags: decision.flags,
           authentication: verification.verdict,
+          ...(decision.rules && { rules: decision.rules }),
         });
       } catch (err) {
         refused.push({ address: r.address, grant: r.grant, refusal: commitRefusal(err, r.address) });

@@ -6,8 +6,8 @@ import { api, startTestServer, type TestServer } from "../support/server.ts";
 import {
   connect,
   createAccount,
-  createPolicy,
   createApplication,
+  createPolicy,
   expectDeleted,
   expectError,
   expectRequestId,

@@ -1,0 +1,38 @@
+import type { CompiledRuleSet, ListMembership } from "../rule-engine/compile.ts";
+import { evaluateRules, listLookupValues, type Verdict } from "../rule-engine/evaluate.ts";
+import type { EvaluationInput } from "../rule-engine/vocabulary.ts";
+import type { Store } from "../store/store.ts";
+
+/**
+ * One evaluation of a rule set: the lists its in_list conditions name are looked up once (one
+ * indexed query for every value the input has), then the rules run. Any error is caught and
+ * answered as `failed`: the caller blocks with a retryable answer (fail closed).
+ */
+export type RuleCheck =
+  /** No rule of the trigger is in force: nothing ran, nothing is recorded. */
+  | { kind: "none" }
+  | { kind: "verdict"; input: EvaluationInput; verdict: Verdict }
+  | { kind: "failed"; input: EvaluationInput; error: unknown };
+
+export function checkRules(store: Store, set: CompiledRuleSet, input: EvaluationInput): RuleCheck {
+  if (set.rules.length === 0) return { kind: "none" };
+  try {
+    return { kind: "verdict", input, verdict: evaluateRules(set, input, membership(store, set, input)) };
+  } catch (error) {
+    return { kind: "failed", input, error };
+  }
+}
+
+const NOTHING: ListMembership = () => false;
+
+function membership(store: Store, set: CompiledRuleSet, input: EvaluationInput): ListMembership {
+  const values = listLookupValues(set, input);
+  if (values.length === 0) return NOTHING;
+  // Plain SQL on the statement cache: every inbound message with list rules asks it.
+  const rows = store.read.$client
+    .prepare("SELECT list_id, value FROM list_items WHERE value IN (SELECT value FROM json_each(?))")
+    .all(JSON.stringify(values)) as { list_id: string; value: string }[];
+  const hits = new Set<string>();
+  for (const r of rows) if (set.listIds.has(r.list_id)) hits.add(`${r.list_id}\n${r.value}`);
+  return (listId, value) => hits.has(`${listId}\n${value}`);
+}
