@@ -3,6 +3,7 @@ import { ChangeBus } from "../actors/bus.ts";
 import { Mailboxes } from "../actors/mailboxes.ts";
 import { startImap } from "../protocols/imap/server.ts";
 import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
+import { syncAllGrantLimits, syncGrantLimits } from "./accounts/governed-limits.ts";
 import { PasswordLogins } from "./accounts/password-login.ts";
 import { SignOuts } from "./accounts/sign-outs.ts";
 import { Authenticator } from "./api/auth.ts";
@@ -84,6 +85,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   /** A send queued mail for remote recipients: the outbound delivery looks at once. */
   const onQueued = () => delivery.wake();
   const guardrails = new Guardrails(store, config.limits);
+  // Accounts' stored limits follow their policies: after every change, and once now.
+  guardrails.onChanged = async (applicationId) => {
+    const reload = await syncGrantLimits(store, guardrails, applicationId);
+    for (const id of reload) if (mailboxes.system.isActive(id)) await mailboxes.ask(id, "reloadLimits", {});
+  };
+  await syncAllGrantLimits(store, guardrails);
   const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued, guardrails });
   let ready = false;
   const deps = {

@@ -8,6 +8,7 @@ import { copyMessages } from "./commands/imap-copy.ts";
 import { expunge } from "./commands/imap-expunge.ts";
 import { moveMessages } from "./commands/imap-move.ts";
 import { storeFlags } from "./commands/imap-store.ts";
+import { reloadLimits } from "./commands/reload-limits.ts";
 import { replaceDraft } from "./commands/replace-draft.ts";
 import { send } from "./commands/send.ts";
 import { setSubscribed } from "./commands/set-subscribed.ts";
@@ -30,6 +31,7 @@ const DEFINITIONS = {
   expunge,
   imapAppend,
   setSubscribed,
+  reloadLimits,
 };
 
 type Definitions = typeof DEFINITIONS;

@@ -7,7 +7,7 @@ import { getMessage, type MessageView } from "../mailbox/messages.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
-import { checkMessageSize } from "./limits.ts";
+import { checkAttachments, checkMessageSize } from "./limits.ts";
 import { localInboundRules, outboundRules } from "./rules.ts";
 
 /** A composed message ready to leave the account, whichever way it was written. */
@@ -34,10 +34,12 @@ export interface Outgoing {
  * recipients' inboxes. Resolves with the Sent copy once all of that is committed.
  */
 export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing): Promise<MessageView> {
-  checkMessageSize(out.sentRaw, deps.guardrails.forGrant(grant).limits.maxMessageBytes);
+  const { limits } = deps.guardrails.forGrant(grant);
+  checkMessageSize(out.sentRaw, limits.maxMessageBytes);
   const rules = await outboundRules(deps, grant, out.sentRaw, out.recipients);
   const { local, remote } = await splitRecipients(deps, out.recipients);
   const preparedSent = deps.mailboxes.prepare(out.sentRaw);
+  await checkAttachments(limits, async () => (await preparedSent).attachments);
   const sent = await deps.mailboxes.ask(grant.id, "send", {
     raw: out.sentRaw,
     prepared: preparedSent,
@@ -92,23 +94,37 @@ async function deliverLocally(
   const prepared = preparedRaw ?? deps.mailboxes.prepare(raw); // once, for every recipient
   await Promise.all(
     recipients.map((r) =>
-      localInboundRules(deps, r, sender.email)
-        .then((rules) =>
-          deps.mailboxes.ask(r.id, "append", {
-            folderId: FOLDER.inbox,
-            raw,
-            prepared,
-            ...(rules && { rules }),
-          }),
-        )
-        .catch(async (err: unknown) => {
-          const reason = err instanceof MailboxError ? err.message : String(err);
-          deps.log.warn(
-            { grantId: sender.id, messageId: sentId, recipient: r.email, reason },
-            "local delivery skipped",
-          );
-          await bounceLocalDelivery(deps, { sender, sentId, recipient: r.email, error: err, raw });
-        }),
+      deliverTo(deps, r, sender.email, raw, prepared).catch(async (err: unknown) => {
+        const reason = err instanceof MailboxError ? err.message : String(err);
+        deps.log.warn(
+          { grantId: sender.id, messageId: sentId, recipient: r.email, reason },
+          "local delivery skipped",
+        );
+        await bounceLocalDelivery(deps, { sender, sentId, recipient: r.email, error: err, raw });
+      }),
     ),
   );
+}
+
+/**
+ * One hosted recipient's copy, governed by the recipient's policy and inbound rules: its
+ * attachment limits and daily receive limit, then its rules (a block refuses the copy).
+ */
+async function deliverTo(
+  deps: SendingDeps,
+  recipient: GrantRow,
+  sender: string,
+  raw: Uint8Array,
+  prepared: Promise<PreparedMessage>,
+): Promise<void> {
+  const { limits } = deps.guardrails.forGrant(recipient);
+  await checkAttachments(limits, async () => (await prepared).attachments);
+  const rules = await localInboundRules(deps, recipient, sender);
+  await deps.mailboxes.ask(recipient.id, "append", {
+    folderId: FOLDER.inbox,
+    raw,
+    prepared,
+    ...(rules && { rules }),
+    ...(limits.dailyReceiveLimit !== null && { dailyReceiveLimit: limits.dailyReceiveLimit }),
+  });
 }

@@ -17,7 +17,13 @@ import type { PreparedMessage } from "../mail/prepared-message.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { buildDsn } from "./dsn.ts";
-import { decideMessage, type InboundEnvelope, type PolicyContext, type Refusal } from "./policy.ts";
+import {
+  decideMessage,
+  type InboundEnvelope,
+  type InboundMessage,
+  type PolicyContext,
+  type Refusal,
+} from "./policy.ts";
 import { enqueueNotice } from "./queue.ts";
 import { receivedLines } from "./trace.ts";
 import { type AuthVerdict, verifyMessage } from "./verify.ts";
@@ -59,19 +65,23 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
   const stored = withTraceFields(t, deps.hostname, verification.headers);
   // Parsed only if a decision asks for it (the built-in checks do not; the mailbox parses to store).
   let parsed: ParsedMessage | null = null;
-  const message = {
+  // Prepared once for every account that accepts it (the same bytes for each).
+  let prepared: Promise<PreparedMessage> | undefined;
+  const message: InboundMessage = {
     size: stored.byteLength,
     raw: stored,
     parsed: () => {
       parsed ??= parseMessage(stored);
       return parsed;
     },
+    attachments: async () => {
+      prepared ??= deps.mailboxes.prepare(stored);
+      return (await prepared).attachments;
+    },
     authentication: verification.verdict,
   };
 
   const refused: { address: string; grant: GrantRow; refusal: Refusal }[] = [];
-  // Prepared once for every account that accepts it (the same bytes for each).
-  let prepared: Promise<PreparedMessage> | undefined;
   const writes = await Promise.all(
     t.recipients.map(async (r) => {
       const decision = await decideMessage(deps.policy, envelope, r.grant, message);
@@ -88,6 +98,7 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
           flags: decision.flags,
           authentication: verification.verdict,
           ...(decision.rules && { rules: decision.rules }),
+          ...(decision.dailyReceiveLimit !== undefined && { dailyReceiveLimit: decision.dailyReceiveLimit }),
         });
       } catch (err) {
         refused.push({ address: r.address, grant: r.grant, refusal: commitRefusal(err, r.address) });
@@ -130,6 +141,9 @@ function withTraceFields(t: InboundTransaction, hostname: string, authHeaders: s
 function commitRefusal(err: unknown, address: string): Refusal {
   if (err instanceof MailboxError && err.code === "over_quota") {
     return { code: 452, enhanced: "4.2.2", text: `<${address}>: mailbox full (over its storage quota)` };
+  }
+  if (err instanceof MailboxError && err.code === "rate_limited") {
+    return { code: 452, enhanced: "4.2.1", text: `<${address}>: ${err.message}` };
   }
   return localError();
 }

@@ -6,11 +6,20 @@
  */
 import { findGrantByEmail } from "../accounts/grants.ts";
 import type { Flags } from "../domain/flags.ts";
+import { utcDay } from "../domain/utc-day.ts";
+import {
+  type AttachmentProblem,
+  attachmentProblem,
+  hasAttachmentLimits,
+} from "../guardrails/attachment-limits.ts";
 import type { Governance, Guardrails } from "../guardrails/governance.ts";
 import { recordEvaluation } from "../guardrails/record.ts";
 import { checkRules, type RuleCheck } from "../guardrails/rule-check.ts";
+import { nowSeconds } from "../ids.ts";
+import type { AttachmentInfo } from "../mail/attachments.ts";
 import { headerFromAddress } from "../mail/header-addresses.ts";
 import type { ParsedMessage } from "../mail/parse-message.ts";
+import { receivedOn } from "../mailbox/writes/receive-counts.ts";
 import { evaluationInput } from "../rule-engine/address-parts.ts";
 import type { RuleOutcome } from "../rule-engine/evaluate.ts";
 import type { EvaluationStage } from "../rule-engine/vocabulary.ts";
@@ -43,7 +52,15 @@ export type RecipientDecision =
   | ({ action: "tempfail" } & Refusal);
 
 export type MessageDecision =
-  | { action: "accept"; folderId: string; flags: Partial<Flags>; reason?: string; rules?: RuleOutcome }
+  | {
+      action: "accept";
+      folderId: string;
+      flags: Partial<Flags>;
+      reason?: string;
+      rules?: RuleOutcome;
+      /** The account's daily receive limit, taken when the copy is stored. */
+      dailyReceiveLimit?: number;
+    }
   | ({ action: "reject" } & Refusal)
   | ({ action: "tempfail" } & Refusal);
 
@@ -74,6 +91,10 @@ export async function decideRecipient(
   if (grant.storageUsedBytes + Math.max(size, 1) > grant.storageQuotaBytes) {
     return overQuota(address);
   }
+  const daily = governance.limits.dailyReceiveLimit;
+  if (daily !== null && receivedOn(ctx.store.read, grant.id, utcDay(nowSeconds())) >= daily) {
+    return overDailyLimit(address, daily);
+  }
   return { action: "accept", grant };
 }
 
@@ -82,33 +103,72 @@ export async function decideMessage(
   ctx: PolicyContext,
   envelope: InboundEnvelope,
   recipient: GrantRow,
-  /** `parsed()` parses on first use: the built-in checks need only the size and the verdicts. */
-  message: { size: number; raw: Uint8Array; parsed: () => ParsedMessage; authentication: AuthVerdict },
+  message: InboundMessage,
 ): Promise<MessageDecision> {
   const governance = ctx.guardrails.forGrant(recipient);
-  const max = governance.limits.maxMessageBytes;
-  if (message.size > max) return tooBig(message.size, max, "");
+  const { limits } = governance;
+  if (message.size > limits.maxMessageBytes) return tooBig(message.size, limits.maxMessageBytes, "");
   if (recipient.storageUsedBytes + message.size > recipient.storageQuotaBytes)
     return overQuota(recipient.email);
+  if (hasAttachmentLimits(limits)) {
+    const problem = attachmentProblem(await message.attachments(), limits);
+    if (problem) return attachmentRefusal(recipient.email, problem);
+  }
   // The header's From is the sender rules see after DATA; the envelope's when it has none.
   const sender = headerFromAddress(message.raw) ?? envelope.mailFrom;
   const check = inboundCheck(ctx, governance, sender);
   const ruled = await ruleRefusal(ctx, recipient, "inbox_processing", check);
   if (ruled) return ruled;
-  const rules: RuleOutcome | undefined =
-    check.kind === "verdict"
-      ? { stage: "inbox_processing", input: check.input, verdict: check.verdict }
-      : undefined;
+  const extra = {
+    ...(check.kind === "verdict" && {
+      rules: { stage: "inbox_processing", input: check.input, verdict: check.verdict } as RuleOutcome,
+    }),
+    ...(limits.dailyReceiveLimit !== null && { dailyReceiveLimit: limits.dailyReceiveLimit }),
+  };
   if (dmarcAsksForJunk(message.authentication)) {
     return {
       action: "accept",
       folderId: "junk",
       flags: {},
       reason: `DMARC ${message.authentication.dmarc.policy} policy of ${message.authentication.dmarc.domain}`,
-      ...(rules && { rules }),
+      ...extra,
     };
   }
-  return { action: "accept", folderId: "inbox", flags: {}, ...(rules && { rules }) };
+  return { action: "accept", folderId: "inbox", flags: {}, ...extra };
+}
+
+/** The message after DATA, as the decisions see it; what is costly is computed on first use. */
+export interface InboundMessage {
+  size: number;
+  raw: Uint8Array;
+  /** Parses on the calling thread (the built-in checks do not need it). */
+  parsed: () => ParsedMessage;
+  /** The attachments, from the preparation the store will use anyway (off the main thread). */
+  attachments: () => Promise<AttachmentInfo[]>;
+  authentication: AuthVerdict;
+}
+
+/**
+ * Attachments a policy does not allow refuse the message for that account (agentbox does not
+ * strip them: a message is stored as it was sent or not at all): over the size or count, 552
+ * 5.3.4; a type not allowed, 550 5.7.1.
+ */
+function attachmentRefusal(address: string, problem: AttachmentProblem): { action: "reject" } & Refusal {
+  const [code, enhanced] = problem.kind === "type" ? [550, "5.7.1"] : [552, "5.3.4"];
+  return { action: "reject", code, enhanced, text: `<${address}>: ${problem.message}` };
+}
+
+/**
+ * The daily receive limit: a temporary refusal (the sender's queue retries after midnight UTC),
+ * with Gmail's code for a recipient receiving too fast.
+ */
+export function overDailyLimit(address: string, limit: number): { action: "tempfail" } & Refusal {
+  return {
+    action: "tempfail",
+    code: 452,
+    enhanced: "4.2.1",
+    text: `<${address}>: has received its limit of ${limit} messages today (UTC); try again later`,
+  };
 }
 
 function inboundCheck(ctx: PolicyContext, governance: Governance, sender: string): RuleCheck {

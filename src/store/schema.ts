@@ -295,6 +295,16 @@ export const sendCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.grantId, t.day] })],
 );
 
+export const receiveCounts = sqliteTable(
+  "receive_counts",
+  {
+    grantId: text("grant_id").notNull(),
+    day: text("day").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.day] })],
+);
+
 export const webhooks = sqliteTable("webhooks", {
   id: text("id").primaryKey(),
   applicationId: text("application_id").notNull(),

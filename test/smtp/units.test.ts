@@ -263,6 +263,7 @@ describe("decisions", () => {
     const message = (dmarc: AuthVerdict["dmarc"]) => ({
       size: 100,
       raw: Buffer.from("Subject: x\r\n\r\n"),
+      attachments: async () => [],
       parsed: () => {
         parses++;
         return parseMessage(Buffer.from("Subject: x\r\n\r\n"));

@@ -1,5 +1,6 @@
 import type { RuleOutcome } from "../../../src/rule-engine/evaluate.ts";
 import { storingCommand } from "../command.ts";
+import { reserveReceive } from "../receive-quota.ts";
 import { placeByVerdict, recordStoredEvaluation } from "../rule-actions.ts";
 import { type NewMessage, type StoredMessage, storeMessage } from "../store-message.ts";
 
@@ -9,10 +10,13 @@ export interface AppendCommand extends NewMessage {
    * recorded with its id, in the same unit.
    */
   rules?: RuleOutcome;
+  /** A received message under a policy's daily receive limit: counted, or refused past it. */
+  dailyReceiveLimit?: number;
 }
 
 /** A message stored in a folder (API drafts and local delivery, the MX, a DSN). */
 export const append = storingCommand<AppendCommand, StoredMessage>(async (ctx, cmd) => {
+  if (cmd.dailyReceiveLimit !== undefined) reserveReceive(ctx, cmd.dailyReceiveLimit);
   if (!cmd.rules) return await storeMessage(ctx, cmd);
   const placed = placeByVerdict(ctx.state, cmd.rules, cmd.folderId, cmd.flags);
   const stored = await storeMessage(ctx, { ...cmd, folderId: placed.folderId, flags: placed.flags });
