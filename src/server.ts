@@ -16,6 +16,7 @@ import { Guardrails } from "./guardrails/governance.ts";
 import type { Logger } from "./log.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
+import { RetentionSweeper } from "./retention/sweeper.ts";
 import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
 import { OutboundDelivery } from "./smtp/delivery/outbound-delivery.ts";
@@ -38,6 +39,10 @@ export interface RunningServer {
   delivery: OutboundDelivery;
   /** Sends scheduled messages when they come due. */
   scheduler: ScheduledSender;
+  /** Deletes what outlived a policy's retention periods. */
+  retention: RetentionSweeper;
+  /** What governs each account (policies, rules, workspaces). */
+  guardrails: Guardrails;
   tls: { cert: string; key: string };
   stop(): Promise<void>;
 }
@@ -145,6 +150,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   await delivery.start(config.smtp.hold);
   await scheduler.start();
+  const retention = new RetentionSweeper(
+    { store, mailboxes, guardrails, log, metrics },
+    { intervalMs: 3600_000, firstDelayMs: 60_000, batch: 500, clock: () => Math.floor(Date.now() / 1000) },
+  );
+  retention.start();
   ready = true;
   // Background work a migration left (only once everything listens: a failed start has none to stop).
   const maintenance = new AbortController();
@@ -181,6 +191,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     delivery,
     scheduler,
+    retention,
+    guardrails,
     tls: { cert: tls.cert, key: tls.key },
     async stop() {
       ready = false;
@@ -189,6 +201,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await smtp.stop();
       await http.stop();
       await scheduler.stop();
+      await retention.stop();
       await delivery.stop();
       maintenance.abort();
       await reindexing;

@@ -3,6 +3,7 @@ import { append } from "./commands/append.ts";
 import { createFolder } from "./commands/create-folder.ts";
 import { deleteFolder } from "./commands/delete-folder.ts";
 import { deleteMessage } from "./commands/delete-message.ts";
+import { expireMessages } from "./commands/expire-messages.ts";
 import { imapAppend } from "./commands/imap-append.ts";
 import { copyMessages } from "./commands/imap-copy.ts";
 import { expunge } from "./commands/imap-expunge.ts";
@@ -32,6 +33,7 @@ const DEFINITIONS = {
   imapAppend,
   setSubscribed,
   reloadLimits,
+  expireMessages,
 };
 
 type Definitions = typeof DEFINITIONS;

@@ -2,7 +2,7 @@
  * Message rows as the mailbox actor writes them, and the reads it makes inside its transaction
  * (they see the batch's earlier commands). Inserting is the ingest hot path, in plain SQL.
  */
-import { and, between, eq, sql } from "drizzle-orm";
+import { and, between, eq, type SQL, sql } from "drizzle-orm";
 import { MailboxError } from "../../domain/errors.ts";
 import type { FlagColumns, Flags } from "../../domain/flags.ts";
 import type { Tx } from "../../store/db.ts";
@@ -168,6 +168,11 @@ export function rowsByUid(
     .all()
     .filter((r) => wanted.has(r.row.uid))
     .map(toRecord);
+}
+
+/** Messages matching `where`, in `order`, at most `limit`. */
+export function messageRecords(tx: Tx, where: SQL | undefined, order: SQL, limit: number): MessageRecord[] {
+  return tx.select(record).from(messages).where(where).orderBy(order).limit(limit).all().map(toRecord);
 }
 
 /** Every message of a folder. */
