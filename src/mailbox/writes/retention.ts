@@ -14,13 +14,22 @@ export interface RetentionCutoffs {
 }
 
 /** The oldest expired messages, at most `limit`: Junk's first, then the rest, by received date. */
-export function expiredMessages(tx: Tx, grantId: string, c: RetentionCutoffs, limit: number): MessageRecord[] {
+export function expiredMessages(
+  tx: Tx,
+  grantId: string,
+  c: RetentionCutoffs,
+  limit: number,
+): MessageRecord[] {
   const found: MessageRecord[] = [];
   if (c.spamBefore !== null) {
     found.push(
       ...messageRecords(
         tx,
-        and(eq(messages.grantId, grantId), eq(messages.folderId, FOLDER.junk), lt(messages.internalDate, c.spamBefore)),
+        and(
+          eq(messages.grantId, grantId),
+          eq(messages.folderId, FOLDER.junk),
+          lt(messages.internalDate, c.spamBefore),
+        ),
         asc(messages.internalDate),
         limit,
       ),
