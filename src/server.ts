@@ -240,6 +240,7 @@ async function startSmtpListeners(
         log,
         hostname: config.hostname,
         authResolver: cachingResolver(mailauthResolver(deps.resolver)),
+        spam: { resolver: deps.resolver, config: config.spam, log },
         policy: {
           store: deps.store,
           maxMessageBytes: config.limits.maxMessageBytes,

@@ -51,5 +51,6 @@ export function presentMessage(v: MessageView) {
     extracted: JSON.parse(m.extractedJson),
     // agentbox extension: the inbound MX's SPF/DKIM/DMARC/ARC verdicts (docs/api.md).
     ...(m.authenticationJson && { authentication: JSON.parse(m.authenticationJson) }),
+    ...(m.spamJson && { spam: JSON.parse(m.spamJson) }),
   };
 }

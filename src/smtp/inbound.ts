@@ -14,6 +14,7 @@ import { findField } from "../mail/header-block.ts";
 import { headerFields, lineEnding } from "../mail/header-edit.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
+import { MessageSpamSignals, type SpamDeps } from "../spam/message-signals.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { buildDsn } from "./dsn.ts";
@@ -37,6 +38,8 @@ export interface InboundDeps {
   /** mailauth's resolver (AGENTBOX_DNS_SERVER, cached). */
   authResolver: DNSResolver;
   policy: PolicyContext;
+  /** DNS block lists and rspamd, for accounts whose policy detects spam. */
+  spam: SpamDeps;
   /** Called after a notice was queued for the outbound delivery. */
   onQueued?: () => void;
 }
@@ -79,6 +82,15 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
       return (await prepared).attachments;
     },
     authentication: verification.verdict,
+    spam: new MessageSpamSignals(deps.spam, {
+      raw: stored,
+      ip: envelope.remoteAddress,
+      helo: envelope.helo,
+      mailFrom: envelope.mailFrom,
+      recipients: t.recipients.map((r) => r.address),
+      authentication: verification.verdict,
+      nowS: Math.floor(Date.now() / 1000),
+    }),
   };
 
   const refused: { address: string; grant: GrantRow; refusal: Refusal }[] = [];
@@ -99,6 +111,7 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
           authentication: verification.verdict,
           ...(decision.rules && { rules: decision.rules }),
           ...(decision.dailyReceiveLimit !== undefined && { dailyReceiveLimit: decision.dailyReceiveLimit }),
+          ...(decision.spam && { spam: decision.spam }),
         });
       } catch (err) {
         refused.push({ address: r.address, grant: r.grant, refusal: commitRefusal(err, r.address) });

@@ -23,6 +23,8 @@ import { receivedOn } from "../mailbox/writes/receive-counts.ts";
 import { evaluationInput } from "../rule-engine/address-parts.ts";
 import type { RuleOutcome } from "../rule-engine/evaluate.ts";
 import type { EvaluationStage } from "../rule-engine/vocabulary.ts";
+import type { MessageSpamSignals } from "../spam/message-signals.ts";
+import type { SpamVerdict } from "../spam/verdict.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { type AuthVerdict, dmarcAsksForJunk } from "./verify.ts";
@@ -60,6 +62,8 @@ export type MessageDecision =
       rules?: RuleOutcome;
       /** The account's daily receive limit, taken when the copy is stored. */
       dailyReceiveLimit?: number;
+      /** The spam verdict of the account's policy, kept on the message. */
+      spam?: SpamVerdict;
     }
   | ({ action: "reject" } & Refusal)
   | ({ action: "tempfail" } & Refusal);
@@ -119,12 +123,24 @@ export async function decideMessage(
   const check = inboundCheck(ctx, governance, sender);
   const ruled = await ruleRefusal(ctx, recipient, "inbox_processing", check);
   if (ruled) return ruled;
+  const spam = await message.spam.verdict(governance.spam);
   const extra = {
     ...(check.kind === "verdict" && {
       rules: { stage: "inbox_processing", input: check.input, verdict: check.verdict } as RuleOutcome,
     }),
     ...(limits.dailyReceiveLimit !== null && { dailyReceiveLimit: limits.dailyReceiveLimit }),
+    ...(spam && { spam }),
   };
+  // A rule's destination, applied as the message is stored, still wins over these two.
+  if (spam?.is_spam) {
+    return {
+      action: "accept",
+      folderId: "junk",
+      flags: {},
+      reason: `spam score ${spam.score} ≥ ${spam.threshold}`,
+      ...extra,
+    };
+  }
   if (dmarcAsksForJunk(message.authentication)) {
     return {
       action: "accept",
@@ -146,6 +162,8 @@ export interface InboundMessage {
   /** The attachments, from the preparation the store will use anyway (off the main thread). */
   attachments: () => Promise<AttachmentInfo[]>;
   authentication: AuthVerdict;
+  /** Its spam signals, computed once for every recipient whose policy asks. */
+  spam: Pick<MessageSpamSignals, "verdict">;
 }
 
 /**

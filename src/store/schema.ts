@@ -146,6 +146,8 @@ export const messages = sqliteTable("messages", {
   subjectFolded: text("subject_folded"),
   /** SPF/DKIM/DMARC/ARC verdicts of a message received by the MX (src/smtp/verify.ts). */
   authenticationJson: text("authentication_json"),
+  /** The spam verdict of the account's policy, for a message the MX scored (src/spam/). */
+  spamJson: text("spam_json"),
 });
 
 export const folderCounts = sqliteTable(

@@ -264,6 +264,7 @@ describe("decisions", () => {
       size: 100,
       raw: Buffer.from("Subject: x\r\n\r\n"),
       attachments: async () => [],
+      spam: { verdict: async () => null },
       parsed: () => {
         parses++;
         return parseMessage(Buffer.from("Subject: x\r\n\r\n"));

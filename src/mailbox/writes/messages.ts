@@ -40,6 +40,8 @@ export interface NewMessageRow extends FlagColumns {
   extractedJson: string;
   /** The MX's SPF/DKIM/DMARC verdicts (JSON); absent for mail that did not come through it. */
   authenticationJson?: string | null;
+  /** The spam verdict (JSON), when the account's policy scored it. */
+  spamJson?: string | null;
 }
 
 const b = (v: boolean) => (v ? 1 : 0);
@@ -51,8 +53,8 @@ export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
       `INSERT INTO messages (id, grant_id, folder_id, uid, modseq, seen, flagged, answered, draft, deleted,
         keywords_json, blob_hash, size, internal_date, message_id_header, metadata_json, created_at, updated_at,
         thread_id, subject, from_json, to_json, cc_json, bcc_json, reply_to_json, snippet, has_attachments,
-        in_reply_to, references_json, date_header, extracted_json, subject_folded, authentication_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        in_reply_to, references_json, date_header, extracted_json, subject_folded, authentication_json, spam_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       m.id,
@@ -88,6 +90,7 @@ export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
       m.extractedJson,
       m.subject?.toLowerCase() ?? null,
       m.authenticationJson ?? null,
+      m.spamJson ?? null,
     );
   return Number(result.lastInsertRowid);
 }
