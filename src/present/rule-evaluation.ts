@@ -1,3 +1,4 @@
+import type { DryRun } from "../guardrails/dry-run.ts";
 import type { AppliedActions, EvaluationInput } from "../rule-engine/vocabulary.ts";
 import type { RuleEvaluationRow } from "../store/schema.ts";
 
@@ -30,5 +31,17 @@ export function presentInput(input: EvaluationInput) {
     recipient_domains: input.recipientDomains,
     recipient_tlds: input.recipientTlds,
     ...(input.outboundType && { outbound_type: input.outboundType }),
+  };
+}
+
+/** POST /v3/rules/evaluate's answer (agentbox): what the rules would do, nothing applied or recorded. */
+export function presentDryRun(r: DryRun) {
+  return {
+    trigger: r.trigger,
+    evaluation_stage: r.stage,
+    evaluation_input: presentInput(r.input),
+    matched_rule_ids: r.matchedRuleIds,
+    rules: r.rules,
+    would_apply: r.wouldApply,
   };
 }

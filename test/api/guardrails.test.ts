@@ -220,3 +220,87 @@ describe("isolation between applications", () => {
     expect(workspaces.body.data[0].default).toBe(true);
   });
 });
+
+describe("POST /v3/rules/evaluate (dry run)", () => {
+  test("which rules match and what would apply, for fields or raw MIME; nothing is recorded", async () => {
+    const list = await api(t, "POST", "/v3/lists", { name: "vips", type: "address" });
+    await api(t, "POST", `/v3/lists/${list.body.data.id}/items`, { items: ["boss@corp.example"] });
+    const vip = await api(t, "POST", "/v3/rules", {
+      name: "vip",
+      priority: 1,
+      match: { conditions: [{ field: "from.address", operator: "in_list", value: [list.body.data.id] }] },
+      actions: [{ type: "assign_to_folder", value: "VIP" }, { type: "mark_as_starred" }],
+    });
+    const junk = await api(t, "POST", "/v3/rules", {
+      name: "corp to junk",
+      priority: 5,
+      match: { conditions: [{ field: "from.domain", operator: "is", value: "corp.example" }] },
+      actions: [{ type: "mark_as_spam" }],
+    });
+    const ids = [vip.body.data.id, junk.body.data.id];
+    const fields = await api(t, "POST", "/v3/rules/evaluate", {
+      trigger: "inbound",
+      rule_ids: ids,
+      message: { from: "Boss@Corp.example" },
+    });
+    expect(fields.status, JSON.stringify(fields.body)).toBe(200);
+    expect(fields.body.data).toMatchObject({
+      trigger: "inbound",
+      evaluation_stage: "inbox_processing",
+      evaluation_input: { from_address: "boss@corp.example", from_domain: "corp.example", from_tld: "example" },
+      matched_rule_ids: ids,
+      would_apply: { folder: "VIP", marked_starred: true },
+    });
+
+    // Against an account: its folders (VIP does not exist there, so Junk is next), its rules.
+    const policy = await api(t, "POST", "/v3/policies", { name: "dry", rules: ids });
+    const grant = await createAccount(t, { email: uniqueEmail("dry"), policy_id: policy.body.data.id });
+    const raw = "From: Boss <boss@corp.example>\r\nTo: x@agents.localhost\r\nSubject: hi\r\n\r\nbody\r\n";
+    const mime = await api(t, "POST", "/v3/rules/evaluate", { trigger: "inbound", grant_id: grant.id, raw_mime: raw });
+    expect(mime.body.data.would_apply).toEqual({ marked_as_spam: true, marked_starred: true, folder_id: "junk" });
+    expect(mime.body.data.rules).toEqual([
+      { id: ids[0], matched: true },
+      { id: ids[1], matched: true },
+    ]);
+    const evaluations = await api(t, "GET", `/v3/grants/${grant.id}/rule-evaluations`);
+    expect(evaluations.body.data).toEqual([]);
+  });
+
+  test("outbound: the grant's address is the sender; block and a bad request", async () => {
+    const block = await api(t, "POST", "/v3/rules", {
+      name: "no replies to rivals",
+      trigger: "outbound",
+      match: {
+        conditions: [
+          { field: "recipient.domain", operator: "is", value: "rival.example" },
+          { field: "outbound.type", operator: "is", value: "reply" },
+        ],
+      },
+      actions: [{ type: "block" }],
+    });
+    const grant = await createAccount(t);
+    const res = await api(t, "POST", "/v3/rules/evaluate", {
+      trigger: "outbound",
+      grant_id: grant.id,
+      rule_ids: [block.body.data.id],
+      message: { to: ["ceo@rival.example"], reply: true },
+    });
+    expect(res.body.data).toMatchObject({
+      evaluation_stage: "outbound_send",
+      evaluation_input: { from_address: grant.email, recipient_domains: ["rival.example"], outbound_type: "reply" },
+      would_apply: { blocked: true },
+    });
+    const compose = await api(t, "POST", "/v3/rules/evaluate", {
+      trigger: "outbound",
+      rule_ids: [block.body.data.id],
+      message: { from: grant.email, to: ["ceo@rival.example"] },
+    });
+    expect(compose.body.data.matched_rule_ids).toEqual([]);
+    expectError(
+      await api(t, "POST", "/v3/rules/evaluate", { trigger: "inbound", message: {}, raw_mime: "x" }),
+      400,
+      "invalid_request_error",
+      "exactly one",
+    );
+  });
+});

@@ -1,17 +1,26 @@
 import { Elysia } from "elysia";
+import { findGrant } from "../../accounts/grants.ts";
+import { type DryRun, dryRun } from "../../guardrails/dry-run.ts";
 import {
+  allRules,
   createRule,
   deleteRule,
   findRule,
   listRules,
+  ruleDefinition,
   ruleFields,
   updateRule,
 } from "../../guardrails/rules.ts";
+import { listFolders } from "../../mailbox/folders.ts";
 import { presentRule } from "../../present/rule.ts";
+import { presentDryRun } from "../../present/rule-evaluation.ts";
+import { evaluationInput } from "../../rule-engine/address-parts.ts";
+import { compileRuleSet } from "../../rule-engine/compile.ts";
 import type { RuleRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
-import { notFound } from "../errors.ts";
+import { ApiError, badRequest, notFound } from "../errors.ts";
+import { parseEvaluate } from "../evaluate-body.ts";
 import { nextCursor, pageQuery, requireOwnLists } from "../guardrail-refs.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { parseRuleCreate, parseRuleUpdate } from "../rule-body.ts";
@@ -26,8 +35,45 @@ export function ruleRoutes(deps: ApiDeps) {
     return row;
   };
   const changed = (applicationId: string) => deps.guardrails.changed(applicationId);
+  /** The named rules of the caller's application, as enabled (a dry run of a rule not yet switched on). */
+  const namedRules = (request: Request, ids: string[]) =>
+    ids.map((id) => {
+      const row = findRule(deps.store, callerOf(request).applicationId, id);
+      if (!row) throw badRequest(`rule_ids entry ${id} not found or does not belong to this application`);
+      return { ...ruleDefinition(row), enabled: true };
+    });
 
   return new Elysia()
+    .post("/v3/rules/evaluate", async ({ request, body }) => {
+      const { applicationId } = callerOf(request);
+      const req = parseEvaluate(body);
+      const grant = req.grantId ? await findGrant(deps.store, applicationId, req.grantId) : null;
+      if (req.grantId && !grant)
+        throw badRequest(`grant_id ${req.grantId} not found or does not belong to this application`);
+      const set = req.ruleIds
+        ? compileRuleSet(req.trigger, namedRules(request, req.ruleIds))
+        : grant
+          ? deps.guardrails.forGrant(grant)[req.trigger]
+          : compileRuleSet(req.trigger, allRules(deps.store, applicationId).map(ruleDefinition));
+      const sender = req.from ?? (req.trigger === "outbound" ? grant?.email : undefined);
+      const input = evaluationInput(
+        sender,
+        req.recipients,
+        req.trigger === "outbound" ? (req.reply ? "reply" : "compose") : undefined,
+      );
+      const folders = grant ? new Map(listFolders(deps.store, grant.id).map((f) => [f.row.id, f.row])) : null;
+      let result: DryRun;
+      try {
+        result = dryRun(deps.store, set, input, folders);
+      } catch (err) {
+        deps.log.error({ err }, "rule dry run failed");
+        throw new ApiError(
+          503,
+          "the rules could not be evaluated (a surface would refuse the message for now); try again",
+        );
+      }
+      return single(request, presentDryRun(result));
+    })
     .get("/v3/rules", ({ request }) => {
       const page = listRules(deps.store, callerOf(request).applicationId, pageQuery(request));
       return cursorList(request, page.rows.map(presentRule), nextCursor(page.nextAfter));
