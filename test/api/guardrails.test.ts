@@ -247,7 +247,11 @@ describe("POST /v3/rules/evaluate (dry run)", () => {
     expect(fields.body.data).toMatchObject({
       trigger: "inbound",
       evaluation_stage: "inbox_processing",
-      evaluation_input: { from_address: "boss@corp.example", from_domain: "corp.example", from_tld: "example" },
+      evaluation_input: {
+        from_address: "boss@corp.example",
+        from_domain: "corp.example",
+        from_tld: "example",
+      },
       matched_rule_ids: ids,
       would_apply: { folder: "VIP", marked_starred: true },
     });
@@ -256,8 +260,16 @@ describe("POST /v3/rules/evaluate (dry run)", () => {
     const policy = await api(t, "POST", "/v3/policies", { name: "dry", rules: ids });
     const grant = await createAccount(t, { email: uniqueEmail("dry"), policy_id: policy.body.data.id });
     const raw = "From: Boss <boss@corp.example>\r\nTo: x@agents.localhost\r\nSubject: hi\r\n\r\nbody\r\n";
-    const mime = await api(t, "POST", "/v3/rules/evaluate", { trigger: "inbound", grant_id: grant.id, raw_mime: raw });
-    expect(mime.body.data.would_apply).toEqual({ marked_as_spam: true, marked_starred: true, folder_id: "junk" });
+    const mime = await api(t, "POST", "/v3/rules/evaluate", {
+      trigger: "inbound",
+      grant_id: grant.id,
+      raw_mime: raw,
+    });
+    expect(mime.body.data.would_apply).toEqual({
+      marked_as_spam: true,
+      marked_starred: true,
+      folder_id: "junk",
+    });
     expect(mime.body.data.rules).toEqual([
       { id: ids[0], matched: true },
       { id: ids[1], matched: true },
@@ -287,7 +299,11 @@ describe("POST /v3/rules/evaluate (dry run)", () => {
     });
     expect(res.body.data).toMatchObject({
       evaluation_stage: "outbound_send",
-      evaluation_input: { from_address: grant.email, recipient_domains: ["rival.example"], outbound_type: "reply" },
+      evaluation_input: {
+        from_address: grant.email,
+        recipient_domains: ["rival.example"],
+        outbound_type: "reply",
+      },
       would_apply: { blocked: true },
     });
     const compose = await api(t, "POST", "/v3/rules/evaluate", {
