@@ -45,8 +45,13 @@ export class Client {
     return this.request<T>("PATCH", path, { body });
   }
 
-  delete(path: string): Promise<ApiResult<unknown>> {
-    return this.request("DELETE", path, {});
+  put<T>(path: string, body: unknown): Promise<ApiResult<T>> {
+    return this.request<T>("PUT", path, { body });
+  }
+
+  /** DELETE, with a JSON body where the API takes one (list items). */
+  delete<T = unknown>(path: string, body?: unknown): Promise<ApiResult<T>> {
+    return this.request<T>("DELETE", path, body === undefined ? {} : { body });
   }
 
   /** An unauthenticated GET (/healthz, /metrics), whatever its status. */

@@ -5,8 +5,12 @@ import { accountCommands } from "./commands/account.ts";
 import { appCommands } from "./commands/app.ts";
 import { domainCommands } from "./commands/domain.ts";
 import { keyCommands } from "./commands/key.ts";
+import { listCommands } from "./commands/list.ts";
+import { policyCommands } from "./commands/policy.ts";
+import { ruleCommands } from "./commands/rule.ts";
 import { serviceAccountCommands } from "./commands/service-account.ts";
 import { statusCommands } from "./commands/status.ts";
+import { workspaceCommands } from "./commands/workspace.ts";
 
 const GROUPS: CommandGroup[] = [
   accountCommands,
@@ -15,6 +19,10 @@ const GROUPS: CommandGroup[] = [
   appCommands,
   serviceAccountCommands,
   statusCommands,
+  policyCommands,
+  ruleCommands,
+  listCommands,
+  workspaceCommands,
 ];
 const COMMANDS = GROUPS.flatMap((group) => group.commands);
 
