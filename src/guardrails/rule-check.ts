@@ -1,6 +1,6 @@
-import type { CompiledRuleSet, ListMembership } from "../rule-engine/compile.ts";
+import { type CompiledRuleSet, fieldValues, type ListHits } from "../rule-engine/compile.ts";
 import { evaluateRules, listLookupValues, type Verdict } from "../rule-engine/evaluate.ts";
-import type { EvaluationInput } from "../rule-engine/vocabulary.ts";
+import type { ConditionField, EvaluationInput } from "../rule-engine/vocabulary.ts";
 import type { Store } from "../store/store.ts";
 
 /**
@@ -17,22 +17,29 @@ export type RuleCheck =
 export function checkRules(store: Store, set: CompiledRuleSet, input: EvaluationInput): RuleCheck {
   if (set.rules.length === 0) return { kind: "none" };
   try {
-    return { kind: "verdict", input, verdict: evaluateRules(set, input, membership(store, set, input)) };
+    return { kind: "verdict", input, verdict: evaluateRules(set, input, listHits(store, set, input)) };
   } catch (error) {
     return { kind: "failed", input, error };
   }
 }
 
-const NOTHING: ListMembership = () => false;
+const NOTHING: ListHits = new Map();
 
-function membership(store: Store, set: CompiledRuleSet, input: EvaluationInput): ListMembership {
+/** For each field in_list conditions name: the set's lists that hold one of its values. */
+function listHits(store: Store, set: CompiledRuleSet, input: EvaluationInput): ListHits {
   const values = listLookupValues(set, input);
   if (values.length === 0) return NOTHING;
   // Plain SQL on the statement cache: every inbound message with list rules asks it.
   const rows = store.read.$client
     .prepare("SELECT list_id, value FROM list_items WHERE value IN (SELECT value FROM json_each(?))")
     .all(JSON.stringify(values)) as { list_id: string; value: string }[];
-  const hits = new Set<string>();
-  for (const r of rows) if (set.listIds.has(r.list_id)) hits.add(`${r.list_id}\n${r.value}`);
-  return (listId, value) => hits.has(`${listId}\n${value}`);
+  if (rows.length === 0) return NOTHING;
+  const hits = new Map<ConditionField, Set<string>>();
+  for (const field of set.listFields) {
+    const mine = new Set(fieldValues(field, input));
+    const lists = new Set<string>();
+    for (const r of rows) if (mine.has(r.value) && set.listIds.has(r.list_id)) lists.add(r.list_id);
+    if (lists.size > 0) hits.set(field, lists);
+  }
+  return hits;
 }

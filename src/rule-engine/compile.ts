@@ -6,11 +6,21 @@ import type {
   RuleDefinition,
   RuleTrigger,
 } from "./vocabulary.ts";
+import { CONDITION_FIELDS } from "./vocabulary.ts";
 
-/** Is `value` one of the list's items? Answered from one look-up made before the rules run. */
-export type ListMembership = (listId: string, value: string) => boolean;
+/**
+ * For each field an in_list condition names: the lists that hold at least one of the input's
+ * values of that field (one look-up made before the rules run).
+ */
+export type ListHits = ReadonlyMap<ConditionField, ReadonlySet<string>>;
 
-type Test = (input: EvaluationInput, member: ListMembership) => boolean;
+/** One evaluation's input as the compiled conditions read it: each field's values, by index. */
+export interface EvaluationContext {
+  values: readonly (readonly string[])[];
+  hits: ListHits;
+}
+
+type Test = (c: EvaluationContext) => boolean;
 
 export interface CompiledRule {
   id: string;
@@ -20,7 +30,8 @@ export interface CompiledRule {
 
 /**
  * A trigger's enabled rules, in the order they run (ascending priority, then creation order),
- * each compiled to one closure; and what the in_list conditions will ask of the lists.
+ * each compiled to closures that allocate nothing; and what the in_list conditions will ask of
+ * the lists.
  */
 export interface CompiledRuleSet {
   trigger: RuleTrigger;
@@ -31,17 +42,7 @@ export interface CompiledRuleSet {
   listFields: Set<ConditionField>;
 }
 
-export const EMPTY_RULE_SET: CompiledRuleSet = {
-  trigger: "inbound",
-  rules: [],
-  listIds: new Set(),
-  listFields: new Set(),
-};
-
-export function compileRuleSet(
-  trigger: RuleTrigger,
-  definitions: readonly RuleDefinition[],
-): CompiledRuleSet {
+export function compileRuleSet(trigger: RuleTrigger, definitions: readonly RuleDefinition[]): CompiledRuleSet {
   const listIds = new Set<string>();
   const listFields = new Set<ConditionField>();
   const rules = definitions
@@ -58,10 +59,24 @@ export function compileRuleSet(
   return { trigger, rules, listIds, listFields };
 }
 
+/** The context of one input: every field's values computed once. */
+export function evaluationContext(input: EvaluationInput, hits: ListHits): EvaluationContext {
+  return { values: CONDITION_FIELDS.map((f) => fieldValues(f, input)), hits };
+}
+
 function compileMatch(rule: RuleDefinition): Test {
   const tests = rule.match.conditions.map(compileCondition);
-  if (rule.match.operator === "any") return (input, member) => tests.some((t) => t(input, member));
-  return (input, member) => tests.every((t) => t(input, member));
+  if (tests.length === 1) return tests[0] as Test;
+  if (rule.match.operator === "any") {
+    return (c) => {
+      for (let i = 0; i < tests.length; i++) if ((tests[i] as Test)(c)) return true;
+      return false;
+    };
+  }
+  return (c) => {
+    for (let i = 0; i < tests.length; i++) if (!(tests[i] as Test)(c)) return false;
+    return true;
+  };
 }
 
 /** The values a field has for one input: none for an empty sender (the null sender of a bounce). */
@@ -86,21 +101,32 @@ export function fieldValues(field: ConditionField, input: EvaluationInput): read
 
 /**
  * A condition holds when any of the field's values satisfies it; `is_not` holds when none is
- * the value (so on recipients: no recipient matches).
+ * the value (so on recipients: no recipient matches); `in_list` when a named list holds one.
  */
-function compileCondition(c: RuleCondition): Test {
-  const { field } = c;
-  if (c.operator === "in_list") {
-    const lists = c.value as string[];
-    return (input, member) => fieldValues(field, input).some((v) => lists.some((l) => member(l, v)));
+function compileCondition(condition: RuleCondition): Test {
+  const field = condition.field;
+  const f = CONDITION_FIELDS.indexOf(field);
+  if (condition.operator === "in_list") {
+    const lists = condition.value as string[];
+    return (c) => {
+      const hits = c.hits.get(field);
+      if (!hits) return false;
+      for (let i = 0; i < lists.length; i++) if (hits.has(lists[i] as string)) return true;
+      return false;
+    };
   }
-  const wanted = c.value as string;
-  switch (c.operator) {
+  const wanted = condition.value as string;
+  const is: Test = (c) => (c.values[f] as readonly string[]).includes(wanted);
+  switch (condition.operator) {
     case "is":
-      return (input) => fieldValues(field, input).includes(wanted);
+      return is;
     case "is_not":
-      return (input) => !fieldValues(field, input).includes(wanted);
+      return (c) => !is(c);
     case "contains":
-      return (input) => fieldValues(field, input).some((v) => v.includes(wanted));
+      return (c) => {
+        const values = c.values[f] as readonly string[];
+        for (let i = 0; i < values.length; i++) if ((values[i] as string).includes(wanted)) return true;
+        return false;
+      };
   }
 }

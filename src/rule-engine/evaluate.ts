@@ -1,4 +1,4 @@
-import { type CompiledRuleSet, fieldValues, type ListMembership } from "./compile.ts";
+import { type CompiledRuleSet, evaluationContext, fieldValues, type ListHits } from "./compile.ts";
 import type { EvaluationInput, EvaluationStage } from "./vocabulary.ts";
 
 /** Where a matched rule files the message (or the stored sent copy). */
@@ -28,11 +28,12 @@ export function noVerdict(): Verdict {
   return { matchedRuleIds: [], blocked: false, held: false, destinations: [], markRead: false, star: false };
 }
 
-/** Runs the rules in order against one input. Pure: list membership was looked up before. */
-export function evaluateRules(set: CompiledRuleSet, input: EvaluationInput, member: ListMembership): Verdict {
+/** Runs the rules in order against one input. Pure: the lists were looked up before. */
+export function evaluateRules(set: CompiledRuleSet, input: EvaluationInput, hits: ListHits): Verdict {
   const verdict = noVerdict();
+  const context = evaluationContext(input, hits);
   for (const rule of set.rules) {
-    if (!rule.test(input, member)) continue;
+    if (!rule.test(context)) continue;
     verdict.matchedRuleIds.push(rule.id);
     for (const action of rule.actions) {
       switch (action.type) {
