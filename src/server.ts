@@ -17,6 +17,7 @@ import type { Logger } from "./log.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
 import { RetentionSweeper } from "./retention/sweeper.ts";
+import { ReviewWatch } from "./sending/review.ts";
 import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
 import { OutboundDelivery } from "./smtp/delivery/outbound-delivery.ts";
@@ -96,7 +97,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     for (const id of reload) if (mailboxes.system.isActive(id)) await mailboxes.ask(id, "reloadLimits", {});
   };
   await syncAllGrantLimits(store, guardrails);
-  const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued, guardrails });
+  // A held message is released when moved to Outbox: its account is watched from its first hold.
+  let reviewWatch: ReviewWatch | null = null;
+  const onHeld = (grantId: string) => reviewWatch?.watch(grantId);
+  const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued, guardrails, onHeld });
   let ready = false;
   const deps = {
     config,
@@ -111,6 +115,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onQueued,
     /** A send was scheduled: the scheduler re-arms its timer. */
     onScheduled: () => void scheduler.wake(),
+    onHeld,
     defaultApplicationId,
     auth: new Authenticator(store, defaultApplicationId),
     /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
@@ -119,6 +124,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     metrics,
     isReady: () => ready,
   };
+  reviewWatch = new ReviewWatch(deps);
+  reviewWatch.start();
   const http = listen("HTTP", "AGENTBOX_HTTP_PORT", config.ports.http, config.host, () =>
     startHttp(deps, config.ports.http, config.host),
   );
@@ -201,6 +208,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await smtp.stop();
       await http.stop();
       await scheduler.stop();
+      await reviewWatch?.stop();
       await retention.stop();
       await delivery.stop();
       maintenance.abort();

@@ -4,6 +4,7 @@ import { createFolder } from "./commands/create-folder.ts";
 import { deleteFolder } from "./commands/delete-folder.ts";
 import { deleteMessage } from "./commands/delete-message.ts";
 import { expireMessages } from "./commands/expire-messages.ts";
+import { holdMessage } from "./commands/hold-message.ts";
 import { imapAppend } from "./commands/imap-append.ts";
 import { copyMessages } from "./commands/imap-copy.ts";
 import { expunge } from "./commands/imap-expunge.ts";
@@ -34,6 +35,7 @@ const DEFINITIONS = {
   setSubscribed,
   reloadLimits,
   expireMessages,
+  holdMessage,
 };
 
 type Definitions = typeof DEFINITIONS;

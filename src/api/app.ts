@@ -16,6 +16,7 @@ import { grantRoutes } from "./routes/grants.ts";
 import { listRoutes } from "./routes/lists.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { policyRoutes } from "./routes/policies.ts";
+import { reviewRoutes } from "./routes/review.ts";
 import { ruleEvaluationRoutes } from "./routes/rule-evaluations.ts";
 import { ruleRoutes } from "./routes/rules.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
@@ -59,7 +60,8 @@ export function createApiApp(deps: ApiDeps) {
     .use(ruleRoutes(deps))
     .use(ruleEvaluationRoutes(deps))
     .use(listRoutes(deps))
-    .use(workspaceRoutes(deps));
+    .use(workspaceRoutes(deps))
+    .use(reviewRoutes(deps));
 }
 
 function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {

@@ -42,7 +42,10 @@ export interface CompiledRuleSet {
   listFields: Set<ConditionField>;
 }
 
-export function compileRuleSet(trigger: RuleTrigger, definitions: readonly RuleDefinition[]): CompiledRuleSet {
+export function compileRuleSet(
+  trigger: RuleTrigger,
+  definitions: readonly RuleDefinition[],
+): CompiledRuleSet {
   const listIds = new Set<string>();
   const listFields = new Set<ConditionField>();
   const rules = definitions

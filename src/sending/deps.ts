@@ -18,6 +18,8 @@ export interface SendingDeps {
   onQueued?: () => void;
   /** Called when a send was scheduled (the scheduler re-arms its timer). */
   onScheduled?: () => void;
+  /** Called when a send was held for review (the account's Outbox is watched for its release). */
+  onHeld?: (grantId: string) => void;
 }
 
 /** The account's own address and display name: the only identity it may send as. */

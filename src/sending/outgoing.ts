@@ -4,6 +4,7 @@ import type { Flags } from "../domain/flags.ts";
 import { FOLDER } from "../domain/system-folders.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { getMessage, type MessageView } from "../mailbox/messages.ts";
+import type { RuleOutcome } from "../rule-engine/evaluate.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
@@ -26,6 +27,8 @@ export interface Outgoing {
   answeredId?: string;
   /** A scheduled send coming due (see SendCommand). */
   scheduled?: { scheduleId: string; messageId: string };
+  /** A message held for review, being released: a hold_for_review rule does not hold it again. */
+  held?: { id: string };
 }
 
 /**
@@ -37,9 +40,10 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
   const { limits } = deps.guardrails.forGrant(grant);
   checkMessageSize(out.sentRaw, limits.maxMessageBytes);
   const rules = await outboundRules(deps, grant, out.sentRaw, out.recipients);
-  const { local, remote } = await splitRecipients(deps, out.recipients);
   const preparedSent = deps.mailboxes.prepare(out.sentRaw);
   await checkAttachments(limits, async () => (await preparedSent).attachments);
+  if (rules?.verdict.held && !out.held) return holdForReview(deps, grant, out, rules, preparedSent);
+  const { local, remote } = await splitRecipients(deps, out.recipients);
   const sent = await deps.mailboxes.ask(grant.id, "send", {
     raw: out.sentRaw,
     prepared: preparedSent,
@@ -49,6 +53,7 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
     ...(out.draft && { draft: out.draft }),
     ...(out.answeredId && { answeredId: out.answeredId }),
     ...(out.scheduled && { scheduled: out.scheduled }),
+    ...(out.held && { held: out.held }),
     ...(rules && { rules }),
   });
   if (sent.queued > 0) deps.onQueued?.();
@@ -58,6 +63,35 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
   const view = getMessage(deps.store, grant.id, sent.id);
   if (!view)
     throw new MailboxError("not_found", `sent message ${sent.id} was deleted before it could be shown`);
+  return view;
+}
+
+/**
+ * A hold_for_review rule matched: the message waits in the account's Review folder (nothing
+ * leaves, nothing is counted); moving it to Outbox or POST …/release sends it (review.ts).
+ * Resolves with the held message.
+ */
+async function holdForReview(
+  deps: SendingDeps,
+  grant: GrantRow,
+  out: Outgoing,
+  rules: RuleOutcome,
+  prepared: Promise<PreparedMessage>,
+): Promise<MessageView> {
+  const held = await deps.mailboxes.ask(grant.id, "holdMessage", {
+    raw: out.sentRaw,
+    prepared,
+    recipients: out.recipients,
+    rules,
+    ...(out.metadata && { metadata: out.metadata }),
+    ...(out.answeredId && { answeredId: out.answeredId }),
+    ...(out.draft && { draft: out.draft }),
+    ...(out.scheduled && { scheduled: out.scheduled }),
+  });
+  deps.onHeld?.(grant.id);
+  const view = getMessage(deps.store, grant.id, held.id);
+  if (!view)
+    throw new MailboxError("not_found", `held message ${held.id} was deleted before it could be shown`);
   return view;
 }
 

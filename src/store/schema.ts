@@ -431,6 +431,16 @@ export const ruleEvaluations = sqliteTable("rule_evaluations", {
   evaluatedAt: integer("evaluated_at").notNull(),
 });
 
+export const heldMessages = sqliteTable("held_messages", {
+  messageId: text("message_id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  recipientsJson: text("recipients_json").notNull(),
+  answeredId: text("answered_id"),
+  matchedRuleIdsJson: text("matched_rule_ids_json").notNull(),
+  heldAt: integer("held_at").notNull(),
+});
+export type HeldMessageRow = typeof heldMessages.$inferSelect;
+
 export type PolicyRow = typeof policies.$inferSelect;
 export type RuleRow = typeof rules.$inferSelect;
 export type ListRow = typeof lists.$inferSelect;

@@ -8,6 +8,7 @@ import { claimScheduledSend } from "../../../src/mailbox/writes/scheduled-sends.
 import type { RuleOutcome } from "../../../src/rule-engine/evaluate.ts";
 import { changeMessage } from "../change-message.ts";
 import { storingCommand } from "../command.ts";
+import { releaseHeld } from "../release-held.ts";
 import { placeByVerdict, recordStoredEvaluation } from "../rule-actions.ts";
 import { reserveSend } from "../send-quota.ts";
 import { type StoredMessage, storeMessage } from "../store-message.ts";
@@ -36,6 +37,11 @@ export interface SendCommand {
   scheduled?: { scheduleId: string; messageId: string };
   /** The outbound rules' verdict (outbound_send): applied to the Sent copy and recorded with it. */
   rules?: RuleOutcome;
+  /**
+   * A held message being released (moved to Outbox, or POST …/release): it leaves its folder,
+   * the Sent copy keeps its id; refused if it was released or discarded meanwhile.
+   */
+  held?: { id: string };
 }
 
 export interface SendReply extends StoredMessage {
@@ -58,7 +64,11 @@ export const send = storingCommand<SendCommand, SendReply>(async (ctx, cmd) => {
     if (!claimed) throw new MailboxError("conflict", `scheduled send ${scheduleId} is no longer pending`);
     await recordScheduledSent(tx, state, claimed);
   }
-  const id = cmd.draft ? await takeDraft(ctx, cmd.draft) : cmd.scheduled?.messageId;
+  const id = cmd.held
+    ? await releaseHeld(ctx, cmd.held.id)
+    : cmd.draft
+      ? await takeDraft(ctx, cmd.draft)
+      : cmd.scheduled?.messageId;
   const flags = { seen: true, ...cmd.flags, draft: false };
   const placed = cmd.rules ? placeByVerdict(state, cmd.rules, FOLDER.sent, flags) : null;
   const stored = await storeMessage(ctx, {
