@@ -24,3 +24,8 @@ export function newUuid(): string {
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
+
+/** A UUID (version 7) whose string order is its creation order: resources listed by id page in that order. */
+export function newTimeUuid(): string {
+  return Bun.randomUUIDv7();
+}

@@ -3,6 +3,7 @@ import { ChangeBus } from "../actors/bus.ts";
 import { Mailboxes } from "../actors/mailboxes.ts";
 import { startImap } from "../protocols/imap/server.ts";
 import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
+import { syncAllGrantLimits, syncGrantLimits } from "./accounts/governed-limits.ts";
 import { PasswordLogins } from "./accounts/password-login.ts";
 import { SignOuts } from "./accounts/sign-outs.ts";
 import { Authenticator } from "./api/auth.ts";
@@ -12,10 +13,13 @@ import { EventClock } from "./calendar/clock.ts";
 import type { Config } from "./config/config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
+import { Guardrails } from "./guardrails/governance.ts";
 import type { Logger } from "./log.ts";
 import { addImapSortKeys } from "./maintenance/imap-sort-keys.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
+import { RetentionSweeper } from "./retention/sweeper.ts";
+import { ReviewWatch } from "./sending/review.ts";
 import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
 import { OutboundDelivery } from "./smtp/delivery/outbound-delivery.ts";
@@ -38,6 +42,10 @@ export interface RunningServer {
   delivery: OutboundDelivery;
   /** Sends scheduled messages when they come due. */
   scheduler: ScheduledSender;
+  /** Deletes what outlived a policy's retention periods. */
+  retention: RetentionSweeper;
+  /** What governs each account (policies, rules, workspaces). */
+  guardrails: Guardrails;
   tls: { cert: string; key: string };
   stop(): Promise<void>;
 }
@@ -84,12 +92,23 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   /** A send queued mail for remote recipients: the outbound delivery looks at once. */
   const onQueued = () => delivery.wake();
-  const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued });
+  const guardrails = new Guardrails(store, config.limits);
+  // Accounts' stored limits follow their policies: after every change, and once now.
+  guardrails.onChanged = async (applicationId) => {
+    const reload = await syncGrantLimits(store, guardrails, applicationId);
+    for (const id of reload) if (mailboxes.system.isActive(id)) await mailboxes.ask(id, "reloadLimits", {});
+  };
+  await syncAllGrantLimits(store, guardrails);
+  // A held message is released when moved to Outbox: its account is watched from its first hold.
+  let reviewWatch: ReviewWatch | null = null;
+  const onHeld = (grantId: string) => reviewWatch?.watch(grantId);
+  const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued, guardrails, onHeld });
   let ready = false;
   const deps = {
     config,
     store,
     mailboxes,
+    guardrails,
     bus,
     webhooks,
     streams,
@@ -98,6 +117,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onQueued,
     /** A send was scheduled: the scheduler re-arms its timer. */
     onScheduled: () => void scheduler.wake(),
+    onHeld,
     defaultApplicationId,
     auth: new Authenticator(store, defaultApplicationId),
     /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
@@ -106,6 +126,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     metrics,
     isReady: () => ready,
   };
+  reviewWatch = new ReviewWatch(deps);
+  reviewWatch.start();
   const http = listen("HTTP", "AGENTBOX_HTTP_PORT", config.ports.http, config.host, () =>
     startHttp(deps, config.ports.http, config.host),
   );
@@ -140,6 +162,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await generateFirstKey(store, config, defaultApplicationId);
   const eventClock = new EventClock(store, log);
   eventClock.start();
+  const retention = new RetentionSweeper(
+    { store, mailboxes, guardrails, log, metrics },
+    { intervalMs: 3600_000, firstDelayMs: 60_000, batch: 500, clock: () => Math.floor(Date.now() / 1000) },
+  );
+  retention.start();
   ready = true;
   // Background work a migration left (only once everything listens: a failed start has none to stop).
   const maintenance = new AbortController();
@@ -179,6 +206,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     delivery,
     scheduler,
+    retention,
+    guardrails,
     tls: { cert: tls.cert, key: tls.key },
     async stop() {
       ready = false;
@@ -188,6 +217,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await http.stop();
       await scheduler.stop();
       await eventClock.stop();
+      await reviewWatch?.stop();
+      await retention.stop();
       await delivery.stop();
       maintenance.abort();
       await reindexing;
@@ -204,7 +235,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 async function startSmtpListeners(
   config: Config,
   log: Logger,
-  deps: Parameters<typeof startHttp>[0] & { onQueued: () => void; logins: PasswordLogins },
+  deps: Parameters<typeof startHttp>[0] & {
+    onQueued: () => void;
+    logins: PasswordLogins;
+    guardrails: Guardrails;
+  },
   tls: { cert: string; key: string },
 ): Promise<SmtpListeners> {
   try {
@@ -223,7 +258,12 @@ async function startSmtpListeners(
         log,
         hostname: config.hostname,
         authResolver: cachingResolver(mailauthResolver(deps.resolver)),
-        policy: { store: deps.store, maxMessageBytes: config.limits.maxMessageBytes },
+        spam: { resolver: deps.resolver, config: config.spam, log },
+        policy: {
+          store: deps.store,
+          maxMessageBytes: config.limits.maxMessageBytes,
+          guardrails: deps.guardrails,
+        },
         onQueued: deps.onQueued,
       },
     });

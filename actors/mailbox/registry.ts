@@ -7,11 +7,14 @@ import { deleteCalendar } from "./commands/delete-calendar.ts";
 import { deleteEvent } from "./commands/delete-event.ts";
 import { deleteFolder } from "./commands/delete-folder.ts";
 import { deleteMessage } from "./commands/delete-message.ts";
+import { expireMessages } from "./commands/expire-messages.ts";
+import { holdMessage } from "./commands/hold-message.ts";
 import { imapAppend } from "./commands/imap-append.ts";
 import { copyMessages } from "./commands/imap-copy.ts";
 import { expunge } from "./commands/imap-expunge.ts";
 import { moveMessages } from "./commands/imap-move.ts";
 import { storeFlags } from "./commands/imap-store.ts";
+import { reloadLimits } from "./commands/reload-limits.ts";
 import { replaceDraft } from "./commands/replace-draft.ts";
 import { send } from "./commands/send.ts";
 import { setSubscribed } from "./commands/set-subscribed.ts";
@@ -42,6 +45,9 @@ const DEFINITIONS = {
   createEvent,
   updateEvent,
   deleteEvent,
+  reloadLimits,
+  expireMessages,
+  holdMessage,
 };
 
 type Definitions = typeof DEFINITIONS;

@@ -1,4 +1,5 @@
 import { MailboxError } from "../../src/domain/errors.ts";
+import { nextUtcMidnight, utcDay } from "../../src/domain/utc-day.ts";
 import { sendLimit } from "../../src/mailbox/writes/grants.ts";
 import { countSend, sendsOn } from "../../src/mailbox/writes/send-counts.ts";
 import type { Tx } from "../../src/store/db.ts";
@@ -8,17 +9,6 @@ import type { Tx } from "../../src/store/db.ts";
  * (API send, sent drafts, SMTP submission). Counted inside the grant's actor, which serializes
  * its sends, so two concurrent sends cannot both take the last slot.
  */
-
-/** `YYYY-MM-DD` of a Unix time, in UTC. */
-function utcDay(nowS: number): string {
-  return new Date(nowS * 1000).toISOString().slice(0, 10);
-}
-
-/** Unix seconds of the next 00:00 UTC, when the count starts again. */
-function nextUtcMidnight(nowS: number): number {
-  const d = new Date(nowS * 1000);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1) / 1000;
-}
 
 /**
  * Takes one send from today's quota, inside the send's unit (so it is rolled back with the send

@@ -25,6 +25,8 @@ export interface NewMessage {
   internalDate?: number;
   /** The MX's SPF/DKIM/DMARC/ARC verdicts, kept on the message (API `authentication`). */
   authentication?: unknown;
+  /** The spam verdict of the account's policy (API `spam`). */
+  spam?: unknown;
 }
 
 /** A stored message, as the commands that store one answer. */
@@ -92,6 +94,7 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
     extractedJson: p.json.extracted,
     sortKeys: p.sortKeys,
     ...(cmd.authentication !== undefined && { authenticationJson: JSON.stringify(cmd.authentication) }),
+    ...(cmd.spam !== undefined && { spamJson: JSON.stringify(cmd.spam) }),
   });
   storeDetails(tx, state.grantId, id, p);
   recordReferences(tx, state, id, p);

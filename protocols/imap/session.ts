@@ -34,6 +34,8 @@ const ERROR_CODES: Record<MailboxError["code"], string> = {
   conflict: "INUSE",
   too_big: "TOOBIG",
   rate_limited: "LIMIT",
+  blocked: "CANNOT",
+  unavailable: "UNAVAILABLE",
 };
 
 export class Session implements CommandSession {

@@ -13,6 +13,7 @@ import { authorProblem } from "../../src/sending/author.ts";
 import type { SendingDeps } from "../../src/sending/deps.ts";
 import { MAX_RECIPIENTS } from "../../src/sending/limits.ts";
 import { sendRawMime } from "../../src/sending/raw-send.ts";
+import { isHeldForReview } from "../../src/sending/review.ts";
 import { currentGrant, type SmtpUser } from "../../src/smtp/credentials.ts";
 import { receivedLines } from "../../src/smtp/trace.ts";
 import { reply } from "./replies.ts";
@@ -106,10 +107,10 @@ export function submissionHandlers(deps: SubmissionDeps, limit: ConnectionLimit)
             id: session.id,
           });
           const sent = await sendRawMime(deps, grant, raw, { recipients: rcptTo, trace });
-          callback(
-            null,
-            `2.0.0 ${sent.row.messageIdHeader ?? ""} sent; the copy in Sent is ${sent.row.id}`.trim(),
-          );
+          const what = isHeldForReview(deps, sent.row.id)
+            ? `held for review (a rule of the account's policy); release it by moving ${sent.row.id} to Outbox`
+            : `sent; the copy in Sent is ${sent.row.id}`;
+          callback(null, `2.0.0 ${sent.row.messageIdHeader ?? ""} ${what}`.trim());
         })
         .catch((err) => callback(submissionError(deps, session, err)));
     },
@@ -136,6 +137,10 @@ function submissionError(deps: SendingDeps, session: SMTPServerSession, err: unk
         return reply(552, "5.3.4", err.message);
       case "over_quota":
         return reply(452, "4.2.2", `your mailbox is full, the Sent copy cannot be stored: ${err.message}`);
+      case "blocked":
+        return reply(550, "5.7.1", err.message);
+      case "unavailable":
+        return reply(451, "4.3.0", err.message);
       default:
         return reply(554, "5.6.0", err.message);
     }

@@ -147,7 +147,11 @@ export async function deleteGrant(store: Store, grant: GrantRow): Promise<void> 
 
 const GRANT_EVENT_CODES = { "grant.created": 25012, "grant.updated": 25014, "grant.deleted": 25013 } as const;
 
-function recordGrantEvent(tx: Tx, type: keyof typeof GRANT_EVENT_CODES, grant: GrantRow): Promise<void> {
+export function recordGrantEvent(
+  tx: Tx,
+  type: keyof typeof GRANT_EVENT_CODES,
+  grant: GrantRow,
+): Promise<void> {
   return recordEvent(tx, {
     applicationId: grant.applicationId,
     grantId: grant.id,

@@ -20,8 +20,13 @@ import { folderRoutes } from "./routes/folders.ts";
 import { freeBusyRoutes } from "./routes/free-busy.ts";
 import { grantRoutes } from "./routes/grants.ts";
 import { importRoutes } from "./routes/import.ts";
+import { listRoutes } from "./routes/lists.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { outboundRoutes } from "./routes/outbound.ts";
+import { policyRoutes } from "./routes/policies.ts";
+import { reviewRoutes } from "./routes/review.ts";
+import { ruleEvaluationRoutes } from "./routes/rule-evaluations.ts";
+import { ruleRoutes } from "./routes/rules.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
 import { signatureRoutes } from "./routes/signatures.ts";
@@ -30,6 +35,7 @@ import { threadRoutes } from "./routes/threads.ts";
 import { waitRoutes } from "./routes/wait.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { workflowRoutes } from "./routes/workflows.ts";
+import { workspaceRoutes } from "./routes/workspaces.ts";
 
 const MAILBOX_STATUS = {
   not_found: 404,
@@ -38,6 +44,8 @@ const MAILBOX_STATUS = {
   conflict: 409,
   too_big: 413,
   rate_limited: 429,
+  blocked: 403,
+  unavailable: 503,
 } as const;
 
 /** The /v3 routes. Authentication, request ids and size limits happen before (see server.ts). */
@@ -69,7 +77,13 @@ export function createApiApp(deps: ApiDeps) {
     .use(availabilityRoutes(deps))
     .use(freeBusyRoutes(deps))
     .use(calendarRoutes(deps))
-    .use(calendarEventRoutes(deps));
+    .use(calendarEventRoutes(deps))
+    .use(policyRoutes(deps))
+    .use(ruleRoutes(deps))
+    .use(ruleEvaluationRoutes(deps))
+    .use(listRoutes(deps))
+    .use(workspaceRoutes(deps))
+    .use(reviewRoutes(deps));
 }
 
 function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {

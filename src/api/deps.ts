@@ -4,6 +4,7 @@ import type { SignOuts } from "../accounts/sign-outs.ts";
 import type { Config } from "../config/config.ts";
 import type { DnsResolver } from "../dns/resolver.ts";
 import type { EventStreams } from "../events/streams.ts";
+import type { Guardrails } from "../guardrails/governance.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import type { WebhookDispatcher } from "../webhooks/dispatch/dispatcher.ts";
@@ -22,6 +23,8 @@ export interface ApiDeps {
   /** A rotated app password or a deleted account ends its live IMAP sessions (announce after commit). */
   signOuts: SignOuts;
   resolver: DnsResolver;
+  /** Policies, rules and workspaces as enforced; told after every change to them. */
+  guardrails: Guardrails;
   log: Logger;
   defaultApplicationId: string;
 }

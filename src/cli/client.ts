@@ -54,8 +54,9 @@ export class Client {
     return this.request<T>("POST", path, { query, raw: { bytes, contentType } });
   }
 
-  delete(path: string): Promise<ApiResult<unknown>> {
-    return this.request("DELETE", path, {});
+  /** DELETE, with a JSON body where the API takes one (list items). */
+  delete<T = unknown>(path: string, body?: unknown): Promise<ApiResult<T>> {
+    return this.request<T>("DELETE", path, body === undefined ? {} : { body });
   }
 
   /** The Authorization header the client sends (reads the key now if it has not yet). */

@@ -7,12 +7,16 @@ import { backupCommands } from "./commands/backup.ts";
 import { domainCommands } from "./commands/domain.ts";
 import { importCommands } from "./commands/import.ts";
 import { keyCommands } from "./commands/key.ts";
+import { listCommands } from "./commands/list.ts";
 import { folderCommands, threadCommands } from "./commands/mailbox.ts";
 import { mcpCommands } from "./commands/mcp.ts";
 import { messageCommands } from "./commands/message.ts";
+import { policyCommands } from "./commands/policy.ts";
+import { ruleCommands } from "./commands/rule.ts";
 import { serviceAccountCommands } from "./commands/service-account.ts";
 import { statusCommands } from "./commands/status.ts";
 import { webhookCommands } from "./commands/webhook.ts";
+import { workspaceCommands } from "./commands/workspace.ts";
 
 const GROUPS: CommandGroup[] = [
   accountCommands,
@@ -28,6 +32,10 @@ const GROUPS: CommandGroup[] = [
   mcpCommands,
   statusCommands,
   backupCommands,
+  policyCommands,
+  ruleCommands,
+  listCommands,
+  workspaceCommands,
 ];
 const COMMANDS = GROUPS.flatMap((group) => group.commands);
 

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { type Env, port, positiveInt, redactUrl } from "./env.ts";
 import { ConfigError } from "./error.ts";
 import { loadSmtpConfig, type SmtpConfig } from "./smtp.ts";
+import { loadSpamConfig, type SpamConfig } from "./spam.ts";
 import { loadWebhookConfig, type WebhookConfig } from "./webhooks.ts";
 
 export interface LoginLimits {
@@ -60,6 +61,8 @@ export interface Config {
   webhooks: WebhookConfig;
   /** Outbound queue, retries and SMTP listener limits (smtp.ts). */
   smtp: SmtpConfig;
+  /** DNSBL zones and rspamd, for policies with spam detection (spam.ts). */
+  spam: SpamConfig;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -112,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     actorIdleMs: positiveInt(env, "AGENTBOX_ACTOR_IDLE_MS", 60_000),
     webhooks: loadWebhookConfig(env),
     smtp: loadSmtpConfig(env),
+    spam: loadSpamConfig(env),
   };
 }
 

@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   "message.send_failed",
   "message.delivered",
   "message.bounced",
+  "message.held",
+  "message.released",
   "folder.created",
   "folder.updated",
   "folder.deleted",

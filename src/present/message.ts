@@ -56,5 +56,7 @@ export function presentMessage(v: MessageView) {
     extracted: JSON.parse(m.extractedJson),
     // agentbox extension: the inbound MX's SPF/DKIM/DMARC/ARC verdicts (docs/api.md).
     authentication: m.authenticationJson ? JSON.parse(m.authenticationJson) : null,
+    // agentbox extension: the account policy's spam verdict, when the MX scored the message.
+    ...(m.spamJson && { spam: JSON.parse(m.spamJson) }),
   });
 }

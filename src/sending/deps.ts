@@ -1,5 +1,6 @@
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { Config } from "../config/config.ts";
+import type { Guardrails } from "../guardrails/governance.ts";
 import type { Logger } from "../log.ts";
 import type { ComposeContext } from "../mail/compose/mime.ts";
 import type { GrantRow } from "../store/schema.ts";
@@ -11,10 +12,14 @@ export interface SendingDeps {
   mailboxes: Mailboxes;
   config: Config;
   log: Logger;
+  /** What governs each account: its policy's limits and its rules. */
+  guardrails: Guardrails;
   /** Called when a send queued mail for remote recipients (the outbound delivery looks at once). */
   onQueued?: () => void;
   /** Called when a send was scheduled (the scheduler re-arms its timer). */
   onScheduled?: () => void;
+  /** Called when a send was held for review (the account's Outbox is watched for its release). */
+  onHeld?: (grantId: string) => void;
 }
 
 /** The account's own address and display name: the only identity it may send as. */

@@ -1,4 +1,7 @@
 import { MailboxError } from "../domain/errors.ts";
+import { attachmentProblem, hasAttachmentLimits } from "../guardrails/attachment-limits.ts";
+import type { EffectiveLimits } from "../guardrails/limits.ts";
+import type { AttachmentInfo } from "../mail/attachments.ts";
 
 /** Recipients of one message (to + cc + bcc), on every send path: API, drafts, SMTP submission. */
 export const MAX_RECIPIENTS = 50;
@@ -27,4 +30,17 @@ export function scheduledTime(sendAt: number | undefined, nowS: number): number 
     throw new MailboxError("invalid", "send_at may be at most 30 days ahead");
   }
   return sendAt;
+}
+
+/**
+ * A policy's attachment limits on a message being sent or delivered to a hosted account: an
+ * attachment over the size is `too_big` (413), too many or a type not allowed is `invalid` (400).
+ */
+export async function checkAttachments(
+  limits: EffectiveLimits,
+  attachments: () => Promise<readonly AttachmentInfo[]>,
+): Promise<void> {
+  if (!hasAttachmentLimits(limits)) return;
+  const problem = attachmentProblem(await attachments(), limits);
+  if (problem) throw new MailboxError(problem.kind === "size" ? "too_big" : "invalid", problem.message);
 }

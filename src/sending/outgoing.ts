@@ -4,10 +4,12 @@ import type { Flags } from "../domain/flags.ts";
 import { FOLDER } from "../domain/system-folders.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { getMessage, type MessageView } from "../mailbox/messages.ts";
+import type { RuleOutcome } from "../rule-engine/evaluate.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
-import { checkMessageSize } from "./limits.ts";
+import { checkAttachments, checkMessageSize } from "./limits.ts";
+import { localInboundRules, outboundRules } from "./rules.ts";
 
 /** A composed message ready to leave the account, whichever way it was written. */
 export interface Outgoing {
@@ -25,6 +27,8 @@ export interface Outgoing {
   answeredId?: string;
   /** A scheduled send coming due (see SendCommand). */
   scheduled?: { scheduleId: string; messageId: string };
+  /** A message held for review, being released: a hold_for_review rule does not hold it again. */
+  held?: { id: string };
 }
 
 /**
@@ -33,9 +37,13 @@ export interface Outgoing {
  * recipients' inboxes. Resolves with the Sent copy once all of that is committed.
  */
 export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing): Promise<MessageView> {
-  checkMessageSize(out.sentRaw, deps.config.limits.maxMessageBytes);
-  const { local, remote } = await splitRecipients(deps, out.recipients);
+  const { limits } = deps.guardrails.forGrant(grant);
+  checkMessageSize(out.sentRaw, limits.maxMessageBytes);
+  const rules = await outboundRules(deps, grant, out.sentRaw, out.recipients);
   const preparedSent = deps.mailboxes.prepare(out.sentRaw);
+  await checkAttachments(limits, async () => (await preparedSent).attachments);
+  if (rules?.verdict.held && !out.held) return holdForReview(deps, grant, out, rules, preparedSent);
+  const { local, remote } = await splitRecipients(deps, out.recipients);
   const sent = await deps.mailboxes.ask(grant.id, "send", {
     raw: out.sentRaw,
     prepared: preparedSent,
@@ -45,6 +53,8 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
     ...(out.draft && { draft: out.draft }),
     ...(out.answeredId && { answeredId: out.answeredId }),
     ...(out.scheduled && { scheduled: out.scheduled }),
+    ...(out.held && { held: out.held }),
+    ...(rules && { rules }),
   });
   if (sent.queued > 0) deps.onQueued?.();
   // Without Bcc, recipients get the Sent copy's very bytes: prepared once for both.
@@ -53,6 +63,35 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
   const view = getMessage(deps.store, grant.id, sent.id);
   if (!view)
     throw new MailboxError("not_found", `sent message ${sent.id} was deleted before it could be shown`);
+  return view;
+}
+
+/**
+ * A hold_for_review rule matched: the message waits in the account's Review folder (nothing
+ * leaves, nothing is counted); moving it to Outbox or POST …/release sends it (review.ts).
+ * Resolves with the held message.
+ */
+async function holdForReview(
+  deps: SendingDeps,
+  grant: GrantRow,
+  out: Outgoing,
+  rules: RuleOutcome,
+  prepared: Promise<PreparedMessage>,
+): Promise<MessageView> {
+  const held = await deps.mailboxes.ask(grant.id, "holdMessage", {
+    raw: out.sentRaw,
+    prepared,
+    recipients: out.recipients,
+    rules,
+    ...(out.metadata && { metadata: out.metadata }),
+    ...(out.answeredId && { answeredId: out.answeredId }),
+    ...(out.draft && { draft: out.draft }),
+    ...(out.scheduled && { scheduled: out.scheduled }),
+  });
+  deps.onHeld?.(grant.id);
+  const view = getMessage(deps.store, grant.id, held.id);
+  if (!view)
+    throw new MailboxError("not_found", `held message ${held.id} was deleted before it could be shown`);
   return view;
 }
 
@@ -89,16 +128,37 @@ async function deliverLocally(
   const prepared = preparedRaw ?? deps.mailboxes.prepare(raw); // once, for every recipient
   await Promise.all(
     recipients.map((r) =>
-      deps.mailboxes
-        .ask(r.id, "append", { folderId: FOLDER.inbox, raw, prepared })
-        .catch(async (err: unknown) => {
-          const reason = err instanceof MailboxError ? err.message : String(err);
-          deps.log.warn(
-            { grantId: sender.id, messageId: sentId, recipient: r.email, reason },
-            "local delivery skipped",
-          );
-          await bounceLocalDelivery(deps, { sender, sentId, recipient: r.email, error: err, raw });
-        }),
+      deliverTo(deps, r, sender.email, raw, prepared).catch(async (err: unknown) => {
+        const reason = err instanceof MailboxError ? err.message : String(err);
+        deps.log.warn(
+          { grantId: sender.id, messageId: sentId, recipient: r.email, reason },
+          "local delivery skipped",
+        );
+        await bounceLocalDelivery(deps, { sender, sentId, recipient: r.email, error: err, raw });
+      }),
     ),
   );
+}
+
+/**
+ * One hosted recipient's copy, governed by the recipient's policy and inbound rules: its
+ * attachment limits and daily receive limit, then its rules (a block refuses the copy).
+ */
+async function deliverTo(
+  deps: SendingDeps,
+  recipient: GrantRow,
+  sender: string,
+  raw: Uint8Array,
+  prepared: Promise<PreparedMessage>,
+): Promise<void> {
+  const { limits } = deps.guardrails.forGrant(recipient);
+  await checkAttachments(limits, async () => (await prepared).attachments);
+  const rules = await localInboundRules(deps, recipient, sender);
+  await deps.mailboxes.ask(recipient.id, "append", {
+    folderId: FOLDER.inbox,
+    raw,
+    prepared,
+    ...(rules && { rules }),
+    ...(limits.dailyReceiveLimit !== null && { dailyReceiveLimit: limits.dailyReceiveLimit }),
+  });
 }

@@ -107,7 +107,8 @@ export class ScheduledSender {
         scheduled: { scheduleId: s.id, messageId: s.messageId },
       });
     } catch (err) {
-      if (!(err instanceof MailboxError)) {
+      // A refusal closes the schedule; anything else (a rule evaluation that failed too) is retried.
+      if (!(err instanceof MailboxError) || err.code === "unavailable") {
         this.deps.log.error({ err, scheduleId: s.id }, "scheduled send failed; retrying later");
         this.retryAt = nowSeconds() + RETRY_S;
         return false;
@@ -129,6 +130,8 @@ const REFUSALS: Record<MailboxError["code"], { type: string; status: number }> =
   conflict: { type: "conflict", status: 409 },
   too_big: { type: "invalid_request_error", status: 413 },
   rate_limited: { type: "rate_limit_error", status: 429 },
+  blocked: { type: "forbidden", status: 403 },
+  unavailable: { type: "api_error", status: 503 },
 };
 
 function refusalOf(err: MailboxError): SendRefusal {

@@ -45,7 +45,7 @@ export async function scheduleMessage(
 ): Promise<{ schedule: ScheduledSendRow; sentRaw: Uint8Array }> {
   const { composed, reply } = await compose(deps, grant, req, new Date(sendAt * 1000));
   const sentRaw = withBcc(composed.raw, req.bcc);
-  checkMessageSize(sentRaw, deps.config.limits.maxMessageBytes);
+  checkMessageSize(sentRaw, deps.guardrails.forGrant(grant).limits.maxMessageBytes);
   const schedule = await insertScheduledSend(deps.store, {
     id: newId(),
     grantId: grant.id,

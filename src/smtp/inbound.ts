@@ -14,10 +14,17 @@ import { findField } from "../mail/header-block.ts";
 import { headerFields, lineEnding } from "../mail/header-edit.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
+import { MessageSpamSignals, type SpamDeps } from "../spam/message-signals.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { buildDsn } from "./dsn.ts";
-import { decideMessage, type InboundEnvelope, type PolicyContext, type Refusal } from "./policy.ts";
+import {
+  decideMessage,
+  type InboundEnvelope,
+  type InboundMessage,
+  type PolicyContext,
+  type Refusal,
+} from "./policy.ts";
 import { enqueueNotice } from "./queue.ts";
 import { receivedLines } from "./trace.ts";
 import { type AuthVerdict, verifyMessage } from "./verify.ts";
@@ -31,6 +38,8 @@ export interface InboundDeps {
   /** mailauth's resolver (AGENTBOX_DNS_SERVER, cached). */
   authResolver: DNSResolver;
   policy: PolicyContext;
+  /** DNS block lists and rspamd, for accounts whose policy detects spam. */
+  spam: SpamDeps;
   /** Called after a notice was queued for the outbound delivery. */
   onQueued?: () => void;
 }
@@ -59,18 +68,32 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
   const stored = withTraceFields(t, deps.hostname, verification.headers);
   // Parsed only if a decision asks for it (the built-in checks do not; the mailbox parses to store).
   let parsed: ParsedMessage | null = null;
-  const message = {
+  // Prepared once for every account that accepts it (the same bytes for each).
+  let prepared: Promise<PreparedMessage> | undefined;
+  const message: InboundMessage = {
     size: stored.byteLength,
+    raw: stored,
     parsed: () => {
       parsed ??= parseMessage(stored);
       return parsed;
     },
+    attachments: async () => {
+      prepared ??= deps.mailboxes.prepare(stored);
+      return (await prepared).attachments;
+    },
     authentication: verification.verdict,
+    spam: new MessageSpamSignals(deps.spam, {
+      raw: stored,
+      ip: envelope.remoteAddress,
+      helo: envelope.helo,
+      mailFrom: envelope.mailFrom,
+      recipients: t.recipients.map((r) => r.address),
+      authentication: verification.verdict,
+      nowS: Math.floor(Date.now() / 1000),
+    }),
   };
 
   const refused: { address: string; grant: GrantRow; refusal: Refusal }[] = [];
-  // Prepared once for every account that accepts it (the same bytes for each).
-  let prepared: Promise<PreparedMessage> | undefined;
   const writes = await Promise.all(
     t.recipients.map(async (r) => {
       const decision = await decideMessage(deps.policy, envelope, r.grant, message);
@@ -86,6 +109,9 @@ export async function receiveInbound(deps: InboundDeps, t: InboundTransaction): 
           prepared,
           flags: decision.flags,
           authentication: verification.verdict,
+          ...(decision.rules && { rules: decision.rules }),
+          ...(decision.dailyReceiveLimit !== undefined && { dailyReceiveLimit: decision.dailyReceiveLimit }),
+          ...(decision.spam && { spam: decision.spam }),
         });
       } catch (err) {
         refused.push({ address: r.address, grant: r.grant, refusal: commitRefusal(err, r.address) });
@@ -128,6 +154,9 @@ function withTraceFields(t: InboundTransaction, hostname: string, authHeaders: s
 function commitRefusal(err: unknown, address: string): Refusal {
   if (err instanceof MailboxError && err.code === "over_quota") {
     return { code: 452, enhanced: "4.2.2", text: `<${address}>: mailbox full (over its storage quota)` };
+  }
+  if (err instanceof MailboxError && err.code === "rate_limited") {
+    return { code: 452, enhanced: "4.2.1", text: `<${address}>: ${err.message}` };
   }
   return localError();
 }

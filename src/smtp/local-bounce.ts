@@ -25,7 +25,8 @@ export async function bounceLocalDelivery(
 ): Promise<void> {
   const { sender, sentId, recipient, error } = input;
   const code = error instanceof MailboxError ? error.code : null;
-  const status = code === "over_quota" ? "5.2.2" : code === "not_found" ? "5.1.1" : "5.3.0";
+  const statuses: Record<string, string> = { over_quota: "5.2.2", not_found: "5.1.1", blocked: "5.7.1" };
+  const status = statuses[code ?? ""] ?? "5.3.0";
   const reason = error instanceof Error ? error.message : String(error);
   const diagnostic = `x-agentbox; ${recipient}: ${code === "over_quota" ? "mailbox full: " : ""}${reason}`;
   const tag = createHash("sha256").update(recipient).digest("hex").slice(0, 12);

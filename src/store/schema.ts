@@ -157,6 +157,8 @@ export const messages = sqliteTable("messages", {
   sortCc: text("sort_cc"),
   displayFrom: text("display_from"),
   displayTo: text("display_to"),
+  /** The spam verdict of the account's policy, for a message the MX scored (src/spam/). */
+  spamJson: text("spam_json"),
 });
 
 export const folderCounts = sqliteTable(
@@ -474,3 +476,105 @@ export type ContactRow = typeof contacts.$inferSelect;
 
 export type CalendarRow = typeof calendars.$inferSelect;
 export type CalendarEventRow = typeof calendarEvents.$inferSelect;
+
+export const receiveCounts = sqliteTable(
+  "receive_counts",
+  {
+    grantId: text("grant_id").notNull(),
+    day: text("day").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.day] })],
+);
+
+export const policies = sqliteTable("policies", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  name: text("name").notNull(),
+  limitsJson: text("limits_json").notNull().default("{}"),
+  spamDetectionJson: text("spam_detection_json").notNull().default("{}"),
+  optionsJson: text("options_json").notNull().default("{}"),
+  ruleIdsJson: text("rule_ids_json").notNull().default("[]"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const rules = sqliteTable("rules", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  name: text("name").notNull(),
+  description: text("description"),
+  priority: integer("priority").notNull().default(10),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  trigger: text("trigger", { enum: ["inbound", "outbound"] })
+    .notNull()
+    .default("inbound"),
+  matchJson: text("match_json").notNull(),
+  actionsJson: text("actions_json").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const lists = sqliteTable("lists", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  name: text("name").notNull(),
+  description: text("description"),
+  type: text("type", { enum: ["domain", "tld", "address"] }).notNull(),
+  itemsCount: integer("items_count").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const listItems = sqliteTable(
+  "list_items",
+  {
+    listId: text("list_id").notNull(),
+    value: text("value").notNull(),
+    id: text("id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.value] })],
+);
+
+export const workspaces = sqliteTable("workspaces", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  name: text("name").notNull(),
+  domain: text("domain").notNull(),
+  autoGroup: integer("auto_group", { mode: "boolean" }).notNull().default(true),
+  isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+  policyId: text("policy_id"),
+  ruleIdsJson: text("rule_ids_json").notNull().default("[]"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const ruleEvaluations = sqliteTable("rule_evaluations", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  grantId: text("grant_id").notNull(),
+  messageId: text("message_id"),
+  stage: text("stage", { enum: ["smtp_rcpt", "inbox_processing", "outbound_send"] }).notNull(),
+  inputJson: text("input_json").notNull(),
+  appliedJson: text("applied_json").notNull(),
+  matchedRuleIdsJson: text("matched_rule_ids_json").notNull(),
+  evaluatedAt: integer("evaluated_at").notNull(),
+});
+
+export const heldMessages = sqliteTable("held_messages", {
+  messageId: text("message_id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  recipientsJson: text("recipients_json").notNull(),
+  answeredId: text("answered_id"),
+  matchedRuleIdsJson: text("matched_rule_ids_json").notNull(),
+  heldAt: integer("held_at").notNull(),
+});
+
+export type HeldMessageRow = typeof heldMessages.$inferSelect;
+export type PolicyRow = typeof policies.$inferSelect;
+export type RuleRow = typeof rules.$inferSelect;
+export type ListRow = typeof lists.$inferSelect;
+export type ListItemRow = typeof listItems.$inferSelect;
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+export type RuleEvaluationRow = typeof ruleEvaluations.$inferSelect;

@@ -57,6 +57,9 @@ export const TRIGGER_TYPES = [
   "notetaker.deleted",
   "notetaker.meeting_state",
   "notetaker.media",
+  // agentbox's own: an outbound message held for review by a rule, and its release.
+  "message.held",
+  "message.released",
 ] as const;
 
 export type TriggerType = (typeof TRIGGER_TYPES)[number];

@@ -7,6 +7,7 @@ import {
   connect,
   createAccount,
   createApplication,
+  createPolicy,
   expectDeleted,
   expectError,
   expectRequestId,
@@ -197,8 +198,9 @@ describe("POST /v3/connect/custom: creation", () => {
   });
 
   test("settings.policy_id is accepted and echoed", async () => {
-    const g = await createAccount(t, { email: uniqueEmail(), policy_id: "pol-1" });
-    expect(g.settings).toEqual({ email: g.email, policy_id: "pol-1" });
+    const pol1 = await createPolicy(t, "pol-1");
+    const g = await createAccount(t, { email: uniqueEmail(), policy_id: pol1 });
+    expect(g.settings).toEqual({ email: g.email, policy_id: pol1 });
   });
 
   test("a new account has exactly the six system folders and one primary calendar", async () => {
@@ -224,11 +226,12 @@ describe("POST /v3/connect/custom: creation", () => {
   test("the same email again from the same application re-authenticates: 201 (the spec's only success), same id, new settings", async () => {
     const email = uniqueEmail("again");
     const first = await createAccount(t, { email }, { name: "Before" });
-    const again = await connect(t, { email, app_password: PASSWORD, policy_id: "pol-2" }, { name: "After" });
+    const pol2 = await createPolicy(t, "pol-2");
+    const again = await connect(t, { email, app_password: PASSWORD, policy_id: pol2 }, { name: "After" });
     expect(again.status).toBe(201);
     expect(again.body.data.id).toBe(first.id);
     expect(again.body.data.name).toBe("After");
-    expect(again.body.data.settings).toEqual({ email, policy_id: "pol-2" });
+    expect(again.body.data.settings).toEqual({ email, policy_id: pol2 });
     const row = await grantRow(first.id);
     expect(row?.passwordVersion).toBe(1);
     expect(await bcrypt.compare(PASSWORD, row?.appPasswordHash ?? "")).toBe(true);
@@ -418,14 +421,15 @@ describe("PATCH /v3/grants/{id}", () => {
   });
 
   test("name changes; settings are kept when absent; grant.updated is recorded", async () => {
-    const g = await createAccount(t, { email: uniqueEmail(), policy_id: "pol-keep" }, { name: "Old" });
+    const keep = await createPolicy(t, "pol-keep");
+    const g = await createAccount(t, { email: uniqueEmail(), policy_id: keep }, { name: "Old" });
     const res = await api(t, "PATCH", `/v3/grants/${g.id}`, { name: "New" });
     expect(res.status).toBe(200);
     expectRequestId(res);
     expect(res.body.data).toMatchObject({
       id: g.id,
       name: "New",
-      settings: { email: g.email, policy_id: "pol-keep" },
+      settings: { email: g.email, policy_id: keep },
     });
     expect(res.body.data.updated_at).toBeGreaterThanOrEqual(g.updated_at);
     expect((await api(t, "GET", `/v3/grants/${g.id}`)).body.data.name).toBe("New");
@@ -434,7 +438,7 @@ describe("PATCH /v3/grants/{id}", () => {
   });
 
   test("settings are replaced wholesale", async () => {
-    const g = await createAccount(t, { email: uniqueEmail(), policy_id: "pol-gone" });
+    const g = await createAccount(t, { email: uniqueEmail(), policy_id: await createPolicy(t, "pol-gone") });
     const res = await api(t, "PATCH", `/v3/grants/${g.id}`, { settings: { email: g.email } });
     expect(res.status).toBe(200);
     expect(res.body.data.settings).toEqual({ email: g.email });

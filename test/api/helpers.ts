@@ -81,3 +81,10 @@ export function expectDeleted(res: Reply): void {
 }
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A policy of the key's application (the operator's by default); returns its id. */
+export async function createPolicy(t: Target, name = "policy", key?: string): Promise<string> {
+  const res = await api(t, "POST", "/v3/policies", { name }, key);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.data.id;
+}

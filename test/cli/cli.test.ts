@@ -124,6 +124,8 @@ test("usage errors exit 2 with the usage line", async () => {
 
 describe("account", () => {
   test("create, list, get, update, delete", async () => {
+    const policy = await api(t, "POST", "/v3/policies", { name: "p-1" });
+    const policyId: string = policy.body.data.id;
     const created = ok(
       await cli([
         "account",
@@ -134,7 +136,7 @@ describe("account", () => {
         "--name",
         "Bot",
         "--policy-id",
-        "p-1",
+        policyId,
       ]),
     );
     expect(created).toContain("Email:      bot@agents.localhost");
@@ -159,7 +161,7 @@ describe("account", () => {
       new RegExp(`^ID: +${id}$`, "m"),
     );
     const byId = JSON.parse(ok(await cli(["account", "get", id, "--json"])));
-    expect(byId).toMatchObject({ id, email: "bot@agents.localhost", settings: { policy_id: "p-1" } });
+    expect(byId).toMatchObject({ id, email: "bot@agents.localhost", settings: { policy_id: policyId } });
 
     const newPassword = "Rotated9PasswordXYZ!";
     ok(await cli(["account", "update", "bot@agents.localhost", "--app-password", newPassword]));
@@ -168,7 +170,7 @@ describe("account", () => {
     // PATCH replaces settings wholesale: the CLI re-sent the email and kept the policy.
     expect((await api(t, "GET", `/v3/grants/${id}`)).body.data.settings).toEqual({
       email: "bot@agents.localhost",
-      policy_id: "p-1",
+      policy_id: policyId,
     });
 
     const refused = await cli(["account", "delete", "plain@agents.localhost"]);

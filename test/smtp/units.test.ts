@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { loadSmtpConfig, parseRelay } from "../../src/config/smtp.ts";
 import type { DnsResolver } from "../../src/dns/resolver.ts";
+import { Guardrails } from "../../src/guardrails/governance.ts";
 import { parseMessage } from "../../src/mail/parse-message.ts";
 import { backoffMs } from "../../src/smtp/delivery/backoff.ts";
 import { groupRows } from "../../src/smtp/delivery/group-rows.ts";
@@ -221,7 +222,15 @@ describe("decisions", () => {
     ({ email, grantId } = await insertGrant(store, undefined, 10_000));
   });
   afterAll(() => cleanup());
-  const ctx = () => ({ store, maxMessageBytes: 5000 });
+  const ctx = () => ({
+    store,
+    maxMessageBytes: 5000,
+    guardrails: new Guardrails(store, {
+      maxMessageBytes: 5000,
+      storageQuotaBytes: 10_000,
+      dailySendLimit: 100,
+    }),
+  });
 
   test("at RCPT: unknown 550 5.1.1; declared size over the limit 552 5.3.4; over quota 452 4.2.2", async () => {
     expect(await decideRecipient(ctx(), envelope, "nobody@example.test")).toMatchObject({
@@ -253,6 +262,9 @@ describe("decisions", () => {
     let parses = 0;
     const message = (dmarc: AuthVerdict["dmarc"]) => ({
       size: 100,
+      raw: Buffer.from("Subject: x\r\n\r\n"),
+      attachments: async () => [],
+      spam: { verdict: async () => null },
       parsed: () => {
         parses++;
         return parseMessage(Buffer.from("Subject: x\r\n\r\n"));

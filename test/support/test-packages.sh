@@ -3,8 +3,9 @@
 # real clients and tools the suites drive — curl (HTTP and imaps://), isync (mbsync), python3
 # (imaplib, smtplib), swaks (its TLS needs the two Perl modules the package only recommends),
 # msmtp —, Dovecot, the reference server test/reference/ compares FETCH answers with, and
-# Chromium, which the dashboard's browser tests drive through playwright-core (no browser download).
+# Chromium, which the dashboard's browser tests drive through playwright-core (no browser download),
+# and rspamd, the spam filter a policy's spam detection may use (test/smtp/spam.test.ts).
 # Installs the missing ones as root with apt-get; otherwise names them and fails.
 set -euo pipefail
 exec "$(dirname "$0")/debian-packages.sh" curl isync openssl python3 swaks libnet-ssleay-perl \
-  libio-socket-ssl-perl msmtp dovecot-imapd chromium
+  libio-socket-ssl-perl msmtp dovecot-imapd chromium rspamd

@@ -1,8 +1,6 @@
 import { MailboxError } from "../../../src/domain/errors.ts";
-import { newId } from "../../../src/ids.ts";
-import { recordFolderChange } from "../../../src/mailbox/writes/events.ts";
-import { dropSubscription, insertFolder } from "../../../src/mailbox/writes/folders.ts";
-import { saveUidValidityHigh } from "../../../src/mailbox/writes/grants.ts";
+import { dropSubscription } from "../../../src/mailbox/writes/folders.ts";
+import { addFolder } from "../add-folder.ts";
 import { command } from "../command.ts";
 import { assertNameFree } from "../folder-rules.ts";
 import { requireFolder } from "../state.ts";
@@ -33,26 +31,14 @@ export const createFolder = command<CreateFolderCommand, CreateFolderReply>(asyn
   const parentId = cmd.parentId ?? null;
   if (parentId) requireFolder(state, parentId);
   assertNameFree(state, name, parentId);
-  const id = newId();
-  // Strictly above every UIDVALIDITY this grant used, deleted folders' included, so a re-created
-  // folder never reuses one.
-  const uidValidity = Math.max(now, state.uidValidityHigh + 1);
   const subscribed = cmd.imapName === undefined || dropSubscription(tx, state.grantId, cmd.imapName);
-  insertFolder(tx, {
-    grantId: state.grantId,
-    id,
+  const folder = await addFolder(ctx, {
     name,
     parentId,
     subscribed,
     textColor: cmd.textColor ?? null,
     backgroundColor: cmd.backgroundColor ?? null,
-    uidValidity,
-    now,
   });
-  saveUidValidityHigh(tx, state.grantId, uidValidity);
-  state.uidValidityHigh = uidValidity;
-  state.folders.set(id, { id, name, parentId, uidValidity, uidNext: 1 });
-  await recordFolderChange(tx, state, "folder.created", { id, name, systemFolder: false });
-  ctx.changes.push({ type: "folder.created", folderId: id, name });
+  const { id, uidValidity } = folder;
   return { id, name, uidValidity };
 });

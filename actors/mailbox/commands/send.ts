@@ -5,8 +5,11 @@ import { recordScheduledSent } from "../../../src/mailbox/writes/events.ts";
 import { requireMessage } from "../../../src/mailbox/writes/messages.ts";
 import { insertQueueRows } from "../../../src/mailbox/writes/outbound-queue.ts";
 import { claimScheduledSend } from "../../../src/mailbox/writes/scheduled-sends.ts";
+import type { RuleOutcome } from "../../../src/rule-engine/evaluate.ts";
 import { changeMessage } from "../change-message.ts";
 import { storingCommand } from "../command.ts";
+import { releaseHeld } from "../release-held.ts";
+import { placeByVerdict, recordStoredEvaluation } from "../rule-actions.ts";
 import { reserveSend } from "../send-quota.ts";
 import { type StoredMessage, storeMessage } from "../store-message.ts";
 import { takeDraft } from "../take-draft.ts";
@@ -32,6 +35,13 @@ export interface SendCommand {
    * schedule is claimed in the same unit (refused if it was cancelled or already sent).
    */
   scheduled?: { scheduleId: string; messageId: string };
+  /** The outbound rules' verdict (outbound_send): applied to the Sent copy and recorded with it. */
+  rules?: RuleOutcome;
+  /**
+   * A held message being released (moved to Outbox, or POST …/release): it leaves its folder,
+   * the Sent copy keeps its id; refused if it was released or discarded meanwhile.
+   */
+  held?: { id: string };
 }
 
 export interface SendReply extends StoredMessage {
@@ -54,15 +64,22 @@ export const send = storingCommand<SendCommand, SendReply>(async (ctx, cmd) => {
     if (!claimed) throw new MailboxError("conflict", `scheduled send ${scheduleId} is no longer pending`);
     await recordScheduledSent(tx, state, claimed);
   }
-  const id = cmd.draft ? await takeDraft(ctx, cmd.draft) : cmd.scheduled?.messageId;
+  const id = cmd.held
+    ? await releaseHeld(ctx, cmd.held.id)
+    : cmd.draft
+      ? await takeDraft(ctx, cmd.draft)
+      : cmd.scheduled?.messageId;
+  const flags = { seen: true, ...cmd.flags, draft: false };
+  const placed = cmd.rules ? placeByVerdict(state, cmd.rules, FOLDER.sent, flags) : null;
   const stored = await storeMessage(ctx, {
-    folderId: FOLDER.sent,
+    folderId: placed?.folderId ?? FOLDER.sent,
     raw: cmd.raw,
     prepared: cmd.prepared,
     metadata: cmd.metadata,
-    flags: { seen: true, ...cmd.flags, draft: false },
+    flags: placed?.flags ?? flags,
     ...(id && { id }),
   });
+  if (cmd.rules && placed) recordStoredEvaluation(ctx, cmd.rules, stored.id, placed.applied);
   if (cmd.answeredId) {
     await changeMessage(ctx, requireMessage(tx, state.grantId, cmd.answeredId), {
       flags: { answered: true },

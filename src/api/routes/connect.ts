@@ -1,13 +1,18 @@
 import { Elysia } from "elysia";
 import { appPasswordProblem, hashAppPassword } from "../../accounts/app-password.ts";
+import { findConnector } from "../../accounts/connectors.ts";
 import { findGrantByEmail } from "../../accounts/grants.ts";
 import { createGrant, GrantExistsError, updateGrant } from "../../accounts/provision.ts";
+import { placeNewGrant } from "../../accounts/workspace-placement.ts";
 import { findDomainByAddress, readyForAccounts } from "../../domains/domains.ts";
+import { findPolicy } from "../../guardrails/policies.ts";
+import { findWorkspace } from "../../guardrails/workspaces.ts";
 import { presentGrant } from "../../present/grant.ts";
 import type { DomainRow, GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, conflict } from "../errors.ts";
+import { requireOwnPolicy } from "../guardrail-refs.ts";
 import { single } from "../http.ts";
 import { type Json, optionalString, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
@@ -52,6 +57,7 @@ export function connectRoutes(deps: ApiDeps) {
   return new Elysia().post("/v3/connect/custom", async ({ request, body }) => {
     const caller = callerOf(request);
     const input = parseConnectBody(body);
+    checkGovernance(deps, caller.applicationId, input);
     const domain = await requireUsableDomain(deps, caller.applicationId, input.settings.email);
     const existing = findGrantByEmail(deps.store, input.settings.email);
     if (existing)
@@ -61,17 +67,28 @@ export function connectRoutes(deps: ApiDeps) {
         201,
       );
     const hash = input.settings.appPassword ? await hashAppPassword(input.settings.appPassword) : null;
+    const settings = storedSettings({
+      ...input.settings,
+      policyId: input.settings.policyId ?? (await connectorPolicyId(deps, caller.applicationId)),
+    });
+    const workspaceId =
+      input.workspaceId ?? (await placeNewGrant(deps.store, caller.applicationId, input.settings.email));
+    const limits = deps.guardrails.forGrant({
+      applicationId: caller.applicationId,
+      workspaceId,
+      settingsJson: JSON.stringify(settings),
+    }).limits;
     try {
       const grant = await createGrant(deps.store, {
         applicationId: caller.applicationId,
         domainId: domain.id,
         email: input.settings.email,
         name: input.name ?? null,
-        workspaceId: input.workspaceId ?? null,
-        settings: storedSettings(input.settings),
+        workspaceId,
+        settings,
         appPasswordHash: hash,
-        storageQuotaBytes: deps.config.limits.storageQuotaBytes,
-        dailySendLimit: deps.config.limits.dailySendLimit,
+        storageQuotaBytes: limits.storageQuotaBytes,
+        dailySendLimit: limits.dailySendLimit,
       });
       deps.log.info({ grantId: grant.id, email: grant.email }, "account created");
       return single(request, presentGrant(grant), 201);
@@ -104,6 +121,30 @@ function parseConnectBody(value: unknown): ConnectInput {
     name: optionalString(body, "name", "name", 256),
     workspaceId: optionalString(body, "workspace_id", "workspace_id", 64),
   };
+}
+
+/** settings.policy_id and workspace_id, when given, are the application's own (else 400). */
+export function checkGovernance(
+  deps: ApiDeps,
+  applicationId: string,
+  input: { settings?: AccountSettings; workspaceId?: string | null },
+): void {
+  requireOwnPolicy(deps.store, applicationId, input.settings?.policyId ?? null, "settings.policy_id");
+  if (input.workspaceId && !findWorkspace(deps.store.read, applicationId, input.workspaceId)) {
+    throw badRequest(`workspace_id ${input.workspaceId} not found or does not belong to this application`);
+  }
+}
+
+/**
+ * The policy a new account inherits when it names none: the application's `nylas` connector's
+ * `settings.policy_id`, if that policy still exists (seed provisioning.txt).
+ */
+async function connectorPolicyId(deps: ApiDeps, applicationId: string): Promise<string | undefined> {
+  const connector = await findConnector(deps.store, applicationId, "nylas");
+  const id = connector
+    ? (JSON.parse(connector.settingsJson) as { policy_id?: unknown }).policy_id
+    : undefined;
+  return typeof id === "string" && findPolicy(deps.store, applicationId, id) ? id : undefined;
 }
 
 function domainOf(email: string): string {
@@ -145,6 +186,7 @@ async function reauthenticate(
     ...(input.workspaceId !== undefined && { workspaceId: input.workspaceId }),
     ...(hash && { appPasswordHash: hash }),
   });
+  await deps.guardrails.changed(applicationId);
   if (hash) deps.signOuts.announce(existing.id);
   return updated;
 }

@@ -11,6 +11,7 @@ import {
 import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
+import { requireOwnPolicy } from "../guardrail-refs.ts";
 import { deleted, json, single } from "../http.ts";
 import { optionalString, queryInt, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
@@ -35,6 +36,11 @@ export function connectorRoutes(deps: ApiDeps) {
       throw badRequest(
         "active_credential_id: this server keeps no connector credentials (agent accounts need none)",
       );
+    }
+    if (input.settings !== undefined) {
+      const settings = requireObject(input.settings, "settings");
+      const policyId = optionalString(settings, "policy_id", "settings.policy_id", 128) ?? null;
+      requireOwnPolicy(deps.store, applicationId, policyId, "settings.policy_id");
     }
     const row = await updateConnector(deps.store, applicationId, provider, {
       ...(input.settings !== undefined && { settings: requireObject(input.settings, "settings") }),
@@ -68,6 +74,9 @@ export function connectorRoutes(deps: ApiDeps) {
         }
         const name = optionalString(input, "name", "name", 256) ?? provider;
         const settings = input.settings === undefined ? {} : requireObject(input.settings, "settings");
+        // The policy new accounts inherit must be the application's own.
+        const policyId = optionalString(settings, "policy_id", "settings.policy_id", 128) ?? null;
+        requireOwnPolicy(deps.store, callerOf(request).applicationId, policyId, "settings.policy_id");
         try {
           const row = await createConnector(
             deps.store,

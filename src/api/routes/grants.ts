@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import { hashAppPassword } from "../../accounts/app-password.ts";
 import { findGrant, listGrants } from "../../accounts/grants.ts";
 import { deleteGrant, updateGrant } from "../../accounts/provision.ts";
+import { ensureDefaultWorkspace } from "../../guardrails/workspaces.ts";
 import { presentGrant } from "../../present/grant.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
@@ -9,7 +10,7 @@ import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { deleted, json, single } from "../http.ts";
 import { optionalString, pathParam, queryEnum, queryInt, rejectUnknown, requireObject } from "../validate.ts";
-import { parseAccountSettings, storedSettings } from "./connect.ts";
+import { checkGovernance, parseAccountSettings, storedSettings } from "./connect.ts";
 
 export function grantRoutes(deps: ApiDeps) {
   const load = async (request: Request, param: string | null | undefined): Promise<GrantRow> => {
@@ -55,15 +56,20 @@ export function grantRoutes(deps: ApiDeps) {
           `settings.email cannot be changed (this grant is ${grant.email}); create a new account instead`,
         );
       }
+      const workspaceId =
+        input.workspace_id === undefined
+          ? undefined
+          : (optionalString(input, "workspace_id", "workspace_id", 64) ??
+            (await ensureDefaultWorkspace(deps.store, grant.applicationId)).id);
+      checkGovernance(deps, grant.applicationId, { ...(settings && { settings }), workspaceId });
       const hash = settings?.appPassword ? await hashAppPassword(settings.appPassword) : undefined;
       const updated = await updateGrant(deps.store, grant, {
         ...(settings && { settings: storedSettings(settings) }),
         ...(input.name !== undefined && { name: optionalString(input, "name", "name", 256) ?? null }),
-        ...(input.workspace_id !== undefined && {
-          workspaceId: optionalString(input, "workspace_id", "workspace_id", 64) ?? null,
-        }),
+        ...(workspaceId !== undefined && { workspaceId }),
         ...(hash && { appPasswordHash: hash }),
       });
+      if (settings || workspaceId !== undefined) await deps.guardrails.changed(grant.applicationId);
       if (hash) {
         deps.signOuts.announce(grant.id);
         deps.log.info({ grantId: grant.id }, "app password rotated");

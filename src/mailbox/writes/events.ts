@@ -76,3 +76,22 @@ export function recordScheduledSent(tx: Tx, scope: EventScope, s: ScheduledSendR
 export function scheduleEventObject(s: ScheduledSendRow) {
   return { object: "message", id: s.messageId, grant_id: s.grantId, schedule_id: s.id, send_at: s.sendAt };
 }
+
+/**
+ * message.held / message.released (agentbox's own): an outbound message parked in Review by a
+ * hold_for_review rule, and its release through the send path (the Sent copy keeps its id).
+ */
+export function recordReviewEvent(
+  tx: Tx,
+  scope: EventScope,
+  type: "message.held" | "message.released",
+  m: { id: string; folderId: string; recipients?: string[]; ruleIds?: string[] },
+): Promise<void> {
+  return record(tx, scope, type, {
+    id: m.id,
+    grant_id: scope.grantId,
+    folders: [m.folderId],
+    ...(m.recipients && { recipients: m.recipients }),
+    ...(m.ruleIds && { matched_rule_ids: m.ruleIds }),
+  });
+}

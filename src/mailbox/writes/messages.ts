@@ -2,7 +2,7 @@
  * Message rows as the mailbox actor writes them, and the reads it makes inside its transaction
  * (they see the batch's earlier commands). Inserting is the ingest hot path, in plain SQL.
  */
-import { and, between, eq, sql } from "drizzle-orm";
+import { and, between, eq, type SQL, sql } from "drizzle-orm";
 import { MailboxError } from "../../domain/errors.ts";
 import type { FlagColumns, Flags } from "../../domain/flags.ts";
 import type { SortKeys } from "../../mail/sort-keys.ts";
@@ -42,6 +42,8 @@ export interface NewMessageRow extends FlagColumns {
   sortKeys: SortKeys;
   /** The MX's SPF/DKIM/DMARC verdicts (JSON); absent for mail that did not come through it. */
   authenticationJson?: string | null;
+  /** The spam verdict (JSON), when the account's policy scored it. */
+  spamJson?: string | null;
 }
 
 const b = (v: boolean) => (v ? 1 : 0);
@@ -53,10 +55,10 @@ export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
       `INSERT INTO messages (id, grant_id, folder_id, uid, modseq, seen, flagged, answered, draft, deleted,
         keywords_json, blob_hash, size, internal_date, message_id_header, metadata_json, created_at, updated_at,
         thread_id, subject, from_json, to_json, cc_json, bcc_json, reply_to_json, snippet, has_attachments,
-        in_reply_to, references_json, date_header, extracted_json, subject_folded, authentication_json,
-        sort_subject, subject_reply, sort_from, sort_to, sort_cc, display_from, display_to)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-        ?, ?, ?, ?, ?, ?, ?)`,
+         in_reply_to, references_json, date_header, extracted_json, subject_folded, authentication_json,
+         sort_subject, subject_reply, sort_from, sort_to, sort_cc, display_from, display_to, spam_json)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       m.id,
@@ -99,6 +101,7 @@ export function insertMessageRow(tx: Tx, m: NewMessageRow): number {
       m.sortKeys.cc,
       m.sortKeys.displayFrom,
       m.sortKeys.displayTo,
+      m.spamJson ?? null,
     );
   return Number(result.lastInsertRowid);
 }
@@ -195,6 +198,11 @@ export function rowsByUid(
     .all()
     .filter((r) => wanted.has(r.row.uid))
     .map(toRecord);
+}
+
+/** Messages matching `where`, in `order`, at most `limit`. */
+export function messageRecords(tx: Tx, where: SQL | undefined, order: SQL, limit: number): MessageRecord[] {
+  return tx.select(record).from(messages).where(where).orderBy(order).limit(limit).all().map(toRecord);
 }
 
 /** Every message of a folder. */
