@@ -205,7 +205,7 @@ export const OPERATIONS: Operation[] = [
         "provider",
       ]),
     },
-    ok: { status: 200, schema: single(ref("Connector")) },
+    ok: { status: 201, schema: single(ref("Connector")) },
     errors: [409],
   },
   {
