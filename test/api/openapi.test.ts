@@ -167,4 +167,69 @@ describe("the live answers match the document", () => {
     // The check can fail: a body without data does not match.
     expect(validator("get", G, "200")({ request_id: "x" }).length).toBeGreaterThan(0);
   });
+
+  test("signatures, templates, workflows, API keys, the application, connectors, deliveries, outbound", async () => {
+    const grant = await createAccount(t);
+    const G = "/v3/grants/{grantId}";
+    const g = `/v3/grants/${grant.id}`;
+    const failures: string[] = [];
+    const check = async (method: string, template: string, url: string, body?: unknown) => {
+      const res = await api(t, method.toUpperCase(), url, body);
+      expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+      for (const e of validator(method, template, String(res.status))(res.body))
+        failures.push(`${method} ${url} ${e}`);
+      return res.body as any;
+    };
+    const sig = await check("post", `${G}/signatures`, `${g}/signatures`, { name: "s", body: "<p>s</p>" });
+    await check("get", `${G}/signatures`, `${g}/signatures`);
+    await check("put", `${G}/signatures/{signatureId}`, `${g}/signatures/${sig.data.id}`, { name: "t" });
+    await check("delete", `${G}/signatures/{signatureId}`, `${g}/signatures/${sig.data.id}`);
+    const template = { name: "n", subject: "Hi {{x}}", body: "<p>{{x}}</p>" };
+    const appTemplate = await check("post", "/v3/templates", "/v3/templates", template);
+    await check("get", "/v3/templates", "/v3/templates");
+    const id = appTemplate.data.id;
+    await check("put", "/v3/templates/{templateId}", `/v3/templates/${id}`, { engine: "handlebars" });
+    await check("post", "/v3/templates/{templateId}/render", `/v3/templates/${id}/render`, {
+      variables: { x: "1" },
+    });
+    await check("post", "/v3/templates/render", "/v3/templates/render", {
+      body: "{{x}}",
+      engine: "twig",
+      variables: { x: "1" },
+    });
+    const mine = await check("post", `${G}/templates`, `${g}/templates`, template);
+    await check("get", `${G}/templates/{templateId}`, `${g}/templates/${mine.data.id}`);
+    const flow = {
+      name: "w",
+      template_id: id,
+      trigger_event: "booking.created",
+      from: { email: "a@b.example" },
+    };
+    const wf = await check("post", "/v3/workflows", "/v3/workflows", flow);
+    await check("get", "/v3/workflows", "/v3/workflows");
+    await check("put", "/v3/workflows/{workflowId}", `/v3/workflows/${wf.data.id}`, { delay: 3 });
+    const gwf = await check("post", `${G}/workflows`, `${g}/workflows`, flow);
+    await check("get", `${G}/workflows/{workflowId}`, `${g}/workflows/${gwf.data.id}`);
+    const app = await check("patch", "/v3/applications", "/v3/applications", { branding: { name: "x" } });
+    const keys = "/v3/admin/applications/{applicationId}/api-keys";
+    const k = `/v3/admin/applications/${app.data.application_id}/api-keys`;
+    const key = await check("post", keys, k, { name: "k", expires_in: 2 });
+    await check("get", keys, k);
+    await check("get", `${keys}/{apiKeyId}`, `${k}/${key.data.id}`);
+    await check("delete", `${keys}/{apiKeyId}`, `${k}/${key.data.id}`);
+    await check("post", "/v3/connectors", "/v3/connectors", { provider: "nylas" });
+    await check("patch", "/v3/connectors/{provider}", "/v3/connectors/nylas", { settings: { a: 1 } });
+    await check("put", "/v3/connectors/{provider}", "/v3/connectors/nylas", { scope: ["x"] });
+    await check("delete", "/v3/connectors/{provider}", "/v3/connectors/nylas");
+    const hook = await api(t, "GET", "/v3/webhooks");
+    for (const w of (hook.body as any).data) {
+      await check("get", "/v3/webhooks/{id}/deliveries", `/v3/webhooks/${w.id}/deliveries`);
+    }
+    await check("get", "/v3/admin/outbound", "/v3/admin/outbound");
+    expect(failures).toEqual([]);
+    // The check can fail: a template without its engine does not match.
+    expect(
+      validator("get", "/v3/templates/{templateId}", "200")({ request_id: "x", data: { id: "t" } }).length,
+    ).toBeGreaterThan(0);
+  });
 });

@@ -304,6 +304,33 @@ describe("the flow", () => {
       binary: true,
     });
     await c.ok("GET /v3/grants/{grant_id}/messages/wait", g, { query: { timeout: 1 } });
+
+    const raw = [
+      "From: Old Friend <old@remote.example>",
+      `To: ${s.b.email}`,
+      "Subject: Contract: an imported message",
+      "Message-ID: <contract-import@remote.example>",
+      "Date: Mon, 2 Jan 2023 10:00:00 +0000",
+      "Content-Type: text/html; charset=utf-8",
+      "",
+      "<p>Hello from <b>2023</b>. Kind regards, Old Friend</p>",
+      "",
+    ].join("\r\n");
+    const rfc822 = { raw, headers: { "content-type": "message/rfc822" } };
+    const imported = await c.call("POST /v3/grants/{grant_id}/messages/import", g, {
+      ...rfc822,
+      query: { folder: "inbox", seen: true, received_at: 1672653600 },
+    });
+    expect(imported.status).toBe(201);
+    expect(imported.body.data).toMatchObject({ subject: "Contract: an imported message", unread: false });
+    const again = await c.call("POST /v3/grants/{grant_id}/messages/import", g, rfc822);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true, data: { id: imported.body.data.id } });
+    const clean = await c.ok("PUT /v3/grants/{grant_id}/messages/clean", g, {
+      json: { message_id: [imported.body.data.id], ignore_links: true, remove_conclusion_phrases: true },
+    });
+    expect(clean.data[0].id).toBe(imported.body.data.id);
+    expect(clean.data[0].conversation).toContain("Hello from");
   });
 
   test("a reply, and threads: list, get, update", async () => {
@@ -415,6 +442,48 @@ describe("the flow", () => {
     await c.ok("GET /v3/admin/service-accounts");
     const account = await c.ok("POST /v3/admin/service-accounts", {}, { json: {} });
     await c.ok("DELETE /v3/admin/service-accounts/{id}", { id: account.data.id });
+
+    const w = { id: s.webhookId };
+    const attempts = await c.ok("GET /v3/webhooks/{id}/deliveries", w, { query: { limit: 200 } });
+    const delivered = attempts.data.find((a: any) => a.outcome === "delivered");
+    expect(delivered).toMatchObject({ object: "webhook_delivery_attempt", webhook_id: s.webhookId });
+    const n = { ...w, notification: delivered.notification_id };
+    const resend = await c.ok("POST /v3/webhooks/{id}/deliveries/{notification}/resend", n, { json: {} });
+    expect(resend.data).toEqual({ notification_id: delivered.notification_id, status: "pending" });
+    await receiver.waitFor(2, (d) => d.body.id === delivered.notification_id);
+  });
+
+  test("agentbox's outbound queue: list, get, a deferred row retried now, another given up", async () => {
+    const slow = ["slow-1@remote.example", "slow-2@remote.example"];
+    for (const address of slow) {
+      remote.rcptReplies.set(address, Array(5).fill({ code: 451, text: "4.7.1 try again later" }));
+    }
+    // A sender of its own: the scheduled sends left contract A at its daily limit.
+    const sender = await c.ok(
+      "POST /v3/connect/custom",
+      {},
+      { json: { provider: "nylas", settings: { email: uniqueEmail("contract-c") } } },
+    );
+    await c.ok(
+      "POST /v3/grants/{grant_id}/messages/send",
+      { grant_id: sender.data.id },
+      {
+        json: { to: slow.map((email) => ({ email })), subject: "Contract: greylisted", body: "later" },
+      },
+    );
+    const deferred = await waitUntil(async () => {
+      const rows = await c.ok("GET /v3/admin/outbound", {}, { query: { state: "deferred" } });
+      const mine = rows.data.filter((r: any) => slow.includes(r.to));
+      return mine.length === slow.length ? mine : null;
+    });
+    await c.ok("GET /v3/admin/outbound", {}, { query: { limit: 200 } });
+    const [first, second] = deferred;
+    const got = await c.ok("GET /v3/admin/outbound/{id}", { id: first.id });
+    expect(got.data).toMatchObject({ object: "outbound_message", state: "deferred", attempts: 1 });
+    const retried = await c.ok("POST /v3/admin/outbound/{id}/retry", { id: first.id }, { json: {} });
+    expect(retried.data.next_attempt_at).toBeLessThanOrEqual(nowS());
+    const cancelled = await c.ok("DELETE /v3/admin/outbound/{id}", { id: second.id });
+    expect(cancelled.data).toMatchObject({ state: "bounced", last_error: "cancelled by the operator" });
   });
 });
 
@@ -477,6 +546,17 @@ function triggerOf(schemaName: string): string {
   // nylas-thread-replied → thread.replied (no agentbox event type yet).
   const [, family, ...rest] = schemaName.split("-");
   return `${family}.${rest.join("_")}`;
+}
+
+/** Polls `probe` until it answers something (within 10 s). */
+async function waitUntil<T>(probe: () => Promise<T | null>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = await probe();
+    if (found !== null) return found;
+    if (Date.now() > deadline) throw new Error(`nothing within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function makeDue(scheduleId: string): Promise<void> {

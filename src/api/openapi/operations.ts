@@ -91,6 +91,43 @@ const object = (properties: Record<string, Schema>, required: string[] = []): Sc
   required,
 });
 
+const renderVariables: Schema = object({
+  variables: { type: "object", additionalProperties: { type: "string" } },
+  strict: { ...bool, description: "A missing variable is a 400 (default true)" },
+});
+const renderInput: Schema = {
+  ...renderVariables,
+  properties: {
+    ...(renderVariables.properties as Record<string, Schema>),
+    body: text("The template"),
+    engine: text("mustache, handlebars, twig or nunjucks"),
+  },
+};
+const templateFields = (required: string[] = []): Schema =>
+  object(
+    {
+      name: { type: "string" },
+      subject: { type: "string" },
+      body: { type: "string" },
+      engine: text("mustache (default), handlebars, twig or nunjucks"),
+    },
+    required,
+  );
+const workflowFields = (required: string[] = []): Schema =>
+  object(
+    {
+      name: { type: "string" },
+      template_id: text("A template of the same scope (a grant's workflow may also use its application's)"),
+      trigger_event: text("A Nylas Scheduler event, e.g. booking.created"),
+      delay: { ...int, description: "Minutes after the event (≤ a week)" },
+      is_enabled: bool,
+      from: {
+        anyOf: [object({ email: { type: "string" }, name: { type: "string" } }, ["email"]), { type: "null" }],
+      },
+    },
+    required,
+  );
+
 const G = "/v3/grants/{grantId}";
 
 export const OPERATIONS: Operation[] = [
@@ -168,7 +205,7 @@ export const OPERATIONS: Operation[] = [
         "provider",
       ]),
     },
-    ok: { status: 200, schema: single(ref("Connector")) },
+    ok: { status: 201, schema: single(ref("Connector")) },
     errors: [409],
   },
   {
@@ -176,6 +213,22 @@ export const OPERATIONS: Operation[] = [
     path: "/v3/connectors/{provider}",
     tag: "Connectors",
     summary: "Get a connector",
+    ok: { status: 200, schema: single(ref("Connector")) },
+  },
+  {
+    method: "patch",
+    path: "/v3/connectors/{provider}",
+    tag: "Connectors",
+    summary: "Update a connector's settings or scope (Nylas's spec)",
+    body: { schema: object({ settings: anyObject, scope: { type: "array", items: { type: "string" } } }) },
+    ok: { status: 200, schema: single(ref("Connector")) },
+  },
+  {
+    method: "put",
+    path: "/v3/connectors/{provider}",
+    tag: "Connectors",
+    summary: "Update a connector's settings or scope (the Node SDK's method)",
+    body: { schema: object({ settings: anyObject, scope: { type: "array", items: { type: "string" } } }) },
     ok: { status: 200, schema: single(ref("Connector")) },
   },
   {
@@ -263,6 +316,22 @@ export const OPERATIONS: Operation[] = [
     ok: { status: 200, schema: single(ref("Application")) },
   },
   {
+    method: "patch",
+    path: "/v3/applications",
+    tag: "Administration",
+    summary: "Update the caller's application settings",
+    body: {
+      schema: { ...anyObject, description: "Nylas's application settings (branding, redirect URIs…)" },
+    },
+    ok: {
+      status: 200,
+      schema: object({ request_id: { type: "string" }, success: bool, data: ref("Application") }, [
+        "request_id",
+        "data",
+      ]),
+    },
+  },
+  {
     method: "get",
     path: "/v3/admin/applications",
     tag: "Administration",
@@ -304,6 +373,48 @@ export const OPERATIONS: Operation[] = [
     ok: { status: 200, schema: deletedBody },
   },
   {
+    method: "post",
+    path: "/v3/admin/applications/{applicationId}/api-keys",
+    tag: "Administration",
+    summary: "Create an API key of an application (Nylas's path; the key is shown once)",
+    body: {
+      schema: object({ name: { type: "string" }, expires_in: { ...int, description: "Days (1–3650)" } }),
+      required: false,
+    },
+    ok: { status: 200, schema: single(ref("NylasApiKey")) },
+    auth: "key_or_signature",
+  },
+  {
+    method: "get",
+    path: "/v3/admin/applications/{applicationId}/api-keys",
+    tag: "Administration",
+    summary: "List an application's API keys (Nylas's path)",
+    ok: {
+      status: 200,
+      schema: object({ request_id: { type: "string" }, data: { type: "array", items: ref("NylasApiKey") } }, [
+        "request_id",
+        "data",
+      ]),
+    },
+    auth: "key_or_signature",
+  },
+  {
+    method: "get",
+    path: "/v3/admin/applications/{applicationId}/api-keys/{apiKeyId}",
+    tag: "Administration",
+    summary: "Get an API key (Nylas's path)",
+    ok: { status: 200, schema: single(ref("NylasApiKey")) },
+    auth: "key_or_signature",
+  },
+  {
+    method: "delete",
+    path: "/v3/admin/applications/{applicationId}/api-keys/{apiKeyId}",
+    tag: "Administration",
+    summary: "Revoke an API key (Nylas's path)",
+    ok: { status: 200, schema: deletedBody },
+    auth: "key_or_signature",
+  },
+  {
     method: "get",
     path: "/v3/admin/service-accounts",
     tag: "Administration",
@@ -327,6 +438,37 @@ export const OPERATIONS: Operation[] = [
     tag: "Administration",
     summary: "Revoke a service account",
     ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "get",
+    path: `/v3/admin/outbound`,
+    tag: "Administration",
+    summary: "The application's outbound queue, a row per recipient, newest first (agentbox)",
+    query: [q("state", "pending, deferred, sending, delivered or bounced"), ...paging],
+    ok: { status: 200, schema: page(ref("OutboundMessage")) },
+  },
+  {
+    method: "get",
+    path: `/v3/admin/outbound/{id}`,
+    tag: "Administration",
+    summary: "An outbound queue row (agentbox)",
+    ok: { status: 200, schema: single(ref("OutboundMessage")) },
+  },
+  {
+    method: "post",
+    path: `/v3/admin/outbound/{id}/retry`,
+    tag: "Administration",
+    summary: "Make a waiting row due now (agentbox)",
+    ok: { status: 200, schema: single(ref("OutboundMessage")) },
+    errors: [409],
+  },
+  {
+    method: "delete",
+    path: `/v3/admin/outbound/{id}`,
+    tag: "Administration",
+    summary: "Give a waiting row up, without a bounce message (agentbox)",
+    ok: { status: 200, schema: single(ref("OutboundMessage")) },
+    errors: [409],
   },
   // Messages
   {
@@ -633,6 +775,231 @@ export const OPERATIONS: Operation[] = [
       description: "The decoded bytes, with the part's Content-Type",
     },
   },
+  // Signatures
+  {
+    method: "get",
+    path: `${G}/signatures`,
+    tag: "Signatures",
+    summary: "List a grant's signatures",
+    query: paging,
+    ok: { status: 200, schema: page(ref("Signature")) },
+  },
+  {
+    method: "post",
+    path: `${G}/signatures`,
+    tag: "Signatures",
+    summary: "Create a signature (HTML, ≤ 100 KB)",
+    body: { schema: object({ name: { type: "string" }, body: text("HTML") }, ["name", "body"]) },
+    ok: { status: 201, schema: single(ref("Signature")) },
+  },
+  {
+    method: "get",
+    path: `${G}/signatures/{signatureId}`,
+    tag: "Signatures",
+    summary: "Get a signature",
+    ok: { status: 200, schema: single(ref("Signature")) },
+  },
+  {
+    method: "put",
+    path: `${G}/signatures/{signatureId}`,
+    tag: "Signatures",
+    summary: "Update a signature",
+    body: { schema: object({ name: { type: "string" }, body: text("HTML") }) },
+    ok: { status: 200, schema: single(ref("Signature")) },
+  },
+  {
+    method: "delete",
+    path: `${G}/signatures/{signatureId}`,
+    tag: "Signatures",
+    summary: "Delete a signature",
+    ok: { status: 200, schema: deletedBody },
+  },
+  // Templates
+  {
+    method: "get",
+    path: `/v3/templates`,
+    tag: "Templates",
+    summary: "List the application's templates",
+    query: paging,
+    ok: { status: 200, schema: page(ref("Template")) },
+  },
+  {
+    method: "post",
+    path: `/v3/templates`,
+    tag: "Templates",
+    summary: "Create a template (the application's)",
+    body: { schema: templateFields(["name", "subject", "body"]) },
+    ok: { status: 200, schema: single(ref("Template")) },
+  },
+  {
+    method: "post",
+    path: `/v3/templates/render`,
+    tag: "Templates",
+    summary: "Render a template given in the body (the application's route)",
+    body: { schema: { ...renderInput, required: ["body", "engine"] } },
+    ok: { status: 200, schema: single(ref("RenderedTemplate")) },
+  },
+  {
+    method: "get",
+    path: `/v3/templates/{templateId}`,
+    tag: "Templates",
+    summary: "Get a template (the application's)",
+    ok: { status: 200, schema: single(ref("Template")) },
+  },
+  {
+    method: "put",
+    path: `/v3/templates/{templateId}`,
+    tag: "Templates",
+    summary: "Update a template (the application's)",
+    body: { schema: templateFields() },
+    ok: { status: 200, schema: single(ref("Template")) },
+  },
+  {
+    method: "delete",
+    path: `/v3/templates/{templateId}`,
+    tag: "Templates",
+    summary: "Delete a template (the application's)",
+    ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "post",
+    path: `/v3/templates/{templateId}/render`,
+    tag: "Templates",
+    summary: "Render a stored template (the application's)",
+    body: { schema: renderVariables },
+    ok: { status: 200, schema: single(ref("RenderedTemplate")) },
+  },
+  {
+    method: "get",
+    path: `${G}/templates`,
+    tag: "Templates",
+    summary: "List a grant's templates",
+    query: paging,
+    ok: { status: 200, schema: page(ref("Template")) },
+  },
+  {
+    method: "post",
+    path: `${G}/templates`,
+    tag: "Templates",
+    summary: "Create a template (a grant's)",
+    body: { schema: templateFields(["name", "subject", "body"]) },
+    ok: { status: 200, schema: single(ref("Template")) },
+  },
+  {
+    method: "post",
+    path: `${G}/templates/render`,
+    tag: "Templates",
+    summary: "Render a template given in the body (a grant's route)",
+    body: { schema: { ...renderInput, required: ["body", "engine"] } },
+    ok: { status: 200, schema: single(ref("RenderedTemplate")) },
+  },
+  {
+    method: "get",
+    path: `${G}/templates/{templateId}`,
+    tag: "Templates",
+    summary: "Get a template (a grant's)",
+    ok: { status: 200, schema: single(ref("Template")) },
+  },
+  {
+    method: "put",
+    path: `${G}/templates/{templateId}`,
+    tag: "Templates",
+    summary: "Update a template (a grant's)",
+    body: { schema: templateFields() },
+    ok: { status: 200, schema: single(ref("Template")) },
+  },
+  {
+    method: "delete",
+    path: `${G}/templates/{templateId}`,
+    tag: "Templates",
+    summary: "Delete a template (a grant's)",
+    ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "post",
+    path: `${G}/templates/{templateId}/render`,
+    tag: "Templates",
+    summary: "Render a stored template (a grant's)",
+    body: { schema: renderVariables },
+    ok: { status: 200, schema: single(ref("RenderedTemplate")) },
+  },
+  // Workflows
+  {
+    method: "get",
+    path: `/v3/workflows`,
+    tag: "Workflows",
+    summary: "List the application's workflows",
+    query: paging,
+    ok: { status: 200, schema: page(ref("Workflow")) },
+  },
+  {
+    method: "post",
+    path: `/v3/workflows`,
+    tag: "Workflows",
+    summary: "Create a workflow (the application's)",
+    body: { schema: workflowFields(["name", "template_id", "trigger_event"]) },
+    ok: { status: 200, schema: single(ref("Workflow")) },
+  },
+  {
+    method: "get",
+    path: `/v3/workflows/{workflowId}`,
+    tag: "Workflows",
+    summary: "Get a workflow (the application's)",
+    ok: { status: 200, schema: single(ref("Workflow")) },
+  },
+  {
+    method: "put",
+    path: `/v3/workflows/{workflowId}`,
+    tag: "Workflows",
+    summary: "Update a workflow (the application's)",
+    body: { schema: workflowFields() },
+    ok: { status: 200, schema: single(ref("Workflow")) },
+  },
+  {
+    method: "delete",
+    path: `/v3/workflows/{workflowId}`,
+    tag: "Workflows",
+    summary: "Delete a workflow (the application's)",
+    ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "get",
+    path: `${G}/workflows`,
+    tag: "Workflows",
+    summary: "List a grant's workflows",
+    query: paging,
+    ok: { status: 200, schema: page(ref("Workflow")) },
+  },
+  {
+    method: "post",
+    path: `${G}/workflows`,
+    tag: "Workflows",
+    summary: "Create a workflow (a grant's)",
+    body: { schema: workflowFields(["name", "template_id", "trigger_event"]) },
+    ok: { status: 200, schema: single(ref("Workflow")) },
+  },
+  {
+    method: "get",
+    path: `${G}/workflows/{workflowId}`,
+    tag: "Workflows",
+    summary: "Get a workflow (a grant's)",
+    ok: { status: 200, schema: single(ref("Workflow")) },
+  },
+  {
+    method: "put",
+    path: `${G}/workflows/{workflowId}`,
+    tag: "Workflows",
+    summary: "Update a workflow (a grant's)",
+    body: { schema: workflowFields() },
+    ok: { status: 200, schema: single(ref("Workflow")) },
+  },
+  {
+    method: "delete",
+    path: `${G}/workflows/{workflowId}`,
+    tag: "Workflows",
+    summary: "Delete a workflow (a grant's)",
+    ok: { status: 200, schema: deletedBody },
+  },
   // Webhooks
   {
     method: "get",
@@ -668,6 +1035,29 @@ export const OPERATIONS: Operation[] = [
     tag: "Webhooks",
     summary: "Rotate a webhook's secret",
     ok: { status: 200, schema: single(ref("Webhook")) },
+  },
+  {
+    method: "get",
+    path: "/v3/webhooks/{id}/deliveries",
+    tag: "Webhooks",
+    summary: "A webhook's delivery attempts, newest first (agentbox)",
+    query: paging,
+    ok: { status: 200, schema: page(ref("WebhookDeliveryAttempt")) },
+  },
+  {
+    method: "post",
+    path: "/v3/webhooks/{id}/deliveries/{notification}/resend",
+    tag: "Webhooks",
+    summary: "Send a notification this webhook was sent once more, now (agentbox)",
+    ok: {
+      status: 200,
+      schema: single(
+        object({ notification_id: { type: "string" }, status: { const: "pending" } }, [
+          "notification_id",
+          "status",
+        ]),
+      ),
+    },
   },
   {
     method: "get",
