@@ -20,6 +20,7 @@ import { sendRoutes } from "./routes/send.ts";
 import { signatureRoutes } from "./routes/signatures.ts";
 import { templateRoutes } from "./routes/templates.ts";
 import { threadRoutes } from "./routes/threads.ts";
+import { transactionalRoutes } from "./routes/transactional.ts";
 import { waitRoutes } from "./routes/wait.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { workflowRoutes } from "./routes/workflows.ts";
@@ -46,6 +47,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(waitRoutes(deps))
     .use(sendRoutes(deps))
     .use(scheduleRoutes(deps))
+    .use(transactionalRoutes(deps))
     .use(draftRoutes(deps))
     .use(messageRoutes(deps))
     .use(threadRoutes(deps))

@@ -30,7 +30,9 @@ export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
 /** Nylas documents these sources; the one for agent-account mail is unspecified (reference §6.3). */
 export function sourceOf(type: string): string {
   if (type.startsWith("grant.")) return "/nylas/system";
-  if (/^message\.(delivered|bounced|complaint|rejected|send_success|send_failed)$/.test(type)) {
+  if (
+    /^message\.(transactional\.)?(delivered|bounced|complaint|rejected|send_success|send_failed)$/.test(type)
+  ) {
     return "/nylas/send";
   }
   if (type.startsWith("message.") || type.startsWith("folder.") || type.startsWith("thread.")) {

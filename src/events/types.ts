@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   "message.send_failed",
   "message.delivered",
   "message.bounced",
+  "message.transactional.delivered",
+  "message.transactional.bounced",
   "folder.created",
   "folder.updated",
   "folder.deleted",

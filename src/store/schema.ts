@@ -230,7 +230,9 @@ export const events = sqliteTable("events", {
 
 export const outboundQueue = sqliteTable("outbound_queue", {
   id: text("id").primaryKey(),
-  grantId: text("grant_id").notNull(),
+  /** Null for a transactional send (an application's domain, no account). */
+  grantId: text("grant_id"),
+  applicationId: text("application_id").notNull(),
   messageId: text("message_id").notNull(),
   mailFrom: text("mail_from").notNull(),
   rcptTo: text("rcpt_to").notNull(),
