@@ -9,6 +9,7 @@ import { apiKeyRoutes } from "./routes/api-keys.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
+import { contactRoutes } from "./routes/contacts.ts";
 import { domainRoutes } from "./routes/domains.ts";
 import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -53,6 +54,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(threadRoutes(deps))
     .use(folderRoutes(deps))
     .use(attachmentRoutes(deps))
+    .use(contactRoutes(deps))
     .use(signatureRoutes(deps))
     .use(templateRoutes(deps))
     .use(workflowRoutes(deps))

@@ -217,6 +217,27 @@ describe("the flow", () => {
     await c.ok("DELETE /v3/grants/{grant_id}/templates/{template_id}", gt);
   }, 30_000);
 
+  test("contacts: create, list (by email), get, update, delete; groups refused", async () => {
+    const g = { grant_id: s.a.id };
+    const contact = await c.ok("POST /v3/grants/{grant_id}/contacts", g, {
+      json: {
+        given_name: "Kim",
+        surname: "Lee",
+        emails: [{ email: "kim@example.com", type: "work" }],
+        phone_numbers: [{ number: "+1 555 0100", type: "mobile" }],
+        physical_addresses: [{ type: "work", city: "Lisbon", country: "PT" }],
+        birthday: "1990-04-01",
+      },
+    });
+    await c.ok("GET /v3/grants/{grant_id}/contacts", g, { query: { email: "KIM@example.com" } });
+    const k = { ...g, contact_id: contact.data.id };
+    await c.ok("GET /v3/grants/{grant_id}/contacts/{contact_id}", k);
+    await c.ok("PUT /v3/grants/{grant_id}/contacts/{contact_id}", k, { json: { job_title: "CTO" } });
+    const groups = await c.call("GET /v3/grants/{grant_id}/contacts/groups", g);
+    expect(groups.status).toBe(400);
+    await c.ok("DELETE /v3/grants/{grant_id}/contacts/{contact_id}", k);
+  }, 30_000);
+
   test("folders: list, create with colours, a child, get, update", async () => {
     const g = { grant_id: s.a.id };
     await c.ok("GET /v3/grants/{grant_id}/folders", g);
