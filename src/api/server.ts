@@ -9,6 +9,7 @@ import { ApiError } from "./errors.ts";
 import { errorResponse, setRequestId } from "./http.ts";
 import { LargeBodies } from "./large-bodies.ts";
 import { refuseResolvedIds } from "./path.ts";
+import { TrackingEndpoints } from "./tracking.ts";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 /** Routes that carry whole messages (base64 in JSON, or multipart) get room for the message limit. */
@@ -29,7 +30,8 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
   const app = createApiApp(deps);
   const messageLimit = Math.ceil(deps.config.limits.maxMessageBytes * 1.4) + JSON_BODY_LIMIT;
   const largeBodies = new LargeBodies(deps.config.limits.httpMaxLargeBodies);
-  return Bun.serve({
+  const tracking = new TrackingEndpoints(deps.store, deps.log);
+  const server = Bun.serve({
     port,
     hostname,
     // Long-polls and event streams hold requests open; Bun's default would cut them at 10 s.
@@ -74,6 +76,13 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       return response;
     },
   });
+  // Stopping the listener also writes the tracking hits still waiting for their batch.
+  const stop = server.stop.bind(server);
+  server.stop = async (closeActive?: boolean) => {
+    await stop(closeActive);
+    await tracking.flush();
+  };
+  return server;
 
   /**
    * Nothing of a body is read before its caller is known: a wrong key (or an address blocked for
@@ -89,6 +98,10 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     if (url.pathname === "/healthz") {
       const ready = deps.isReady();
       return Response.json({ status: ready ? "ok" : "starting" }, { status: ready ? 200 : 503 });
+    }
+    if (url.pathname.startsWith("/t/")) {
+      const answer = tracking.handle(incoming, url.pathname, ip);
+      if (answer) return answer;
     }
     if (url.pathname === "/metrics") {
       return new Response(deps.metrics.render(), {

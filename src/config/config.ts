@@ -32,6 +32,11 @@ export interface Config {
   tlsKeyPath: string | null;
   dnsServer: string | null;
   smtpRelay: string | null;
+  /**
+   * Where recipients' mail clients reach this server's HTTP API (AGENTBOX_PUBLIC_URL): the base of
+   * tracking pixels and link redirects. Null: open and link tracking are refused.
+   */
+  publicUrl: string | null;
   limits: {
     maxMessageBytes: number;
     dailySendLimit: number;
@@ -86,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
     tlsKeyPath: env.AGENTBOX_TLS_KEY || null,
     dnsServer: env.AGENTBOX_DNS_SERVER || null,
     smtpRelay: env.AGENTBOX_SMTP_RELAY || null,
+    publicUrl: publicUrl(env.AGENTBOX_PUBLIC_URL),
     limits: {
       maxMessageBytes: positiveInt(env, "AGENTBOX_MAX_MESSAGE_BYTES", 40 * 1024 * 1024),
       dailySendLimit: positiveInt(env, "AGENTBOX_DAILY_SEND_LIMIT", 100),
@@ -110,4 +116,19 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: loadWebhookConfig(env),
     smtp: loadSmtpConfig(env),
   };
+}
+
+/** An http(s) URL with no query or fragment; a trailing slash is dropped. */
+function publicUrl(value: string | undefined): string | null {
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`AGENTBOX_PUBLIC_URL=${value}: not a URL (e.g. https://mail.example.com)`);
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.search || url.hash) {
+    throw new ConfigError(`AGENTBOX_PUBLIC_URL=${value}: must be an http(s) URL without query or fragment`);
+  }
+  return url.href.replace(/\/+$/, "");
 }

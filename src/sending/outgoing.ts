@@ -6,6 +6,7 @@ import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { getMessage, type MessageView } from "../mailbox/messages.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
+import type { TrackingRequest } from "../tracking/instrument.ts";
 import type { SendingDeps } from "./deps.ts";
 import { checkMessageSize } from "./limits.ts";
 
@@ -25,6 +26,8 @@ export interface Outgoing {
   answeredId?: string;
   /** A scheduled send coming due (see SendCommand). */
   scheduled?: { scheduleId: string; messageId: string };
+  /** tracking_options, recorded with the Sent copy (src/sending/tracking.ts). */
+  tracking?: TrackingRequest;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
     ...(out.draft && { draft: out.draft }),
     ...(out.answeredId && { answeredId: out.answeredId }),
     ...(out.scheduled && { scheduled: out.scheduled }),
+    ...(out.tracking && { tracking: out.tracking }),
   });
   if (sent.queued > 0) deps.onQueued?.();
   // Without Bcc, recipients get the Sent copy's very bytes: prepared once for both.

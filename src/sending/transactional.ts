@@ -4,13 +4,15 @@ import { FOLDER } from "../domain/system-folders.ts";
 import { newId, nowSeconds } from "../ids.ts";
 import { composeMime } from "../mail/compose/mime.ts";
 import { envelopeRecipients } from "../mail/compose/recipients.ts";
-import type { SendRequest } from "../mail/compose/request.ts";
+import { ComposeError, type SendRequest } from "../mail/compose/request.ts";
 import { insertQueueRows } from "../mailbox/writes/outbound-queue.ts";
+import { insertTrackedMessage } from "../mailbox/writes/tracking.ts";
 import { recordTransactionalLocalBounce } from "../smtp/queue.ts";
 import type { DomainRow, GrantRow } from "../store/schema.ts";
 import { withContent } from "./content.ts";
 import type { SendingDeps } from "./deps.ts";
 import { checkMessageSize } from "./limits.ts";
+import { withTracking } from "./tracking.ts";
 
 export interface TransactionalSend {
   applicationId: string;
@@ -36,7 +38,14 @@ export async function sendTransactional(
   deps: SendingDeps,
   send: TransactionalSend,
 ): Promise<TransactionalResult> {
-  const req = withContent(deps.store, { applicationId: send.applicationId, grantId: null }, send.request);
+  if (send.request.trackingOptions?.threadReplies) {
+    throw new ComposeError(
+      "tracking_options.thread_replies",
+      "thread_replies needs a grant: replies come to a mailbox",
+    );
+  }
+  const content = withContent(deps.store, { applicationId: send.applicationId, grantId: null }, send.request);
+  const { req, tracking } = withTracking(deps.config.publicUrl, content);
   const composed = await composeMime(req, { from: send.from, messageIdDomain: send.domain.domainAddress });
   checkMessageSize(composed.raw, deps.config.limits.maxMessageBytes);
   const id = newId();
@@ -47,23 +56,19 @@ export async function sendTransactional(
     if (hosted) local.push(hosted);
     else remote.push(email);
   }
-  if (remote.length > 0) {
+  if (remote.length > 0 || tracking) {
+    // The tracked message and the queue rows commit together, before anyone can open it.
     const now = nowSeconds();
+    const scope = { applicationId: send.applicationId, grantId: null };
     await deps.store.writer.submit((tx) => {
+      if (tracking) insertTrackedMessage(tx, scope, { ...tracking, messageId: id, rfc822Id: null, now });
       insertQueueRows(
         tx,
-        {
-          grantId: null,
-          applicationId: send.applicationId,
-          messageId: id,
-          mailFrom: send.from.email,
-          recipients: remote,
-          raw: composed.raw,
-        },
+        { ...scope, messageId: id, mailFrom: send.from.email, recipients: remote, raw: composed.raw },
         now,
       );
     });
-    deps.onQueued?.();
+    if (remote.length > 0) deps.onQueued?.();
   }
   await deliverLocally(deps, send, id, local, composed.raw);
   return { id, request: req };

@@ -264,6 +264,8 @@ export const scheduledSends = sqliteTable("scheduled_sends", {
   flagged: integer("flagged", { mode: "boolean" }).notNull().default(false),
   answeredId: text("answered_id"),
   createdAt: integer("created_at").notNull(),
+  /** The send's tracking (a TrackingRequest), applied when it is sent. */
+  trackingJson: text("tracking_json"),
 });
 export type ScheduledSendRow = typeof scheduledSends.$inferSelect;
 
@@ -392,6 +394,32 @@ export const contacts = sqliteTable("contacts", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/** A message sent with tracking_options (migration 0020): its pixel and links carry `token`. */
+export const trackedMessages = sqliteTable("tracked_messages", {
+  token: text("token").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  grantId: text("grant_id"),
+  messageId: text("message_id").notNull(),
+  rfc822Id: text("rfc822_id"),
+  label: text("label"),
+  opens: integer("opens", { mode: "boolean" }).notNull().default(false),
+  links: integer("links", { mode: "boolean" }).notNull().default(false),
+  threadReplies: integer("thread_replies", { mode: "boolean" }).notNull().default(false),
+  linksJson: text("links_json").notNull().default("[]"),
+  replyCount: integer("reply_count").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const trackingHits = sqliteTable("tracking_hits", {
+  id: integer("id").primaryKey(),
+  token: text("token").notNull(),
+  kind: text("kind", { enum: ["open", "click"] }).notNull(),
+  linkIndex: integer("link_index"),
+  ip: text("ip"),
+  userAgent: text("user_agent"),
+  at: integer("at").notNull(),
+});
+
 export type GrantRow = typeof grants.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
 export type FolderRow = typeof folders.$inferSelect;
@@ -407,3 +435,4 @@ export type SignatureRow = typeof signatures.$inferSelect;
 export type TemplateRow = typeof templates.$inferSelect;
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
+export type TrackedMessageRow = typeof trackedMessages.$inferSelect;

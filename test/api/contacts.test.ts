@@ -33,7 +33,11 @@ describe("through the official SDK", () => {
       grantId: a.id,
       source: "address_book",
     });
-    const found = await nylas.contacts.find({ identifier: a.id, contactId: created.data.id });
+    const found = await nylas.contacts.find({
+      identifier: a.id,
+      contactId: created.data.id,
+      queryParams: {},
+    });
     expect(found.data.emails).toEqual([{ email: "Kim@Example.com", type: "work" }]);
     const updated = await nylas.contacts.update({
       identifier: a.id,
@@ -45,7 +49,7 @@ describe("through the official SDK", () => {
       surname: "Lee",
       emails: [{ email: "kim@new.example" }],
     });
-    const listed = await nylas.contacts.list({ identifier: a.id });
+    const listed = await nylas.contacts.list({ identifier: a.id, queryParams: {} });
     expect(listed.data.map((c) => c.id)).toEqual([created.data.id]);
     await nylas.contacts.destroy({ identifier: a.id, contactId: created.data.id });
     expectError(await call(t, "GET", contacts(a.id, `/${created.data.id}`)), 404, "not_found_error");

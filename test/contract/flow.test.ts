@@ -31,6 +31,8 @@ let receiver: Receiver;
 let c: ContractClient;
 
 const nowS = () => Math.floor(Date.now() / 1000);
+/** Where mail clients reach the server (tracking URLs); the test fetches its paths from the real port. */
+const PUBLIC_URL = "http://agentbox.test";
 
 beforeAll(async () => {
   dns = await startTestDnsServer();
@@ -42,6 +44,7 @@ beforeAll(async () => {
     AGENTBOX_SMTP_QUEUE_HOLD: "0",
     AGENTBOX_SMTP_OUTBOUND_PORT: String(remote.port),
     AGENTBOX_SMTP_QUEUE_POLL_MS: "50",
+    AGENTBOX_PUBLIC_URL: PUBLIC_URL,
   });
   receiver = Receiver.start();
   c = new ContractClient(t, ref, EXTENSION_OPERATIONS);
@@ -345,6 +348,47 @@ describe("the flow", () => {
       binary: true,
     });
     await c.ok("GET /v3/grants/{grant_id}/messages/wait", g, { query: { timeout: 1 } });
+  }, 30_000);
+
+  test("tracking: an open, a click and a reply to a tracked message", async () => {
+    const sent = await c.ok(
+      "POST /v3/grants/{grant_id}/messages/send",
+      { grant_id: s.a.id },
+      {
+        json: {
+          to: [{ email: s.b.email }],
+          subject: "Contract: tracked",
+          body: '<p>See <a href="https://example.com/offer?a=1&amp;b=2">the offer</a>.</p>',
+          tracking_options: { opens: true, links: true, thread_replies: true, label: "contract" },
+        },
+      },
+    );
+    const html: string = sent.data.body;
+    const pixel = html.match(/agentbox\.test(\/t\/o\/[\w-]+\.gif)/)?.[1];
+    const link = html.match(/agentbox\.test(\/t\/l\/[\w-]+\/0)/)?.[1];
+    expect((await fetch(`${t.url}${pixel}`)).headers.get("content-type")).toBe("image/gif");
+    const redirect = await fetch(`${t.url}${link}`, { redirect: "manual" });
+    expect(redirect.headers.get("location")).toBe("https://example.com/offer?a=1&b=2");
+    const inbox = await c.ok(
+      "GET /v3/grants/{grant_id}/messages",
+      { grant_id: s.b.id },
+      { query: { subject: "tracked" } },
+    );
+    await c.ok(
+      "POST /v3/grants/{grant_id}/messages/send",
+      { grant_id: s.b.id },
+      {
+        json: {
+          to: [{ email: s.a.email }],
+          subject: "Re: Contract: tracked",
+          body: "yes",
+          reply_to_message_id: inbox.data[0].id,
+        },
+      },
+    );
+    for (const type of ["message.opened", "message.link_clicked", "thread.replied"]) {
+      await receiver.waitFor(1, (d) => d.body.type === type);
+    }
   }, 30_000);
 
   test("a reply, and threads: list, get, update", async () => {
