@@ -16,6 +16,13 @@ export interface Hit {
 }
 
 /**
+ * Hits kept per message and kind: past it, further opens (or clicks) are neither stored nor
+ * notified (the counts stop there). A token is in every copy of the mail, so whoever holds one
+ * could otherwise grow the table without end.
+ */
+export const MAX_HITS = 10_000;
+
+/**
  * How many recent hits a notification lists (Nylas's `recents`), newest first; `opened_id` and
  * `click_id` number a message's opens and clicks from 0.
  */
@@ -71,7 +78,7 @@ export function recordHits(store: Store, pending: PendingHit[]): Promise<void> {
 
 async function recordOpen(tx: Tx, token: string, hit: Hit): Promise<void> {
   const t = tracked(tx, token);
-  if (!t?.opens) return;
+  if (!t?.opens || hitCount(tx, token, "open") >= MAX_HITS) return;
   insertHit(tx, token, "open", null, hit);
   const opens = hits(tx, token, "open");
   await recordEvent(tx, {
@@ -95,7 +102,7 @@ async function recordClick(tx: Tx, token: string, index: number, hit: Hit): Prom
   const t = tracked(tx, token);
   if (!t?.links) return;
   const urls = JSON.parse(t.links_json) as string[];
-  if (index < 0 || index >= urls.length) return;
+  if (index < 0 || index >= urls.length || hitCount(tx, token, "click") >= MAX_HITS) return;
   insertHit(tx, token, "click", index, hit);
   const clicks = hits(tx, token, "click");
   const perLink = tx.$client
@@ -145,12 +152,16 @@ function insertHit(tx: Tx, token: string, kind: "open" | "click", index: number 
     .run(token, kind, index, hit.ip, hit.userAgent, hit.at);
 }
 
-function hits(tx: Tx, token: string, kind: "open" | "click"): { count: number; recent: HitRow[] } {
-  const count = (
+function hitCount(tx: Tx, token: string, kind: "open" | "click"): number {
+  return (
     tx.$client
       .prepare("SELECT COUNT(*) AS n FROM tracking_hits WHERE token = ? AND kind = ?")
       .get(token, kind) as { n: number }
   ).n;
+}
+
+function hits(tx: Tx, token: string, kind: "open" | "click"): { count: number; recent: HitRow[] } {
+  const count = hitCount(tx, token, kind);
   const recent = tx.$client
     .prepare(
       "SELECT id, link_index, ip, user_agent, at FROM tracking_hits WHERE token = ? AND kind = ? ORDER BY id DESC LIMIT ?",

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { scheduledSends, trackedMessages } from "../../src/store/schema.ts";
+import { MAX_HITS } from "../../src/tracking/hits.ts";
 import { mxTransport } from "../smtp/support/smtp.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
 import { type Delivery, Receiver, subscribe } from "../webhooks/receiver.ts";
@@ -84,6 +85,19 @@ describe("opens", () => {
     expect(receiver.deliveries.filter(about("message.opened", sent.id))).toHaveLength(2);
     expect(opens[1]?.body.data.object.message_data.count).toBe(2);
     expect(opens[1]?.body.data.object.recents.map((r: any) => r.opened_id)).toEqual([1, 0]);
+  });
+
+  test("past MAX_HITS opens of one message, further opens are neither stored nor notified", async () => {
+    const a = await account(t, "open-cap");
+    const sent = await tracked(a, "reader@example.com", { opens: true });
+    const token = sent.body.match(/\/t\/o\/([\w-]+)\.gif/)?.[1] as string;
+    await t.server.store.writer.submit((tx) => {
+      const insert = tx.$client.prepare("INSERT INTO tracking_hits (token, kind, at) VALUES (?, 'open', 0)");
+      for (let i = 0; i < MAX_HITS; i++) insert.run(token);
+    });
+    await fetch(urlsOf(sent.body).pixel, { headers: { "user-agent": "late" } });
+    await Bun.sleep(500);
+    expect(receiver.deliveries.filter(about("message.opened", sent.id))).toEqual([]);
   });
 
   test("an unknown token still gets the pixel (nothing told, nothing recorded)", async () => {
