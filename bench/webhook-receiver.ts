@@ -34,7 +34,9 @@ const server = Bun.serve({
     if (createHmac("sha256", secret).update(raw).digest("hex") !== request.headers.get("x-nylas-signature"))
       bad++;
     const body = JSON.parse(new TextDecoder().decode(raw));
-    arrivals.push([body.data.object.id, at]);
+    // An object's id; a tracking notification's has none: its latest hit's user agent stands in.
+    const object = body.data.object;
+    arrivals.push([object.id ?? object.recents?.[0]?.user_agent ?? "", at]);
     return new Response("ok");
   },
 });

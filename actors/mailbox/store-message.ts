@@ -1,5 +1,6 @@
 import { MailboxError } from "../../src/domain/errors.ts";
 import { type Flags, NO_FLAGS } from "../../src/domain/flags.ts";
+import { FOLDER } from "../../src/domain/system-folders.ts";
 import { newId } from "../../src/ids.ts";
 import type { PreparedMessage } from "../../src/mail/prepared-message.ts";
 import { insertBlob } from "../../src/mailbox/writes/blobs.ts";
@@ -11,6 +12,7 @@ import {
 } from "../../src/mailbox/writes/message-details.ts";
 import { insertMessageRow } from "../../src/mailbox/writes/messages.ts";
 import { insertSearchRow } from "../../src/mailbox/writes/search-index.ts";
+import { recordThreadReplies } from "../../src/mailbox/writes/tracking.ts";
 import type { Tx } from "../../src/store/db.ts";
 import type { CommandContext, MessageBytes } from "./command.ts";
 import { nextModseq, nextUid, requireFolder } from "./state.ts";
@@ -101,6 +103,17 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
   insertSearchRow(tx, seq, state.grantId, p.search);
   state.storageUsed += size;
   await recordMessageStored(tx, state, cmd.event ?? "message.created", { id, threadId, folderId: folder.id });
+  if (folder.id !== FOLDER.drafts) {
+    const refersTo = [...new Set([p.inReplyTo, ...p.references].filter((r): r is string => !!r))];
+    await recordThreadReplies(tx, state, {
+      id,
+      threadId,
+      refersTo,
+      inReplyTo: p.inReplyTo,
+      fromSelf: folder.id === FOLDER.sent,
+      now,
+    });
+  }
   ctx.changes.push({ type: "message.created", folderId: folder.id, messageId: id, uid, modseq });
   return { id, folderId: folder.id, uid, modseq, threadId };
 }

@@ -13,6 +13,7 @@ import { calendarRoutes } from "./routes/calendars.ts";
 import { cleanRoutes } from "./routes/clean.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { connectorRoutes } from "./routes/connectors.ts";
+import { contactRoutes } from "./routes/contacts.ts";
 import { domainRoutes } from "./routes/domains.ts";
 import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -32,6 +33,7 @@ import { sendRoutes } from "./routes/send.ts";
 import { signatureRoutes } from "./routes/signatures.ts";
 import { templateRoutes } from "./routes/templates.ts";
 import { threadRoutes } from "./routes/threads.ts";
+import { transactionalRoutes } from "./routes/transactional.ts";
 import { waitRoutes } from "./routes/wait.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { workflowRoutes } from "./routes/workflows.ts";
@@ -61,6 +63,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(waitRoutes(deps))
     .use(sendRoutes(deps))
     .use(scheduleRoutes(deps))
+    .use(transactionalRoutes(deps))
     .use(draftRoutes(deps))
     .use(cleanRoutes(deps))
     .use(importRoutes(deps))
@@ -68,6 +71,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(threadRoutes(deps))
     .use(folderRoutes(deps))
     .use(attachmentRoutes(deps))
+    .use(contactRoutes(deps))
     .use(signatureRoutes(deps))
     .use(templateRoutes(deps))
     .use(workflowRoutes(deps))

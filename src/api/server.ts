@@ -13,6 +13,7 @@ import { errorResponse, setRequestId } from "./http.ts";
 import { LargeBodies } from "./large-bodies.ts";
 import { publicDocument } from "./openapi/public.ts";
 import { refuseResolvedIds } from "./path.ts";
+import { TrackingEndpoints } from "./tracking.ts";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 /** Routes that carry whole messages (base64 in JSON, or multipart) get room for the message limit. */
@@ -38,7 +39,8 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
   const largeBodies = new LargeBodies(deps.config.limits.httpMaxLargeBodies);
   const mcp = new McpEndpoint(VERSION);
   const dashboard = new Dashboard();
-  return Bun.serve({
+  const tracking = new TrackingEndpoints(deps.store, deps.log);
+  const server = Bun.serve({
     port,
     hostname,
     // Long-polls and event streams hold requests open; Bun's default would cut them at 10 s.
@@ -46,6 +48,13 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     maxRequestBodySize: messageLimit,
     fetch: (incoming, server) => handle(incoming, server.requestIP(incoming)?.address ?? "unknown"),
   });
+  // Stopping the listener also writes the tracking hits still waiting for their batch.
+  const stop = server.stop.bind(server);
+  server.stop = async (closeActive?: boolean) => {
+    await stop(closeActive);
+    await tracking.flush();
+  };
+  return server;
 
   /** One request, from the network or from an MCP tool (in process, as the same caller). */
   async function handle(incoming: Request, ip: string): Promise<Response> {
@@ -114,6 +123,10 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     if (url.pathname === "/healthz") {
       const ready = deps.isReady();
       return Response.json({ status: ready ? "ok" : "starting" }, { status: ready ? 200 : 503 });
+    }
+    if (url.pathname.startsWith("/t/")) {
+      const answer = tracking.handle(incoming, url.pathname, ip);
+      if (answer) return answer;
     }
     if (Dashboard.handles(incoming, url.pathname)) {
       return dashboard.handle(incoming, url, (forwarded) => forward(forwarded, ip));

@@ -33,6 +33,11 @@ export interface Config {
   tlsKeyPath: string | null;
   dnsServer: string | null;
   smtpRelay: string | null;
+  /**
+   * Where recipients' mail clients reach this server's HTTP API (AGENTBOX_PUBLIC_URL): the base of
+   * tracking pixels and link redirects. Null: open and link tracking are refused.
+   */
+  publicUrl: string | null;
   limits: {
     maxMessageBytes: number;
     dailySendLimit: number;
@@ -91,6 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
     tlsKeyPath: env.AGENTBOX_TLS_KEY || null,
     dnsServer: env.AGENTBOX_DNS_SERVER || null,
     smtpRelay: env.AGENTBOX_SMTP_RELAY || null,
+    publicUrl: publicUrl(env.AGENTBOX_PUBLIC_URL),
     limits: {
       maxMessageBytes: positiveInt(env, "AGENTBOX_MAX_MESSAGE_BYTES", 40 * 1024 * 1024),
       dailySendLimit: positiveInt(env, "AGENTBOX_DAILY_SEND_LIMIT", 100),
@@ -123,4 +129,19 @@ function logFormat(value: string | undefined): "pretty" | "json" | null {
   if (!value || value === "auto") return null;
   if (value === "pretty" || value === "json") return value;
   throw new ConfigError(`AGENTBOX_LOG_FORMAT must be pretty, json or auto, not "${value}"`);
+}
+
+/** An http(s) URL with no query or fragment; a trailing slash is dropped. */
+function publicUrl(value: string | undefined): string | null {
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`AGENTBOX_PUBLIC_URL=${value}: not a URL (e.g. https://mail.example.com)`);
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.search || url.hash) {
+    throw new ConfigError(`AGENTBOX_PUBLIC_URL=${value}: must be an http(s) URL without query or fragment`);
+  }
+  return url.href.replace(/\/+$/, "");
 }

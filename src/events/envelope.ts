@@ -27,12 +27,19 @@ const BESIDE_THE_OBJECT: Record<string, readonly string[]> = {
 /** Nylas truncates a notification over 1 MB: `.truncated` type, the object without `body`. */
 export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
 
-/** Nylas documents these sources; the one for agent-account mail is unspecified (reference §6.3). */
+/**
+ * Nylas documents these sources (tracking's `/com/nylas/tracking` among them); the one for
+ * agent-account mail is unspecified (reference §6.3).
+ */
 export function sourceOf(type: string): string {
   if (type.startsWith("grant.")) return "/nylas/system";
-  if (/^message\.(delivered|bounced|complaint|rejected|send_success|send_failed)$/.test(type)) {
+  if (
+    /^message\.(transactional\.)?(delivered|bounced|complaint|rejected|send_success|send_failed)$/.test(type)
+  ) {
     return "/nylas/send";
   }
+  if (/^(message\.(opened|link_clicked)|thread\.replied)(\.legacy)?$/.test(type))
+    return "/com/nylas/tracking";
   if (type.startsWith("message.") || type.startsWith("folder.") || type.startsWith("thread.")) {
     return "/nylas/emails/realtime";
   }

@@ -14,19 +14,29 @@ import { findTemplate } from "../templates/templates.ts";
  * fields"); then the signature is appended to the body after a line break. The request comes
  * back with both applied and consumed.
  */
-export function withContent(store: Store, grant: GrantRow, req: SendRequest): SendRequest {
+export function withContent(store: Store, grant: GrantRow | Sender, req: SendRequest): SendRequest {
+  const sender: Sender = "email" in grant ? { applicationId: grant.applicationId, grantId: grant.id } : grant;
   let out: SendRequest = { ...req };
-  if (req.template) out = withTemplate(store, grant, out, req.template);
-  if (req.signatureId) out = withSignature(store, grant, out, req.signatureId);
+  if (req.template) out = withTemplate(store, sender, out, req.template);
+  if (req.signatureId) {
+    if (sender.grantId === null) throw new ComposeError("signature_id", "signature_id needs a grant's send");
+    out = withSignature(store, sender.grantId, out, req.signatureId);
+  }
   delete out.template;
   delete out.signatureId;
   return out;
 }
 
-function withTemplate(store: Store, grant: GrantRow, req: SendRequest, ref: TemplateRef): SendRequest {
+/** Who sends: a grant of an application, or (a transactional send) the application alone. */
+export interface Sender {
+  applicationId: string;
+  grantId: string | null;
+}
+
+function withTemplate(store: Store, sender: Sender, req: SendRequest, ref: TemplateRef): SendRequest {
   const template =
-    findTemplate(store, { applicationId: grant.applicationId, grantId: grant.id }, ref.id) ??
-    findTemplate(store, { applicationId: grant.applicationId, grantId: null }, ref.id);
+    (sender.grantId !== null ? findTemplate(store, sender, ref.id) : null) ??
+    findTemplate(store, { applicationId: sender.applicationId, grantId: null }, ref.id);
   if (!template) throw new MailboxError("not_found", `template ${ref.id} not found`);
   const variables = stringVariables(ref.variables ?? {});
   const strict = ref.strict ?? true;
@@ -63,8 +73,8 @@ export function stringVariables(variables: Record<string, unknown>, path = "temp
   return out;
 }
 
-function withSignature(store: Store, grant: GrantRow, req: SendRequest, id: string): SendRequest {
-  const signature = findSignature(store, grant.id, id);
+function withSignature(store: Store, grantId: string, req: SendRequest, id: string): SendRequest {
+  const signature = findSignature(store, grantId, id);
   if (!signature) throw new MailboxError("not_found", `signature ${id} not found`);
   const body = req.isPlaintext
     ? `${req.body}\n\n${textAlternative(signature.body)}`

@@ -7,6 +7,7 @@ import { getMessage, type MessageView } from "../mailbox/messages.ts";
 import type { RuleOutcome } from "../rule-engine/evaluate.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
+import type { TrackingRequest } from "../tracking/instrument.ts";
 import type { SendingDeps } from "./deps.ts";
 import { checkAttachments, checkMessageSize } from "./limits.ts";
 import { localInboundRules, outboundRules } from "./rules.ts";
@@ -29,6 +30,8 @@ export interface Outgoing {
   scheduled?: { scheduleId: string; messageId: string };
   /** A message held for review, being released: a hold_for_review rule does not hold it again. */
   held?: { id: string };
+  /** tracking_options, recorded with the Sent copy (src/sending/tracking.ts). */
+  tracking?: TrackingRequest;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
     ...(out.scheduled && { scheduled: out.scheduled }),
     ...(out.held && { held: out.held }),
     ...(rules && { rules }),
+    ...(out.tracking && { tracking: out.tracking }),
   });
   if (sent.queued > 0) deps.onQueued?.();
   // Without Bcc, recipients get the Sent copy's very bytes: prepared once for both.

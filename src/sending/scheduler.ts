@@ -12,6 +12,7 @@ import { eq } from "drizzle-orm";
 import { MailboxError } from "../domain/errors.ts";
 import { nowSeconds } from "../ids.ts";
 import { grants, type ScheduledSendRow } from "../store/schema.ts";
+import type { TrackingRequest } from "../tracking/instrument.ts";
 import type { SendingDeps } from "./deps.ts";
 import { dispatch } from "./outgoing.ts";
 import {
@@ -104,6 +105,7 @@ export class ScheduledSender {
         metadata: JSON.parse(s.metadataJson) as Record<string, string>,
         flags: { flagged: s.flagged },
         ...(s.answeredId && { answeredId: s.answeredId }),
+        ...(s.trackingJson && { tracking: JSON.parse(s.trackingJson) as TrackingRequest }),
         scheduled: { scheduleId: s.id, messageId: s.messageId },
       });
     } catch (err) {

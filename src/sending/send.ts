@@ -11,6 +11,7 @@ import { checkMessageSize } from "./limits.ts";
 import { dispatch } from "./outgoing.ts";
 import { replyContext } from "./reply.ts";
 import { insertScheduledSend } from "./scheduled-store.ts";
+import { withTracking } from "./tracking.ts";
 
 /**
  * POST /messages/send with a JSON or multipart body: compose as the account (threaded under
@@ -21,7 +22,7 @@ export async function sendMessage(
   grant: GrantRow,
   req: SendRequest,
 ): Promise<MessageView> {
-  const { composed, reply } = await compose(deps, grant, req);
+  const { composed, reply, tracking } = await compose(deps, grant, req);
   return dispatch(deps, grant, {
     sentRaw: withBcc(composed.raw, req.bcc),
     deliveryRaw: composed.raw,
@@ -29,6 +30,7 @@ export async function sendMessage(
     metadata: req.metadata,
     flags: { flagged: req.starred ?? false },
     ...(reply && { answeredId: reply.answeredId }),
+    ...(tracking && { tracking }),
   });
 }
 
@@ -43,7 +45,7 @@ export async function scheduleMessage(
   req: SendRequest,
   sendAt: number,
 ): Promise<{ schedule: ScheduledSendRow; sentRaw: Uint8Array }> {
-  const { composed, reply } = await compose(deps, grant, req, new Date(sendAt * 1000));
+  const { composed, reply, tracking } = await compose(deps, grant, req, new Date(sendAt * 1000));
   const sentRaw = withBcc(composed.raw, req.bcc);
   checkMessageSize(sentRaw, deps.guardrails.forGrant(grant).limits.maxMessageBytes);
   const schedule = await insertScheduledSend(deps.store, {
@@ -58,6 +60,7 @@ export async function scheduleMessage(
     flagged: req.starred ?? false,
     answeredId: reply?.answeredId ?? null,
     createdAt: nowSeconds(),
+    trackingJson: tracking ? JSON.stringify(tracking) : null,
   });
   deps.onScheduled?.();
   return { schedule, sentRaw };
@@ -65,10 +68,12 @@ export async function scheduleMessage(
 
 async function compose(deps: SendingDeps, grant: GrantRow, req: SendRequest, date?: Date) {
   const reply = await replyContext(deps.store, grant.id, req.replyToMessageId);
-  const composed = await composeMime(withContent(deps.store, grant, req), {
+  // Template and signature first: their links are tracked like the body's.
+  const tracked = withTracking(deps.config.publicUrl, withContent(deps.store, grant, req));
+  const composed = await composeMime(tracked.req, {
     ...composeContext(grant),
     ...(reply?.replyTo && { replyTo: reply.replyTo }),
     ...(date && { date }),
   });
-  return { composed, reply };
+  return { composed, reply, tracking: tracked.tracking };
 }

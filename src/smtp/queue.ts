@@ -82,14 +82,20 @@ export function markDelivered(store: Store, now: number, o: DeliveredOutcome): P
     finishRows(tx, o.rows, now, { status: "delivered", lastError: null });
     const first = o.rows[0];
     if (!first?.mailFrom) return;
-    await recordSentEvent(tx, first, "message.delivered", {
-      delivered: {
-        delivered_at: now,
-        recipients: o.rows.map((r) => r.rcptTo),
-        remote_mta: o.remoteMta,
-        response: o.response,
+    await recordSentEvent(
+      tx,
+      first,
+      "delivered",
+      o.rows.map((r) => r.rcptTo),
+      {
+        delivered: {
+          delivered_at: now,
+          recipients: o.rows.map((r) => r.rcptTo),
+          remote_mta: o.remoteMta,
+          response: o.response,
+        },
       },
-    });
+    );
   });
 }
 
@@ -142,7 +148,26 @@ export function recordLocalBounce(
   sent: { grantId: string; messageId: string; mailFrom: string },
   recipients: { email: string; status: string; diagnostic: string }[],
 ): Promise<void> {
-  return store.writer.submit((tx) => recordBounce(tx, { ...sent, createdAt: now }, now, recipients));
+  return store.writer.submit((tx) =>
+    recordBounce(
+      tx,
+      { ...sent, applicationId: applicationOf(tx, sent.grantId), createdAt: now },
+      now,
+      recipients,
+    ),
+  );
+}
+
+/** The same for a transactional send (no grant): message.transactional.bounced. */
+export function recordTransactionalLocalBounce(
+  store: Store,
+  now: number,
+  sent: { applicationId: string; messageId: string; mailFrom: string },
+  recipients: { email: string; status: string; diagnostic: string }[],
+): Promise<void> {
+  return store.writer.submit((tx) =>
+    recordBounce(tx, { ...sent, grantId: null, createdAt: now }, now, recipients),
+  );
 }
 
 /**
@@ -155,7 +180,8 @@ export function enqueueNotice(
   now: number,
 ): Promise<void> {
   return store.writer.submit((tx) => {
-    insertQueueRows(tx, { ...input, mailFrom: "", recipients: [input.rcptTo] }, now);
+    const applicationId = applicationOf(tx, input.grantId);
+    insertQueueRows(tx, { ...input, applicationId, mailFrom: "", recipients: [input.rcptTo] }, now);
   });
 }
 
@@ -178,7 +204,7 @@ function finishRows(
 }
 
 /** What a deliverability event is about: a message sent from a grant. */
-type SentMessage = Pick<OutboundRow, "grantId" | "messageId" | "mailFrom" | "createdAt">;
+type SentMessage = Pick<OutboundRow, "grantId" | "applicationId" | "messageId" | "mailFrom" | "createdAt">;
 
 /**
  * message.bounced for the recipients that failed, with a coarse type from the first one's status.
@@ -191,31 +217,41 @@ function recordBounce(
   now: number,
   recipients: { email: string; status: string; diagnostic: string }[],
 ): Promise<void> {
-  return recordSentEvent(tx, sent, "message.bounced", {
-    bounce: {
-      bounced_at: now,
-      type: bounceType(recipients[0]?.status ?? "5.0.0"),
-      recipients: recipients.map((r) => ({
-        email: r.email,
-        status: r.status,
-        diagnostic_code: r.diagnostic,
-      })),
+  return recordSentEvent(
+    tx,
+    sent,
+    "bounced",
+    recipients.map((r) => r.email),
+    {
+      bounce: {
+        bounced_at: now,
+        type: bounceType(recipients[0]?.status ?? "5.0.0"),
+        recipients: recipients.map((r) => ({
+          email: r.email,
+          status: r.status,
+          diagnostic_code: r.diagnostic,
+        })),
+      },
     },
-  });
+  );
 }
 
-/** A deliverability event: the sent message's summary plus what happened to it. */
+/**
+ * A deliverability event: the sent message's summary plus what happened to it. A transactional
+ * send (no grant) reports as message.transactional.delivered/bounced, as Nylas names them.
+ */
 function recordSentEvent(
   tx: Tx,
   sent: SentMessage,
-  type: "message.delivered" | "message.bounced",
+  kind: "delivered" | "bounced",
+  recipients: string[],
   outcome: Record<string, unknown>,
 ): Promise<void> {
   return recordEvent(tx, {
-    applicationId: applicationOf(tx, sent.grantId),
+    applicationId: sent.applicationId,
     grantId: sent.grantId,
-    type,
-    object: { ...messageSummary(tx, sent), ...outcome },
+    type: sent.grantId === null ? `message.transactional.${kind}` : `message.${kind}`,
+    object: { ...messageSummary(tx, sent, recipients), ...outcome },
   });
 }
 
@@ -228,7 +264,7 @@ function applicationOf(tx: Tx, grantId: string): string {
  * The sent message as deliverability events show it (from its Sent copy, if still there), in
  * Nylas's shape: `from` one address, `to`/`cc`/`bcc` lists of addresses (not participants).
  */
-function messageSummary(tx: Tx, row: SentMessage) {
+function messageSummary(tx: Tx, row: SentMessage, recipients: string[]) {
   const m = tx
     .select({
       subject: messages.subject,
@@ -241,15 +277,17 @@ function messageSummary(tx: Tx, row: SentMessage) {
     .from(messages)
     .where(eq(messages.id, row.messageId))
     .get();
+  const grant = row.grantId === null ? {} : { grant_id: row.grantId };
   return {
     message_id: row.messageId,
-    grant_id: row.grantId,
+    ...grant,
     message: {
       id: row.messageId,
-      grant_id: row.grantId,
+      ...grant,
       ...(m?.subject != null && { subject: m.subject }),
       from: (m && addressesOf(m.from)[0]) ?? row.mailFrom,
-      to: m ? addressesOf(m.to) : [],
+      // No Sent copy (deleted, or a transactional send): the recipients this report is about.
+      to: m ? addressesOf(m.to) : recipients,
       cc: m ? addressesOf(m.cc) : [],
       bcc: m ? addressesOf(m.bcc) : [],
       sent_at: m?.sentAt ?? row.createdAt,

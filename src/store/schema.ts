@@ -288,7 +288,9 @@ export const events = sqliteTable("events", {
 
 export const outboundQueue = sqliteTable("outbound_queue", {
   id: text("id").primaryKey(),
-  grantId: text("grant_id").notNull(),
+  /** Null for a transactional send (an application's domain, no account). */
+  grantId: text("grant_id"),
+  applicationId: text("application_id").notNull(),
   messageId: text("message_id").notNull(),
   mailFrom: text("mail_from").notNull(),
   rcptTo: text("rcpt_to").notNull(),
@@ -320,6 +322,8 @@ export const scheduledSends = sqliteTable("scheduled_sends", {
   flagged: integer("flagged", { mode: "boolean" }).notNull().default(false),
   answeredId: text("answered_id"),
   createdAt: integer("created_at").notNull(),
+  /** The send's tracking (a TrackingRequest), applied when it is sent. */
+  trackingJson: text("tracking_json"),
 });
 export type ScheduledSendRow = typeof scheduledSends.$inferSelect;
 
@@ -458,6 +462,32 @@ export const contacts = sqliteTable("contacts", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/** A message sent with tracking_options (migration 0020): its pixel and links carry `token`. */
+export const trackedMessages = sqliteTable("tracked_messages", {
+  token: text("token").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  grantId: text("grant_id"),
+  messageId: text("message_id").notNull(),
+  rfc822Id: text("rfc822_id"),
+  label: text("label"),
+  opens: integer("opens", { mode: "boolean" }).notNull().default(false),
+  links: integer("links", { mode: "boolean" }).notNull().default(false),
+  threadReplies: integer("thread_replies", { mode: "boolean" }).notNull().default(false),
+  linksJson: text("links_json").notNull().default("[]"),
+  replyCount: integer("reply_count").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const trackingHits = sqliteTable("tracking_hits", {
+  id: integer("id").primaryKey(),
+  token: text("token").notNull(),
+  kind: text("kind", { enum: ["open", "click"] }).notNull(),
+  linkIndex: integer("link_index"),
+  ip: text("ip"),
+  userAgent: text("user_agent"),
+  at: integer("at").notNull(),
+});
+
 export type GrantRow = typeof grants.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
 export type FolderRow = typeof folders.$inferSelect;
@@ -578,3 +608,4 @@ export type ListRow = typeof lists.$inferSelect;
 export type ListItemRow = typeof listItems.$inferSelect;
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type RuleEvaluationRow = typeof ruleEvaluations.$inferSelect;
+export type TrackedMessageRow = typeof trackedMessages.$inferSelect;

@@ -21,14 +21,4 @@ export const EXTENSION_OPERATIONS = new Set([
   "GET /v3/admin/service-accounts",
   "POST /v3/admin/service-accounts",
   "DELETE /v3/admin/service-accounts/{id}",
-  // The outbound queue (docs/api.md, "agentbox administration").
-  "GET /v3/admin/outbound",
-  "GET /v3/admin/outbound/{id}",
-  "POST /v3/admin/outbound/{id}/retry",
-  "DELETE /v3/admin/outbound/{id}",
-  // Every delivery attempt of a webhook, and a notification sent again (docs/api.md, "Webhooks").
-  "GET /v3/webhooks/{id}/deliveries",
-  "POST /v3/webhooks/{id}/deliveries/{notification}/resend",
-  // Importing an existing message as it is (docs/api.md, "Import").
-  "POST /v3/grants/{grant_id}/messages/import",
 ]);

@@ -31,6 +31,8 @@ let receiver: Receiver;
 let c: ContractClient;
 
 const nowS = () => Math.floor(Date.now() / 1000);
+/** Where mail clients reach the server (tracking URLs); the test fetches its paths from the real port. */
+const PUBLIC_URL = "http://agentbox.test";
 
 beforeAll(async () => {
   dns = await startTestDnsServer();
@@ -42,6 +44,7 @@ beforeAll(async () => {
     AGENTBOX_SMTP_QUEUE_HOLD: "0",
     AGENTBOX_SMTP_OUTBOUND_PORT: String(remote.port),
     AGENTBOX_SMTP_QUEUE_POLL_MS: "50",
+    AGENTBOX_PUBLIC_URL: PUBLIC_URL,
   });
   receiver = Receiver.start();
   c = new ContractClient(t, ref, EXTENSION_OPERATIONS);
@@ -82,7 +85,7 @@ describe("the flow", () => {
     const k = { ...a, api_key_id: key.data.id };
     await c.ok("GET /v3/admin/applications/{application_id}/api-keys/{api_key_id}", k);
     await c.ok("DELETE /v3/admin/applications/{application_id}/api-keys/{api_key_id}", k);
-  });
+  }, 30_000);
 
   test("webhooks: create (challenge answered), list, get, update, rotate, mock payloads, test event", async () => {
     const hook = await c.ok(
@@ -123,7 +126,7 @@ describe("the flow", () => {
       },
     );
     await c.ok("DELETE /v3/webhooks/{id}", { id: other.data.id });
-  });
+  }, 30_000);
 
   test("domains: register, list, get, rename, DNS records, verification", async () => {
     const domain = await c.ok(
@@ -140,7 +143,7 @@ describe("the flow", () => {
     await c.ok("POST /v3/admin/domains/{domain_id}/info", { domain_id: id }, { json: { type: "ownership" } });
     await c.ok("POST /v3/admin/domains/{domain_id}/verify", { domain_id: id }, { json: { type: "mx" } });
     await c.ok("DELETE /v3/admin/domains/{domain_id}", { domain_id: id });
-  });
+  }, 30_000);
 
   test("accounts: create, re-authenticate, list, get, update", async () => {
     const settings = { email: uniqueEmail("contract-a"), app_password: PASSWORD };
@@ -164,7 +167,7 @@ describe("the flow", () => {
     await c.ok("GET /v3/grants", {}, { query: { limit: 50 } });
     await c.ok("GET /v3/grants/{grantId}", { grantId: s.a.id });
     await c.ok("PATCH /v3/grants/{grantId}", { grantId: s.b.id }, { json: { name: "Contract B" } });
-  });
+  }, 30_000);
 
   test("signatures, templates and workflows (the application's and a grant's), renders", async () => {
     const g = { grant_id: s.a.id };
@@ -215,7 +218,28 @@ describe("the flow", () => {
     await c.ok("DELETE /v3/grants/{grant_id}/workflows/{workflow_id}", gw);
     await c.ok("DELETE /v3/workflows/{workflow_id}", w);
     await c.ok("DELETE /v3/grants/{grant_id}/templates/{template_id}", gt);
-  });
+  }, 30_000);
+
+  test("contacts: create, list (by email), get, update, delete; groups refused", async () => {
+    const g = { grant_id: s.a.id };
+    const contact = await c.ok("POST /v3/grants/{grant_id}/contacts", g, {
+      json: {
+        given_name: "Kim",
+        surname: "Lee",
+        emails: [{ email: "kim@example.com", type: "work" }],
+        phone_numbers: [{ number: "+1 555 0100", type: "mobile" }],
+        physical_addresses: [{ type: "work", city: "Lisbon", country: "PT" }],
+        birthday: "1990-04-01",
+      },
+    });
+    await c.ok("GET /v3/grants/{grant_id}/contacts", g, { query: { email: "KIM@example.com" } });
+    const k = { ...g, contact_id: contact.data.id };
+    await c.ok("GET /v3/grants/{grant_id}/contacts/{contact_id}", k);
+    await c.ok("PUT /v3/grants/{grant_id}/contacts/{contact_id}", k, { json: { job_title: "CTO" } });
+    const groups = await c.call("GET /v3/grants/{grant_id}/contacts/groups", g);
+    expect(groups.status).toBe(400);
+    await c.ok("DELETE /v3/grants/{grant_id}/contacts/{contact_id}", k);
+  }, 30_000);
 
   test("folders: list, create with colours, a child, get, update", async () => {
     const g = { grant_id: s.a.id };
@@ -236,7 +260,7 @@ describe("the flow", () => {
         json: { name: "Customers" },
       },
     );
-  });
+  }, 30_000);
 
   test("send: to a hosted account with an attachment, to a remote MX that takes one recipient and refuses one", async () => {
     remote.rcptReplies.set("gone@remote.example", [{ code: 550, text: "5.1.1 no such user" }]);
@@ -262,7 +286,7 @@ describe("the flow", () => {
     s.sent = sent.data;
     await receiver.waitFor(1, (d) => d.body.type === "message.delivered", 15_000);
     await receiver.waitFor(1, (d) => d.body.type === "message.bounced", 15_000);
-  });
+  }, 30_000);
 
   test("send with a template and a signature; a draft signed as it is sent", async () => {
     const g = { grant_id: s.a.id };
@@ -285,7 +309,27 @@ describe("the flow", () => {
     );
     await c.ok("DELETE /v3/grants/{grant_id}/signatures/{signature_id}", { ...g, signature_id: s.signature });
     await c.ok("DELETE /v3/templates/{template_id}", { template_id: s.template });
-  });
+  }, 30_000);
+
+  test("a transactional send from the application's domain: hosted, remote and refused recipients", async () => {
+    remote.rcptReplies.set("gone@remote.example", [{ code: 550, text: "5.1.1 no such user" }]);
+    const sent = await c.ok(
+      "POST /v3/domains/{domain_name}/messages/send",
+      { domain_name: "agents.localhost" },
+      {
+        json: {
+          from: { email: "notifications@agents.localhost", name: "Notifications" },
+          to: [{ email: s.b.email }, { email: "here@remote.example" }, { email: "gone@remote.example" }],
+          subject: "Contract: your receipt",
+          body: "<p>Thanks for your order.</p>",
+        },
+      },
+    );
+    const about = (type: string) => (d: any) =>
+      d.body.type === type && d.body.data.object.message_id === sent.data.id;
+    await receiver.waitFor(1, about("message.transactional.delivered"), 15_000);
+    await receiver.waitFor(1, about("message.transactional.bounced"), 15_000);
+  }, 30_000);
 
   test("messages: list, get, update, attachment metadata and download", async () => {
     const g = { grant_id: s.b.id };
@@ -331,7 +375,48 @@ describe("the flow", () => {
     });
     expect(clean.data[0].id).toBe(imported.body.data.id);
     expect(clean.data[0].conversation).toContain("Hello from");
-  });
+  }, 30_000);
+
+  test("tracking: an open, a click and a reply to a tracked message", async () => {
+    const sent = await c.ok(
+      "POST /v3/grants/{grant_id}/messages/send",
+      { grant_id: s.a.id },
+      {
+        json: {
+          to: [{ email: s.b.email }],
+          subject: "Contract: tracked",
+          body: '<p>See <a href="https://example.com/offer?a=1&amp;b=2">the offer</a>.</p>',
+          tracking_options: { opens: true, links: true, thread_replies: true, label: "contract" },
+        },
+      },
+    );
+    const html: string = sent.data.body;
+    const pixel = html.match(/agentbox\.test(\/t\/o\/[\w-]+\.gif)/)?.[1];
+    const link = html.match(/agentbox\.test(\/t\/l\/[\w-]+\/0)/)?.[1];
+    expect((await fetch(`${t.url}${pixel}`)).headers.get("content-type")).toBe("image/gif");
+    const redirect = await fetch(`${t.url}${link}`, { redirect: "manual" });
+    expect(redirect.headers.get("location")).toBe("https://example.com/offer?a=1&b=2");
+    const inbox = await c.ok(
+      "GET /v3/grants/{grant_id}/messages",
+      { grant_id: s.b.id },
+      { query: { subject: "tracked" } },
+    );
+    await c.ok(
+      "POST /v3/grants/{grant_id}/messages/send",
+      { grant_id: s.b.id },
+      {
+        json: {
+          to: [{ email: s.a.email }],
+          subject: "Re: Contract: tracked",
+          body: "yes",
+          reply_to_message_id: inbox.data[0].id,
+        },
+      },
+    );
+    for (const type of ["message.opened", "message.link_clicked", "thread.replied"]) {
+      await receiver.waitFor(1, (d) => d.body.type === type);
+    }
+  }, 30_000);
 
   test("a reply, and threads: list, get, update", async () => {
     await c.ok(
@@ -357,7 +442,7 @@ describe("the flow", () => {
         json: { starred: true },
       },
     );
-  });
+  }, 30_000);
 
   test("drafts: create, list, get, update, send; another deleted", async () => {
     const g = { grant_id: s.a.id };
@@ -371,7 +456,7 @@ describe("the flow", () => {
     await c.ok("POST /v3/grants/{grant_id}/drafts/{draft_id}", d, { json: {} });
     const other = await c.ok("POST /v3/grants/{grant_id}/drafts", g, { json: { subject: "discard me" } });
     await c.ok("DELETE /v3/grants/{grant_id}/drafts/{draft_id}", { ...g, draft_id: other.data.id });
-  });
+  }, 30_000);
 
   test("scheduled sends: one cancelled, one sent when due, one refused when due", async () => {
     const g = { grant_id: s.a.id };
@@ -394,7 +479,7 @@ describe("the flow", () => {
     );
     await makeDue(refused.data.schedule_id);
     await receiver.waitFor(1, (d) => d.body.type === "message.send_failed");
-  });
+  }, 30_000);
 
   test("the protocol-correct errors the spec declares", async () => {
     const g = { grant_id: s.a.id };
@@ -407,7 +492,7 @@ describe("the flow", () => {
     expect(bad.status).toBe(400);
     const unauthorized = await c.call("GET /v3/grants", {}, { key: "wrong" });
     expect(unauthorized.status).toBe(401);
-  });
+  }, 30_000);
 
   test("deletions: a message to Trash and for good, a thread, folders, the connector, an account", async () => {
     const g = { grant_id: s.b.id };
@@ -421,7 +506,7 @@ describe("the flow", () => {
     await c.ok("DELETE /v3/connectors/{provider}", { provider: "nylas" });
     await c.ok("DELETE /v3/grants/{grantId}", { grantId: s.b.id });
     await receiver.waitFor(1, (d) => d.body.type === "grant.deleted");
-  });
+  }, 30_000);
 
   test("agentbox's own operations: the event log and its stream, administration", async () => {
     await c.ok("GET /v3/events", {}, { query: { after: 0, limit: 10 } });
@@ -509,7 +594,7 @@ describe("the contract", () => {
       ...s.testEvents.map((d: any) => d.body),
     ].flatMap((n) => checkNotification(ref, n).violations.map((v) => `${n.type}: ${show(v)}`));
     expect(found).toEqual([]);
-  });
+  }, 30_000);
 
   test("every mock payload with a published schema validates", () => {
     const found = (s.mocks as any[]).flatMap((n) =>

@@ -6,6 +6,8 @@ import { requireMessage } from "../../../src/mailbox/writes/messages.ts";
 import { insertQueueRows } from "../../../src/mailbox/writes/outbound-queue.ts";
 import { claimScheduledSend } from "../../../src/mailbox/writes/scheduled-sends.ts";
 import type { RuleOutcome } from "../../../src/rule-engine/evaluate.ts";
+import { insertTrackedMessage } from "../../../src/mailbox/writes/tracking.ts";
+import type { TrackingRequest } from "../../../src/tracking/instrument.ts";
 import { changeMessage } from "../change-message.ts";
 import { storingCommand } from "../command.ts";
 import { releaseHeld } from "../release-held.ts";
@@ -42,6 +44,8 @@ export interface SendCommand {
    * the Sent copy keeps its id; refused if it was released or discarded meanwhile.
    */
   held?: { id: string };
+  /** tracking_options: the tracked message is written with its Sent copy, in this unit. */
+  tracking?: TrackingRequest;
 }
 
 export interface SendReply extends StoredMessage {
@@ -85,11 +89,25 @@ export const send = storingCommand<SendCommand, SendReply>(async (ctx, cmd) => {
       flags: { answered: true },
     });
   }
+  if (cmd.tracking) {
+    insertTrackedMessage(tx, state, {
+      ...cmd.tracking,
+      messageId: stored.id,
+      rfc822Id: cmd.prepared.messageId,
+      now,
+    });
+  }
   // Without Bcc the queued bytes are the Sent copy's, already hashed when prepared.
   const blobHash = cmd.outbound.raw === cmd.raw ? cmd.prepared.sha256 : undefined;
   const queued = insertQueueRows(
     tx,
-    { grantId: state.grantId, messageId: stored.id, ...cmd.outbound, ...(blobHash && { blobHash }) },
+    {
+      grantId: state.grantId,
+      applicationId: state.applicationId,
+      messageId: stored.id,
+      ...cmd.outbound,
+      ...(blobHash && { blobHash }),
+    },
     now,
   );
   return { ...stored, queued };

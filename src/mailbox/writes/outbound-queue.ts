@@ -12,7 +12,9 @@ import { insertBlob } from "./blobs.ts";
 export function insertQueueRows(
   tx: Tx,
   m: {
-    grantId: string;
+    /** Null for a transactional send (no account), which names only its application. */
+    grantId: string | null;
+    applicationId: string;
     messageId: string;
     mailFrom: string;
     recipients: string[];
@@ -30,6 +32,7 @@ export function insertQueueRows(
       m.recipients.map((rcptTo) => ({
         id: newId(),
         grantId: m.grantId,
+        applicationId: m.applicationId,
         messageId: m.messageId,
         mailFrom: m.mailFrom,
         rcptTo,

@@ -23,8 +23,11 @@ export async function storeBounce(
 ): Promise<void> {
   const first = bounced[0]?.row;
   if (!first?.mailFrom) return; // a notice is never bounced
+  // A transactional send has no mailbox to put the DSN in: its message.transactional.bounced says it.
+  if (first.grantId === null) return;
+  const grantId = first.grantId;
   const messageId = `<dsn.${first.id}@${deps.hostname}>`;
-  if (await dsnAlreadyStored(deps.store, first.grantId, messageId)) return;
+  if (await dsnAlreadyStored(deps.store, grantId, messageId)) return;
   const original = rawMessage(deps.store, first.blobHash) ?? new Uint8Array();
   const dsn = buildDsn({
     reportingMta: deps.hostname,
@@ -39,8 +42,8 @@ export async function storeBounce(
     original,
     messageId,
   });
-  await deps.mailboxes.ask(first.grantId, "append", { folderId: "inbox", raw: dsn }).catch((err) => {
+  await deps.mailboxes.ask(grantId, "append", { folderId: "inbox", raw: dsn }).catch((err) => {
     // The sender's mailbox may be full or gone; the event still says what happened.
-    deps.log.warn({ err: (err as Error).message, grantId: first.grantId }, "bounce not stored");
+    deps.log.warn({ err: (err as Error).message, grantId }, "bounce not stored");
   });
 }
