@@ -4,6 +4,7 @@ import { ComposeError } from "../mail/compose/errors.ts";
 import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
+import { accountListRoutes } from "./routes/account-lists.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { apiKeyRoutes } from "./routes/api-keys.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
@@ -87,7 +88,8 @@ export function createApiApp(deps: ApiDeps) {
     .use(ruleEvaluationRoutes(deps))
     .use(listRoutes(deps))
     .use(workspaceRoutes(deps))
-    .use(reviewRoutes(deps));
+    .use(reviewRoutes(deps))
+    .use(accountListRoutes(deps));
 }
 
 function toApiError(code: string | number, error: unknown, request: Request, deps: ApiDeps): ApiError {

@@ -1,7 +1,9 @@
 import { type CompiledRuleSet, compileRuleSet } from "../rule-engine/compile.ts";
 import type { RuleDefinition } from "../rule-engine/vocabulary.ts";
-import type { GrantRow, PolicyRow, WorkspaceRow } from "../store/schema.ts";
+import type { GrantRow, ListRow, PolicyRow, WorkspaceRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
+import { accountListsByGrant } from "./account-lists.ts";
+import { type AccountRules, accountRules, noAccountRules } from "./account-rules.ts";
 import { type DefaultLimits, type EffectiveLimits, effectiveLimits } from "./limits.ts";
 import { allPolicies, type PolicySpamDetection, policyFields } from "./policies.ts";
 import { allRules, ruleDefinition } from "./rules.ts";
@@ -24,6 +26,8 @@ export interface Governance {
   spam: PolicySpamDetection | null;
   inbound: CompiledRuleSet;
   outbound: CompiledRuleSet;
+  /** The account's own allow and block lists, checked before the rules above. */
+  account: AccountRules;
 }
 
 /** An application's policies, rules and workspaces, read once and kept until one changes. */
@@ -34,9 +38,14 @@ interface Snapshot {
   defaultWorkspace: WorkspaceRow | undefined;
   /** Compiled rule sets by workspace and policy. */
   compiled: Map<string, { inbound: CompiledRuleSet; outbound: CompiledRuleSet }>;
+  /** Accounts' own lists, by account, and their rules once compiled. */
+  accountLists: Map<string, ListRow[]>;
+  accountRules: Map<string, AccountRules>;
 }
 
-export type GovernedGrant = Pick<GrantRow, "applicationId" | "workspaceId" | "settingsJson">;
+export type GovernedGrant = Pick<GrantRow, "applicationId" | "workspaceId" | "settingsJson"> & {
+  id?: string;
+};
 
 /**
  * The in-process view every surface asks (MX, send path, IMAP quota, retention). Every change to
@@ -73,7 +82,24 @@ export class Guardrails {
       limits: effectiveLimits(fields?.limits, this.defaults),
       spam: fields ? fields.spamDetection : null,
       ...sets,
+      account: grant.id ? this.accountRulesOf(s, grant.id) : noAccountRules(),
     };
+  }
+
+  private accountRulesOf(s: Snapshot, grantId: string): AccountRules {
+    const lists = s.accountLists.get(grantId);
+    if (!lists) return noAccountRules();
+    let rules = s.accountRules.get(grantId);
+    if (!rules) {
+      rules = accountRules(lists);
+      s.accountRules.set(grantId, rules);
+    }
+    return rules;
+  }
+
+  /** Forget the application's snapshot only (an account's own list changed: no limit moves). */
+  forget(applicationId: string): void {
+    this.snapshots.delete(applicationId);
   }
 
   /**
@@ -98,6 +124,8 @@ export class Guardrails {
       workspaces: new Map(workspaces.map((w) => [w.id, w])),
       defaultWorkspace: workspaces.find((w) => w.isDefault),
       compiled: new Map(),
+      accountLists: accountListsByGrant(this.store.read, applicationId),
+      accountRules: new Map(),
     };
     this.snapshots.set(applicationId, s);
     return s;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { newTimeUuid, nowSeconds } from "../ids.ts";
 import type { ListType } from "../rule-engine/list-values.ts";
 import type { Tx } from "../store/db.ts";
@@ -17,7 +17,13 @@ export interface ListFields {
   type: ListType;
 }
 
-export async function createList(store: Store, applicationId: string, f: ListFields): Promise<ListRow> {
+/** A list of the application, or (with `grantId`) one of an account's own allow and block lists. */
+export async function createList(
+  store: Store,
+  applicationId: string,
+  f: ListFields,
+  grantId: string | null = null,
+): Promise<ListRow> {
   const now = nowSeconds();
   const row: ListRow = {
     id: newTimeUuid(),
@@ -26,6 +32,7 @@ export async function createList(store: Store, applicationId: string, f: ListFie
     itemsCount: 0,
     createdAt: now,
     updatedAt: now,
+    grantId,
   };
   await store.writer.submit((tx) => tx.insert(lists).values(row).run());
   return row;
@@ -35,7 +42,13 @@ export function listLists(store: Store, applicationId: string, page: PageRequest
   const rows = store.read
     .select()
     .from(lists)
-    .where(and(eq(lists.applicationId, applicationId), page.after ? gt(lists.id, page.after) : undefined))
+    .where(
+      and(
+        eq(lists.applicationId, applicationId),
+        isNull(lists.grantId),
+        page.after ? gt(lists.id, page.after) : undefined,
+      ),
+    )
     .orderBy(asc(lists.id))
     .limit(page.limit + 1)
     .all();
@@ -47,7 +60,7 @@ export function findList(store: Store, applicationId: string, id: string): ListR
     store.read
       .select()
       .from(lists)
-      .where(and(eq(lists.applicationId, applicationId), eq(lists.id, id)))
+      .where(and(eq(lists.applicationId, applicationId), eq(lists.id, id), isNull(lists.grantId)))
       .get() ?? null
   );
 }
@@ -74,14 +87,19 @@ export async function deleteList(store: Store, row: ListRow): Promise<void> {
 }
 
 /** Adds normalised values (already there: ignored); answers the list as it is after the commit. */
-export function addListItems(store: Store, row: ListRow, values: readonly string[]): Promise<ListRow> {
+export function addListItems(
+  store: Store,
+  row: ListRow,
+  values: readonly string[],
+  reason: string | null = null,
+): Promise<ListRow> {
   return changeItems(store, row, (tx) => {
     const insert = tx.$client.prepare(
-      "INSERT OR IGNORE INTO list_items (list_id, value, id, created_at) VALUES (?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO list_items (list_id, value, id, created_at, reason) VALUES (?, ?, ?, ?, ?)",
     );
     const now = nowSeconds();
     let added = 0;
-    for (const value of values) added += insert.run(row.id, value, newTimeUuid(), now).changes;
+    for (const value of values) added += insert.run(row.id, value, newTimeUuid(), now, reason).changes;
     return added;
   });
 }

@@ -1,4 +1,4 @@
-import { type CompiledRuleSet, fieldValues, type ListHits } from "../rule-engine/compile.ts";
+import { type CompiledRuleSet, fieldValues, type ListHits, NO_HITS } from "../rule-engine/compile.ts";
 import { evaluateRules, listLookupValues, type Verdict } from "../rule-engine/evaluate.ts";
 import type { ConditionField, EvaluationInput } from "../rule-engine/vocabulary.ts";
 import type { Store } from "../store/store.ts";
@@ -23,23 +23,27 @@ export function checkRules(store: Store, set: CompiledRuleSet, input: Evaluation
   }
 }
 
-const NOTHING: ListHits = new Map();
-
-/** For each field in_list conditions name: the set's lists that hold one of its values. */
+/** For each field and each value the set's list conditions ask about: the set's lists that hold it. */
 function listHits(store: Store, set: CompiledRuleSet, input: EvaluationInput): ListHits {
   const values = listLookupValues(set, input);
-  if (values.length === 0) return NOTHING;
+  if (values.length === 0) return NO_HITS;
   // Plain SQL on the statement cache: every inbound message with list rules asks it.
   const rows = store.read.$client
     .prepare("SELECT list_id, value FROM list_items WHERE value IN (SELECT value FROM json_each(?))")
     .all(JSON.stringify(values)) as { list_id: string; value: string }[];
-  if (rows.length === 0) return NOTHING;
-  const hits = new Map<ConditionField, Set<string>>();
-  for (const field of set.listFields) {
-    const mine = new Set(fieldValues(field, input));
-    const lists = new Set<string>();
-    for (const r of rows) if (mine.has(r.value) && set.listIds.has(r.list_id)) lists.add(r.list_id);
-    if (lists.size > 0) hits.set(field, lists);
+  const byValue = new Map<string, Set<string>>();
+  for (const r of rows) {
+    if (!set.listIds.has(r.list_id)) continue;
+    const lists = byValue.get(r.value) ?? new Set<string>();
+    lists.add(r.list_id);
+    byValue.set(r.value, lists);
   }
-  return hits;
+  if (byValue.size === 0) return NO_HITS;
+  const byField = new Map<ConditionField, Set<string>>();
+  for (const field of set.listFields) {
+    const lists = new Set<string>();
+    for (const v of fieldValues(field, input)) for (const l of byValue.get(v) ?? []) lists.add(l);
+    if (lists.size > 0) byField.set(field, lists);
+  }
+  return { byField, byValue };
 }

@@ -24,6 +24,12 @@ export function isReplyHeader(raw: Uint8Array): boolean {
   return findField(fields, "in-reply-to") !== undefined || findField(fields, "references") !== undefined;
 }
 
+/** The Message-ID the In-Reply-To field names (the first), or null. */
+export function inReplyToHeader(raw: Uint8Array): string | null {
+  const value = headerValue(headerFields(raw), "in-reply-to");
+  return value?.match(/<[^<>\s]+>/)?.[0] ?? null;
+}
+
 function addressesOf(fields: readonly HeaderField[], name: string): string[] {
   const value = headerValue(fields, name);
   if (!value) return [];

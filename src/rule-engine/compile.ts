@@ -8,11 +8,15 @@ import type {
 } from "./vocabulary.ts";
 import { CONDITION_FIELDS } from "./vocabulary.ts";
 
-/**
- * For each field an in_list condition names: the lists that hold at least one of the input's
- * values of that field (one look-up made before the rules run).
- */
-export type ListHits = ReadonlyMap<ConditionField, ReadonlySet<string>>;
+/** What one look-up of the lists, made before the rules run, found for the input's values. */
+export interface ListHits {
+  /** For each field a list condition names: the lists that hold at least one of its values. */
+  byField: ReadonlyMap<ConditionField, ReadonlySet<string>>;
+  /** For each value: the lists that hold it. */
+  byValue: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export const NO_HITS: ListHits = { byField: new Map(), byValue: new Map() };
 
 /** One evaluation's input as the compiled conditions read it: each field's values, by index. */
 export interface EvaluationContext {
@@ -53,9 +57,12 @@ export function compileRuleSet(
     .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((r) => {
       for (const c of r.match.conditions) {
-        if (c.operator !== "in_list") continue;
-        for (const id of c.value as string[]) listIds.add(id);
+        if (c.operator !== "in_list" && c.operator !== "outside_lists") continue;
+        for (const id of c.value as string[]) if (id) listIds.add(id);
         listFields.add(c.field);
+        // An allow list holds addresses and domains: the addresses' domains are looked up too.
+        if (c.operator === "outside_lists")
+          listFields.add(c.field === "from.address" ? "from.domain" : "recipient.domain");
       }
       return { id: r.id, test: compileMatch(r), actions: r.actions };
     });
@@ -109,10 +116,11 @@ export function fieldValues(field: ConditionField, input: EvaluationInput): read
 function compileCondition(condition: RuleCondition): Test {
   const field = condition.field;
   const f = CONDITION_FIELDS.indexOf(field);
+  if (condition.operator === "outside_lists") return compileOutside(f, condition.value as string[]);
   if (condition.operator === "in_list") {
     const lists = condition.value as string[];
     return (c) => {
-      const hits = c.hits.get(field);
+      const hits = c.hits.byField.get(field);
       if (!hits) return false;
       for (let i = 0; i < lists.length; i++) if (hits.has(lists[i] as string)) return true;
       return false;
@@ -132,4 +140,20 @@ function compileCondition(condition: RuleCondition): Test {
         return false;
       };
   }
+}
+
+/** outside_lists: some address is neither in the address list nor, by its domain, in the domain list. */
+function compileOutside(f: number, [addressList = "", domainList = ""]: string[]): Test {
+  return (c) => {
+    const values = c.values[f] as readonly string[];
+    for (let i = 0; i < values.length; i++) {
+      const address = values[i] as string;
+      const domain = address.slice(address.lastIndexOf("@") + 1);
+      const allowed =
+        (addressList !== "" && c.hits.byValue.get(address)?.has(addressList)) ||
+        (domainList !== "" && c.hits.byValue.get(domain)?.has(domainList));
+      if (!allowed) return true;
+    }
+    return false;
+  };
 }

@@ -22,10 +22,17 @@ export type ConditionField = (typeof CONDITION_FIELDS)[number];
 export const CONDITION_OPERATORS = ["is", "is_not", "contains", "in_list"] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
+/**
+ * Not on the wire: what an account's allow list asks (src/guardrails/account-lists.ts). On
+ * `from.address` or `recipient.address`, with `[addressListId, domainListId]` (either ""): true
+ * when some address is in neither, by itself nor by its domain.
+ */
+export type InternalOperator = "outside_lists";
+
 export interface RuleCondition {
   field: ConditionField;
-  operator: ConditionOperator;
-  /** A string for is/is_not/contains (lower-cased); list ids for in_list. */
+  operator: ConditionOperator | InternalOperator;
+  /** A string for is/is_not/contains (lower-cased); list ids for in_list and outside_lists. */
   value: string | string[];
 }
 

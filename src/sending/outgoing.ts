@@ -157,7 +157,7 @@ async function deliverTo(
 ): Promise<void> {
   const { limits } = deps.guardrails.forGrant(recipient);
   await checkAttachments(limits, async () => (await prepared).attachments);
-  const rules = await localInboundRules(deps, recipient, sender);
+  const rules = await localInboundRules(deps, recipient, sender, raw);
   await deps.mailboxes.ask(recipient.id, "append", {
     folderId: FOLDER.inbox,
     raw,

@@ -1,4 +1,5 @@
 import { MailboxError } from "../domain/errors.ts";
+import { checkAccountInbound } from "../guardrails/account-check.ts";
 import { recordEvaluation } from "../guardrails/record.ts";
 import { checkRules, type RuleCheck } from "../guardrails/rule-check.ts";
 import { nowSeconds } from "../ids.ts";
@@ -27,10 +28,14 @@ export async function outboundRules(
   sentRaw: Uint8Array,
   envelope: readonly string[],
 ): Promise<RuleOutcome | undefined> {
-  const set = deps.guardrails.forGrant(grant).outbound;
-  if (set.rules.length === 0) return undefined;
+  const governance = deps.guardrails.forGrant(grant);
+  const set = governance.outbound;
+  const lists = governance.account.send;
+  if (set.rules.length === 0 && lists.rules.length === 0) return undefined;
   const recipients = [...envelope, ...headerRecipients(sentRaw)];
   const input = evaluationInput(grant.email, recipients, isReplyHeader(sentRaw) ? "reply" : "compose");
+  // The account's own send lists first, then the policy's rules.
+  await refuseUnlessAllowed(deps, grant, "outbound_send", checkRules(deps.store, lists, input), "the send");
   const check = checkRules(deps.store, set, input);
   await refuseUnlessAllowed(deps, grant, "outbound_send", check, "the send");
   return check.kind === "verdict" ? { stage: "outbound_send", input, verdict: check.verdict } : undefined;
@@ -41,9 +46,14 @@ export async function localInboundRules(
   deps: SendingDeps,
   recipient: GrantRow,
   sender: string,
+  raw: Uint8Array,
 ): Promise<RuleOutcome | undefined> {
-  const check = checkRules(deps.store, deps.guardrails.forGrant(recipient).inbound, evaluationInput(sender));
-  await refuseUnlessAllowed(deps, recipient, "inbox_processing", check, `delivery to ${recipient.email}`);
+  const governance = deps.guardrails.forGrant(recipient);
+  const what = `delivery to ${recipient.email}`;
+  const listed = checkAccountInbound(deps.store, recipient, governance.account, raw, sender);
+  await refuseUnlessAllowed(deps, recipient, "inbox_processing", listed, what);
+  const check = checkRules(deps.store, governance.inbound, evaluationInput(sender));
+  await refuseUnlessAllowed(deps, recipient, "inbox_processing", check, what);
   return check.kind === "verdict"
     ? { stage: "inbox_processing", input: check.input, verdict: check.verdict }
     : undefined;

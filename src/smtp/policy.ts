@@ -7,6 +7,7 @@
 import { findGrantByEmail } from "../accounts/grants.ts";
 import type { Flags } from "../domain/flags.ts";
 import { utcDay } from "../domain/utc-day.ts";
+import { checkAccountInbound } from "../guardrails/account-check.ts";
 import {
   type AttachmentProblem,
   attachmentProblem,
@@ -120,6 +121,9 @@ export async function decideMessage(
   }
   // The header's From is the sender rules see after DATA; the envelope's when it has none.
   const sender = headerFromAddress(message.raw) ?? envelope.mailFrom;
+  const account = checkAccountInbound(ctx.store, recipient, governance.account, message.raw, sender);
+  const listed = await ruleRefusal(ctx, recipient, "inbox_processing", account);
+  if (listed) return listed;
   const check = inboundCheck(ctx, governance, sender);
   const ruled = await ruleRefusal(ctx, recipient, "inbox_processing", check);
   if (ruled) return ruled;

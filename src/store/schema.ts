@@ -554,6 +554,8 @@ export const lists = sqliteTable("lists", {
   itemsCount: integer("items_count").notNull().default(0),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  /** An account's own allow or block list (migration 0020); null for the application's lists. */
+  grantId: text("grant_id"),
 });
 
 export const listItems = sqliteTable(
@@ -563,6 +565,8 @@ export const listItems = sqliteTable(
     value: text("value").notNull(),
     id: text("id").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** Why it was added (an account list entry's `reason`). */
+    reason: text("reason"),
   },
   (t) => [primaryKey({ columns: [t.listId, t.value] })],
 );
