@@ -232,4 +232,81 @@ describe("the live answers match the document", () => {
       validator("get", "/v3/templates/{templateId}", "200")({ request_id: "x", data: { id: "t" } }).length,
     ).toBeGreaterThan(0);
   });
+
+  // Calendars (issue 15): every calendar route's live answer against its operation.
+  test("calendar routes: calendars, events, free/busy, availability", async () => {
+    const grant = await createAccount(t);
+    const G = "/v3/grants/{grantId}";
+    const g = `/v3/grants/${grant.id}`;
+    const check = async (method: string, template: string, url: string, body?: unknown) => {
+      const res = await api(t, method, url, body);
+      expect(res.status, `${method} ${url} ${JSON.stringify(res.body)}`).toBe(200);
+      expect(validator(method.toLowerCase(), template, "200")(res.body), `${method} ${url}`).toEqual([]);
+      return res.body as any;
+    };
+    const calendar = await check("POST", `${G}/calendars`, `${g}/calendars`, {
+      name: "Schema check",
+      timezone: "Europe/Paris",
+      metadata: { k: "v" },
+    });
+    const c = `${g}/calendars/${calendar.data.id}`;
+    await check("GET", `${G}/calendars`, `${g}/calendars`);
+    await check("GET", `${G}/calendars/{calendarId}`, c);
+    await check("PUT", `${G}/calendars/{calendarId}`, c, { description: "checked" });
+    const start = Math.floor(Date.now() / 1000 / 3600) * 3600 + 86_400;
+    const q = `calendar_id=${calendar.data.id}&notify_participants=false`;
+    const shapes = [
+      { time: start, timezone: "UTC" },
+      {
+        start_time: start,
+        end_time: start + 3600,
+        start_timezone: "Europe/Paris",
+        end_timezone: "Europe/Paris",
+      },
+      { date: "2030-01-02" },
+      { start_date: "2030-01-02", end_date: "2030-01-04" },
+    ];
+    const events = [];
+    for (const when of shapes)
+      events.push(
+        await check("POST", `${G}/events`, `${g}/events?${q}`, {
+          title: "Schema check",
+          when,
+          participants: [{ email: grant.email }, { email: "guest@example.com", name: "Guest" }],
+        }),
+      );
+    await check("POST", `${G}/events`, `${g}/events?${q}`, {
+      title: "Weekly",
+      when: { start_time: start, end_time: start + 1800 },
+      recurrence: ["RRULE:FREQ=WEEKLY;COUNT=3"],
+    });
+    const eventPath = `${g}/events/${events[0].data.id}`;
+    const e = `${eventPath}?${q}`;
+    await check("GET", `${G}/events`, `${g}/events?${q}`);
+    await check("GET", `${G}/events/import`, `${g}/events/import?${q}`);
+    await check("GET", `${G}/events/{eventId}`, e);
+    await check("PUT", `${G}/events/{eventId}`, e, { title: "Schema check (2)" });
+    await check(
+      "POST",
+      `${G}/events/{eventId}/send-rsvp`,
+      `${eventPath}/send-rsvp?${q}&skip_nylas_email=true`,
+      { status: "yes" },
+    );
+    await check("DELETE", `${G}/events/{eventId}`, e);
+    await check("POST", `${G}/calendars/free-busy`, `${g}/calendars/free-busy`, {
+      start_time: start - 3600,
+      end_time: start + 7200,
+      emails: [grant.email, "outside@example.com"],
+    });
+    await check("POST", "/v3/calendars/availability", "/v3/calendars/availability", {
+      start_time: start,
+      end_time: start + 4 * 3600,
+      duration_minutes: 30,
+      participants: [{ email: grant.email }],
+    });
+    await check("DELETE", `${G}/calendars/{calendarId}`, c);
+    // The check can fail: an event without its when does not match.
+    const whenless = { request_id: "x", data: { ...events[0].data, when: undefined } };
+    expect(validator("get", `${G}/events/{eventId}`, "200")(whenless).length).toBeGreaterThan(0);
+  });
 });

@@ -22,3 +22,27 @@ export const EXTENSION_OPERATIONS = new Set([
   "POST /v3/admin/service-accounts",
   "DELETE /v3/admin/service-accounts/{id}",
 ]);
+
+// Calendars (issue 15)
+/**
+ * The triggers agentbox records that Nylas does not have (docs/api.md, "event.starting /
+ * event.ending"): a webhook may subscribe to them, so every trigger list of the document (the
+ * `trigger_types` enums) takes them as well.
+ */
+export const EXTENSION_TRIGGERS = ["event.starting", "event.ending"];
+
+/** Adds the extension triggers to every trigger enum of the document (one that lists `event.created`). */
+export function allowExtensionTriggers(openapi: Record<string, any>): void {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    const values = (node as { enum?: unknown }).enum;
+    if (Array.isArray(values) && values.includes("event.created"))
+      for (const trigger of EXTENSION_TRIGGERS) if (!values.includes(trigger)) values.push(trigger);
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(openapi);
+}

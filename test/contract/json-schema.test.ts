@@ -151,4 +151,28 @@ describe("the vendored reference", () => {
     });
     expect(out.violations.map((x) => x.path)).toEqual(["data.object.message.from"]);
   });
+
+  // Calendars (issue 15): the triggers listed in unpublished-notifications.ts.
+  test("a trigger without a published schema: held to its listed schema if listed, else reported", () => {
+    const envelope = (type: string, object: unknown) => ({
+      specversion: "1.0",
+      type,
+      source: "/nylas/calendar",
+      id: "n1",
+      time: 1,
+      data: { application_id: "a", object },
+    });
+    const calendar = checkNotification(
+      ref,
+      envelope("calendar.updated", { id: "c", grant_id: "g", name: 3 }),
+    );
+    expect(calendar.violations.map((x) => x.path)).toEqual(["data.object.name"]);
+    const deleted = checkNotification(
+      ref,
+      envelope("event.deleted", { id: "e", grant_id: "g", object: "event" }),
+    );
+    expect(deleted.violations).toEqual([]);
+    const unlisted = checkNotification(ref, envelope("contact.updated", { id: "x" }));
+    expect(unlisted.violations.map((x) => x.message)).toEqual(["no schema for contact.updated"]);
+  });
 });

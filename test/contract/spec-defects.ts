@@ -117,6 +117,33 @@ export const OPENAPI_DEFECTS: Defect[] = [
       return patched;
     },
   },
+  // Calendars (issue 15)
+  {
+    name: "event participants use request constraints",
+    why:
+      "the event object's `participants` has minItems 1 (a request rule), though its own description " +
+      "says the organizer need not be listed: an event of its organizer alone has no participant.",
+    patch(doc) {
+      const participants = doc.components.schemas.event_participants;
+      if (participants?.minItems === undefined) return false;
+      delete participants.minItems;
+      return true;
+    },
+  },
+  {
+    name: "event conferencing alternatives that do not exclude one another",
+    why:
+      "the event's `conferencing` is a oneOf of six object shapes that require nothing and name " +
+      "different optional fields: an event without conferencing (`{}`) or one naming only its " +
+      "`provider` fits all six, and oneOf refuses what fits more than one. They are alternatives (anyOf).",
+    patch(doc) {
+      const conferencing = doc.components.schemas.event_conferencing_response;
+      if (!conferencing?.oneOf) return false;
+      conferencing.anyOf = conferencing.oneOf;
+      delete conferencing.oneOf;
+      return true;
+    },
+  },
 ];
 
 /**

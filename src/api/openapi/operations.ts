@@ -130,6 +130,42 @@ const workflowFields = (required: string[] = []): Schema =>
 
 const G = "/v3/grants/{grantId}";
 
+// Calendars
+const calendarId = q("calendar_id", "The calendar (`primary` names the primary); required");
+const notifyParticipants = q("notify_participants", "Mail the participants (default true)", bool);
+const calendarBody = (required: string[] = []): Schema =>
+  object(
+    {
+      name: { type: "string" },
+      description: { type: "string" },
+      location: { type: "string" },
+      timezone: text("IANA time zone"),
+      hex_color: { type: "string" },
+      metadata: { type: "object", additionalProperties: { type: "string" } },
+    },
+    required,
+  );
+const eventBody = (required: string[] = []): Schema =>
+  object(
+    {
+      title: { type: "string" },
+      description: { type: "string" },
+      location: { type: "string" },
+      when: { type: "object", description: "A When shape (its `object` may be omitted)" },
+      busy: bool,
+      visibility: { type: "string" },
+      status: { type: "string" },
+      recurrence: { type: "array", items: { type: "string" } },
+      participants: { type: "array", items: ref("EventParticipant") },
+      reminders: anyObject,
+      conferencing: anyObject,
+      metadata: anyObject,
+      capacity: int,
+      hide_participants: bool,
+    },
+    required,
+  );
+
 export const OPERATIONS: Operation[] = [
   // Accounts
   {
@@ -999,6 +1035,171 @@ export const OPERATIONS: Operation[] = [
     tag: "Workflows",
     summary: "Delete a workflow (a grant's)",
     ok: { status: 200, schema: deletedBody },
+  },
+  // Calendars (src/api/routes/calendars.ts, calendar-events.ts, free-busy.ts, availability.ts)
+  {
+    method: "get",
+    path: `${G}/calendars`,
+    tag: "Calendars",
+    summary: "List calendars (the primary first)",
+    query: [...paging, select, q("metadata_pair", "key:value")],
+    ok: { status: 200, schema: page(ref("Calendar")) },
+  },
+  {
+    method: "post",
+    path: `${G}/calendars`,
+    tag: "Calendars",
+    summary: "Create a calendar",
+    body: { schema: calendarBody(["name"]) },
+    ok: { status: 200, schema: single(ref("Calendar")) },
+  },
+  {
+    method: "get",
+    path: `${G}/calendars/{calendarId}`,
+    tag: "Calendars",
+    summary: "Get a calendar (`primary` or the account's address names the primary)",
+    ok: { status: 200, schema: single(ref("Calendar")) },
+  },
+  {
+    method: "put",
+    path: `${G}/calendars/{calendarId}`,
+    tag: "Calendars",
+    summary: "Update a calendar",
+    body: { schema: calendarBody() },
+    ok: { status: 200, schema: single(ref("Calendar")) },
+  },
+  {
+    method: "delete",
+    path: `${G}/calendars/{calendarId}`,
+    tag: "Calendars",
+    summary: "Delete a calendar and its events (not the primary: 400)",
+    ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "post",
+    path: `${G}/calendars/free-busy`,
+    tag: "Calendars",
+    summary: "Busy times of addresses (accounts of this application; any other is an error entry)",
+    body: {
+      schema: object(
+        { start_time: int, end_time: int, emails: { type: "array", items: { type: "string" } } },
+        ["start_time", "end_time", "emails"],
+      ),
+      required: true,
+    },
+    ok: {
+      status: 200,
+      schema: object({ request_id: { type: "string" }, data: { type: "array", items: ref("FreeBusy") } }, [
+        "request_id",
+        "data",
+      ]),
+    },
+  },
+  {
+    method: "post",
+    path: "/v3/calendars/availability",
+    tag: "Calendars",
+    summary: "Slots when the participants (accounts of this application) are free",
+    body: {
+      schema: object(
+        {
+          start_time: int,
+          end_time: int,
+          duration_minutes: int,
+          interval_minutes: int,
+          round_to: int,
+          participants: { type: "array", items: anyObject },
+          availability_rules: anyObject,
+        },
+        ["start_time", "end_time", "duration_minutes", "participants"],
+      ),
+      required: true,
+    },
+    ok: { status: 200, schema: single(ref("Availability")) },
+  },
+  {
+    method: "get",
+    path: `${G}/events`,
+    tag: "Calendars",
+    summary: "List a calendar's events (recurring series expanded unless expand_recurring=false)",
+    query: [
+      calendarId,
+      ...paging,
+      select,
+      q("start", "Ends after (Unix seconds)", int),
+      q("end", "Starts before (Unix seconds)", int),
+      q("title", "Title contains"),
+      q("description", "Description contains"),
+      q("location", "Location contains"),
+      q("ical_uid", "iCalendar UID"),
+      q("master_event_id", "Occurrences of one series"),
+      q("busy", "Busy or not", bool),
+      q("show_cancelled", "Include cancelled events", bool),
+      q("expand_recurring", "Occurrences instead of series (default true)", bool),
+      q("metadata_pair", "key:value"),
+      q("updated_before", "Unix seconds", int),
+      q("updated_after", "Unix seconds", int),
+    ],
+    ok: { status: 200, schema: page(ref("Event")) },
+  },
+  {
+    method: "get",
+    path: `${G}/events/import`,
+    tag: "Calendars",
+    summary: "Every event of a calendar, series unexpanded (≤ 500 a page)",
+    query: [calendarId, ...paging, select, q("start", "Unix seconds", int), q("end", "Unix seconds", int)],
+    ok: { status: 200, schema: page(ref("Event")) },
+  },
+  {
+    method: "post",
+    path: `${G}/events`,
+    tag: "Calendars",
+    summary: "Create an event (invitations sent unless notify_participants=false)",
+    query: [calendarId, notifyParticipants, select],
+    body: { schema: eventBody(["when"]), required: true },
+    ok: { status: 200, schema: single(ref("Event")) },
+  },
+  {
+    method: "get",
+    path: `${G}/events/{eventId}`,
+    tag: "Calendars",
+    summary: "Get an event or one occurrence",
+    query: [calendarId, select],
+    ok: { status: 200, schema: single(ref("Event")) },
+  },
+  {
+    method: "put",
+    path: `${G}/events/{eventId}`,
+    tag: "Calendars",
+    summary: "Update an event (an occurrence becomes an exception)",
+    query: [calendarId, notifyParticipants, select],
+    body: { schema: eventBody() },
+    ok: { status: 200, schema: single(ref("Event")) },
+  },
+  {
+    method: "delete",
+    path: `${G}/events/{eventId}`,
+    tag: "Calendars",
+    summary: "Delete an event (cancellations sent unless notify_participants=false)",
+    query: [calendarId, notifyParticipants],
+    ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "post",
+    path: `${G}/events/{eventId}/send-rsvp`,
+    tag: "Calendars",
+    summary: "Answer an invitation (yes, no, maybe); the organizer gets a REPLY",
+    query: [calendarId, q("skip_nylas_email", "Record the answer without mailing the organizer", bool)],
+    body: {
+      schema: object({ status: { type: "string", enum: ["yes", "no", "maybe"] } }, ["status"]),
+      required: true,
+    },
+    ok: {
+      status: 200,
+      schema: single(
+        object({ send_ics_error: { type: "string", description: "Why the REPLY could not be sent" } }),
+      ),
+    },
   },
   // Webhooks
   {
