@@ -5,7 +5,7 @@ import { createApiApp } from "../../src/api/app.ts";
 import type { ApiDeps } from "../../src/api/deps.ts";
 import { deliver } from "../fixtures/mail.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
-import { createAccount } from "./helpers.ts";
+import { createAccount, uniqueDomain, uniqueEmail } from "./helpers.ts";
 
 /**
  * The OpenAPI 3.1 document (GET /v3/openapi.json): valid OpenAPI, one operation for every route
@@ -308,5 +308,91 @@ describe("the live answers match the document", () => {
     // The check can fail: an event without its when does not match.
     const whenless = { request_id: "x", data: { ...events[0].data, when: undefined } };
     expect(validator("get", `${G}/events/{eventId}`, "200")(whenless).length).toBeGreaterThan(0);
+  });
+
+  // Guardrails (issue 14).
+  test("guardrails: lists and items, rules, evaluate, policies, workspaces, rule evaluations, hold and release", async () => {
+    const failures: string[] = [];
+    const check = async (method: string, template: string, url: string, body?: unknown) => {
+      const res = await api(t, method.toUpperCase(), url, body);
+      expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+      for (const e of validator(method, template, String(res.status))(res.body))
+        failures.push(`${method} ${url} ${e}`);
+      return res.body as any;
+    };
+    const list = await check("post", "/v3/lists", "/v3/lists", { name: "blocked", type: "domain" });
+    const l = `/v3/lists/${list.data.id}`;
+    await check("get", "/v3/lists", "/v3/lists");
+    await check("get", "/v3/lists/{id}", l);
+    await check("put", "/v3/lists/{id}", l, { name: "blocked domains" });
+    await check("post", "/v3/lists/{id}/items", `${l}/items`, { items: ["spam.example", "junk.example"] });
+    await check("get", "/v3/lists/{id}/items", `${l}/items`);
+    await check("delete", "/v3/lists/{id}/items", `${l}/items`, { items: ["junk.example"] });
+    const hold = await check("post", "/v3/rules", "/v3/rules", {
+      name: "review external mail",
+      description: "a person reads it first",
+      trigger: "outbound",
+      match: { conditions: [{ field: "recipient.domain", operator: "is", value: "external.example" }] },
+      actions: [{ type: "hold_for_review" }],
+    });
+    const block = await check("post", "/v3/rules", "/v3/rules", {
+      name: "block listed senders",
+      trigger: "inbound",
+      match: { conditions: [{ field: "from.domain", operator: "in_list", value: [list.data.id] }] },
+      actions: [{ type: "block" }],
+    });
+    const r = `/v3/rules/${block.data.id}`;
+    await check("get", "/v3/rules", "/v3/rules");
+    await check("get", "/v3/rules/{id}", r);
+    await check("put", "/v3/rules/{id}", r, { priority: 5 });
+    const dry = await check("post", "/v3/rules/evaluate", "/v3/rules/evaluate", {
+      trigger: "inbound",
+      message: { from: "a@spam.example", to: ["b@c.example"] },
+    });
+    expect(dry.data.matched_rule_ids).toContain(block.data.id);
+    const policy = await check("post", "/v3/policies", "/v3/policies", {
+      name: "review",
+      rules: [hold.data.id],
+    });
+    const p = `/v3/policies/${policy.data.id}`;
+    await check("get", "/v3/policies", "/v3/policies");
+    await check("get", "/v3/policies/{id}", p);
+    await check("put", "/v3/policies/{id}", p, { name: "review outbound" });
+    const domain = uniqueDomain("guardrails");
+    const ws = await check("post", "/v3/workspaces", "/v3/workspaces", {
+      name: "ws",
+      domain,
+      auto_group: false,
+    });
+    const w = `/v3/workspaces/${ws.data.workspace_id}`;
+    await check("get", "/v3/workspaces", "/v3/workspaces");
+    await check("get", "/v3/workspaces/{id}", w);
+    await check("patch", "/v3/workspaces/{id}", w, { policy_id: policy.data.id });
+    await check("post", "/v3/workspaces/auto-group", "/v3/workspaces/auto-group", {});
+    const grant = await createAccount(t, { email: uniqueEmail("guardrails"), policy_id: policy.data.id });
+    await check("post", "/v3/workspaces/{id}/manual-assign", `${w}/manual-assign`, {
+      assign_grants: [grant.id],
+    });
+    const G = "/v3/grants/{grantId}";
+    const g = `/v3/grants/${grant.id}`;
+    const held = await check("post", `${G}/messages/send`, `${g}/messages/send`, {
+      to: [{ email: "ceo@external.example" }],
+      subject: "please check",
+      body: "x",
+    });
+    await check("get", `${G}/rule-evaluations`, `${g}/rule-evaluations`);
+    await check("post", `${G}/messages/{messageId}/release`, `${g}/messages/${held.data.id}/release`);
+    await check("post", "/v3/workspaces/{id}/manual-assign", `${w}/manual-assign`, {
+      remove_grants: [grant.id],
+    });
+    await check("delete", "/v3/workspaces/{id}", w);
+    await check("delete", "/v3/policies/{id}", p);
+    await check("delete", "/v3/rules/{id}", r);
+    await check("delete", "/v3/lists/{id}", l);
+    expect(failures).toEqual([]);
+    // The check can fail: a workspace without its id does not match.
+    expect(
+      validator("get", "/v3/workspaces/{id}", "200")({ request_id: "x", data: { name: "w" } }).length,
+    ).toBeGreaterThan(0);
   });
 });

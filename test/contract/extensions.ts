@@ -21,7 +21,60 @@ export const EXTENSION_OPERATIONS = new Set([
   "GET /v3/admin/service-accounts",
   "POST /v3/admin/service-accounts",
   "DELETE /v3/admin/service-accounts/{id}",
+  // The outbound queue (docs/api.md, "agentbox administration").
+  "GET /v3/admin/outbound",
+  "GET /v3/admin/outbound/{id}",
+  "POST /v3/admin/outbound/{id}/retry",
+  "DELETE /v3/admin/outbound/{id}",
+  // Every delivery attempt of a webhook, and a notification sent again (docs/api.md, "Webhooks").
+  "GET /v3/webhooks/{id}/deliveries",
+  "POST /v3/webhooks/{id}/deliveries/{notification}/resend",
+  // Importing an existing message as it is (docs/api.md, "Import").
+  "POST /v3/grants/{grant_id}/messages/import",
+  // Guardrails (issue 14): the rules' dry run, and a message held for review released (docs/api.md).
+  "POST /v3/rules/evaluate",
+  "POST /v3/grants/{grant_id}/messages/{message_id}/release",
 ]);
+
+/**
+ * Values agentbox adds to enums of Nylas's document (docs/api.md documents each): every enum of
+ * the document that holds `alongside` also admits `values`, and nothing else is loosened.
+ */
+export const EXTENSION_ENUM_VALUES: { alongside: string; values: string[]; why: string }[] = [
+  // Guardrails (issue 14).
+  {
+    alongside: "message.send_success",
+    values: ["message.held", "message.released"],
+    why: "webhook triggers of agentbox's own: a send held for review by an outbound rule, and its release",
+  },
+  {
+    alongside: "assign_to_folder",
+    values: ["hold_for_review"],
+    why: "an outbound rule action of agentbox's own: the send waits in the Review folder",
+  },
+];
+
+/** Widens the document's enums by EXTENSION_ENUM_VALUES; answers the entries that found no enum. */
+export function admitExtensionValues(doc: Record<string, any>): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+    } else if (node !== null && typeof node === "object") {
+      const list = (node as { enum?: unknown }).enum;
+      if (Array.isArray(list)) {
+        for (const entry of EXTENSION_ENUM_VALUES) {
+          if (!list.includes(entry.alongside)) continue;
+          found.add(entry.alongside);
+          for (const v of entry.values) if (!list.includes(v)) list.push(v);
+        }
+      }
+      for (const v of Object.values(node)) visit(v);
+    }
+  };
+  visit(doc);
+  return EXTENSION_ENUM_VALUES.filter((e) => !found.has(e.alongside)).map((e) => e.alongside);
+}
 
 // Calendars (issue 15)
 /**

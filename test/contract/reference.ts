@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { admitExtensionValues } from "./extensions.ts";
 import { type Outcome, SchemaValidator } from "./json-schema.ts";
 import { NOTIFICATION_DEFECTS, OPENAPI_DEFECTS } from "./spec-defects.ts";
 import { UNPUBLISHED_NOTIFICATIONS } from "./unpublished-notifications.ts";
@@ -44,7 +45,9 @@ export function loadReference(): Reference {
   const stalePatches = [
     ...OPENAPI_DEFECTS.filter((d) => !d.patch(openapi)),
     ...NOTIFICATION_DEFECTS.filter((d) => !d.patch(notifications)),
-  ].map((d) => d.name);
+  ]
+    .map((d) => d.name)
+    .concat(admitExtensionValues(openapi).map((v) => `no enum holds ${v} to extend`));
   loaded = { openapi, notifications, stalePatches };
   return loaded;
 }

@@ -144,6 +144,73 @@ export const OPENAPI_DEFECTS: Defect[] = [
       return true;
     },
   },
+  // Guardrails (issue 14): nulls Nylas's own reference documents where its schemas type a value.
+  {
+    name: "guardrail lists' next_cursor typed as a string",
+    why:
+      "GET /v3/policies, /v3/rules, /v3/lists, /v3/lists/{list_id}/items and " +
+      "/v3/grants/{grant_id}/rule-evaluations type next_cursor as a string; Nylas's pagination " +
+      "section says it is absent or null on the last page (the reference, §1.4), and its SDKs page " +
+      "until it is falsy.",
+    patch(doc) {
+      let patched = false;
+      for (const path of GUARDRAIL_LISTS) {
+        visit(doc.paths[path]?.get?.responses?.["200"], (node) => {
+          const cursor = node.properties?.next_cursor;
+          if (cursor?.type === "string" && !cursor.nullable) {
+            cursor.nullable = true;
+            patched = true;
+          }
+        });
+      }
+      return patched;
+    },
+  },
+  {
+    name: "workspace policy_id typed as a string",
+    why:
+      "the workspace object types policy_id as a string, yet Nylas's reference (§7.2) has PATCH " +
+      "`policy_id: null` clear it: a workspace without a policy (the default one, at first) has null.",
+    patch(doc) {
+      let patched = false;
+      visit(doc.components.schemas, (node) => {
+        const policy = node.properties?.policy_id;
+        if (node.properties?.workspace_id && policy?.type === "string" && !policy.nullable) {
+          policy.nullable = true;
+          patched = true;
+        }
+      });
+      return patched;
+    },
+  },
+  {
+    name: "manual-assign results typed as arrays only",
+    why:
+      "POST /v3/workspaces/{workspace_id}/manual-assign types grants_assigned and grants_removed as " +
+      "arrays; Nylas's reference (§7.2) answers `grants_assigned|null, grants_removed|null` (null " +
+      "for the side the request did not ask for).",
+    patch(doc) {
+      let patched = false;
+      visit(doc.paths["/v3/workspaces/{workspace_id}/manual-assign"]?.post?.responses, (node) => {
+        for (const key of ["grants_assigned", "grants_removed"]) {
+          const field = node.properties?.[key];
+          if (field?.type === "array" && !field.nullable) {
+            field.nullable = true;
+            patched = true;
+          }
+        }
+      });
+      return patched;
+    },
+  },
+];
+
+const GUARDRAIL_LISTS = [
+  "/v3/policies",
+  "/v3/rules",
+  "/v3/lists",
+  "/v3/lists/{list_id}/items",
+  "/v3/grants/{grant_id}/rule-evaluations",
 ];
 
 /**

@@ -166,6 +166,109 @@ const eventBody = (required: string[] = []): Schema =>
     required,
   );
 
+/** Guardrails (issue 14): list, create, get, update and delete of an application's object. */
+function crud(
+  base: string,
+  tag: string,
+  noun: string,
+  schema: string,
+  createdStatus: number,
+  update: "put" | "patch",
+  body: Schema,
+): Operation[] {
+  const one = `${base}/{id}`;
+  return [
+    {
+      method: "get",
+      path: base,
+      tag,
+      summary: `List the application's ${tag.toLowerCase()}`,
+      query: paging,
+      ok: { status: 200, schema: page(ref(schema)) },
+    },
+    {
+      method: "post",
+      path: base,
+      tag,
+      summary: `Create a ${noun}`,
+      body: { schema: body, required: true },
+      ok: { status: createdStatus, schema: single(ref(schema)) },
+    },
+    {
+      method: "get",
+      path: one,
+      tag,
+      summary: `Get a ${noun}`,
+      ok: { status: 200, schema: single(ref(schema)) },
+    },
+    {
+      method: update,
+      path: one,
+      tag,
+      summary: `Update a ${noun}`,
+      body: { schema: body, required: true },
+      ok: { status: 200, schema: single(ref(schema)) },
+    },
+    {
+      method: "delete",
+      path: one,
+      tag,
+      summary: `Delete a ${noun}`,
+      ok: { status: 200, schema: deletedBody },
+    },
+  ];
+}
+const idArray: Schema = { type: "array", items: { type: "string" } };
+const policyBody: Schema = object({
+  name: { type: "string" },
+  limits: {
+    type: "object",
+    description: "limit_attachment_size_limit, limit_count_daily_message_per_grant, …",
+  },
+  spam_detection: {
+    type: "object",
+    description: "use_list_dnsbl, use_header_anomaly_detection, spam_sensitivity",
+  },
+  options: { type: "object", description: "additional_folders, use_cidr_aliasing" },
+  rules: { ...idArray, description: "Rule ids of the application" },
+});
+const ruleBody: Schema = object({
+  name: { type: "string" },
+  description: { type: "string" },
+  priority: int,
+  enabled: bool,
+  trigger: { type: "string", enum: ["inbound", "outbound"] },
+  match: object({
+    operator: { type: "string", enum: ["all", "any"] },
+    conditions: { type: "array", items: anyObject },
+  }),
+  actions: { type: "array", items: object({ type: { type: "string" }, value: {} }, ["type"]) },
+});
+const listBody: Schema = object({
+  name: { type: "string" },
+  description: { type: "string" },
+  type: { type: "string", enum: ["domain", "tld", "address"] },
+});
+const listItemsBody: Schema = object({ items: idArray }, ["items"]);
+const workspaceBody: Schema = object({
+  name: { type: "string" },
+  domain: { type: "string" },
+  auto_group: bool,
+  policy_id: { anyOf: [{ type: "string" }, { type: "null" }] },
+  rule_ids: idArray,
+});
+const workspaceList: Schema = object(
+  { request_id: { type: "string" }, data: { type: "array", items: ref("Workspace") } },
+  ["request_id", "data"],
+);
+const evaluateBody: Schema = object({
+  trigger: { type: "string", enum: ["inbound", "outbound"] },
+  grant_id: { type: "string" },
+  rule_ids: idArray,
+  message: object({ from: { type: "string" }, to: idArray, cc: idArray, bcc: idArray, reply: bool }),
+  raw_mime: { type: "string", description: "The RFC 5322 text (instead of message)" },
+});
+
 export const OPERATIONS: Operation[] = [
   // Accounts
   {
@@ -1336,6 +1439,117 @@ export const OPERATIONS: Operation[] = [
       status: 200,
       contentType: "text/event-stream",
       description: "One event per notification, id = its log position",
+    },
+  },
+  // Guardrails (issue 14): policies, rules, lists and their items, workspaces, rule evaluations
+  ...crud("/v3/policies", "Policies", "policy", "Policy", 200, "put", policyBody),
+  {
+    method: "post",
+    path: "/v3/rules/evaluate",
+    tag: "Rules",
+    summary: "Dry run: what the rules would do to a message (agentbox; nothing applied or recorded)",
+    body: { schema: evaluateBody, required: true },
+    ok: { status: 200, schema: single(ref("RuleDryRun")) },
+    errors: [503],
+  },
+  ...crud("/v3/rules", "Rules", "rule", "Rule", 201, "put", ruleBody),
+  {
+    method: "get",
+    path: `${G}/rule-evaluations`,
+    tag: "Rules",
+    summary: "A grant's rule evaluations, newest first",
+    query: paging,
+    ok: { status: 200, schema: page(ref("RuleEvaluation")) },
+  },
+  ...crud("/v3/lists", "Lists", "list", "List", 201, "put", listBody),
+  {
+    method: "get",
+    path: "/v3/lists/{id}/items",
+    tag: "Lists",
+    summary: "A list's items",
+    query: paging,
+    ok: { status: 200, schema: page(ref("ListItem")) },
+  },
+  {
+    method: "post",
+    path: "/v3/lists/{id}/items",
+    tag: "Lists",
+    summary: "Add items (each checked against the list's type)",
+    body: { schema: listItemsBody, required: true },
+    ok: { status: 200, schema: single(ref("List")) },
+  },
+  {
+    method: "delete",
+    path: "/v3/lists/{id}/items",
+    tag: "Lists",
+    summary: "Remove items",
+    body: { schema: listItemsBody, required: true },
+    ok: { status: 200, schema: single(ref("List")) },
+  },
+  ...crud("/v3/workspaces", "Workspaces", "workspace", "Workspace", 200, "patch", workspaceBody).map((op) =>
+    op.method === "get" && op.path === "/v3/workspaces"
+      ? { ...op, query: undefined, ok: { status: 200, schema: workspaceList } }
+      : op,
+  ),
+  {
+    method: "post",
+    path: "/v3/workspaces/auto-group",
+    tag: "Workspaces",
+    summary: "Start a background job placing the application's grants in workspaces by domain",
+    body: {
+      schema: object({
+        after_created_at: { ...int, description: "Unix seconds" },
+        invalid_also: bool,
+        specific_domain: { type: "string" },
+      }),
+    },
+    ok: {
+      status: 200,
+      schema: single(
+        object({ job_id: { type: "string" }, message: { type: "string" } }, ["job_id", "message"]),
+      ),
+    },
+  },
+  {
+    method: "post",
+    path: "/v3/workspaces/{id}/manual-assign",
+    tag: "Workspaces",
+    summary: "Assign grants to a workspace (auto_group false), or remove them",
+    body: {
+      schema: object({
+        assign_grants: { type: "array", items: { type: "string" } },
+        remove_grants: { type: "array", items: { type: "string" } },
+      }),
+      required: true,
+    },
+    ok: {
+      status: 200,
+      schema: single(
+        object(
+          {
+            application_id: { type: "string" },
+            workspace_id: { type: "string" },
+            domain: { anyOf: [{ type: "string" }, { type: "null" }] },
+            grants_assigned: { anyOf: [idArray, { type: "null" }], description: "The grant ids assigned" },
+            grants_removed: { anyOf: [idArray, { type: "null" }], description: "The grant ids removed" },
+          },
+          ["application_id", "workspace_id"],
+        ),
+      ),
+    },
+  },
+  {
+    method: "post",
+    path: `${G}/messages/{messageId}/release`,
+    tag: "Messages",
+    summary: "Release a message an outbound rule held for review: it is sent (agentbox)",
+    ok: {
+      status: 200,
+      schema: object({ request_id: { type: "string" }, grant_id: { type: "string" }, data: ref("Message") }, [
+        "request_id",
+        "grant_id",
+        "data",
+      ]),
     },
   },
   // The server itself
