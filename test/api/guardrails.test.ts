@@ -65,7 +65,7 @@ describe("settings.policy_id on grants", () => {
       { provider: "nylas", settings: { policy_id: inherited } },
       app.key,
     );
-    expect(conn.status, JSON.stringify(conn.body)).toBe(200);
+    expect(conn.status, JSON.stringify(conn.body)).toBe(201); // Nylas's spec: a connector is created
     const grant = await createAccount(t, { email: uniqueEmail("inherit", TRIAL) }, {}, app.key);
     expect(grant.settings.policy_id).toBe(inherited);
     // Given explicitly, the grant's own wins.

@@ -25,7 +25,7 @@ export interface CreateFolderReply {
 }
 
 export const createFolder = command<CreateFolderCommand, CreateFolderReply>(async (ctx, cmd) => {
-  const { state, tx, now } = ctx;
+  const { state, tx } = ctx;
   const name = cmd.name.trim();
   if (!name) throw new MailboxError("invalid", "folder name must not be empty");
   const parentId = cmd.parentId ?? null;
