@@ -34,6 +34,11 @@ export const EXTENSION_OPERATIONS = new Set([
   // Guardrails (issue 14): the rules' dry run, and a message held for review released (docs/api.md).
   "POST /v3/rules/evaluate",
   "POST /v3/grants/{grant_id}/messages/{message_id}/release",
+  // An account's own allow and block lists, after AgentMail's per-inbox lists (docs/api.md).
+  "GET /v3/grants/{grant_id}/lists/{direction}/{type}",
+  "POST /v3/grants/{grant_id}/lists/{direction}/{type}",
+  "GET /v3/grants/{grant_id}/lists/{direction}/{type}/{entry}",
+  "DELETE /v3/grants/{grant_id}/lists/{direction}/{type}/{entry}",
 ]);
 
 /**

@@ -742,6 +742,17 @@ describe("the flow", () => {
       (d) => d.body.type === "message.released" && d.body.data.object.id === held.data.id,
     );
 
+    const own = { ...g, direction: "receive", type: "block" };
+    const added = await c.ok("POST /v3/grants/{grant_id}/lists/{direction}/{type}", own, {
+      json: { entry: "pest.example", reason: "contract" },
+    });
+    expect(added.data).toMatchObject({ entry: "pest.example", entry_type: "domain", list_type: "block" });
+    const entries = await c.ok("GET /v3/grants/{grant_id}/lists/{direction}/{type}", own);
+    expect(entries.data.map((e: { entry: string }) => e.entry)).toEqual(["pest.example"]);
+    const e = { ...own, entry: "pest.example" };
+    await c.ok("GET /v3/grants/{grant_id}/lists/{direction}/{type}/{entry}", e);
+    await c.ok("DELETE /v3/grants/{grant_id}/lists/{direction}/{type}/{entry}", e);
+
     await c.ok("POST /v3/workspaces/{workspace_id}/manual-assign", w, {
       json: { remove_grants: [grant.data.id] },
     });

@@ -166,6 +166,30 @@ const eventBody = (required: string[] = []): Schema =>
     required,
   );
 
+const contactItems = (key: string): Schema => ({
+  type: "array",
+  items: object({ [key]: { type: "string" }, type: { type: "string" } }, [key]),
+});
+const contactBody: Schema = object({
+  given_name: { type: "string" },
+  middle_name: { type: "string" },
+  surname: { type: "string" },
+  suffix: { type: "string" },
+  nickname: { type: "string" },
+  company_name: { type: "string" },
+  job_title: { type: "string" },
+  manager_name: { type: "string" },
+  office_location: { type: "string" },
+  notes: { type: "string" },
+  birthday: { type: "string", description: "YYYY-MM-DD" },
+  emails: contactItems("email"),
+  phone_numbers: contactItems("number"),
+  im_addresses: contactItems("im_address"),
+  web_pages: contactItems("url"),
+  physical_addresses: { type: "array", items: anyObject },
+  groups: { type: "array", items: anyObject, maxItems: 0, description: "Only empty: groups do not apply" },
+});
+
 /** Guardrails (issue 14): list, create, get, update and delete of an application's object. */
 function crud(
   base: string,
@@ -250,6 +274,14 @@ const listBody: Schema = object({
   type: { type: "string", enum: ["domain", "tld", "address"] },
 });
 const listItemsBody: Schema = object({ items: idArray }, ["items"]);
+const accountList = `${G}/lists/{direction}/{type}`;
+const accountEntryBody: Schema = object(
+  {
+    entry: { type: "string", description: "An email address or a domain" },
+    reason: { type: "string" },
+  },
+  ["entry"],
+);
 const workspaceBody: Schema = object({
   name: { type: "string" },
   domain: { type: "string" },
@@ -746,6 +778,16 @@ export const OPERATIONS: Operation[] = [
     ok: { status: 200, schema: single(object({ message: { type: "string" } }, ["message"])) },
     errors: [409],
   },
+  {
+    method: "post",
+    path: "/v3/domains/{domainName}/messages/send",
+    tag: "Sending",
+    summary:
+      "Transactional send from one of the application's verified domains (no account; JSON or multipart)",
+    body: { schema: compose, required: true, multipart: true },
+    ok: { status: 200, schema: single(ref("TransactionalMessage")) },
+    errors: [413],
+  },
   // Drafts
   {
     method: "get",
@@ -832,6 +874,58 @@ export const OPERATIONS: Operation[] = [
     path: `${G}/threads/{threadId}`,
     tag: "Threads",
     summary: "Move a thread to Trash",
+    ok: { status: 200, schema: deletedBody },
+  },
+  // Contacts (src/api/routes/contacts.ts): a grant's address book
+  {
+    method: "get",
+    path: `${G}/contacts`,
+    tag: "Contacts",
+    summary: "List contacts",
+    query: [
+      q("email", "Contacts with this email address"),
+      q("phone_number", "Contacts with this phone number"),
+      q("source", "address_book (default); domain and inbox are always empty here"),
+      q("group", "Refused: contact groups do not apply to agent accounts"),
+      ...paging,
+    ],
+    ok: { status: 200, schema: page(ref("Contact")) },
+  },
+  {
+    method: "get",
+    path: `${G}/contacts/groups`,
+    tag: "Contacts",
+    summary: "Contact groups: always a 400 (they do not apply to agent accounts)",
+    ok: { status: 200, schema: page(anyObject), description: "Never: the answer is a 400" },
+  },
+  {
+    method: "post",
+    path: `${G}/contacts`,
+    tag: "Contacts",
+    summary: "Create a contact (given_name required)",
+    body: { schema: contactBody, required: true },
+    ok: { status: 200, schema: single(ref("Contact")) },
+  },
+  {
+    method: "get",
+    path: `${G}/contacts/{contactId}`,
+    tag: "Contacts",
+    summary: "Get a contact",
+    ok: { status: 200, schema: single(ref("Contact")) },
+  },
+  {
+    method: "put",
+    path: `${G}/contacts/{contactId}`,
+    tag: "Contacts",
+    summary: "Update a contact (only the fields given)",
+    body: { schema: contactBody, required: true },
+    ok: { status: 200, schema: single(ref("Contact")) },
+  },
+  {
+    method: "delete",
+    path: `${G}/contacts/{contactId}`,
+    tag: "Contacts",
+    summary: "Delete a contact",
     ok: { status: 200, schema: deletedBody },
   },
   // Folders
@@ -1485,6 +1579,37 @@ export const OPERATIONS: Operation[] = [
     summary: "Remove items",
     body: { schema: listItemsBody, required: true },
     ok: { status: 200, schema: single(ref("List")) },
+  },
+  {
+    method: "get",
+    path: accountList,
+    tag: "Lists",
+    summary:
+      "An account's own allow or block list (agentbox; direction send|receive|reply, type allow|block)",
+    query: paging,
+    ok: { status: 200, schema: page(ref("AccountEntry")) },
+  },
+  {
+    method: "post",
+    path: accountList,
+    tag: "Lists",
+    summary: "Add an address or a domain to an account's list (applies at the next message)",
+    body: { schema: accountEntryBody, required: true },
+    ok: { status: 200, schema: single(ref("AccountEntry")) },
+  },
+  {
+    method: "get",
+    path: `${accountList}/{entry}`,
+    tag: "Lists",
+    summary: "Get an entry of an account's list",
+    ok: { status: 200, schema: single(ref("AccountEntry")) },
+  },
+  {
+    method: "delete",
+    path: `${accountList}/{entry}`,
+    tag: "Lists",
+    summary: "Remove an entry from an account's list",
+    ok: { status: 200, schema: deletedBody },
   },
   ...crud("/v3/workspaces", "Workspaces", "workspace", "Workspace", 200, "patch", workspaceBody).map((op) =>
     op.method === "get" && op.path === "/v3/workspaces"
