@@ -31,6 +31,20 @@ const deletedObject = (object: string, ids: string[]): Schema => ({
 const NOT_VENDORED =
   "Nylas sends this trigger, but the notification-schemas data the vendored copy was generated from has no schema for it";
 const AGENTBOX_ONLY = "agentbox's own trigger (docs/api.md, event.starting / event.ending): Nylas has none";
+const strings: Schema = { type: "array", items: { type: "string" } };
+/** A send held for review by an outbound rule (hold_for_review), and its release. */
+const reviewObject: Schema = {
+  type: "object",
+  required: ["id", "grant_id", "folders"],
+  properties: {
+    object: { const: "message" },
+    id: str,
+    grant_id: str,
+    folders: strings,
+    recipients: strings,
+    matched_rule_ids: strings,
+  },
+};
 
 export const UNPUBLISHED_NOTIFICATIONS: Record<string, Unpublished> = {
   "calendar.created": { why: NOT_VENDORED, object: rest("calendar") },
@@ -44,4 +58,12 @@ export const UNPUBLISHED_NOTIFICATIONS: Record<string, Unpublished> = {
   },
   "event.starting": { why: AGENTBOX_ONLY, object: rest("event") },
   "event.ending": { why: AGENTBOX_ONLY, object: rest("event") },
+  "message.held": {
+    why: "agentbox's own trigger (hold_for_review): Nylas has no such event",
+    object: reviewObject,
+  },
+  "message.released": {
+    why: "agentbox's own trigger (a held send released): Nylas has no such event",
+    object: reviewObject,
+  },
 };
