@@ -56,7 +56,10 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
   };
   return server;
 
-  /** One request, from the network or from an MCP tool (in process, as the same caller). */
+  /**
+   * One request: from the network, or in process from an MCP tool or a dashboard page (as the same
+   * caller, with its key).
+   */
   async function handle(incoming: Request, ip: string): Promise<Response> {
     const started = performance.now();
     const id = newUuid();
@@ -98,17 +101,6 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
     return response;
   }
 
-  /** A dashboard request, answered by the API as if the browser had sent it with the key. */
-  async function forward(request: Request, ip: string): Promise<Response> {
-    try {
-      return await route(request, new URL(request.url), ip, () => {});
-    } catch (err) {
-      const error = err instanceof ApiError ? err : new ApiError(500, "internal error");
-      if (!(err instanceof ApiError)) deps.log.error({ err }, "dashboard request failed");
-      return errorResponse(request, error);
-    }
-  }
-
   /**
    * Nothing of a body is read before its caller is known: a wrong key (or an address blocked for
    * failed attempts) is answered at once, however large the body it announced or streams. Only a
@@ -129,7 +121,7 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       if (answer) return answer;
     }
     if (Dashboard.handles(incoming, url.pathname)) {
-      return dashboard.handle(incoming, url, (forwarded) => forward(forwarded, ip));
+      return dashboard.handle(incoming, url, (forwarded) => handle(forwarded, ip));
     }
     if (url.pathname === "/metrics") {
       return new Response(deps.metrics.render(), {
