@@ -10,27 +10,31 @@ import type { Logger } from "../log.ts";
 import type { ImapEnvelope } from "../mail/envelope.ts";
 import { sortKeys } from "../mail/sort-keys.ts";
 import { setSortKeys } from "../mailbox/writes/messages.ts";
-import { maintenanceTasks, messageMime, messages } from "../store/schema.ts";
+import { messageMime, messages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
+import { type MessageBackfill, runMessageBackfill } from "./message-backfill.ts";
 
-const TASK = "imap_sort_keys";
 const BATCH = 1000;
 
-export async function addImapSortKeys(
-  store: Store,
-  log: Logger,
-  signal?: AbortSignal,
-  batchSize = BATCH,
-): Promise<void> {
-  const task = await store.read.query.maintenanceTasks.findFirst({ where: eq(maintenanceTasks.name, TASK) });
-  if (!task) return;
-  const started = Date.now();
+interface Row {
+  seq: number;
+  id: string;
+  envelopeJson: string | null;
+}
+
+const job: MessageBackfill<Row, { id: string; keys: ReturnType<typeof sortKeys> }[]> = {
+  task: "imap_sort_keys",
+  progressMessage: "imap sort keys: filling",
+  doneMessage: "imap sort keys: filled",
   // Messages stored from now on get their keys at ingest.
-  const end = lastMessageSeq(store);
-  let done = 0;
-  for (let after = task.progress; ; ) {
-    if (signal?.aborted) return;
-    const rows = store.read
+  end: (store) =>
+    store.read
+      .select({ seq: sql<number | null>`max(${messages}.rowid)` })
+      .from(messages)
+      .where(isNull(messages.sortSubject))
+      .get()?.seq ?? 0,
+  read: (store, after, end, limit) =>
+    store.read
       .select({
         seq: sql<number>`${messages}.rowid`,
         id: messages.id,
@@ -40,32 +44,24 @@ export async function addImapSortKeys(
       .leftJoin(messageMime, eq(messageMime.messageId, messages.id))
       .where(and(gt(sql`${messages}.rowid`, after), lte(sql`${messages}.rowid`, end)))
       .orderBy(sql`${messages}.rowid`)
-      .limit(batchSize)
-      .all();
-    const last = rows.at(-1);
-    if (!last) break;
-    const keys = rows.flatMap((row) =>
+      .limit(limit)
+      .all(),
+  prepare: (rows) =>
+    rows.flatMap((row) =>
       row.envelopeJson === null
         ? []
         : [{ id: row.id, keys: sortKeys(JSON.parse(row.envelopeJson) as ImapEnvelope) }],
-    );
-    await store.writer.submit((tx) => {
-      for (const k of keys) setSortKeys(tx, k.id, k.keys);
-      tx.update(maintenanceTasks).set({ progress: last.seq }).where(eq(maintenanceTasks.name, TASK)).run();
-    });
-    done += rows.length;
-    after = last.seq;
-    log.info({ messages: done }, "imap sort keys: filling");
-  }
-  await store.writer.submit((tx) => tx.delete(maintenanceTasks).where(eq(maintenanceTasks.name, TASK)));
-  log.info({ messages: done, ms: Date.now() - started }, "imap sort keys: filled");
-}
+    ),
+  write: (tx, keys) => {
+    for (const k of keys) setSortKeys(tx, k.id, k.keys);
+  },
+};
 
-function lastMessageSeq(store: Store): number {
-  const row = store.read
-    .select({ seq: sql<number | null>`max(${messages}.rowid)` })
-    .from(messages)
-    .where(isNull(messages.sortSubject))
-    .get();
-  return row?.seq ?? 0;
+export function addImapSortKeys(
+  store: Store,
+  log: Logger,
+  signal?: AbortSignal,
+  batchSize = BATCH,
+): Promise<void> {
+  return runMessageBackfill(store, log, job, batchSize, signal);
 }
