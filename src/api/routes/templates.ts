@@ -11,11 +11,11 @@ import {
   type TemplateFields,
   updateTemplate,
 } from "../../templates/templates.ts";
-import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { deleted, json, single } from "../http.ts";
 import { nextCursorOf, pageParams } from "../page.ts";
+import { applicationScope, grantScope } from "../template-scope.ts";
 import {
   type Json,
   optionalBoolean,
@@ -25,7 +25,6 @@ import {
   requiredString,
   requireObject,
 } from "../validate.ts";
-import { requireGrant } from "./messages.ts";
 
 const FIELDS = ["name", "subject", "body", "engine"];
 const MAX_TEMPLATE_CHARS = 512 * 1024;
@@ -35,14 +34,6 @@ const MAX_TEMPLATE_CHARS = 512 * 1024;
  * and their render endpoints. A send names one with `template` (src/sending/content.ts).
  */
 export function templateRoutes(deps: ApiDeps) {
-  const appScope = (request: Request): Scope => ({
-    applicationId: callerOf(request).applicationId,
-    grantId: null,
-  });
-  const grantScope = async (request: Request, grantId: string | undefined): Promise<Scope> => {
-    const grant = await requireGrant(deps, request, grantId);
-    return { applicationId: grant.applicationId, grantId: grant.id };
-  };
   const load = (scope: Scope, raw: string | undefined) => {
     const id = pathParam(raw, "template id");
     const row = findTemplate(deps.store, scope, id);
@@ -94,42 +85,45 @@ export function templateRoutes(deps: ApiDeps) {
   };
 
   return new Elysia()
-    .get("/v3/templates", ({ request }) => list(request, appScope(request)))
-    .post("/v3/templates", ({ request, body }) => create(request, appScope(request), body))
+    .get("/v3/templates", ({ request }) => list(request, applicationScope(request)))
+    .post("/v3/templates", ({ request, body }) => create(request, applicationScope(request), body))
     .post("/v3/templates/render", ({ request, body }) => renderGiven(request, body))
     .get("/v3/templates/:templateId", ({ request, params }) =>
-      single(request, presentTemplate(load(appScope(request), params.templateId))),
+      single(request, presentTemplate(load(applicationScope(request), params.templateId))),
     )
     .put("/v3/templates/:templateId", ({ request, params, body }) =>
-      update(request, appScope(request), params.templateId, body),
+      update(request, applicationScope(request), params.templateId, body),
     )
     .delete("/v3/templates/:templateId", ({ request, params }) =>
-      remove(request, appScope(request), params.templateId),
+      remove(request, applicationScope(request), params.templateId),
     )
     .post("/v3/templates/:templateId/render", ({ request, params, body }) =>
-      renderStored(request, appScope(request), params.templateId, body),
+      renderStored(request, applicationScope(request), params.templateId, body),
     )
     .get("/v3/grants/:grantId/templates", async ({ request, params }) =>
-      list(request, await grantScope(request, params.grantId)),
+      list(request, await grantScope(deps, request, params.grantId)),
     )
     .post("/v3/grants/:grantId/templates", async ({ request, params, body }) =>
-      create(request, await grantScope(request, params.grantId), body),
+      create(request, await grantScope(deps, request, params.grantId), body),
     )
     .post("/v3/grants/:grantId/templates/render", async ({ request, params, body }) => {
-      await grantScope(request, params.grantId);
+      await grantScope(deps, request, params.grantId);
       return renderGiven(request, body);
     })
     .get("/v3/grants/:grantId/templates/:templateId", async ({ request, params }) =>
-      single(request, presentTemplate(load(await grantScope(request, params.grantId), params.templateId))),
+      single(
+        request,
+        presentTemplate(load(await grantScope(deps, request, params.grantId), params.templateId)),
+      ),
     )
     .put("/v3/grants/:grantId/templates/:templateId", async ({ request, params, body }) =>
-      update(request, await grantScope(request, params.grantId), params.templateId, body),
+      update(request, await grantScope(deps, request, params.grantId), params.templateId, body),
     )
     .delete("/v3/grants/:grantId/templates/:templateId", async ({ request, params }) =>
-      remove(request, await grantScope(request, params.grantId), params.templateId),
+      remove(request, await grantScope(deps, request, params.grantId), params.templateId),
     )
     .post("/v3/grants/:grantId/templates/:templateId/render", async ({ request, params, body }) =>
-      renderStored(request, await grantScope(request, params.grantId), params.templateId, body),
+      renderStored(request, await grantScope(deps, request, params.grantId), params.templateId, body),
     );
 }
 

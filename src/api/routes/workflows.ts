@@ -11,11 +11,11 @@ import {
   WORKFLOW_TRIGGERS,
   type WorkflowFields,
 } from "../../templates/workflows.ts";
-import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { deleted, json, single } from "../http.ts";
 import { nextCursorOf, pageParams } from "../page.ts";
+import { applicationScope, grantScope } from "../template-scope.ts";
 import {
   type Json,
   optionalBoolean,
@@ -25,7 +25,6 @@ import {
   requiredString,
   requireObject,
 } from "../validate.ts";
-import { requireGrant } from "./messages.ts";
 
 const FIELDS = ["name", "template_id", "trigger_event", "delay", "is_enabled", "from"];
 /** A week, in minutes: as far as a workflow may wait after its event. */
@@ -36,14 +35,6 @@ const MAX_DELAY_MINUTES = 7 * 24 * 60;
  * A workflow's template is one of the same scope (a grant's may also use its application's).
  */
 export function workflowRoutes(deps: ApiDeps) {
-  const appScope = (request: Request): Scope => ({
-    applicationId: callerOf(request).applicationId,
-    grantId: null,
-  });
-  const grantScope = async (request: Request, grantId: string | undefined): Promise<Scope> => {
-    const grant = await requireGrant(deps, request, grantId);
-    return { applicationId: grant.applicationId, grantId: grant.id };
-  };
   const load = (scope: Scope, raw: string | undefined) => {
     const id = pathParam(raw, "workflow id");
     const row = findWorkflow(deps.store, scope, id);
@@ -86,31 +77,34 @@ export function workflowRoutes(deps: ApiDeps) {
   };
 
   return new Elysia()
-    .get("/v3/workflows", ({ request }) => list(request, appScope(request)))
-    .post("/v3/workflows", ({ request, body }) => create(request, appScope(request), body))
+    .get("/v3/workflows", ({ request }) => list(request, applicationScope(request)))
+    .post("/v3/workflows", ({ request, body }) => create(request, applicationScope(request), body))
     .get("/v3/workflows/:workflowId", ({ request, params }) =>
-      single(request, presentWorkflow(load(appScope(request), params.workflowId))),
+      single(request, presentWorkflow(load(applicationScope(request), params.workflowId))),
     )
     .put("/v3/workflows/:workflowId", ({ request, params, body }) =>
-      update(request, appScope(request), params.workflowId, body),
+      update(request, applicationScope(request), params.workflowId, body),
     )
     .delete("/v3/workflows/:workflowId", ({ request, params }) =>
-      remove(request, appScope(request), params.workflowId),
+      remove(request, applicationScope(request), params.workflowId),
     )
     .get("/v3/grants/:grantId/workflows", async ({ request, params }) =>
-      list(request, await grantScope(request, params.grantId)),
+      list(request, await grantScope(deps, request, params.grantId)),
     )
     .post("/v3/grants/:grantId/workflows", async ({ request, params, body }) =>
-      create(request, await grantScope(request, params.grantId), body),
+      create(request, await grantScope(deps, request, params.grantId), body),
     )
     .get("/v3/grants/:grantId/workflows/:workflowId", async ({ request, params }) =>
-      single(request, presentWorkflow(load(await grantScope(request, params.grantId), params.workflowId))),
+      single(
+        request,
+        presentWorkflow(load(await grantScope(deps, request, params.grantId), params.workflowId)),
+      ),
     )
     .put("/v3/grants/:grantId/workflows/:workflowId", async ({ request, params, body }) =>
-      update(request, await grantScope(request, params.grantId), params.workflowId, body),
+      update(request, await grantScope(deps, request, params.grantId), params.workflowId, body),
     )
     .delete("/v3/grants/:grantId/workflows/:workflowId", async ({ request, params }) =>
-      remove(request, await grantScope(request, params.grantId), params.workflowId),
+      remove(request, await grantScope(deps, request, params.grantId), params.workflowId),
     );
 }
 
