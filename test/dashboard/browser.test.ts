@@ -77,7 +77,7 @@ describe("the dashboard in chromium", () => {
     await page.getByLabel("API key").fill("abx_wrong");
     await page.keyboard.press("Enter");
     // The alert may be in the page before its text: wait for the text (fails on the timeout).
-    await page.getByRole("alert").filter({ hasText: "invalid" }).waitFor();
+    await alertSaying("invalid");
     expect(await unlabelledFields(page)).toEqual([]);
     await shot("sign-in");
   });
@@ -108,7 +108,7 @@ describe("the dashboard in chromium", () => {
   test("keyboard: Tab walks the navigation, then the page's fields, in order", async () => {
     await page.focus("a.brand");
     const focused: string[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 13; i++) {
       await page.keyboard.press("Tab");
       focused.push(
         (await page.evaluate(
@@ -121,6 +121,11 @@ describe("the dashboard in chromium", () => {
       "Domains",
       "Webhooks",
       "Outbound",
+      "Policies",
+      "Rules",
+      "Lists",
+      "Workspaces",
+      "Calendar",
       "Status",
       "Sign out",
       "Email address",
@@ -255,6 +260,147 @@ describe("the dashboard in chromium", () => {
     await queue.getByText("cancelled by the operator").waitFor();
   });
 
+  test("policies: the API's validation error next to the form, then create, edit, delete", async () => {
+    await page.goto(`${t.url}/dashboard/#/policies`);
+    await page.getByRole("heading", { name: "Create a policy" }).waitFor();
+    await page.getByLabel("Name").fill("Strict");
+    await page.getByLabel("Limits").fill('{"limit_count_daily_email_sent": "many"}');
+    await page.getByRole("button", { name: "Create" }).click();
+    await alertSaying("limit_count_daily_email_sent");
+    await page.getByLabel("Limits").fill("{not json");
+    await page.getByRole("button", { name: "Create" }).click();
+    await alertSaying("not valid JSON");
+    await page.getByLabel("Limits").fill('{"limit_count_daily_email_sent": 5}');
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("heading", { name: "Strict policy" }).waitFor();
+    const id = decodeURIComponent(page.url().split("/").pop() ?? "");
+    expect((await api(t, "GET", `/v3/policies/${id}`)).body.data.limits).toEqual({
+      limit_count_daily_email_sent: 5,
+    });
+    await page.getByLabel("Name").fill("Stricter");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Stricter policy" }).waitFor();
+    await page.goto(`${t.url}/dashboard/#/policies`);
+    await page.getByRole("table", { name: "Policies" }).getByRole("link", { name: "Stricter" }).waitFor();
+    await shot("policies");
+    await page.getByRole("link", { name: "Stricter" }).click();
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Delete this policy" }).click();
+    await page.getByRole("heading", { name: "Create a policy" }).waitFor();
+    expect((await api(t, "GET", `/v3/policies/${id}`)).status).toBe(404);
+  });
+
+  test("lists: create one, add items (a bad one refused by the API), remove one", async () => {
+    await page.goto(`${t.url}/dashboard/#/lists`);
+    await page.getByRole("heading", { name: "Create a list" }).waitFor();
+    await page.getByLabel("Name").fill("Partners");
+    await page.getByLabel("Type").selectOption("domain");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("heading", { name: "Partners list" }).waitFor();
+    await page.getByLabel("Add domain items, one a line").fill("partner.example\nnot a domain");
+    await page.getByRole("button", { name: "Add items" }).click();
+    await alertSaying("not a domain");
+    await page.getByLabel("Add domain items, one a line").fill("partner.example\nOther.Example");
+    await page.getByRole("button", { name: "Add items" }).click();
+    await page.getByRole("heading", { name: "Items (2)" }).waitFor();
+    await page.getByRole("button", { name: "Remove other.example" }).click();
+    await page.getByRole("heading", { name: "Items (1)" }).waitFor();
+    await shot("list");
+  });
+
+  test("rules: create one naming the list, edit it; workspaces: create one with that rule", async () => {
+    const lists = (await api(t, "GET", "/v3/lists")).body.data as { id: string; name: string }[];
+    const list = lists.find((l) => l.name === "Partners");
+    await page.goto(`${t.url}/dashboard/#/rules`);
+    await page.getByRole("heading", { name: "Create a rule" }).waitFor();
+    await page.getByLabel("Name").fill("Partners to archive");
+    await page.getByLabel("Match").fill(
+      JSON.stringify({
+        operator: "all",
+        conditions: [{ field: "from.domain", operator: "in_list", value: [list?.id] }],
+      }),
+    );
+    await page.getByLabel("Actions").fill('[{"type": "assign_to_folder"}]');
+    await page.getByRole("button", { name: "Create" }).click();
+    await alertSaying("assign_to_folder");
+    await page.getByLabel("Actions").fill('[{"type": "archive"}]');
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("heading", { name: "Partners to archive rule" }).waitFor();
+    await page.getByLabel("Priority (0–1000)").fill("5");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Partners to archive rule" }).waitFor();
+    const rules = (await api(t, "GET", "/v3/rules")).body.data as { id: string; priority: number }[];
+    expect(rules.map((r) => r.priority)).toEqual([5]);
+    await page.goto(`${t.url}/dashboard/#/rules`);
+    await page.getByRole("table", { name: "Rules" }).getByText("archive", { exact: true }).waitFor();
+    await shot("rules");
+
+    await page.goto(`${t.url}/dashboard/#/workspaces`);
+    await page.getByRole("heading", { name: "Create a workspace" }).waitFor();
+    await page.getByLabel("Name").fill("Partners desk");
+    await page.getByLabel("Domain", { exact: true }).fill("partners.example");
+    await page.getByLabel("Rule ids").fill(JSON.stringify([rules[0]?.id]));
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("heading", { name: "Partners desk workspace" }).waitFor();
+    await page.getByLabel("Policy id").fill("no-such-policy");
+    await page.getByRole("button", { name: "Save" }).click();
+    await alertSaying("no-such-policy");
+    await page.goto(`${t.url}/dashboard/#/workspaces`);
+    await page.getByRole("table", { name: "Workspaces" }).getByText("partners.example").waitFor();
+    await shot("workspaces");
+  }, 20_000);
+
+  test("calendar: a week of events with participants and their answers; create, then delete", async () => {
+    const start = new Date();
+    start.setHours(10, 0, 0, 0);
+    const at = Math.floor(start.getTime() / 1000);
+    const made = await api(
+      t,
+      "POST",
+      `/v3/grants/${encodeURIComponent(email)}/events?calendar_id=primary&notify_participants=false`,
+      {
+        title: "Standup",
+        when: { start_time: at, end_time: at + 900 },
+        participants: [
+          { email: "ada@remote.example", name: "Ada", status: "yes" },
+          { email: "bob@remote.example" },
+        ],
+      },
+    );
+    expect(made.status).toBe(200);
+    await page.goto(`${t.url}/dashboard/#/calendar/${encodeURIComponent(email)}`);
+    await page.getByRole("heading", { name: "Calendar" }).waitFor();
+    const week = page.getByRole("region", { name: "Events of the week" });
+    await week.getByText("Standup").waitFor();
+    expect(await week.locator("li", { hasText: "Standup" }).textContent()).toMatch(
+      /Ada <ada@remote.example>\s*yes.*bob@remote.example\s*noreply/s,
+    );
+    const local = (s: number) =>
+      new Date((s - start.getTimezoneOffset() * 60) * 1000).toISOString().slice(0, 16);
+    await page.getByLabel("Title").fill("Review");
+    await page.getByLabel("Starts").fill(local(at + 3600));
+    await page.getByLabel("Ends").fill(local(at + 1800));
+    await page.getByRole("button", { name: "Create event" }).click();
+    await alertSaying(/end/i);
+    await page.getByLabel("Ends").fill(local(at + 7200));
+    await page.getByLabel("Participants (addresses, comma-separated)").fill("carol@remote.example");
+    await page.getByRole("button", { name: "Create event" }).click();
+    await week.getByText("Review").waitFor();
+    await shot("calendar");
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Delete event Standup" }).click();
+    await page.getByRole("button", { name: "Delete event Standup" }).waitFor({ state: "detached" });
+    expect(
+      (
+        await api(
+          t,
+          "GET",
+          `/v3/grants/${encodeURIComponent(email)}/events/${made.body.data.id}?calendar_id=primary`,
+        )
+      ).status,
+    ).toBe(404);
+  });
+
   test("status page", async () => {
     await page.goto(`${t.url}/dashboard/#/status`);
     await page.getByText("Health").waitFor();
@@ -296,6 +442,16 @@ describe("the dashboard in chromium", () => {
     expect(ms).toBeLessThan(500);
   }, 20_000);
 });
+
+/** Waits for an alert saying `text`; on a timeout, fails naming what the alerts said instead. */
+async function alertSaying(text: string | RegExp): Promise<void> {
+  try {
+    await page.getByRole("alert").filter({ hasText: text }).waitFor({ timeout: 5_000 });
+  } catch {
+    const said = await page.getByRole("alert").allTextContents();
+    throw new Error(`no alert saying ${text}; the alerts say ${JSON.stringify(said)}`);
+  }
+}
 
 /** Inputs, selects and text areas with no label a screen reader can announce (run in the page). */
 function unlabelledFields(p: Page): Promise<string[]> {

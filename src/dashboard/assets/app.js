@@ -1,11 +1,13 @@
 import { ApiError, esc, session, setCsrf } from "./api.js";
+import { calendarView } from "./calendar.js";
 import { mailboxView, messageView } from "./message.js";
+import { resourceListView, resourceView } from "./resources.js";
 import { accountsView, domainsView, outboundView, statusView, webhooksView } from "./views.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 
-/** #/accounts, #/mail/<grant>/<folder>[/<page>], #/message/<grant>/<id>, #/webhooks, #/status */
+/** #/accounts, #/mail/<grant>/<folder>[/<page>], #/message/<grant>/<id>, #/webhooks, #/status, #/<guardrail>[/<id>], #/calendar[/<grant>[/<week>]] */
 const routes = [
   [/^#\/accounts$/, () => accountsView(main)],
   [/^#\/mail\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/, (g, f, p) => mailboxView(main, g, f, p)],
@@ -14,6 +16,9 @@ const routes = [
   [/^#\/webhooks$/, () => webhooksView(main)],
   [/^#\/outbound$/, () => outboundView(main)],
   [/^#\/status$/, () => statusView(main)],
+  [/^#\/(policies|rules|lists|workspaces)$/, (kind) => resourceListView(main, kind)],
+  [/^#\/(policies|rules|lists|workspaces)\/([^/]+)$/, (kind, id) => resourceView(main, kind, id)],
+  [/^#\/calendar(?:\/([^/]+))?(?:\/(\d+))?$/, (g, week) => calendarView(main, g, week)],
 ];
 
 async function render() {
