@@ -167,6 +167,7 @@ describe("the flow", () => {
     s.b = b.data;
     await c.ok("GET /v3/grants", {}, { query: { limit: 50 } });
     await c.ok("GET /v3/grants/{grantId}", { grantId: s.a.id });
+    await c.ok("GET /v3/grants/{grantId}/usage", { grantId: s.a.id });
     await c.ok("PATCH /v3/grants/{grantId}", { grantId: s.b.id }, { json: { name: "Contract B" } });
   }, 30_000);
 

@@ -260,6 +260,18 @@ describe("the dashboard in chromium", () => {
     await queue.getByText("cancelled by the operator").waitFor();
   });
 
+  test("accounts: usage against the quotas, from GET /v3/grants/{id}/usage", async () => {
+    const usage = (await api(t, "GET", `/v3/grants/${encodeURIComponent(email)}/usage`)).body.data;
+    expect(usage.sent_today.count).toBeGreaterThan(0);
+    await page.goto(`${t.url}/dashboard/#/accounts`);
+    const row = page.getByRole("row").filter({ hasText: email });
+    await row.getByText(`Sent ${usage.sent_today.count} / ${usage.sent_today.limit}`).waitFor();
+    await row.getByText("Received 0 / no limit").waitFor();
+    await row.getByText(/Storage \d+ KB \/ 1\.0 GB/).waitFor();
+    expect(await row.getByRole("meter").count()).toBe(2);
+    await shot("accounts");
+  });
+
   test("policies: the API's validation error next to the form, then create, edit, delete", async () => {
     await page.goto(`${t.url}/dashboard/#/policies`);
     await page.getByRole("heading", { name: "Create a policy" }).waitFor();

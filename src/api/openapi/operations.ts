@@ -41,6 +41,12 @@ const q = (name: string, description: string, schema: Schema = { type: "string" 
 const bool = { type: "boolean" };
 const int = { type: "integer" };
 const anyObject: Schema = { type: "object" };
+/** A used amount and its limit (null: no limit). */
+const usageOf = (used: string, limit: string): Schema => ({
+  type: "object",
+  properties: { [used]: { type: "integer" }, [limit]: { type: ["integer", "null"] } },
+  required: [used, limit],
+});
 
 const paging = [q("limit", "Page size", int), q("page_token", "next_cursor of the previous page")];
 const select = q("select", "Comma-separated fields to return");
@@ -342,6 +348,29 @@ export const OPERATIONS: Operation[] = [
     tag: "Accounts",
     summary: "Get an account",
     ok: { status: 200, schema: single(ref("Grant")) },
+  },
+  {
+    method: "get",
+    path: `${G}/usage`,
+    tag: "Accounts",
+    summary: "An account's usage against its limits: storage, today's sends and receipts (agentbox)",
+    ok: {
+      status: 200,
+      schema: single(
+        object(
+          {
+            grant_id: { type: "string" },
+            object: { type: "string", enum: ["usage"] },
+            day: text("today, UTC (YYYY-MM-DD)"),
+            policy_id: { type: ["string", "null"] },
+            storage: usageOf("used_bytes", "quota_bytes"),
+            sent_today: usageOf("count", "limit"),
+            received_today: usageOf("count", "limit"),
+          },
+          ["grant_id", "object", "day", "storage", "sent_today", "received_today"],
+        ),
+      ),
+    },
   },
   {
     method: "patch",
