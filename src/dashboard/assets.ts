@@ -19,6 +19,7 @@ export const ASSET_NAMES = [
   "message.js",
   "resources.js",
   "calendar.js",
+  "status.js",
   "style.css",
 ] as const;
 

@@ -26,6 +26,8 @@ export const EXTENSION_OPERATIONS = new Set([
   "GET /v3/admin/outbound/{id}",
   "POST /v3/admin/outbound/{id}/retry",
   "DELETE /v3/admin/outbound/{id}",
+  // Versions, listeners and counts for the status page (docs/api.md, "agentbox administration").
+  "GET /v3/admin/status",
   // Every delivery attempt of a webhook, and a notification sent again (docs/api.md, "Webhooks").
   "GET /v3/webhooks/{id}/deliveries",
   "POST /v3/webhooks/{id}/deliveries/{notification}/resend",

@@ -413,12 +413,30 @@ describe("the dashboard in chromium", () => {
     ).toBe(404);
   });
 
-  test("status page", async () => {
+  test("status page: listeners, versions, counts, and charts that fill from /metrics", async () => {
     await page.goto(`${t.url}/dashboard/#/status`);
     await page.getByText("Health").waitFor();
     await page.getByText("ok", { exact: true }).waitFor();
+    const listeners = page.getByRole("table", { name: "Listeners" });
+    await listeners
+      .getByRole("row")
+      .filter({ hasText: String(t.server.ports.imaps) })
+      .getByText("implicit")
+      .waitFor();
+    await listeners
+      .getByRole("row")
+      .filter({ hasText: String(t.server.ports.mx) })
+      .getByText("starttls")
+      .waitFor();
+    expect(await page.locator("dl[aria-label=Versions]").textContent()).toContain(Bun.version);
+    // Rates need two samples: a third one later, each chart has a line.
+    const points = async () => ((await page.locator("#line-http").getAttribute("points")) ?? "").trim();
+    for (let i = 0; i < 100 && (await points()).split(" ").length < 2; i++) await Bun.sleep(100);
+    expect((await points()).split(" ").length).toBeGreaterThanOrEqual(2);
+    expect(await page.locator("svg.spark polyline").count()).toBe(7);
+    expect(Number(await page.locator("#now-rss").textContent())).toBeGreaterThan(10);
     await shot("status");
-  });
+  }, 20_000);
 
   test("the first page weighs < 200 KB and is interactive in < 500 ms on loopback", async () => {
     // Three cold loads (a new browser context each: no cache, no cookie); the best one counts,

@@ -641,6 +641,56 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get",
+    path: "/v3/admin/status",
+    tag: "Administration",
+    summary: "Versions, listeners and the application's counts (agentbox)",
+    ok: {
+      status: 200,
+      schema: single(
+        object(
+          {
+            object: { type: "string", enum: ["status"] },
+            versions: object(
+              {
+                agentbox: { type: "string" },
+                bun: { type: "string" },
+                sqlite: { type: "string" },
+                schema: { type: "integer" },
+              },
+              ["agentbox", "bun", "sqlite", "schema"],
+            ),
+            uptime_seconds: { type: "integer" },
+            listeners: {
+              type: "array",
+              items: object(
+                {
+                  name: { type: "string" },
+                  protocol: { type: "string", enum: ["http", "imap", "smtp"] },
+                  address: { type: "string" },
+                  port: { type: "integer" },
+                  tls: { type: "string", enum: ["implicit", "starttls", "none"] },
+                },
+                ["name", "protocol", "address", "port", "tls"],
+              ),
+            },
+            counts: object(
+              {
+                accounts: { type: "integer" },
+                domains: { type: "integer" },
+                webhooks: { type: "integer" },
+                messages: { type: "integer" },
+                outbound_waiting: { type: "integer" },
+              },
+              ["accounts", "domains", "webhooks", "messages", "outbound_waiting"],
+            ),
+          },
+          ["object", "versions", "uptime_seconds", "listeners", "counts"],
+        ),
+      ),
+    },
+  },
+  {
+    method: "get",
     path: `/v3/admin/outbound`,
     tag: "Administration",
     summary: "The application's outbound queue, a row per recipient, newest first (agentbox)",

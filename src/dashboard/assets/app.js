@@ -2,7 +2,8 @@ import { ApiError, esc, session, setCsrf } from "./api.js";
 import { calendarView } from "./calendar.js";
 import { mailboxView, messageView } from "./message.js";
 import { resourceListView, resourceView } from "./resources.js";
-import { accountsView, domainsView, outboundView, statusView, webhooksView } from "./views.js";
+import { statusView } from "./status.js";
+import { accountsView, domainsView, outboundView, webhooksView } from "./views.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");

@@ -169,58 +169,6 @@ export async function webhooksView(main) {
   });
 }
 
-/** Health, listeners, counts and a few metrics, sampled while the page is open. */
-export async function statusView(main) {
-  main.innerHTML = `<h1>Status</h1><div class="cards" id="cards"></div>
-    <h2>Memory (RSS), last samples</h2><div class="panel"><svg class="spark" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label="Memory over time"><polyline id="rss" points=""></polyline></svg></div>`;
-  const samples = [];
-  const tick = async () => {
-    if (!main.querySelector("#cards")) return false;
-    const [health, metrics, grants] = await Promise.all([
-      fetch("/healthz").then((r) => r.json()),
-      fetch("/metrics").then((r) => r.text()),
-      api("GET", "/v3/grants?limit=200"),
-    ]);
-    const m = parseMetrics(metrics);
-    samples.push(m.agentbox_process_rss_bytes ?? 0);
-    if (samples.length > 30) samples.shift();
-    const cards = [
-      ["Health", health.status],
-      ["Accounts", grants.data.length],
-      ["Active mailbox actors", m.agentbox_actors_active],
-      ["IMAP sessions", m.agentbox_imap_sessions],
-      ["Outbound in flight", m.agentbox_smtp_outbound_in_flight],
-      ["Store commits", m.agentbox_store_commits_total],
-      ["Memory (RSS)", `${Math.round((m.agentbox_process_rss_bytes ?? 0) / 1048576)} MB`],
-    ];
-    main.querySelector("#cards").innerHTML = cards
-      .map(
-        ([k, v]) =>
-          `<div class="panel card"><div class="muted">${esc(k)}</div><div class="value">${esc(v ?? "–")}</div></div>`,
-      )
-      .join("");
-    const max = Math.max(...samples, 1);
-    main
-      .querySelector("#rss")
-      .setAttribute("points", samples.map((v, i) => `${(i / 29) * 100},${40 - (v / max) * 36}`).join(" "));
-    return true;
-  };
-  if (await tick()) {
-    const timer = setInterval(async () => {
-      if (!(await tick().catch(() => false))) clearInterval(timer);
-    }, 2000);
-  }
-}
-
-function parseMetrics(text) {
-  const out = {};
-  for (const line of text.split("\n")) {
-    const match = /^(\w+)(?:\{[^}]*\})?\s+([\d.e+-]+)$/.exec(line);
-    if (match) out[match[1]] = (out[match[1]] ?? 0) + Number(match[2]);
-  }
-  return out;
-}
-
 const RECORD_TYPES = ["ownership", "mx", "spf", "dkim", "feedback"];
 
 /** Domains: add one, the DNS records to publish, a verify button per record with its result. */
