@@ -37,7 +37,8 @@ beforeAll(async () => {
   });
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // The remote-image test's server has the test server's self-signed certificate.
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
 });
 
 afterAll(async () => {
@@ -183,6 +184,78 @@ describe("the dashboard in chromium", () => {
     expect(await page.title()).toBe("agentbox");
     expect(tracked).toEqual([]);
     await shot("message-hostile");
+  });
+
+  test("remote images: none fetched before the click, the https one after it, for that message only", async () => {
+    const fetched: string[] = [];
+    const images = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      tls: { cert: t.server.tls.cert, key: t.server.tls.key },
+      fetch(req) {
+        fetched.push(new URL(req.url).pathname + (req.headers.get("referer") ? " with a referer" : ""));
+        return new Response(Bun.file(join(import.meta.dir, "../../docs/screenshots/sign-in.png")), {
+          headers: { "content-type": "image/png" },
+        });
+      },
+    });
+    try {
+      const https = `https://127.0.0.1:${images.port}`;
+      const http = `http://127.0.0.1:${tracker.port}`;
+      const newsletter = `<html><body><p>Newsletter</p><img src="${https}/pixel.png" alt="pixel" width="40">
+        <img src="${http}/plain-http.png" alt=""><script>fetch("${https}/script")</script>
+        <link rel="stylesheet" href="${https}/style.css"><form action="${https}/form"><button>Go</button></form></body></html>`;
+      await page.goto(`${t.url}/dashboard/#/mail/${encodeURIComponent(email)}/inbox`);
+      await page.getByText("Live").waitFor();
+      await sendOverMx(email, "Newsletter", newsletter);
+      await sendOverMx(email, "Newsletter again", newsletter);
+      await page.getByRole("link", { name: "Newsletter", exact: true }).click();
+      await page.frameLocator("iframe.body").getByText("Newsletter").waitFor();
+      await Bun.sleep(500);
+      expect(fetched).toEqual([]);
+      await page.getByRole("button", { name: "Load remote images for this message" }).click();
+      await page.getByRole("button", { name: "Remote images loaded for this message" }).waitFor();
+      const frame = page.frameLocator("iframe.body");
+      await frame.getByText("Newsletter").waitFor();
+      for (let i = 0; i < 50 && fetched.length === 0; i++) await Bun.sleep(100);
+      await Bun.sleep(300);
+      expect(fetched).toEqual(["/pixel.png"]);
+      expect(
+        await frame.locator("img[alt=pixel]").evaluate((img: HTMLImageElement) => img.naturalWidth),
+      ).toBeGreaterThan(0);
+      expect(tracked).toEqual([]);
+      expect(await page.locator("iframe.body").getAttribute("sandbox")).toBe("");
+      await shot("message-remote-images");
+      // Another message, or this one opened again: blocked again.
+      await page.goto(`${t.url}/dashboard/#/mail/${encodeURIComponent(email)}/inbox`);
+      await page.getByRole("link", { name: "Newsletter again" }).click();
+      await page.frameLocator("iframe.body").getByText("Newsletter").waitFor();
+      await page.getByRole("button", { name: "Load remote images for this message" }).waitFor();
+      await Bun.sleep(500);
+      expect(fetched).toEqual(["/pixel.png"]);
+    } finally {
+      images.stop(true);
+    }
+  }, 20_000);
+
+  test("the remote-images document needs the session and stays under its own policy", async () => {
+    const id = (await api(t, "GET", `/v3/grants/${encodeURIComponent(email)}/messages?limit=1`)).body.data[0]
+      .id;
+    const path = `/dashboard/frame/${encodeURIComponent(email)}/${id}`;
+    const anonymous = await fetch(`${t.url}${path}`);
+    expect(anonymous.status).toBe(401);
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const res = await fetch(`${t.url}${path}`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toStartWith("sandbox;");
+    expect(csp).toContain("img-src https: data:");
+    expect(csp).not.toContain("script-src");
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(
+      (await fetch(`${t.url}/dashboard/frame/${encodeURIComponent(email)}/nope`, { headers: { cookie } }))
+        .status,
+    ).toBe(404);
   });
 
   test("a failing webhook shows its error and every delivery attempt; a resend goes out", async () => {
