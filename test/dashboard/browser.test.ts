@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -47,7 +47,27 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+/** Every page screenshotted is also checked by axe: a serious or critical violation fails the test. */
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
+  axeChecked.add(name);
+}
+
+/** axe-core, run in the page through the debugging protocol (the dashboard's CSP refuses inline scripts). */
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const axeChecked = new Set<string>();
+
+async function axeViolations(p: Page): Promise<string[]> {
+  if ((await p.evaluate("typeof window.axe")) !== "object") await p.evaluate(AXE);
+  // The message's own HTML (the sender's, in its sandboxed frame) is not the dashboard's to fix.
+  const found = (await p.evaluate(
+    `axe.run(document, { iframes: false, resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })))`,
+  )) as { id: string; impact: string; help: string; nodes: string[] }[];
+  return found
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.join(", ")})`);
+}
 
 async function sendOverMx(to: string, subject: string, html: string): Promise<void> {
   const transport = nodemailer.createTransport({
@@ -221,7 +241,9 @@ describe("the dashboard in chromium", () => {
       await Bun.sleep(300);
       expect(fetched).toEqual(["/pixel.png"]);
       expect(
-        await frame.locator("img[alt=pixel]").evaluate((img: HTMLImageElement) => img.naturalWidth),
+        await frame
+          .locator("img[alt=pixel]")
+          .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
       ).toBeGreaterThan(0);
       expect(tracked).toEqual([]);
       expect(await page.locator("iframe.body").getAttribute("sandbox")).toBe("");
@@ -511,6 +533,49 @@ describe("the dashboard in chromium", () => {
     await shot("status");
   }, 20_000);
 
+  test("axe: no serious or critical violation on any page, detail pages included", async () => {
+    const g = encodeURIComponent(email);
+    const message = (await api(t, "GET", `/v3/grants/${g}/messages?limit=1`)).body.data[0].id;
+    const first = async (path: string, id = "id") => (await api(t, "GET", path)).body.data[0][id];
+    const pages = [
+      "#/accounts",
+      `#/mail/${g}/inbox`,
+      `#/message/${g}/${message}`,
+      "#/domains",
+      "#/webhooks",
+      "#/outbound",
+      "#/policies",
+      `#/policies/${await createPolicyId()}`,
+      "#/rules",
+      `#/rules/${await first("/v3/rules")}`,
+      "#/lists",
+      `#/lists/${await first("/v3/lists")}`,
+      "#/workspaces",
+      `#/workspaces/${await first("/v3/workspaces", "workspace_id")}`,
+      `#/calendar/${g}`,
+      "#/status",
+    ];
+    const found: string[] = [];
+    for (const hash of pages) {
+      await page.goto(`${t.url}/dashboard/${hash}`);
+      await page.locator("main h1").first().waitFor();
+      await Bun.sleep(300);
+      found.push(...(await axeViolations(page)).map((v) => `${hash}: ${v}`));
+    }
+    expect(found).toEqual([]);
+  }, 60_000);
+
+  test("axe: the check can fail (a button without a name, an image without text)", async () => {
+    await page.goto(`${t.url}/dashboard/#/accounts`);
+    await page.getByRole("heading", { name: "Accounts" }).waitFor();
+    await page.evaluate(
+      `document.querySelector("main").insertAdjacentHTML("beforeend", '<button type="button"></button><img src="data:,">')`,
+    );
+    const found = await axeViolations(page);
+    expect(found.some((v) => v.includes("button-name"))).toBe(true);
+    expect(found.some((v) => v.includes("image-alt"))).toBe(true);
+  });
+
   test("the first page weighs < 200 KB and is interactive in < 500 ms on loopback", async () => {
     // Three cold loads (a new browser context each: no cache, no cookie); the best one counts,
     // since the machine's other work only ever adds to it.
@@ -545,6 +610,14 @@ describe("the dashboard in chromium", () => {
     expect(ms).toBeLessThan(500);
   }, 20_000);
 });
+
+async function createPolicyId(): Promise<string> {
+  const res = await api(t, "POST", "/v3/policies", {
+    name: "for axe",
+    limits: { limit_storage_total: 2_000_000 },
+  });
+  return res.body.data.id;
+}
 
 /** Waits for an alert saying `text`; on a timeout, fails naming what the alerts said instead. */
 async function alertSaying(text: string | RegExp): Promise<void> {

@@ -36,7 +36,7 @@ export async function accountsView(main) {
           <td><span class="badge ${esc(g.grant_status)}">${esc(g.grant_status)}</span></td>
           <td class="usage" data-usage="${esc(g.id)}">${usageHtml(usage.get(g.id))}</td>
           <td>${esc(when(g.created_at))}</td>
-          <td class="row"><button type="button" class="secondary" data-rotate="${esc(g.id)}" aria-label="Rotate the password of ${esc(g.email)}">Rotate password</button>
+          <td class="row"><button type="button" class="secondary" data-rotate="${esc(g.id)}" aria-label="Rotate password of ${esc(g.email)}">Rotate password</button>
           <button type="button" class="danger" data-delete="${esc(g.id)}" aria-label="Delete ${esc(g.email)}">Delete</button></td></tr>`,
           )
           .join("")
