@@ -191,7 +191,7 @@ function fieldHtml(f, value) {
       .map((v) => `<option ${v === value ? "selected" : ""}>${esc(v)}</option>`)
       .join("")}</select>`;
   if (f.kind === "json")
-    return `<label for="${id}">${esc(f.label)}</label><textarea id="${id}" name="${f.name}" rows="5" spellcheck="false"${described}>${esc(
+    return `<label for="${id}">${esc(f.label)}</label><textarea id="${id}" name="${f.name}" rows="8" spellcheck="false"${described}>${esc(
       value === undefined || value === null ? "" : JSON.stringify(value, null, 2),
     )}</textarea>${hint}`;
   return `<label for="${id}">${esc(f.label)}</label><input id="${id}" name="${f.name}" type="${f.kind}" ${
