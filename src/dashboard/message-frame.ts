@@ -21,13 +21,25 @@ export function isMessageFramePath(pathname: string): boolean {
   return FRAME_PATH.test(pathname);
 }
 
+/** A path segment as one encoded id, or null: `.`/`..` (even encoded) would climb out of the message's path. */
+function segment(raw: string | undefined): string | null {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw ?? "");
+  } catch {
+    return null;
+  }
+  return value === "" || value === "." || value === ".." ? null : encodeURIComponent(value);
+}
+
 /** GET /dashboard/frame/<grant>/<message>: the message's body, read through the API with the session's key. */
 export async function messageFrame(
   url: URL,
   apiKey: string,
   forward: (request: Request) => Promise<Response>,
 ): Promise<Response> {
-  const [, grant = "", message = ""] = FRAME_PATH.exec(url.pathname) ?? [];
+  const [grant, message] = (FRAME_PATH.exec(url.pathname) ?? []).slice(1).map(segment);
+  if (!grant || !message) return new Response("not found", { status: 404, headers: REMOTE_IMAGES_HEADERS });
   const target = new URL(`/v3/grants/${grant}/messages/${message}`, url);
   const res = await forward(new Request(target.href, { headers: { authorization: `Bearer ${apiKey}` } }));
   if (res.status !== 200) return new Response("not found", { status: 404, headers: REMOTE_IMAGES_HEADERS });
