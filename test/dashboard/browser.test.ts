@@ -458,11 +458,27 @@ describe("the dashboard in chromium", () => {
     await page.getByLabel("Rule ids").fill(JSON.stringify([rules[0]?.id]));
     await page.getByRole("button", { name: "Create" }).click();
     await page.getByRole("heading", { name: "Partners desk workspace" }).waitFor();
-    await page.getByLabel("Policy id").fill("no-such-policy");
+    await page.getByLabel("Rule ids").fill('["no-such-rule"]');
     await page.getByRole("button", { name: "Save" }).click();
-    await alertSaying("no-such-policy");
+    await alertSaying("no-such-rule");
+    const policyId = await createPolicyId();
+    await page.reload();
+    await page.getByLabel("Policy").selectOption({ label: "for axe" });
+    await page.getByLabel("Rule ids").fill(JSON.stringify([rules[0]?.id]));
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Partners desk workspace" }).waitFor();
+    await page
+      .getByLabel("Policy")
+      .and(page.locator(`select:has(option[value="${policyId}"]:checked)`))
+      .waitFor();
+    const workspaces = (await api(t, "GET", "/v3/workspaces")).body.data as {
+      domain: string;
+      policy_id: string;
+    }[];
+    expect(workspaces.find((w) => w.domain === "partners.example")?.policy_id).toBe(policyId);
     await page.goto(`${t.url}/dashboard/#/workspaces`);
     await page.getByRole("table", { name: "Workspaces" }).getByText("partners.example").waitFor();
+    await page.getByRole("table", { name: "Workspaces" }).getByText("for axe").waitFor();
     await shot("workspaces");
   }, 20_000);
 

@@ -98,14 +98,14 @@ export const RESOURCES = {
       ["Name", (w) => w.name],
       ["Domain", (w) => w.domain ?? "–"],
       ["Auto-group", (w) => (w.auto_group ? "yes" : "no")],
-      ["Policy", (w) => w.policy_id ?? "–"],
+      ["Policy", (w, refs) => (w.policy_id ? (refs.policy_id?.get(w.policy_id) ?? w.policy_id) : "–")],
       ["Rules", (w) => (w.rule_ids ?? []).length],
     ],
     fields: [
       { name: "name", label: "Name", kind: "text", required: true },
       { name: "domain", label: "Domain", kind: "text", create: true },
       { name: "auto_group", label: "Auto-group accounts of this domain", kind: "checkbox", initial: true },
-      { name: "policy_id", label: "Policy id", kind: "text", nullable: true },
+      { name: "policy_id", label: "Policy", kind: "ref", source: "/v3/policies?limit=200", nullable: true },
       { name: "rule_ids", label: "Rule ids", kind: "json", hint: 'e.g. ["<rule id>"]' },
     ],
   },
@@ -120,7 +120,10 @@ const DEFAULT_WORKSPACE_FIELDS = ["policy_id", "rule_ids"];
 /** #/<resource>: the objects in a table and a form to create one. */
 export async function resourceListView(main, key) {
   const r = RESOURCES[key];
-  const { data } = await api("GET", `${r.path}${key === "workspaces" ? "" : "?limit=200"}`);
+  const [{ data }, refs] = await Promise.all([
+    api("GET", `${r.path}${key === "workspaces" ? "" : "?limit=200"}`),
+    refsOf(r),
+  ]);
   main.innerHTML = `<h1>${esc(r.title)}</h1>
     <section class="panel"><table aria-label="${esc(r.title)}"><thead><tr>${r.columns
       .map(([h]) => `<th>${esc(h)}</th>`)
@@ -131,13 +134,13 @@ export async function resourceListView(main, key) {
             `<tr>${r.columns
               .map(
                 ([, cell], i) =>
-                  `<td>${i === 0 ? `<a href="#/${key}/${encodeURIComponent(idOf(o))}">${esc(cell(o))}</a>` : esc(cell(o))}</td>`,
+                  `<td>${i === 0 ? `<a href="#/${key}/${encodeURIComponent(idOf(o))}">${esc(cell(o, refs))}</a>` : esc(cell(o, refs))}</td>`,
               )
               .join("")}<td>${esc(when(o.created_at))}</td></tr>`,
         )
         .join("") || `<tr><td colspan="${r.columns.length + 1}" class="muted">No ${esc(r.one)} yet.</td></tr>`
     }</tbody></table></section>
-    <section class="panel"><h2 id="form-title">Create a ${esc(r.one)}</h2>${formHtml(r, null)}</section>`;
+    <section class="panel"><h2 id="form-title">Create a ${esc(r.one)}</h2>${formHtml(r, null, refs)}</section>`;
   bindForm(main, r, null, async (created) => {
     location.hash = `#/${key}/${encodeURIComponent(idOf(created))}`;
   });
@@ -146,10 +149,10 @@ export async function resourceListView(main, key) {
 /** #/<resource>/<id>: one object, its edit form, delete, and a list's items. */
 export async function resourceView(main, key, id) {
   const r = RESOURCES[key];
-  const { data: o } = await api("GET", path(r, id));
+  const [{ data: o }, refs] = await Promise.all([api("GET", path(r, id)), refsOf(r)]);
   main.innerHTML = `<p><a href="#/${key}">← ${esc(r.title)}</a></p>
     <h1>${esc(o.name)} <span class="muted">${esc(r.one)}</span></h1>
-    <section class="panel"><h2 id="form-title">Edit</h2>${formHtml(r, o)}
+    <section class="panel"><h2 id="form-title">Edit</h2>${formHtml(r, o, refs)}
       <p class="muted">id <code>${esc(idOf(o))}</code>${o.default ? " · the default workspace: only its policy and rules can change" : ""} · created ${esc(when(o.created_at))} · updated ${esc(when(o.updated_at))}</p>
       <button type="button" class="danger" id="delete">Delete this ${esc(r.one)}</button></section>
     ${r.items ? `<section class="panel" id="items-panel"></section>` : ""}`;
@@ -172,15 +175,25 @@ function formFields(r, o) {
   return r.fields.filter((f) => !f.create && (!o.default || DEFAULT_WORKSPACE_FIELDS.includes(f.name)));
 }
 
-function formHtml(r, o) {
+/** For each `ref` field, the objects it may name: id → name. */
+async function refsOf(r) {
+  const refs = {};
+  for (const f of r.fields.filter((x) => x.kind === "ref")) {
+    const { data } = await api("GET", f.source);
+    refs[f.name] = new Map(data.map((x) => [idOf(x), x.name]));
+  }
+  return refs;
+}
+
+function formHtml(r, o, refs) {
   const fields = formFields(r, o);
   return `<form id="resource-form" aria-labelledby="form-title" aria-describedby="form-error" novalidate>
-    ${fields.map((f) => fieldHtml(f, o ? o[f.name] : f.initial)).join("")}
+    ${fields.map((f) => fieldHtml(f, o ? o[f.name] : f.initial, refs[f.name])).join("")}
     <p><button type="submit">${o ? "Save" : "Create"}</button></p>
     <p id="form-error" class="error" role="alert"></p></form>`;
 }
 
-function fieldHtml(f, value) {
+function fieldHtml(f, value, choices) {
   const id = `field-${f.name}`;
   const hint = f.hint ? `<p class="muted" id="${id}-hint">${esc(f.hint)}</p>` : "";
   const described = f.hint ? ` aria-describedby="${id}-hint"` : "";
@@ -189,6 +202,12 @@ function fieldHtml(f, value) {
   if (f.kind === "select")
     return `<label for="${id}">${esc(f.label)}</label><select id="${id}" name="${f.name}">${f.options
       .map((v) => `<option ${v === value ? "selected" : ""}>${esc(v)}</option>`)
+      .join("")}</select>`;
+  if (f.kind === "ref")
+    return `<label for="${id}">${esc(f.label)}</label><select id="${id}" name="${f.name}"><option value="">(none)</option>${[
+      ...choices,
+    ]
+      .map(([v, name]) => `<option value="${esc(v)}" ${v === value ? "selected" : ""}>${esc(name)}</option>`)
       .join("")}</select>`;
   if (f.kind === "json")
     return `<label for="${id}">${esc(f.label)}</label><textarea id="${id}" name="${f.name}" rows="8" spellcheck="false"${described}>${esc(
