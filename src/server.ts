@@ -24,6 +24,7 @@ import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
 import { OutboundDelivery } from "./smtp/delivery/outbound-delivery.ts";
 import { cachingResolver } from "./smtp/verify.ts";
+import { describeListeners, type Listener } from "./status/listeners.ts";
 import { Store } from "./store/store.ts";
 import { loadOrCreateTls } from "./tls/load.ts";
 import { WebhookDispatcher } from "./webhooks/dispatch/dispatcher.ts";
@@ -104,6 +105,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const onHeld = (grantId: string) => reviewWatch?.watch(grantId);
   const scheduler = new ScheduledSender({ store, mailboxes, config, log, onQueued, guardrails, onHeld });
   let ready = false;
+  let listeners: Listener[] = [];
   const deps = {
     config,
     store,
@@ -125,6 +127,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     signOuts: new SignOuts(),
     metrics,
     isReady: () => ready,
+    /** What is bound, for GET /v3/admin/status (known once every listener is). */
+    listeners: () => listeners,
   };
   reviewWatch = new ReviewWatch(deps);
   reviewWatch.start();
@@ -167,6 +171,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     { intervalMs: 3600_000, firstDelayMs: 60_000, batch: 500, clock: () => Math.floor(Date.now() / 1000) },
   );
   retention.start();
+  listeners = describeListeners(config.host, {
+    http: http.port ?? config.ports.http,
+    imaps: imap.ports.imaps,
+    imap: imap.ports.imap,
+    ...smtp.ports,
+  });
   ready = true;
   // Background work a migration left (only once everything listens: a failed start has none to stop).
   const maintenance = new AbortController();

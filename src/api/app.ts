@@ -32,6 +32,7 @@ import { ruleRoutes } from "./routes/rules.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { sendRoutes } from "./routes/send.ts";
 import { signatureRoutes } from "./routes/signatures.ts";
+import { statusRoutes } from "./routes/status.ts";
 import { templateRoutes } from "./routes/templates.ts";
 import { threadRoutes } from "./routes/threads.ts";
 import { transactionalRoutes } from "./routes/transactional.ts";
@@ -78,6 +79,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(workflowRoutes(deps))
     .use(webhookRoutes(deps))
     .use(outboundRoutes(deps))
+    .use(statusRoutes(deps))
     .use(eventRoutes(deps))
     .use(availabilityRoutes(deps))
     .use(freeBusyRoutes(deps))

@@ -11,7 +11,17 @@ const TYPES: Record<string, string> = {
   svg: "image/svg+xml",
 };
 
-export const ASSET_NAMES = ["index.html", "app.js", "api.js", "views.js", "message.js", "style.css"] as const;
+export const ASSET_NAMES = [
+  "index.html",
+  "app.js",
+  "api.js",
+  "views.js",
+  "message.js",
+  "resources.js",
+  "calendar.js",
+  "status.js",
+  "style.css",
+] as const;
 
 export interface Asset {
   body: Uint8Array;

@@ -1,5 +1,6 @@
 import { type Asset, loadAssets } from "./assets.ts";
 import { SECURITY_HEADERS } from "./headers.ts";
+import { isMessageFramePath, messageFrame } from "./message-frame.ts";
 import { Sessions } from "./sessions.ts";
 
 const COOKIE = "agentbox_session";
@@ -28,6 +29,11 @@ export class Dashboard {
     if (path === "/" || path === "/dashboard") return redirect("/dashboard/");
     if (path === "/dashboard/session") return this.session(request, url, forward);
     if (path.startsWith(API_PREFIX)) return this.api(request, url, forward);
+    if (isMessageFramePath(path) && request.method === "GET") {
+      const session = this.sessions.find(cookieOf(request));
+      if (!session) return plain(401, "not signed in");
+      return messageFrame(url, session.apiKey, forward);
+    }
     const name = path === "/dashboard/" ? "index.html" : path.slice("/dashboard/".length);
     const asset = this.assets.get(name);
     if (!asset || request.method !== "GET") return plain(404, "not found");

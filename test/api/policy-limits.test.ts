@@ -295,3 +295,52 @@ describe("no policy", () => {
     expect((await call(t, "GET", `/v3/grants/${a.id}/messages?in=inbox`)).body.data).toHaveLength(1);
   });
 });
+
+describe("GET /v3/grants/{id}/usage", () => {
+  test("storage, today's sends and receipts against the policy's limits, as they move", async () => {
+    const a = await account(
+      await policy({
+        limit_count_daily_email_sent: 3,
+        limit_count_daily_message_received: 10,
+        limit_storage_total: 5_000_000,
+      }),
+    );
+    const usage = async () => {
+      const res = await api(t, "GET", `/v3/grants/${encodeURIComponent(a.email)}/usage`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.data;
+    };
+    const before = await usage();
+    expect(before).toMatchObject({
+      grant_id: a.id,
+      object: "usage",
+      day: new Date().toISOString().slice(0, 10),
+      storage: { used_bytes: 0, quota_bytes: 5_000_000 },
+      sent_today: { count: 0, limit: 3 },
+      received_today: { count: 0, limit: 10 },
+    });
+    expectOk(await send(a.id));
+    const received = await mx(a.email, "From: a@remote.example\r\nSubject: counted\r\n\r\nhello");
+    expect(received.data?.code).toBe(250);
+    const after = await usage();
+    expect(after.sent_today).toEqual({ count: 1, limit: 3 });
+    expect(after.received_today).toEqual({ count: 1, limit: 10 });
+    expect(after.storage.used_bytes).toBeGreaterThan(0);
+  });
+
+  test("without a policy: the server's limits, no receive limit; -1 reads as no limit (null)", async () => {
+    const a = await account();
+    const plain = (await api(t, "GET", `/v3/grants/${a.id}/usage`)).body.data;
+    expect(plain.policy_id).toBeNull();
+    expect(plain.sent_today).toEqual({ count: 0, limit: 5 });
+    expect(plain.received_today).toEqual({ count: 0, limit: null });
+    const b = await account(await policy({ limit_count_daily_email_sent: -1, limit_storage_total: -1 }));
+    const unlimited = (await api(t, "GET", `/v3/grants/${b.id}/usage`)).body.data;
+    expect(unlimited.sent_today.limit).toBeNull();
+    expect(unlimited.storage.quota_bytes).toBeNull();
+  });
+
+  test("an unknown account is a 404 in the Nylas envelope", async () => {
+    expectError(await api(t, "GET", "/v3/grants/nobody@agents.localhost/usage"), 404, "not_found_error");
+  });
+});

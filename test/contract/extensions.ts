@@ -26,9 +26,13 @@ export const EXTENSION_OPERATIONS = new Set([
   "GET /v3/admin/outbound/{id}",
   "POST /v3/admin/outbound/{id}/retry",
   "DELETE /v3/admin/outbound/{id}",
+  // Versions, listeners and counts for the status page (docs/api.md, "agentbox administration").
+  "GET /v3/admin/status",
   // Every delivery attempt of a webhook, and a notification sent again (docs/api.md, "Webhooks").
   "GET /v3/webhooks/{id}/deliveries",
   "POST /v3/webhooks/{id}/deliveries/{notification}/resend",
+  // An account's usage against its limits (docs/api.md, "Accounts").
+  "GET /v3/grants/{grantId}/usage",
   // Importing an existing message as it is (docs/api.md, "Import").
   "POST /v3/grants/{grant_id}/messages/import",
   // Guardrails (issue 14): the rules' dry run, and a message held for review released (docs/api.md).

@@ -167,6 +167,7 @@ describe("the flow", () => {
     s.b = b.data;
     await c.ok("GET /v3/grants", {}, { query: { limit: 50 } });
     await c.ok("GET /v3/grants/{grantId}", { grantId: s.a.id });
+    await c.ok("GET /v3/grants/{grantId}/usage", { grantId: s.a.id });
     await c.ok("PATCH /v3/grants/{grantId}", { grantId: s.b.id }, { json: { name: "Contract B" } });
   }, 30_000);
 
@@ -635,6 +636,8 @@ describe("the flow", () => {
       return mine.length === slow.length ? mine : null;
     });
     await c.ok("GET /v3/admin/outbound", {}, { query: { limit: 200 } });
+    const status = await c.ok("GET /v3/admin/status");
+    expect(status.data.counts.outbound_waiting).toBeGreaterThanOrEqual(slow.length);
     const [first, second] = deferred;
     const got = await c.ok("GET /v3/admin/outbound/{id}", { id: first.id });
     expect(got.data).toMatchObject({ object: "outbound_message", state: "deferred", attempts: 1 });

@@ -41,6 +41,12 @@ const q = (name: string, description: string, schema: Schema = { type: "string" 
 const bool = { type: "boolean" };
 const int = { type: "integer" };
 const anyObject: Schema = { type: "object" };
+/** A used amount and its limit (null: no limit). */
+const usageOf = (used: string, limit: string): Schema => ({
+  type: "object",
+  properties: { [used]: { type: "integer" }, [limit]: { type: ["integer", "null"] } },
+  required: [used, limit],
+});
 
 const paging = [q("limit", "Page size", int), q("page_token", "next_cursor of the previous page")];
 const select = q("select", "Comma-separated fields to return");
@@ -344,6 +350,29 @@ export const OPERATIONS: Operation[] = [
     ok: { status: 200, schema: single(ref("Grant")) },
   },
   {
+    method: "get",
+    path: `${G}/usage`,
+    tag: "Accounts",
+    summary: "An account's usage against its limits: storage, today's sends and receipts (agentbox)",
+    ok: {
+      status: 200,
+      schema: single(
+        object(
+          {
+            grant_id: { type: "string" },
+            object: { type: "string", enum: ["usage"] },
+            day: text("today, UTC (YYYY-MM-DD)"),
+            policy_id: { type: ["string", "null"] },
+            storage: usageOf("used_bytes", "quota_bytes"),
+            sent_today: usageOf("count", "limit"),
+            received_today: usageOf("count", "limit"),
+          },
+          ["grant_id", "object", "day", "storage", "sent_today", "received_today"],
+        ),
+      ),
+    },
+  },
+  {
     method: "patch",
     path: G,
     tag: "Accounts",
@@ -609,6 +638,56 @@ export const OPERATIONS: Operation[] = [
     tag: "Administration",
     summary: "Revoke a service account",
     ok: { status: 200, schema: deletedBody },
+  },
+  {
+    method: "get",
+    path: "/v3/admin/status",
+    tag: "Administration",
+    summary: "Versions, listeners and the application's counts (agentbox)",
+    ok: {
+      status: 200,
+      schema: single(
+        object(
+          {
+            object: { type: "string", enum: ["status"] },
+            versions: object(
+              {
+                agentbox: { type: "string" },
+                bun: { type: "string" },
+                sqlite: { type: "string" },
+                schema: { type: "integer" },
+              },
+              ["agentbox", "bun", "sqlite", "schema"],
+            ),
+            uptime_seconds: { type: "integer" },
+            listeners: {
+              type: "array",
+              items: object(
+                {
+                  name: { type: "string" },
+                  protocol: { type: "string", enum: ["http", "imap", "smtp"] },
+                  address: { type: "string" },
+                  port: { type: "integer" },
+                  tls: { type: "string", enum: ["implicit", "starttls", "none"] },
+                },
+                ["name", "protocol", "address", "port", "tls"],
+              ),
+            },
+            counts: object(
+              {
+                accounts: { type: "integer" },
+                domains: { type: "integer" },
+                webhooks: { type: "integer" },
+                messages: { type: "integer" },
+                outbound_waiting: { type: "integer" },
+              },
+              ["accounts", "domains", "webhooks", "messages", "outbound_waiting"],
+            ),
+          },
+          ["object", "versions", "uptime_seconds", "listeners", "counts"],
+        ),
+      ),
+    },
   },
   {
     method: "get",

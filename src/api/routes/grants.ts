@@ -2,8 +2,10 @@ import { Elysia } from "elysia";
 import { hashAppPassword } from "../../accounts/app-password.ts";
 import { findGrant, listGrants } from "../../accounts/grants.ts";
 import { deleteGrant, updateGrant } from "../../accounts/provision.ts";
+import { accountUsage } from "../../accounts/usage.ts";
 import { ensureDefaultWorkspace } from "../../guardrails/workspaces.ts";
 import { presentGrant } from "../../present/grant.ts";
+import { presentUsage } from "../../present/usage.ts";
 import type { GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -42,6 +44,10 @@ export function grantRoutes(deps: ApiDeps) {
     .get("/v3/grants/:grantId", async ({ request, params }) =>
       single(request, presentGrant(await load(request, params.grantId))),
     )
+    .get("/v3/grants/:grantId/usage", async ({ request, params }) => {
+      const grant = await load(request, params.grantId);
+      return single(request, presentUsage(grant.id, accountUsage(deps.store, deps.guardrails, grant)));
+    })
     .patch("/v3/grants/:grantId", async ({ request, params, body }) => {
       const grant = await load(request, params.grantId);
       const input = requireObject(body);

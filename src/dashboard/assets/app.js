@@ -1,19 +1,34 @@
 import { ApiError, esc, session, setCsrf } from "./api.js";
-import { mailboxView, messageView } from "./message.js";
-import { accountsView, domainsView, outboundView, statusView, webhooksView } from "./views.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 
-/** #/accounts, #/mail/<grant>/<folder>[/<page>], #/message/<grant>/<id>, #/webhooks, #/status */
+// Views load when first shown: the sign-in page needs only this module and api.js.
+const views = () => import("./views.js");
+const mail = () => import("./message.js");
+const guardrails = () => import("./resources.js");
+
+/** #/accounts, #/mail/<grant>/<folder>[/<page>], #/message/<grant>/<id>, #/webhooks, #/status, #/<guardrail>[/<id>], #/calendar[/<grant>[/<week>]] */
 const routes = [
-  [/^#\/accounts$/, () => accountsView(main)],
-  [/^#\/mail\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/, (g, f, p) => mailboxView(main, g, f, p)],
-  [/^#\/message\/([^/]+)\/([^/]+)$/, (g, id) => messageView(main, g, id)],
-  [/^#\/domains$/, () => domainsView(main)],
-  [/^#\/webhooks$/, () => webhooksView(main)],
-  [/^#\/outbound$/, () => outboundView(main)],
-  [/^#\/status$/, () => statusView(main)],
+  [/^#\/accounts$/, async () => (await views()).accountsView(main)],
+  [/^#\/mail\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/, async (g, f, p) => (await mail()).mailboxView(main, g, f, p)],
+  [/^#\/message\/([^/]+)\/([^/]+)$/, async (g, id) => (await mail()).messageView(main, g, id)],
+  [/^#\/domains$/, async () => (await views()).domainsView(main)],
+  [/^#\/webhooks$/, async () => (await views()).webhooksView(main)],
+  [/^#\/outbound$/, async () => (await views()).outboundView(main)],
+  [/^#\/status$/, async () => (await import("./status.js")).statusView(main)],
+  [
+    /^#\/(policies|rules|lists|workspaces)$/,
+    async (kind) => (await guardrails()).resourceListView(main, kind),
+  ],
+  [
+    /^#\/(policies|rules|lists|workspaces)\/([^/]+)$/,
+    async (kind, id) => (await guardrails()).resourceView(main, kind, id),
+  ],
+  [
+    /^#\/calendar(?:\/([^/]+))?(?:\/(\d+))?$/,
+    async (g, week) => (await import("./calendar.js")).calendarView(main, g, week),
+  ],
 ];
 
 async function render() {

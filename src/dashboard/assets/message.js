@@ -96,13 +96,10 @@ export async function messageView(main, grant, id) {
     if (tab === "html") {
       // sandbox="" : no scripts, no forms, no top navigation, a unique origin. The frame inherits
       // the dashboard's CSP, so remote images, fonts and style sheets are not fetched either.
-      const frame = document.createElement("iframe");
-      frame.className = "body";
-      frame.title = "Message body";
-      frame.setAttribute("sandbox", "");
-      frame.setAttribute("referrerpolicy", "no-referrer");
+      const frame = bodyFrame();
       frame.srcdoc = m.body ?? "";
       view.append(frame);
+      if (/<img|background|url\(/i.test(m.body ?? "")) view.prepend(remoteImagesBar(grant, m.id, frame));
     } else if (tab === "text") {
       const doc = new DOMParser().parseFromString(m.body ?? "", "text/html");
       view.append(pre(doc.body.textContent ?? ""));
@@ -120,6 +117,38 @@ export async function messageView(main, grant, id) {
     if (tab) void show(tab.id.slice(4));
   });
   await show("html");
+}
+
+function bodyFrame() {
+  const frame = document.createElement("iframe");
+  frame.className = "body";
+  frame.title = "Message body";
+  frame.setAttribute("sandbox", "");
+  frame.setAttribute("referrerpolicy", "no-referrer");
+  return frame;
+}
+
+/**
+ * Remote images stay blocked until asked for, for this message only and this view only: the
+ * frame is replaced by one whose document the server serves under a policy allowing https:
+ * images (still no script, no form). Nothing is remembered: the next message starts blocked.
+ */
+function remoteImagesBar(grant, id, frame) {
+  const bar = document.createElement("p");
+  bar.className = "row remote-images";
+  bar.innerHTML = `<span class="muted">Remote images are blocked: loading them tells the sender you opened the message.</span>
+    <button type="button" class="secondary">Load remote images for this message</button>`;
+  const button = bar.querySelector("button");
+  button.addEventListener("click", () => {
+    const loaded = bodyFrame();
+    loaded.src = `/dashboard/frame/${encodeURIComponent(grant)}/${encodeURIComponent(id)}`;
+    frame.replaceWith(loaded);
+    bar.querySelector("span").textContent =
+      "Remote https: images are shown for this message (no script, no form); the next message starts blocked.";
+    button.disabled = true;
+    button.textContent = "Remote images loaded for this message";
+  });
+  return bar;
 }
 
 function pre(text) {

@@ -22,7 +22,7 @@ export async function accountsView(main) {
     <section class="panel">
       <div class="row"><div><label for="search">Search</label>
         <input id="search" type="search" placeholder="address contains…"></div></div>
-      <table aria-label="Accounts"><thead><tr><th>Email</th><th>Status</th><th>Created</th><th>Actions</th></tr></thead>
+      <table aria-label="Accounts"><thead><tr><th>Email</th><th>Status</th><th>Usage (storage · sent today · received today)</th><th>Created</th><th>Actions</th></tr></thead>
       <tbody id="accounts"></tbody></table>
     </section>`;
   const grants = (await api("GET", "/v3/grants?limit=200")).data;
@@ -34,14 +34,27 @@ export async function accountsView(main) {
           .map(
             (g) => `<tr><td><a href="#/mail/${encodeURIComponent(g.id)}/inbox">${esc(g.email)}</a></td>
           <td><span class="badge ${esc(g.grant_status)}">${esc(g.grant_status)}</span></td>
+          <td class="usage" data-usage="${esc(g.id)}">${usageHtml(usage.get(g.id))}</td>
           <td>${esc(when(g.created_at))}</td>
-          <td class="row"><button type="button" class="secondary" data-rotate="${esc(g.id)}" aria-label="Rotate the password of ${esc(g.email)}">Rotate password</button>
+          <td class="row"><button type="button" class="secondary" data-rotate="${esc(g.id)}" aria-label="Rotate password of ${esc(g.email)}">Rotate password</button>
           <button type="button" class="danger" data-delete="${esc(g.id)}" aria-label="Delete ${esc(g.email)}">Delete</button></td></tr>`,
           )
           .join("")
-      : `<tr><td colspan="4" class="muted">No account yet.</td></tr>`;
+      : `<tr><td colspan="5" class="muted">No account yet.</td></tr>`;
   };
+  // Usage comes a row at a time, after the table: the list itself answers at once.
+  const usage = new Map();
   render("");
+  for (const g of grants) {
+    api("GET", `/v3/grants/${encodeURIComponent(g.id)}/usage`).then(
+      ({ data }) => {
+        usage.set(g.id, data);
+        const cell = body.querySelector(`[data-usage="${CSS.escape(g.id)}"]`);
+        if (cell) cell.innerHTML = usageHtml(data);
+      },
+      () => {},
+    );
+  }
   main.querySelector("#search").addEventListener("input", (e) => render(e.target.value));
   main.querySelector("#create").addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -79,6 +92,30 @@ export async function accountsView(main) {
       );
     }
   });
+}
+
+const bytes = (n) =>
+  n >= 1073741824
+    ? `${(n / 1073741824).toFixed(1)} GB`
+    : n >= 1048576
+      ? `${(n / 1048576).toFixed(1)} MB`
+      : `${Math.ceil(n / 1024)} KB`;
+
+/** One used amount against its limit: a meter (a bar when limited) and "used / limit". */
+function meter(label, used, limit, format = String) {
+  const text = `${format(used)} / ${limit === null ? "no limit" : format(limit)}`;
+  if (limit === null) return `<span class="meter-text">${esc(label)} ${esc(text)}</span><span></span>`;
+  const ratio = limit > 0 ? Math.min(used / limit, 1) : 1;
+  return `<span class="meter-text">${esc(label)} ${esc(text)}</span><meter min="0" max="1" low="0.8" high="0.95" optimum="0" value="${ratio}" aria-label="${esc(`${label} ${text}`)}"></meter>`;
+}
+
+function usageHtml(u) {
+  if (!u) return `<span class="muted">…</span>`;
+  return `<div class="meters">${meter("Storage", u.storage.used_bytes, u.storage.quota_bytes, bytes)}${meter(
+    "Sent",
+    u.sent_today.count,
+    u.sent_today.limit,
+  )}${meter("Received", u.received_today.count, u.received_today.limit)}</div>`;
 }
 
 export async function webhooksView(main) {
@@ -130,58 +167,6 @@ export async function webhooksView(main) {
       out.textContent = err.message;
     }
   });
-}
-
-/** Health, listeners, counts and a few metrics, sampled while the page is open. */
-export async function statusView(main) {
-  main.innerHTML = `<h1>Status</h1><div class="cards" id="cards"></div>
-    <h2>Memory (RSS), last samples</h2><div class="panel"><svg class="spark" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label="Memory over time"><polyline id="rss" points=""></polyline></svg></div>`;
-  const samples = [];
-  const tick = async () => {
-    if (!main.querySelector("#cards")) return false;
-    const [health, metrics, grants] = await Promise.all([
-      fetch("/healthz").then((r) => r.json()),
-      fetch("/metrics").then((r) => r.text()),
-      api("GET", "/v3/grants?limit=200"),
-    ]);
-    const m = parseMetrics(metrics);
-    samples.push(m.agentbox_process_rss_bytes ?? 0);
-    if (samples.length > 30) samples.shift();
-    const cards = [
-      ["Health", health.status],
-      ["Accounts", grants.data.length],
-      ["Active mailbox actors", m.agentbox_actors_active],
-      ["IMAP sessions", m.agentbox_imap_sessions],
-      ["Outbound in flight", m.agentbox_smtp_outbound_in_flight],
-      ["Store commits", m.agentbox_store_commits_total],
-      ["Memory (RSS)", `${Math.round((m.agentbox_process_rss_bytes ?? 0) / 1048576)} MB`],
-    ];
-    main.querySelector("#cards").innerHTML = cards
-      .map(
-        ([k, v]) =>
-          `<div class="panel card"><div class="muted">${esc(k)}</div><div class="value">${esc(v ?? "–")}</div></div>`,
-      )
-      .join("");
-    const max = Math.max(...samples, 1);
-    main
-      .querySelector("#rss")
-      .setAttribute("points", samples.map((v, i) => `${(i / 29) * 100},${40 - (v / max) * 36}`).join(" "));
-    return true;
-  };
-  if (await tick()) {
-    const timer = setInterval(async () => {
-      if (!(await tick().catch(() => false))) clearInterval(timer);
-    }, 2000);
-  }
-}
-
-function parseMetrics(text) {
-  const out = {};
-  for (const line of text.split("\n")) {
-    const match = /^(\w+)(?:\{[^}]*\})?\s+([\d.e+-]+)$/.exec(line);
-    if (match) out[match[1]] = (out[match[1]] ?? 0) + Number(match[2]);
-  }
-  return out;
 }
 
 const RECORD_TYPES = ["ownership", "mx", "spf", "dkim", "feedback"];
