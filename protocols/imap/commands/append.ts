@@ -1,3 +1,4 @@
+import { encodeNulParts } from "../../../src/mail/nul-parts.ts";
 import { BadArgs, parseDateTime } from "../args.ts";
 import { AUTHENTICATED, type ImapCommand } from "../command.ts";
 import { no, ok } from "../completion.ts";
@@ -31,7 +32,7 @@ export const append: ImapCommand = {
     if (message.bytes.length === 0) return no("An empty message cannot be appended", "CANNOT");
     const reply = await session.ctx.mailboxes.ask(session.grantId, "imapAppend", {
       folderId: entry.folder.id,
-      raw: message.bytes,
+      raw: encodeNulParts(message.bytes),
       flags,
       ...(internalDate !== undefined && { internalDate }),
     });
