@@ -34,6 +34,7 @@ export function capabilities(session: CommandSession): string[] {
     "QRESYNC",
     "BINARY",
     "MULTIAPPEND",
+    "CATENATE",
   );
   if (!session.io.compressed()) caps.push("COMPRESS=DEFLATE");
   return caps;
