@@ -119,20 +119,33 @@ describe("CATENATE", () => {
     expect(await body(4)).toBe("part one\r\n");
   });
 
+  test("a TEXT part may be a literal8 (BINARY): a part holding NUL is stored as base64", async () => {
+    const header = "From: bin@example.com\r\nContent-Type: application/octet-stream\r\n\r\n";
+    const bytes = Buffer.concat([Buffer.from(header), Buffer.from([0x00, 0x01, 0xff])]);
+    c.write(`n1 APPEND Target CATENATE (TEXT ~{${bytes.length}+}\r\n`);
+    c.write(bytes);
+    c.write(")\r\n");
+    expect((await c.until("n1")).tagged).toMatch(/^n1 OK \[APPENDUID \d+ 5\] APPEND completed$/);
+    await c.ok("n2 SELECT Target");
+    expect(await c.ok("n3 FETCH 5 (BINARY.PEEK[1] BODY.PEEK[1])")).toEqual([
+      "* 5 FETCH (BINARY[1] ~{3}\r\n\x00\x01\xff BODY[1] {4}\r\nAAH/)",
+    ]);
+  });
+
   test("with MULTIAPPEND: CATENATE and literal messages in one APPEND, all or none", async () => {
     await c.ok("m0 UNSELECT");
     const bad = await c.transact(
       `m1 APPEND Target CATENATE (URL "/INBOX/;UID=1") CATENATE (URL "/INBOX;UIDVALIDITY=1/;UID=1")`,
     );
     expect(bad.tagged).toBe("m1 NO [BADURL /INBOX;UIDVALIDITY=1/;UID=1] Invalid UIDVALIDITY");
-    expect(await c.ok("m2 STATUS Target (MESSAGES)")).toEqual(['* STATUS "Target" (MESSAGES 4)']);
+    expect(await c.ok("m2 STATUS Target (MESSAGES)")).toEqual(['* STATUS "Target" (MESSAGES 5)']);
     const literal = "New: Message\r\n\r\nbody5\r\n";
     const r = await c.transact(
       `m3 APPEND Target CATENATE (URL "/INBOX/;UID=1/;SECTION=HEADER" ${text("two\r\n")}) (\\Answered) {${literal.length}+}\r\n${literal}`,
     );
-    expect(r.tagged).toMatch(/^m3 OK \[APPENDUID \d+ 5:6\] APPEND completed$/);
+    expect(r.tagged).toMatch(/^m3 OK \[APPENDUID \d+ 6:7\] APPEND completed$/);
     await c.ok("m4 SELECT Target");
-    expect(await body(5)).toBe("From: foo@example.com\r\nSubject: first\r\n\r\ntwo\r\n");
-    expect(await body(6)).toBe(literal);
+    expect(await body(6)).toBe("From: foo@example.com\r\nSubject: first\r\n\r\ntwo\r\n");
+    expect(await body(7)).toBe(literal);
   });
 });
