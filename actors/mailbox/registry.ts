@@ -9,7 +9,7 @@ import { deleteFolder } from "./commands/delete-folder.ts";
 import { deleteMessage } from "./commands/delete-message.ts";
 import { expireMessages } from "./commands/expire-messages.ts";
 import { holdMessage } from "./commands/hold-message.ts";
-import { imapAppend } from "./commands/imap-append.ts";
+import { imapAppend, imapAppendAll } from "./commands/imap-append.ts";
 import { copyMessages } from "./commands/imap-copy.ts";
 import { expunge } from "./commands/imap-expunge.ts";
 import { moveMessages } from "./commands/imap-move.ts";
@@ -38,6 +38,7 @@ const DEFINITIONS = {
   moveMessages,
   expunge,
   imapAppend,
+  imapAppendAll,
   setSubscribed,
   createCalendar,
   updateCalendar,

@@ -108,7 +108,7 @@ export class Args {
 
 export function astringText(t: Token, name: string): string {
   if (t.kind === "atom") return t.value;
-  if (t.kind === "string") return t.bytes.toString("utf8");
+  if (t.kind === "string" && !t.literal8) return t.bytes.toString("utf8");
   throw new BadArgs(`${name} must be a string`);
 }
 

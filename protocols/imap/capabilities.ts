@@ -32,6 +32,9 @@ export function capabilities(session: CommandSession): string[] {
     "QUOTA=RES-STORAGE",
     "CONDSTORE",
     "QRESYNC",
+    "BINARY",
+    "MULTIAPPEND",
+    "CATENATE",
   );
   if (!session.io.compressed()) caps.push("COMPRESS=DEFLATE");
   return caps;

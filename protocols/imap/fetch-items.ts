@@ -23,7 +23,16 @@ export type FetchItem =
       /** The section text as the client wrote it, echoed in the response. */
       label: string;
       partial: { start: number; length: number | undefined } | null;
-    };
+    }
+  | {
+      /** BINARY[…] and BINARY.PEEK[…] (RFC 3516): the section with its transfer encoding undone. */
+      kind: "BINARY";
+      peek: boolean;
+      spec: SectionSpec;
+      label: string;
+      partial: { start: number; length: number | undefined } | null;
+    }
+  | { kind: "BINARY.SIZE"; spec: SectionSpec; label: string };
 
 export interface FetchRequest {
   items: FetchItem[];
@@ -76,16 +85,13 @@ function fetchItem(t: Token): FetchItem {
     throw new BadArgs(`unknown fetch attribute ${t.value.slice(0, 40)}`);
   }
   if (t.kind === "section") {
-    if (t.name !== "BODY" && t.name !== "BODY.PEEK") throw new BadArgs(`${t.name} is not supported`);
     const spec = parseSectionSpec(t.section);
     if (!spec) throw new BadArgs(`invalid section [${t.section.slice(0, 60)}]`);
-    return {
-      kind: "SECTION",
-      peek: t.name === "BODY.PEEK",
-      spec,
-      label: t.section.trim(),
-      partial: t.partial,
-    };
+    const label = t.section.trim();
+    // BINARY.SIZE takes no partial; Dovecot ignores one, and so does this.
+    if (t.name === "BINARY.SIZE") return { kind: "BINARY.SIZE", spec, label };
+    const kind = t.name.startsWith("BINARY") ? "BINARY" : "SECTION";
+    return { kind, peek: t.name.endsWith(".PEEK"), spec, label, partial: t.partial };
   }
   throw new BadArgs("invalid fetch attribute");
 }
@@ -111,5 +117,9 @@ function parseModifiers(tokens: Token[], request: FetchRequest): void {
 
 /** Reading these marks the message \Seen (unless the mailbox is read-only). */
 export function setsSeen(item: FetchItem): boolean {
-  return (item.kind === "SECTION" && !item.peek) || item.kind === "RFC822" || item.kind === "RFC822.TEXT";
+  return (
+    ((item.kind === "SECTION" || item.kind === "BINARY") && !item.peek) ||
+    item.kind === "RFC822" ||
+    item.kind === "RFC822.TEXT"
+  );
 }

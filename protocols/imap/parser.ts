@@ -7,7 +7,13 @@ import { type CommandFrame, isTag } from "./framer.ts";
 
 export type Token =
   | { kind: "atom"; value: string }
-  | { kind: "string"; bytes: Buffer; literal: boolean }
+  | {
+      kind: "string";
+      bytes: Buffer;
+      literal: boolean;
+      /** Sent as a literal8 (`~{n}`, RFC 3516): may hold NUL; only APPEND data takes one. */
+      literal8?: true;
+    }
   | { kind: "list"; items: Token[] }
   | {
       kind: "section";
@@ -149,13 +155,16 @@ class Tokenizer {
   }
 
   private literal(): Token {
-    if (this.peek() === 0x7e) this.fail("literal8 (BINARY) is not supported");
+    const literal8 = this.peek() === 0x7e;
+    if (literal8) this.pos++;
     if (this.li >= this.frame.literals.length || this.pos !== this.lineEnd()) this.fail("invalid literal");
     const bytes = this.frame.literals[this.li] as Buffer;
     this.li++;
     this.pos = 0;
     this.afterToken();
-    return { kind: "string", bytes, literal: true };
+    return literal8
+      ? { kind: "string", bytes, literal: true, literal8 }
+      : { kind: "string", bytes, literal: true };
   }
 
   private atom(): Token {

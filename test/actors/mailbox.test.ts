@@ -115,6 +115,34 @@ describe("MailboxActor", () => {
     expect(rows.length).toBe(0);
   });
 
+  test("imapAppendAll (MULTIAPPEND): all stored in order in one unit, or none when one fails", async () => {
+    const { grantId } = await insertGrant(store);
+    const published: number[] = [];
+    bus.subscribe(grantId, (c) => {
+      if (c.type === "message.created") published.push(c.uid);
+    });
+    const big = new Uint8Array(6 * 1024 * 1024).fill(0x61);
+    const failing = [raw(1), big, big].map((bytes) => ({ folderId: "inbox", raw: bytes }));
+    await expect(mailboxes.ask(grantId, "imapAppendAll", { messages: failing })).rejects.toMatchObject({
+      code: "over_quota",
+    });
+    expect(await store.read.select().from(messages).where(eq(messages.grantId, grantId))).toEqual([]);
+    const log = await store.read.select().from(events).where(eq(events.grantId, grantId));
+    expect(log.filter((e) => e.type.startsWith("message.")).length).toBe(0);
+    expect(published).toEqual([]);
+
+    const replies = await mailboxes.ask(grantId, "imapAppendAll", {
+      messages: [1, 2, 3].map((n) => ({ folderId: "inbox", raw: raw(n), flags: { seen: n === 2 } })),
+    });
+    const uids = replies.map((r) => r.uid);
+    expect(uids[1]).toBe((uids[0] as number) + 1);
+    expect(uids[2]).toBe((uids[0] as number) + 2);
+    expect(replies.every((r) => !r.existing)).toBe(true);
+    const rows = await store.read.select().from(messages).where(eq(messages.grantId, grantId));
+    expect(rows.map((r) => [r.uid, r.seen])).toEqual(uids.map((uid, i) => [uid, i === 1]));
+    expect(published).toEqual(uids);
+  });
+
   test("flags: changes publish after commit with a new MODSEQ; no-op changes keep MODSEQ", async () => {
     const { grantId } = await insertGrant(store);
     const seen: string[] = [];

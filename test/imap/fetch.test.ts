@@ -64,7 +64,9 @@ describe("FETCH", () => {
     expect((await c.transact("e4 FETCH 1 BODY[1.TEXTX]")).tagged).toBe(
       "e4 BAD FETCH: invalid section [1.TEXTX]",
     );
-    expect((await c.transact("e5 FETCH 1 BINARY[1]")).tagged).toBe("e5 BAD FETCH: BINARY is not supported");
+    expect((await c.transact("e5 FETCH 1 BINARY[1.FOO]")).tagged).toBe(
+      "e5 BAD FETCH: invalid section [1.FOO]",
+    );
     expect((await c.transact("e6 FETCH 1 ()")).tagged).toBe("e6 BAD FETCH: empty fetch attribute list");
     expect((await c.transact("e7 FETCH 1 FLAGS (VANISHED)")).tagged).toBe(
       "e7 BAD FETCH: VANISHED needs CHANGEDSINCE",

@@ -1,7 +1,7 @@
 /**
  * A tiny IMAP test client over a real TLS socket (in the style of mox's imapserver tests):
  * `transact("a1 SELECT INBOX")` sends a command and returns its untagged lines and the tagged
- * line; literals in responses are inlined into their line. Plus an account fixture on the
+ * line; literals (and BINARY's literal8s) in responses are inlined into their line. Plus an account fixture on the
  * in-process test server.
  */
 import { expect } from "bun:test";
@@ -123,7 +123,7 @@ export class ImapClient {
       }
       const text = this.buf.subarray(0, lf + 1).toString("latin1");
       this.buf = this.buf.subarray(lf + 1);
-      const m = /\{(\d+)\}\r\n$/.exec(text);
+      const m = /~?\{(\d+)\}\r\n$/.exec(text);
       if (!m) return out + text.replace(/\r?\n$/, "");
       out += text;
       const n = Number(m[1]);

@@ -1,6 +1,13 @@
 import { FOLDER } from "../../../src/domain/system-folders.ts";
 import { messageWithMessageId } from "../../../src/mailbox/writes/messages.ts";
-import { storingCommand } from "../command.ts";
+import {
+  type CommandContext,
+  type CommandDefinition,
+  MailboxRequest,
+  type MessageBytes,
+  storingCommand,
+  type WithBytes,
+} from "../command.ts";
 import { requireFolder } from "../state.ts";
 import { type NewMessage, type StoredMessage, storeMessage } from "../store-message.ts";
 
@@ -21,7 +28,34 @@ export interface ImapAppendReply extends StoredMessage {
  * duplicates included (THREAD depends on it, as on any IMAP server). An import asks for
  * `anyFolder`: running it again stores nothing twice.
  */
-export const imapAppend = storingCommand<ImapAppendCommand, ImapAppendReply>(async (ctx, cmd) => {
+export const imapAppend = storingCommand<ImapAppendCommand, ImapAppendReply>(appendOne);
+
+export interface ImapAppendAllCommand {
+  /** In the order the client sent them; each names the same folder. */
+  messages: WithBytes<ImapAppendCommand>[];
+}
+
+/**
+ * MULTIAPPEND (RFC 3502): several messages, in order, in one unit: all are stored or none is
+ * (a failure rolls the whole command back). Each is prepared before the command is queued.
+ */
+export const imapAppendAll: CommandDefinition<ImapAppendAllCommand, ImapAppendReply[]> = {
+  async request(input, prepare) {
+    const messages = await Promise.all(
+      input.messages.map(async (m) => ({ ...m, prepared: await (m.prepared ?? prepare(m.raw)) })),
+    );
+    return new MailboxRequest(async (ctx) => {
+      const replies: ImapAppendReply[] = [];
+      for (const message of messages) replies.push(await appendOne(ctx, message));
+      return replies;
+    });
+  },
+};
+
+async function appendOne(
+  ctx: CommandContext,
+  cmd: ImapAppendCommand & MessageBytes,
+): Promise<ImapAppendReply> {
   const { state, tx } = ctx;
   const folder = requireFolder(state, cmd.folderId);
   const messageId = cmd.prepared.messageId;
@@ -39,4 +73,4 @@ export const imapAppend = storingCommand<ImapAppendCommand, ImapAppendReply>(asy
     }
   }
   return { ...(await storeMessage(ctx, cmd)), existing: false };
-});
+}

@@ -1,13 +1,18 @@
 import type { Flags } from "../../../src/domain/flags.ts";
+import {
+  type BinarySection,
+  binarySection,
+  UnknownTransferEncoding,
+} from "../../../src/mail/binary-sections.ts";
 import { encodeBodyStructure } from "../../../src/mail/bodystructure.ts";
 import { encodeEnvelope } from "../../../src/mail/envelope.ts";
 import type { MimeNode } from "../../../src/mail/mime-tree.ts";
-import { fetchSection, partial } from "../../../src/mail/sections.ts";
+import { fetchSection, partial, type SectionSpec } from "../../../src/mail/sections.ts";
 import { type FetchRow, fetchRows, vanishedSince } from "../../../src/mailbox/imap-messages.ts";
 import { rawMessage } from "../../../src/mailbox/messages.ts";
 import { type ImapCommand, SELECTED } from "../command.ts";
 import type { CommandSession } from "../command-session.ts";
-import { bad, ok } from "../completion.ts";
+import { bad, fail, ok } from "../completion.ts";
 import { flagList, internalDate } from "../encode.ts";
 import { type FetchItem, type FetchRequest, parseFetchRequest, setsSeen } from "../fetch-items.ts";
 import type { SelectedMailbox } from "../selected.ts";
@@ -68,7 +73,12 @@ export async function sendFetch(
     envelope: request.items.some((i) => i.kind === "ENVELOPE"),
     bodystructure: request.items.some((i) => i.kind === "BODYSTRUCTURE" || i.kind === "BODY"),
     tree: request.items.some(
-      (i) => i.kind === "SECTION" || i.kind === "RFC822.HEADER" || i.kind === "RFC822.TEXT",
+      (i) =>
+        i.kind === "SECTION" ||
+        i.kind === "BINARY" ||
+        i.kind === "BINARY.SIZE" ||
+        i.kind === "RFC822.HEADER" ||
+        i.kind === "RFC822.TEXT",
     ),
   };
   const marksSeen = !selected.readOnly && request.items.some(setsSeen);
@@ -186,12 +196,16 @@ function renderMessage(
     return tree ?? null;
   };
   let wroteFlags = false;
-  const literalItem = (label: string, bytes: Uint8Array | null) => {
+  const literalItem = (label: string, bytes: Uint8Array | null, literal8 = false) => {
     if (bytes === null) {
       parts.push(`${label} NIL`);
       return;
     }
-    parts.push(`${label} {${bytes.length}}\r\n`, bytes);
+    parts.push(`${label} ${literal8 ? "~" : ""}{${bytes.length}}\r\n`, bytes);
+  };
+  const decoded = (spec: SectionSpec): BinarySection => {
+    const t = loadTree();
+    return (t ? decodedSection(loadRaw(), t, spec) : null) ?? { bytes: Buffer.alloc(0), literal8: false };
   };
   for (const item of items) {
     switch (item.kind) {
@@ -248,6 +262,20 @@ function renderMessage(
         literalItem(label, bytes);
         break;
       }
+      case "BINARY": {
+        const section = decoded(item.spec);
+        let bytes = section.bytes;
+        let label = `BINARY[${item.label}]`;
+        if (item.partial) {
+          label += `<${item.partial.start}>`;
+          bytes = partial(bytes, item.partial.start, item.partial.length);
+        }
+        literalItem(label, bytes, section.literal8);
+        break;
+      }
+      case "BINARY.SIZE":
+        parts.push(`BINARY.SIZE[${item.label}] ${decoded(item.spec).bytes.length}`);
+        break;
     }
   }
   if (flagsChanged && !wroteFlags) {
@@ -266,6 +294,16 @@ function renderMessage(
     out.push(p);
   });
   out.push(")\r\n");
+}
+
+/** BINARY[…]: a part this server cannot decode ends the FETCH with NO [UNKNOWN-CTE] (RFC 3516). */
+function decodedSection(raw: Uint8Array, tree: MimeNode, spec: SectionSpec): BinarySection | null {
+  try {
+    return binarySection(raw, tree, spec);
+  } catch (e) {
+    if (e instanceof UnknownTransferEncoding) fail(e.message, "UNKNOWN-CTE");
+    throw e;
+  }
 }
 
 const EMPTY_ENVELOPE = "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)";
