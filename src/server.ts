@@ -14,6 +14,7 @@ import type { Config } from "./config/config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
 import { Guardrails } from "./guardrails/governance.ts";
+import { PendingEvaluations } from "./guardrails/record.ts";
 import type { Logger } from "./log.ts";
 import { addImapSortKeys } from "./maintenance/imap-sort-keys.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
@@ -263,6 +264,9 @@ async function startSmtpListeners(
           store: deps.store,
           maxMessageBytes: config.limits.maxMessageBytes,
           guardrails: deps.guardrails,
+          evaluations: new PendingEvaluations(deps.store, (err) =>
+            log.error({ err }, "rule evaluations at RCPT not recorded"),
+          ),
         },
         onQueued: deps.onQueued,
       },
