@@ -141,6 +141,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     tls,
     logins: deps.logins,
     signOuts: deps.signOuts,
+    guardrails: deps.guardrails,
   }).catch((err) => {
     // The IMAP listener names the port that failed (993 or the plain one).
     const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {

@@ -8,9 +8,11 @@ import * as tls from "node:tls";
 import type { Socket, TCPSocketListener } from "bun";
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import { messageSizeLimit } from "../../src/accounts/governed-limits.ts";
 import type { PasswordLogins } from "../../src/accounts/password-login.ts";
 import type { SignOuts } from "../../src/accounts/sign-outs.ts";
 import type { Config } from "../../src/config/config.ts";
+import type { Guardrails } from "../../src/guardrails/governance.ts";
 import type { Logger } from "../../src/log.ts";
 import { highestUidStoredBefore } from "../../src/mailbox/imap-messages.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -32,6 +34,8 @@ export interface ImapServerDeps {
   logins: PasswordLogins;
   /** Rotated app passwords and deleted accounts, announced by the API. */
   signOuts: SignOuts;
+  /** Each account's policy: its message-size limit is its APPENDLIMIT. */
+  guardrails: Guardrails;
 }
 
 export interface ImapServer {
@@ -75,6 +79,8 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       highestUidStoredBefore(deps.store, grantId, folderId, startedAt),
     ),
     registry: new SessionRegistry(),
+    messageSizeLimit: (grantId) =>
+      messageSizeLimit(deps.store, deps.guardrails, grantId, config.limits.maxMessageBytes),
     commands: COMMANDS,
   };
   /** Open connections and the address each was counted under. */

@@ -120,7 +120,8 @@ async function composeDraft(
   const composed = await composeMime(req, { ...composeContext(grant), ...extra });
   // A draft keeps its Bcc recipients in its header, or they would be lost on the next read.
   const raw = withBcc(composed.raw, req.bcc);
-  checkMessageSize(raw, deps.config.limits.maxMessageBytes);
+  // The account's policy limit (create and update alike): a draft over it could never be sent.
+  checkMessageSize(raw, deps.guardrails.forGrant(grant).limits.maxMessageBytes);
   return raw;
 }
 

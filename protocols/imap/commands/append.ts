@@ -29,6 +29,11 @@ export const append: ImapCommand = {
     const entry = session.mailboxTree().find(name);
     if (!entry) return no(`Mailbox ${JSON.stringify(name)} does not exist`, "TRYCREATE");
     if (message.bytes.length === 0) return no("An empty message cannot be appended", "CANNOT");
+    // The literal was announced within the limit; a policy lowered since is still honoured.
+    const limit = session.appendLimit();
+    if (message.bytes.length > limit) {
+      return no(`The message (${message.bytes.length} bytes) is over APPENDLIMIT (${limit})`, "TOOBIG");
+    }
     const reply = await session.ctx.mailboxes.ask(session.grantId, "imapAppend", {
       folderId: entry.folder.id,
       raw: message.bytes,
