@@ -3,6 +3,7 @@ import { ChangeBus } from "../actors/bus.ts";
 import { Mailboxes } from "../actors/mailboxes.ts";
 import { startImap } from "../protocols/imap/server.ts";
 import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
+import { failInterruptedAutoGroupJobs } from "./accounts/auto-group-jobs.ts";
 import { syncAllGrantLimits, syncGrantLimits } from "./accounts/governed-limits.ts";
 import { PasswordLogins } from "./accounts/password-login.ts";
 import { SignOuts } from "./accounts/sign-outs.ts";
@@ -100,6 +101,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     for (const id of reload) if (mailboxes.system.isActive(id)) await mailboxes.ask(id, "reloadLimits", {});
   };
   await syncAllGrantLimits(store, guardrails);
+  await failInterruptedAutoGroupJobs(store);
   // A held message is released when moved to Outbox: its account is watched from its first hold.
   let reviewWatch: ReviewWatch | null = null;
   const onHeld = (grantId: string) => reviewWatch?.watch(grantId);

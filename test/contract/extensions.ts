@@ -34,6 +34,8 @@ export const EXTENSION_OPERATIONS = new Set([
   // Guardrails (issue 14): the rules' dry run, and a message held for review released (docs/api.md).
   "POST /v3/rules/evaluate",
   "POST /v3/grants/{grant_id}/messages/{message_id}/release",
+  // Where a workspaces auto-group job stands (Nylas answers its POST with a job id only).
+  "GET /v3/workspaces/auto-group/{job_id}",
   // An account's own allow and block lists, after AgentMail's per-inbox lists (docs/api.md).
   "GET /v3/grants/{grant_id}/lists/{direction}/{type}",
   "POST /v3/grants/{grant_id}/lists/{direction}/{type}",
