@@ -54,6 +54,12 @@ export const EXTENSION_ENUM_VALUES: { alongside: string; values: string[]; why: 
     values: ["message.held", "message.released"],
     why: "webhook triggers of agentbox's own: a send held for review by an outbound rule, and its release",
   },
+  // Wire fidelity (issue 19).
+  {
+    alongside: "contact.updated",
+    values: ["contact.created"],
+    why: "a webhook trigger of agentbox's own: a contact made through the API",
+  },
   {
     alongside: "assign_to_folder",
     values: ["hold_for_review"],
