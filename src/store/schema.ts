@@ -335,6 +335,20 @@ export const maintenanceTasks = sqliteTable("maintenance_tasks", {
   progress: integer("progress").notNull().default(0),
 });
 
+export const transactionalIdempotencyKeys = sqliteTable(
+  "transactional_idempotency_keys",
+  {
+    applicationId: text("application_id").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    status: text("status", { enum: ["in_flight", "done"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseJson: text("response_json"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.key] })],
+);
+
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
