@@ -21,6 +21,7 @@ import { addImapSortKeys } from "./maintenance/imap-sort-keys.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
 import { RetentionSweeper } from "./retention/sweeper.ts";
+import { ConnectionRate } from "./security/connection-rate.ts";
 import { ReviewWatch } from "./sending/review.ts";
 import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
@@ -126,6 +127,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
     logins: new PasswordLogins(store, config.logins),
     signOuts: new SignOuts(),
+    /** New IMAP and SMTP connections per client address, one budget for both. */
+    connectionRate: new ConnectionRate(config.limits.connectionRatePerS, config.limits.connectionBurst),
     metrics,
     isReady: () => ready,
   };
@@ -144,6 +147,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     logins: deps.logins,
     signOuts: deps.signOuts,
     guardrails: deps.guardrails,
+    connectionRate: deps.connectionRate,
   }).catch((err) => {
     // The IMAP listener names the port that failed (993 or the plain one).
     const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {
@@ -243,6 +247,7 @@ async function startSmtpListeners(
     onQueued: () => void;
     logins: PasswordLogins;
     guardrails: Guardrails;
+    connectionRate: ConnectionRate;
   },
   tls: { cert: string; key: string },
 ): Promise<SmtpListeners> {
@@ -254,6 +259,7 @@ async function startSmtpListeners(
       tls,
       smtp: config.smtp,
       maxMessageBytes: config.limits.maxMessageBytes,
+      connectionRate: deps.connectionRate,
       log,
       submission: deps,
       inbound: {

@@ -15,6 +15,7 @@ import type { Config } from "../../src/config/config.ts";
 import type { Guardrails } from "../../src/guardrails/governance.ts";
 import type { Logger } from "../../src/log.ts";
 import { highestUidStoredBefore } from "../../src/mailbox/imap-messages.ts";
+import type { ConnectionRate } from "../../src/security/connection-rate.ts";
 import type { Store } from "../../src/store/store.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { Connection, type Transport } from "./connection.ts";
@@ -36,6 +37,8 @@ export interface ImapServerDeps {
   signOuts: SignOuts;
   /** Each account's policy: its message-size limit is its APPENDLIMIT. */
   guardrails: Guardrails;
+  /** New connections per client address (shared with SMTP), refused before any TLS. */
+  connectionRate: ConnectionRate;
 }
 
 export interface ImapServer {
@@ -110,6 +113,11 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       socket: {
         open(socket) {
           socket.data = null;
+          // Over its rate: held silent a while, then closed (a reconnect loop waits for it).
+          if (!deps.connectionRate.admit(socket.remoteAddress)) {
+            deps.connectionRate.refusals.refuse(() => socket.terminate());
+            return;
+          }
           const refused = limit.enter(socket.remoteAddress);
           if (refused) {
             socket.end(refusal(refused));
@@ -149,6 +157,13 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
   if (config.ports.imap !== null) {
     const secureContext = tls.createSecureContext({ cert: deps.tls.cert, key: deps.tls.key });
     plain = net.createServer((socket) => {
+      if (!deps.connectionRate.admit(socket.remoteAddress ?? "")) {
+        socket.on("error", () => socket.destroy());
+        deps.connectionRate.refusals.refuse(() =>
+          socket.end(refusal("Too many new connections from your address; try again later")),
+        );
+        return;
+      }
       const refused = limit.enter(socket.remoteAddress ?? "");
       if (refused) {
         socket.on("error", () => socket.destroy());
