@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { nowSeconds } from "../../ids.ts";
 import { requestFingerprint } from "../../mail/compose/recipients.ts";
 import { parseSendRequest } from "../../mail/compose/request.ts";
+import { HeaderLimit } from "../../mail/header-limit.ts";
 import { parseMessage } from "../../mail/parse-message.ts";
 import type { MessageView } from "../../mailbox/messages.ts";
 import { presentMessage } from "../../present/message.ts";
@@ -39,6 +40,7 @@ async function prepare(deps: ApiDeps, grant: GrantRow, request: Request): Promis
   const type = new URL(request.url).searchParams.get("type");
   if (type === "mime") {
     const mime = await readMimeBody(request);
+    checkHeaderLimits(mime, deps.config.smtp);
     return {
       fingerprint: createHash("sha256").update("mime\n").update(mime).digest("hex"),
       run: async () => sent(grant, await sendRawMime(deps, grant, mime)),
@@ -73,4 +75,21 @@ function scheduled(
     status: 202,
     body: { schedule_id: schedule.id, send_at: schedule.sendAt, use_draft: false, grant_id: grant.id, data },
   };
+}
+
+/**
+ * The MX's and submission's header limits, on a raw MIME send too: a header no MTA would take
+ * (and whose parsing is quadratic in folded lines) is a 400 naming the limit it is over.
+ */
+function checkHeaderLimits(
+  mime: Uint8Array,
+  limits: { maxHeaderBytes: number; maxHeaderLines: number },
+): void {
+  const header = new HeaderLimit(limits.maxHeaderBytes, limits.maxHeaderLines);
+  if (!header.feed(Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength))) return;
+  throw badRequest(
+    header.exceededBy === "bytes"
+      ? `the message header is over AGENTBOX_SMTP_MAX_HEADER_BYTES (${limits.maxHeaderBytes} bytes)`
+      : `the message header is over AGENTBOX_SMTP_MAX_HEADER_LINES (${limits.maxHeaderLines} lines)`,
+  );
 }
