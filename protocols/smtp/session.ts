@@ -1,7 +1,7 @@
 /** Pieces every SMTP listener shares: reading DATA, connection limits, the envelope view. */
 import type { SMTPServerDataStream, SMTPServerSession } from "smtp-server";
-import type { InboundEnvelope } from "../../src/smtp/policy.ts";
 import { HeaderLimit } from "../../src/mail/header-limit.ts";
+import type { InboundEnvelope } from "../../src/smtp/policy.ts";
 import { reply } from "./replies.ts";
 
 /** What DATA brought: the message, or which limit it went over (the bytes beyond it were not kept). */
