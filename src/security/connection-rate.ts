@@ -1,3 +1,5 @@
+import { addressKey } from "./address-key.ts";
+
 /** A connection over its address's rate waits this long for its refusal (bounded below). */
 const REFUSAL_DELAY_MS = 2000;
 const MAX_HELD_REFUSALS = 1000;
@@ -21,9 +23,10 @@ export class ConnectionRate {
     private readonly maxTracked = 100_000,
   ) {}
 
-  /** Takes a token for a new connection from `key`; false when there is none left. */
-  admit(key: string): boolean {
+  /** Takes a token for a new connection from `address` (an IPv6 one by its /64); false when none is left. */
+  admit(address: string): boolean {
     if (this.perSecond <= 0) return true;
+    const key = addressKey(address);
     const now = this.now();
     const bucket = this.buckets.get(key);
     if (!bucket) {

@@ -27,6 +27,17 @@ describe("the bucket", () => {
     expect(Array.from({ length: 100 }, () => off.admit("a")).every(Boolean)).toBe(true);
   });
 
+  test("an IPv6 client is counted by its /64", () => {
+    const rate = new ConnectionRate(1, 2, () => 0);
+    expect(rate.admit("2001:db8:1:2::1")).toBe(true);
+    expect(rate.admit("2001:db8:1:2::ffff")).toBe(true);
+    expect(rate.admit("2001:db8:1:2:3:4:5:6")).toBe(false);
+    expect(rate.admit("2001:db8:1:3::1")).toBe(true);
+    expect(rate.admit("::ffff:192.0.2.1")).toBe(true);
+    expect(rate.admit("192.0.2.1")).toBe(true);
+    expect(rate.admit("192.0.2.1")).toBe(false);
+  });
+
   test("past the addresses it may track, the refilled buckets are forgotten", () => {
     let now = 0;
     const rate = new ConnectionRate(10, 10, () => now, 100);
