@@ -60,6 +60,8 @@ const SCENARIOS = [
   "imap-slowloris",
   "imap-garbage",
   "password-guessing",
+  "reconnect-storm-unlimited",
+  "reconnect-storm",
 ];
 
 const API_KEY = `abx_bench_${crypto.randomUUID()}`;
@@ -152,6 +154,7 @@ async function runScenario(file: string): Promise<string> {
     await warmUp(target);
     await measure(target, pid, Bun.sleep(IDLE_MS));
     const idle = rssBytes(pid);
+    const cpuBefore = cpuMs(pid);
     const started = performance.now();
     const child = Bun.spawn(
       [process.execPath, join(import.meta.dir, "abuse", "child.ts"), path, JSON.stringify(target)],
@@ -165,6 +168,7 @@ async function runScenario(file: string): Promise<string> {
     const m = await measure(target, pid, child.exited);
     clearTimeout(killer);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const cpu = cpuMs(pid) - cpuBefore;
     const summary = /SUMMARY (.*)/.exec(await output)?.[1] ?? "no summary (killed?)";
     const series = [m.healthz, m.imap, m.smtp];
     const met =
@@ -177,6 +181,7 @@ async function runScenario(file: string): Promise<string> {
       `IMAP NOOP ${latency(m.imap)}`,
       `SMTP EHLO ${latency(m.smtp)}`,
       `RSS ${mb(idle)} → ${mb(m.rss)} MB (+${mb(Math.max(0, m.rss - idle))})`,
+      `server CPU ${(cpu / 1000).toFixed(1)} s in ${seconds} s`,
       summary,
     ].join(" · ");
   } finally {
@@ -197,6 +202,12 @@ function latency(s: ProbeSeries): string {
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1e6);
+
+/** A process's CPU time (user + system) so far, in ms, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 
 const chosen = process.argv.slice(2);
 console.log(

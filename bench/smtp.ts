@@ -61,6 +61,9 @@ function startServer(dataDir: string, env: Record<string, string>): Running {
       AGENTBOX_LOG_LEVEL: "warn",
       AGENTBOX_DAILY_SEND_LIMIT: "1000000",
       AGENTBOX_STORAGE_QUOTA_BYTES: String(2 ** 40),
+      // Every session comes from 127.0.0.1 (smtp-source opens one per message): this measures the
+      // MX, not the per-address connection rate (bench/abuse.ts reconnect-storm does).
+      AGENTBOX_CONNECTION_RATE_PER_S: "0",
       ...env,
     },
     stdin: "ignore",

@@ -3,6 +3,7 @@ import { ChangeBus } from "../actors/bus.ts";
 import { Mailboxes } from "../actors/mailboxes.ts";
 import { startImap } from "../protocols/imap/server.ts";
 import { SmtpListenError, type SmtpListeners, startSmtp } from "../protocols/smtp/server.ts";
+import { failInterruptedAutoGroupJobs } from "./accounts/auto-group-jobs.ts";
 import { syncAllGrantLimits, syncGrantLimits } from "./accounts/governed-limits.ts";
 import { PasswordLogins } from "./accounts/password-login.ts";
 import { SignOuts } from "./accounts/sign-outs.ts";
@@ -14,11 +15,13 @@ import type { Config } from "./config/config.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
 import { Guardrails } from "./guardrails/governance.ts";
+import { PendingEvaluations } from "./guardrails/record.ts";
 import type { Logger } from "./log.ts";
 import { addImapSortKeys } from "./maintenance/imap-sort-keys.ts";
 import { addSearchGrantTokens } from "./maintenance/search-grant-tokens.ts";
 import { Metrics } from "./metrics.ts";
 import { RetentionSweeper } from "./retention/sweeper.ts";
+import { ConnectionRate } from "./security/connection-rate.ts";
 import { ReviewWatch } from "./sending/review.ts";
 import { pendingScheduledSends } from "./sending/scheduled-store.ts";
 import { ScheduledSender } from "./sending/scheduler.ts";
@@ -100,6 +103,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     for (const id of reload) if (mailboxes.system.isActive(id)) await mailboxes.ask(id, "reloadLimits", {});
   };
   await syncAllGrantLimits(store, guardrails);
+  await failInterruptedAutoGroupJobs(store);
   // A held message is released when moved to Outbox: its account is watched from its first hold.
   let reviewWatch: ReviewWatch | null = null;
   const onHeld = (grantId: string) => reviewWatch?.watch(grantId);
@@ -125,6 +129,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
     logins: new PasswordLogins(store, config.logins),
     signOuts: new SignOuts(),
+    /** New IMAP and SMTP connections per client address, one budget for both. */
+    connectionRate: new ConnectionRate(config.limits.connectionRatePerS, config.limits.connectionBurst),
     metrics,
     isReady: () => ready,
     /** What is bound, for GET /v3/admin/status (known once every listener is). */
@@ -144,6 +150,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     tls,
     logins: deps.logins,
     signOuts: deps.signOuts,
+    guardrails: deps.guardrails,
+    connectionRate: deps.connectionRate,
   }).catch((err) => {
     // The IMAP listener names the port that failed (993 or the plain one).
     const { variable = "AGENTBOX_IMAPS_PORT", port = config.ports.imaps } = err as {
@@ -249,6 +257,7 @@ async function startSmtpListeners(
     onQueued: () => void;
     logins: PasswordLogins;
     guardrails: Guardrails;
+    connectionRate: ConnectionRate;
   },
   tls: { cert: string; key: string },
 ): Promise<SmtpListeners> {
@@ -260,6 +269,7 @@ async function startSmtpListeners(
       tls,
       smtp: config.smtp,
       maxMessageBytes: config.limits.maxMessageBytes,
+      connectionRate: deps.connectionRate,
       log,
       submission: deps,
       inbound: {
@@ -273,6 +283,9 @@ async function startSmtpListeners(
           store: deps.store,
           maxMessageBytes: config.limits.maxMessageBytes,
           guardrails: deps.guardrails,
+          evaluations: new PendingEvaluations(deps.store, (err) =>
+            log.error({ err }, "rule evaluations at RCPT not recorded"),
+          ),
         },
         onQueued: deps.onQueued,
       },

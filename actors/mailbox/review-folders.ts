@@ -10,6 +10,11 @@ import type { CommandContext } from "./command.ts";
 export const REVIEW_FOLDER = "Review";
 export const OUTBOX_FOLDER = "Outbox";
 
+/** Moving a held message into this folder releases it (any case, as the review watch reads it). */
+export function isOutbox(folder: Pick<FolderCounters, "name">): boolean {
+  return folder.name.toLowerCase() === OUTBOX_FOLDER.toLowerCase();
+}
+
 export async function folderNamed(ctx: CommandContext, name: string): Promise<FolderCounters> {
   const lower = name.toLowerCase();
   for (const f of ctx.state.folders.values()) if (f.name.toLowerCase() === lower) return f;

@@ -27,7 +27,7 @@ export function capabilities(session: CommandSession): string[] {
     "THREAD=REFERENCES",
     "CONTEXT=SEARCH",
     "CONTEXT=SORT",
-    `APPENDLIMIT=${session.ctx.limits.appendLimit}`,
+    `APPENDLIMIT=${session.appendLimit()}`,
     "QUOTA",
     "QUOTA=RES-STORAGE",
     "CONDSTORE",

@@ -39,7 +39,7 @@ export function parseCatenateParts(tokens: Token[]): CatenatePart[] {
 
 /** The message the parts make, or NO [BADURL …] / NO [TOOBIG]. */
 export function catenate(session: CommandSession, parts: CatenatePart[]): Buffer {
-  const limit = session.ctx.limits.appendLimit;
+  const limit = session.appendLimit();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (const part of parts) {

@@ -25,7 +25,7 @@ export interface ImapLimits {
   autologoutMs: number;
   /** A connection not logged in this long after it opened is closed, whatever it sends. */
   loginTimeoutMs: number;
-  /** APPENDLIMIT: the largest message APPEND accepts. */
+  /** The largest literal the listener reads for APPEND; an account's policy may lower it. */
   appendLimit: number;
   /** The longest command line (without literals). */
   maxLine: number;
@@ -44,6 +44,8 @@ export interface ImapServices {
   signOuts: SignOuts;
   recent: RecentTracker;
   registry: SessionRegistry;
+  /** The largest message an account may store: its policy's limit, at most `limits.appendLimit`. */
+  messageSizeLimit: (grantId: string) => number;
 }
 
 export interface CommandSession {
@@ -76,6 +78,8 @@ export interface CommandSession {
   /** The selected mailbox, or NO. */
   requireSelected(): SelectedMailbox;
   mailboxTree(): MailboxTree;
+  /** APPENDLIMIT (RFC 7889): the account's message-size limit once logged in, else the listener's. */
+  appendLimit(): number;
   /** The mailbox a name designates, or NO [NONEXISTENT]. */
   findMailbox(name: string): MailboxEntry;
   /** Leaves the selected mailbox (SELECT of another, CLOSE, UNSELECT). */

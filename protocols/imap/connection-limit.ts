@@ -1,6 +1,9 @@
+import { addressKey } from "../../src/security/address-key.ts";
+
 /**
- * Connections per client address and in all, counted from the moment a socket opens (logged in or
- * not): one host opening connections in a loop cannot take every slot or every byte of memory.
+ * Connections per client address (an IPv6 one by its /64) and in all, counted from the moment a
+ * socket opens (logged in or not): one host opening connections in a loop cannot take every slot
+ * or every byte of memory.
  */
 export class ConnectionLimit {
   private readonly perAddress = new Map<string, number>();
@@ -12,7 +15,8 @@ export class ConnectionLimit {
   ) {}
 
   /** Counts the connection, or returns why it is refused (the text of the greeting's BYE). */
-  enter(address: string): string | null {
+  enter(client: string): string | null {
+    const address = addressKey(client);
     if (this.total >= this.maxTotal) {
       return `Too many connections to this server (at most ${this.maxTotal}); try again later`;
     }
@@ -26,7 +30,8 @@ export class ConnectionLimit {
   }
 
   /** A counted connection closed. */
-  leave(address: string): void {
+  leave(client: string): void {
+    const address = addressKey(client);
     const n = (this.perAddress.get(address) ?? 1) - 1;
     if (n <= 0) this.perAddress.delete(address);
     else this.perAddress.set(address, n);

@@ -71,7 +71,7 @@ export class Connection implements SessionIO {
       },
       maxLiteral: (command) => {
         if (session.state === "not-authenticated") return PRE_LOGIN_MAX_LITERAL;
-        return command === "APPEND" ? appendLimit : Math.min(MAX_LITERAL_OTHER, appendLimit);
+        return command === "APPEND" ? session.appendLimit() : Math.min(MAX_LITERAL_OTHER, appendLimit);
       },
     });
   }

@@ -8,11 +8,14 @@ import * as tls from "node:tls";
 import type { Socket, TCPSocketListener } from "bun";
 import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
+import { messageSizeLimit } from "../../src/accounts/governed-limits.ts";
 import type { PasswordLogins } from "../../src/accounts/password-login.ts";
 import type { SignOuts } from "../../src/accounts/sign-outs.ts";
 import type { Config } from "../../src/config/config.ts";
+import type { Guardrails } from "../../src/guardrails/governance.ts";
 import type { Logger } from "../../src/log.ts";
 import { highestUidStoredBefore } from "../../src/mailbox/imap-messages.ts";
+import type { ConnectionRate } from "../../src/security/connection-rate.ts";
 import type { Store } from "../../src/store/store.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { Connection, type Transport } from "./connection.ts";
@@ -32,6 +35,10 @@ export interface ImapServerDeps {
   logins: PasswordLogins;
   /** Rotated app passwords and deleted accounts, announced by the API. */
   signOuts: SignOuts;
+  /** Each account's policy: its message-size limit is its APPENDLIMIT. */
+  guardrails: Guardrails;
+  /** New connections per client address (shared with SMTP), refused before any TLS. */
+  connectionRate: ConnectionRate;
 }
 
 export interface ImapServer {
@@ -75,6 +82,8 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       highestUidStoredBefore(deps.store, grantId, folderId, startedAt),
     ),
     registry: new SessionRegistry(),
+    messageSizeLimit: (grantId) =>
+      messageSizeLimit(deps.store, deps.guardrails, grantId, config.limits.maxMessageBytes),
     commands: COMMANDS,
   };
   /** Open connections and the address each was counted under. */
@@ -104,6 +113,11 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
       socket: {
         open(socket) {
           socket.data = null;
+          // Over its rate: held silent a while, then closed (a reconnect loop waits for it).
+          if (!deps.connectionRate.admit(socket.remoteAddress)) {
+            deps.connectionRate.refusals.refuse(() => socket.terminate());
+            return;
+          }
           const refused = limit.enter(socket.remoteAddress);
           if (refused) {
             socket.end(refusal(refused));
@@ -143,6 +157,13 @@ export async function startImap(deps: ImapServerDeps): Promise<ImapServer> {
   if (config.ports.imap !== null) {
     const secureContext = tls.createSecureContext({ cert: deps.tls.cert, key: deps.tls.key });
     plain = net.createServer((socket) => {
+      if (!deps.connectionRate.admit(socket.remoteAddress ?? "")) {
+        socket.on("error", () => socket.destroy());
+        deps.connectionRate.refusals.refuse(() =>
+          socket.end(refusal("Too many new connections from your address; try again later")),
+        );
+        return;
+      }
       const refused = limit.enter(socket.remoteAddress ?? "");
       if (refused) {
         socket.on("error", () => socket.destroy());

@@ -174,6 +174,11 @@ export class Session implements CommandSession {
     return passwordVersion(this.ctx.store, this.grantId) === this.passwordVersion;
   }
 
+  appendLimit(): number {
+    if (!this.grantId) return this.ctx.limits.appendLimit;
+    return this.ctx.messageSizeLimit(this.grantId);
+  }
+
   loggedIn(grantId: string, email: string, version: number): void {
     this.state = "authenticated";
     this.grantId = grantId;

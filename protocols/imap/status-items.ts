@@ -53,7 +53,7 @@ export function statusLine(session: CommandSession, entry: MailboxEntry, items: 
       case "SIZE":
         return `SIZE ${folderSize(store, session.grantId, folderId)}`;
       default:
-        return `APPENDLIMIT ${session.ctx.limits.appendLimit}`;
+        return `APPENDLIMIT ${session.appendLimit()}`;
     }
   });
   return `* STATUS ${mailboxOut(entry.path)} (${values.join(" ")})`;

@@ -3,9 +3,11 @@
  * (587) and the inbound MX (25). This file only sets them up and tears them down; the protocol
  * work is in submission.ts and mx.ts.
  */
+import type { Server as NetServer, Socket } from "node:net";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import type { SmtpConfig } from "../../src/config/smtp.ts";
 import type { Logger } from "../../src/log.ts";
+import type { ConnectionRate } from "../../src/security/connection-rate.ts";
 import type { InboundDeps } from "../../src/smtp/inbound.ts";
 import { GreetedClients, type GreetingOptions, installGreetingHook } from "./greeting.ts";
 import {
@@ -27,6 +29,8 @@ export interface SmtpListenerDeps {
   tls: { cert: string; key: string };
   smtp: SmtpConfig;
   maxMessageBytes: number;
+  /** New connections per client address (shared with IMAP), refused before any TLS. */
+  connectionRate: ConnectionRate;
   log: Logger;
   submission: SubmissionDeps;
   inbound: InboundDeps;
@@ -183,7 +187,9 @@ function bind(
   options: (busy: Set<SMTPServerSession>) => SMTPServerOptions,
 ): Promise<Listener> {
   const busy = new Set<SMTPServerSession>();
-  const server = new SMTPServer(options(busy));
+  const opts = options(busy);
+  const server = new SMTPServer(opts);
+  gateByRate(server, deps.connectionRate, opts.secure === true, deps.hostname);
   return new Promise((resolve, reject) => {
     let binding = true;
     // Before binding, an error is the listener's own (the port is taken); after, it is one
@@ -217,4 +223,27 @@ async function closeListener(l: Listener, graceMs: number): Promise<void> {
   while (l.busy.size > 0 && Date.now() < deadline) await Bun.sleep(10);
   for (const connection of l.server.connections) connection.close();
   await Promise.race([closed, Bun.sleep(1000)]);
+}
+
+/**
+ * Connections over their address's rate are refused as the socket opens, before smtp-server
+ * sees them, after the refusal delay: on implicit TLS closed (no handshake is spent on them), in
+ * plain text told `421 4.7.0` first. smtp-server's own listener runs for the others, unchanged.
+ */
+function gateByRate(server: SMTPServer, rate: ConnectionRate, secure: boolean, hostname: string): void {
+  const tcp = (server as unknown as { server: NetServer }).server;
+  const listeners = tcp.listeners("connection") as ((socket: Socket) => void)[];
+  tcp.removeAllListeners("connection");
+  tcp.on("connection", (socket: Socket) => {
+    if (rate.admit(socket.remoteAddress ?? "")) {
+      for (const listener of listeners) listener.call(tcp, socket);
+      return;
+    }
+    socket.on("error", () => socket.destroy());
+    rate.refusals.refuse(() => {
+      if (secure) socket.destroy();
+      else
+        socket.end(`421 4.7.0 ${hostname} too many new connections from your address; try again later\r\n`);
+    });
+  });
 }

@@ -1,7 +1,8 @@
 /** Pieces every SMTP listener shares: reading DATA, connection limits, the envelope view. */
 import type { SMTPServerDataStream, SMTPServerSession } from "smtp-server";
+import { HeaderLimit } from "../../src/mail/header-limit.ts";
+import { addressKey } from "../../src/security/address-key.ts";
 import type { InboundEnvelope } from "../../src/smtp/policy.ts";
-import { HeaderLimit } from "./header-limit.ts";
 import { reply } from "./replies.ts";
 
 /** What DATA brought: the message, or which limit it went over (the bytes beyond it were not kept). */
@@ -74,7 +75,7 @@ export class ConnectionLimit {
 
   /** Counts the session, or returns the refusal. */
   enter(session: SMTPServerSession): Error | null {
-    const ip = session.remoteAddress;
+    const ip = addressKey(session.remoteAddress);
     const n = this.#open.get(ip) ?? 0;
     if (n >= this.max) return reply(421, "4.7.0", `too many connections from ${ip}; try again later`);
     this.#open.set(ip, n + 1);
@@ -85,7 +86,7 @@ export class ConnectionLimit {
   leave(session: SMTPServerSession): void {
     if (!this.#counted.has(session)) return;
     this.#counted.delete(session);
-    const ip = session.remoteAddress;
+    const ip = addressKey(session.remoteAddress);
     const n = (this.#open.get(ip) ?? 1) - 1;
     if (n <= 0) this.#open.delete(ip);
     else this.#open.set(ip, n);

@@ -57,3 +57,27 @@ export async function syncAllGrantLimits(store: Store, guardrails: Guardrails): 
   for (const app of apps) changed.push(...(await syncGrantLimits(store, guardrails, app.id)));
   return changed;
 }
+
+/**
+ * The largest message an account may receive or store, from its policy (else the server's
+ * default), never above `ceiling` (what the listener reads at most); the ceiling for an
+ * account that no longer exists.
+ */
+export function messageSizeLimit(
+  store: Store,
+  guardrails: Guardrails,
+  grantId: string,
+  ceiling: number,
+): number {
+  const grant = store.read
+    .select({
+      applicationId: grants.applicationId,
+      workspaceId: grants.workspaceId,
+      settingsJson: grants.settingsJson,
+    })
+    .from(grants)
+    .where(eq(grants.id, grantId))
+    .get();
+  if (!grant) return ceiling;
+  return Math.min(ceiling, guardrails.forGrant(grant).limits.maxMessageBytes);
+}

@@ -14,6 +14,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { LoginLimits } from "../config/config.ts";
+import { addressKey } from "../security/address-key.ts";
 import { AttemptLimiter, admitAttempt } from "../security/rate-limit.ts";
 import type { Store } from "../store/store.ts";
 import { checkAppPassword, refuseWithoutHash } from "./app-password.ts";
@@ -52,7 +53,7 @@ export class PasswordLogins {
   async login(email: string, password: string, address: string): Promise<PasswordLoginResult> {
     const account = email.trim().toLowerCase();
     const attempt = await admitAttempt([
-      [this.perIp, address],
+      [this.perIp, addressKey(address)],
       [this.perAccount, account],
     ]);
     if (!attempt.admitted) return { ok: false, refused: "limited", retryAfterMs: attempt.retryAfterMs };

@@ -71,13 +71,13 @@ export interface AutoGroupFilter {
 /**
  * POST /v3/workspaces/auto-group: every matching account whose email domain has an auto-group
  * workspace moves into it (the others stay where they are), in batches of 200 per transaction.
- * Answers how many moved.
+ * Answers how many the filter matched and how many moved.
  */
 export async function autoGroupGrants(
   store: Store,
   applicationId: string,
   filter: AutoGroupFilter,
-): Promise<number> {
+): Promise<{ matched: number; moved: number }> {
   const candidates = store.read
     .select()
     .from(grants)
@@ -104,7 +104,7 @@ export async function autoGroupGrants(
       }
     });
   }
-  return moves.length;
+  return { matched: candidates.length, moved: moves.length };
 }
 
 function domainOf(email: string): string {

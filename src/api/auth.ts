@@ -5,6 +5,7 @@ import {
   NonceCache,
   verifyServiceAccountRequest,
 } from "../auth/service-account.ts";
+import { addressKey } from "../security/address-key.ts";
 import { AttemptLimiter, admitAttempt } from "../security/rate-limit.ts";
 import type { Store } from "../store/store.ts";
 import { ApiError } from "./errors.ts";
@@ -46,7 +47,7 @@ export function isSignedRequest(request: Request, url: URL): boolean {
 }
 
 export class Authenticator {
-  /** Failed authentications per client address (an attempt counts from when it starts). */
+  /** Failed authentications per client address, an IPv6 one by its /64 (counted from when they start). */
   private readonly failures = new AttemptLimiter(30, 60_000);
   private readonly nonces = new NonceCache();
 
@@ -57,7 +58,7 @@ export class Authenticator {
 
   /** Authenticates a /v3 request and remembers its caller; throws 401 or 429 in the Nylas envelope. */
   async authenticate(request: Request, url: URL, clientIp: string): Promise<Caller> {
-    const attempt = await admitAttempt([[this.failures, clientIp]]);
+    const attempt = await admitAttempt([[this.failures, addressKey(clientIp)]]);
     if (!attempt.admitted) {
       throw new ApiError(429, "too many failed authentication attempts; try again later", undefined, {
         "retry-after": String(Math.ceil(attempt.retryAfterMs / 1000)),

@@ -1,6 +1,6 @@
 import { hostname as osHostname } from "node:os";
 import { resolve } from "node:path";
-import { type Env, port, positiveInt, redactUrl } from "./env.ts";
+import { type Env, numberAtLeast, port, positiveInt, redactUrl } from "./env.ts";
 import { ConfigError } from "./error.ts";
 import { loadSmtpConfig, type SmtpConfig } from "./smtp.ts";
 import { loadSpamConfig, type SpamConfig } from "./spam.ts";
@@ -53,6 +53,9 @@ export interface Config {
     httpMaxLargeBodies: number;
     /** A connection not logged in this long after it opened is closed, whatever it sends. */
     imapLoginTimeoutS: number;
+    /** New IMAP and SMTP connections per client address: per second on average (0: off), at once. */
+    connectionRatePerS: number;
+    connectionBurst: number;
   };
   /** Wrong app passwords (IMAP and SMTP together) allowed per account and per client address. */
   logins: LoginLimits;
@@ -108,6 +111,8 @@ export function loadConfig(env: Env = process.env): Config {
       imapAutologoutS: positiveInt(env, "AGENTBOX_IMAP_AUTOLOGOUT_S", 300),
       httpMaxLargeBodies: positiveInt(env, "AGENTBOX_HTTP_MAX_LARGE_BODIES", 4),
       imapLoginTimeoutS: positiveInt(env, "AGENTBOX_IMAP_LOGIN_TIMEOUT_S", 60),
+      connectionRatePerS: numberAtLeast(env, "AGENTBOX_CONNECTION_RATE_PER_S", 50, 0),
+      connectionBurst: positiveInt(env, "AGENTBOX_CONNECTION_BURST", 100),
     },
     logins: {
       maxFailuresPerAccount: positiveInt(env, "AGENTBOX_LOGIN_MAX_FAILURES_PER_ACCOUNT", 10),

@@ -24,6 +24,10 @@ export const EVENT_TYPES = [
   "folder.created",
   "folder.updated",
   "folder.deleted",
+  // contact.updated and contact.deleted are Nylas's; contact.created is agentbox's own.
+  "contact.created",
+  "contact.updated",
+  "contact.deleted",
   "calendar.created",
   "calendar.updated",
   "calendar.deleted",

@@ -10,3 +10,31 @@ export async function recordEvaluation(store: Store, record: EvaluationRecord): 
     insertRuleEvaluation(tx, record);
   });
 }
+
+/**
+ * Evaluations no answer waits on (a pass at the MX's RCPT: the 250 acknowledges the recipient,
+ * not the audit row): queued, then written together, one unit per turn of the event loop, so a
+ * busy MX adds one savepoint per batch to the writer's group commit instead of one per RCPT.
+ */
+export class PendingEvaluations {
+  private queue: EvaluationRecord[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  add(record: EvaluationRecord): void {
+    if (this.queue.push(record) === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.store.writer
+      .submit((tx) => {
+        for (const record of batch) insertRuleEvaluation(tx, record);
+      })
+      .catch(this.onError);
+  }
+}

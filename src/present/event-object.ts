@@ -1,11 +1,13 @@
 import { findCalendar } from "../calendar/calendars.ts";
 import { getEvent } from "../calendar/events.ts";
+import { findContact } from "../contacts/contacts.ts";
 import { getFolder } from "../mailbox/folders.ts";
 import { getMessage } from "../mailbox/messages.ts";
 import type { EventRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { presentCalendar } from "./calendar.ts";
 import { presentEvent } from "./calendar-event.ts";
+import { presentContact } from "./contact.ts";
 import { presentFolder } from "./folder.ts";
 import { presentMessage } from "./message.ts";
 
@@ -64,6 +66,14 @@ const scheduledMessage: Current = {
   },
 };
 
+const contact: Current = {
+  object: "contact",
+  present: (store, grantId, recorded) => {
+    const row = findContact(store, grantId, recorded.id);
+    return row && presentContact(row);
+  },
+};
+
 const CURRENT: Record<string, Current> = {
   "message.created": message,
   "message.updated": message,
@@ -76,6 +86,8 @@ const CURRENT: Record<string, Current> = {
   "event.updated": calendarEvent,
   "event.starting": calendarEvent,
   "event.ending": calendarEvent,
+  "contact.created": contact,
+  "contact.updated": contact,
 };
 
 /**

@@ -8,8 +8,10 @@ import type { GrantRow } from "../store/schema.ts";
 import { withContent } from "./content.ts";
 import { composeContext, type SendingDeps } from "./deps.ts";
 import { readDraft, type StoredDraft } from "./draft-request.ts";
+import { takeDraftTrackingField, withDraftTrackingField } from "./draft-tracking.ts";
 import { checkMessageSize } from "./limits.ts";
 import { replyContext } from "./reply.ts";
+import { withTracking } from "./tracking.ts";
 
 /**
  * Drafts are messages in the Drafts folder with \Draft, so IMAP clients see the same set. Each
@@ -117,10 +119,13 @@ async function composeDraft(
   req: SendRequest,
   extra: Partial<ComposeContext>,
 ): Promise<Uint8Array> {
-  const composed = await composeMime(req, { ...composeContext(grant), ...extra });
+  // Checked as a send would check them (public URL, an HTML body), then kept in the MIME.
+  withTracking(deps.config.publicUrl, req);
+  const composed = await composeMime(withDraftTrackingField(req), { ...composeContext(grant), ...extra });
   // A draft keeps its Bcc recipients in its header, or they would be lost on the next read.
   const raw = withBcc(composed.raw, req.bcc);
-  checkMessageSize(raw, deps.config.limits.maxMessageBytes);
+  // The account's policy limit (create and update alike): a draft over it could never be sent.
+  checkMessageSize(raw, deps.guardrails.forGrant(grant).limits.maxMessageBytes);
   return raw;
 }
 
@@ -135,7 +140,8 @@ export async function storedDraft(
 ): Promise<StoredDraft> {
   const raw = rawMessage(deps.store, view.row.blobHash);
   if (!raw) throw new MailboxError("not_found", `content of draft ${view.row.id} not found`);
-  return readDraft(raw, view.row, grant.email);
+  const stored = readDraft(raw, view.row, grant.email);
+  return { ...stored, request: takeDraftTrackingField(stored.request) };
 }
 
 async function reread(deps: SendingDeps, grant: GrantRow, id: string): Promise<MessageView> {

@@ -1,13 +1,16 @@
-import { and, eq, lt } from "drizzle-orm";
-import { idempotencyKeys } from "../store/schema.ts";
+import type { Tx } from "../store/db.ts";
 import type { Store } from "../store/store.ts";
 
 /**
- * Idempotency-Key for sends, per grant, kept one hour. The first request claims the key
- * (in_flight) with its request's fingerprint; its response is then recorded (done) or, if it
- * failed, the key is released so the request can be tried again.
+ * Idempotency-Key for sends, kept one hour: per grant for a grant's sends, per application for
+ * transactional sends (which have no grant). The first request claims the key (in_flight) with
+ * its request's fingerprint; its response is then recorded (done) or, if it failed, the key is
+ * released so the request can be tried again.
  */
 export const IDEMPOTENCY_TTL_S = 3600;
+
+/** Whose keys: a grant's (idempotency_keys) or an application's transactional sends. */
+export type IdempotencyScope = { grantId: string } | { applicationId: string };
 
 export type Claim =
   | { kind: "claimed" }
@@ -15,32 +18,52 @@ export type Claim =
   | { kind: "mismatch" }
   | { kind: "in_flight" };
 
+interface KeyRow {
+  fingerprint: string;
+  status: "in_flight" | "done";
+  response_status: number | null;
+  response_json: string | null;
+}
+
+/** The table and owner column of a scope (fixed strings: never from the request). */
+function tableOf(scope: IdempotencyScope): { table: string; owner: string; id: string } {
+  return "grantId" in scope
+    ? { table: "idempotency_keys", owner: "grant_id", id: scope.grantId }
+    : { table: "transactional_idempotency_keys", owner: "application_id", id: scope.applicationId };
+}
+
 export function claimKey(
   store: Store,
-  grantId: string,
+  scope: IdempotencyScope,
   key: string,
   fingerprint: string,
   nowS: number,
 ): Promise<Claim> {
-  return store.writer.submit(async (tx): Promise<Claim> => {
-    await tx
-      .delete(idempotencyKeys)
-      .where(
-        and(eq(idempotencyKeys.grantId, grantId), lt(idempotencyKeys.createdAt, nowS - IDEMPOTENCY_TTL_S)),
-      );
-    const row = await tx.query.idempotencyKeys.findFirst({ where: keyOf(grantId, key) });
+  const { table, owner, id } = tableOf(scope);
+  return store.writer.submit((tx): Claim => {
+    run(tx, `DELETE FROM ${table} WHERE ${owner} = ? AND created_at < ?`, id, nowS - IDEMPOTENCY_TTL_S);
+    const row = tx.$client
+      .prepare(
+        `SELECT fingerprint, status, response_status, response_json FROM ${table} WHERE ${owner} = ? AND key = ?`,
+      )
+      .get(id, key) as KeyRow | null;
     if (!row) {
-      await tx
-        .insert(idempotencyKeys)
-        .values({ grantId, key, fingerprint, status: "in_flight", createdAt: nowS });
+      run(
+        tx,
+        `INSERT INTO ${table} (${owner}, key, fingerprint, status, created_at) VALUES (?, ?, ?, 'in_flight', ?)`,
+        id,
+        key,
+        fingerprint,
+        nowS,
+      );
       return { kind: "claimed" };
     }
     if (row.fingerprint !== fingerprint) return { kind: "mismatch" };
     if (row.status === "in_flight") return { kind: "in_flight" };
     return {
       kind: "replay",
-      status: row.responseStatus ?? 200,
-      body: JSON.parse(row.responseJson ?? "{}") as Record<string, unknown>,
+      status: row.response_status ?? 200,
+      body: JSON.parse(row.response_json ?? "{}") as Record<string, unknown>,
     };
   });
 }
@@ -48,24 +71,30 @@ export function claimKey(
 /** Records the response a replay returns. */
 export async function finishKey(
   store: Store,
-  grantId: string,
+  scope: IdempotencyScope,
   key: string,
   status: number,
   body: Record<string, unknown>,
 ): Promise<void> {
+  const { table, owner, id } = tableOf(scope);
   await store.writer.submit((tx) =>
-    tx
-      .update(idempotencyKeys)
-      .set({ status: "done", responseStatus: status, responseJson: JSON.stringify(body) })
-      .where(keyOf(grantId, key)),
+    run(
+      tx,
+      `UPDATE ${table} SET status = 'done', response_status = ?, response_json = ? WHERE ${owner} = ? AND key = ?`,
+      status,
+      JSON.stringify(body),
+      id,
+      key,
+    ),
   );
 }
 
 /** The request failed: forget the key so a retry runs again. */
-export async function releaseKey(store: Store, grantId: string, key: string): Promise<void> {
-  await store.writer.submit((tx) => tx.delete(idempotencyKeys).where(keyOf(grantId, key)));
+export async function releaseKey(store: Store, scope: IdempotencyScope, key: string): Promise<void> {
+  const { table, owner, id } = tableOf(scope);
+  await store.writer.submit((tx) => run(tx, `DELETE FROM ${table} WHERE ${owner} = ? AND key = ?`, id, key));
 }
 
-function keyOf(grantId: string, key: string) {
-  return and(eq(idempotencyKeys.grantId, grantId), eq(idempotencyKeys.key, key));
+function run(tx: Tx, sql: string, ...params: (string | number)[]): void {
+  tx.$client.prepare(sql).run(...params);
 }

@@ -10,6 +10,7 @@ import { composeContext } from "./deps.ts";
 import { requireDraft, retryOnConflict, storedDraft } from "./drafts.ts";
 import { MAX_RECIPIENTS } from "./limits.ts";
 import { dispatch, type Outgoing } from "./outgoing.ts";
+import { withTracking } from "./tracking.ts";
 
 /**
  * POST /drafts/{id}: the draft is composed anew (fresh Date, same Message-ID) and sent like any
@@ -36,7 +37,9 @@ async function outgoingDraft(
 ): Promise<Outgoing> {
   const stored = await storedDraft(deps, grant, view);
   // Nylas: sending a draft may name a signature, appended to the draft's body as it is sent.
-  const req = withContent(deps.store, grant, { ...stored.request, ...(signatureId && { signatureId }) });
+  const content = withContent(deps.store, grant, { ...stored.request, ...(signatureId && { signatureId }) });
+  // The draft's tracking_options apply as a send's: after the signature, whose links are tracked too.
+  const { req, tracking } = withTracking(deps.config.publicUrl, content);
   const recipients = envelopeRecipients(req);
   checkRecipients(recipients.length);
   const composed = await composeMime(req, {
@@ -52,6 +55,7 @@ async function outgoingDraft(
     flags: { flagged: req.starred ?? false },
     draft: { id: view.row.id, uid: view.row.uid },
     answeredId: messageByHeader(deps.store, grant.id, stored.replyTo?.messageId ?? null),
+    ...(tracking && { tracking }),
   };
 }
 

@@ -45,17 +45,3 @@ export function withTracking(
     },
   };
 }
-
-/**
- * A draft's MIME cannot keep tracking options, and sending a draft takes none: a draft that asks
- * for tracking is refused rather than sent untracked.
- */
-export function refuseTrackingOnDraft(req: SendRequest): void {
-  const o = req.trackingOptions;
-  if (o && (o.opens || o.links || o.threadReplies)) {
-    throw new ComposeError(
-      "tracking_options",
-      "tracking_options apply when a message is sent: give them to POST /messages/send (a draft cannot keep them)",
-    );
-  }
-}

@@ -14,7 +14,7 @@ import {
   hasAttachmentLimits,
 } from "../guardrails/attachment-limits.ts";
 import type { Governance, Guardrails } from "../guardrails/governance.ts";
-import { recordEvaluation } from "../guardrails/record.ts";
+import { type PendingEvaluations, recordEvaluation } from "../guardrails/record.ts";
 import { checkRules, type RuleCheck } from "../guardrails/rule-check.ts";
 import { nowSeconds } from "../ids.ts";
 import type { AttachmentInfo } from "../mail/attachments.ts";
@@ -75,6 +75,8 @@ export interface PolicyContext {
   maxMessageBytes: number;
   /** What governs each account: its policy's limits and its rules. */
   guardrails: Guardrails;
+  /** Where passes at RCPT are recorded (blocks and failures are written before the answer). */
+  evaluations: PendingEvaluations;
 }
 
 /** RCPT TO: is this a hosted account that can take a message (of the declared size) from this sender? */
@@ -91,8 +93,10 @@ export async function decideRecipient(
   const max = governance.limits.maxMessageBytes;
   const size = envelope.declaredSize ?? 0;
   if (size > max) return tooBig(size, max, `<${address}>: `);
-  const ruled = await ruleRefusal(ctx, grant, "smtp_rcpt", inboundCheck(ctx, governance, envelope.mailFrom));
+  const check = inboundCheck(ctx, governance, envelope.mailFrom);
+  const ruled = await ruleRefusal(ctx, grant, "smtp_rcpt", check);
   if (ruled) return ruled;
+  if (check.kind === "verdict") recordRecipientPass(ctx, grant, check);
   if (grant.storageUsedBytes + Math.max(size, 1) > grant.storageQuotaBytes) {
     return overQuota(address);
   }
@@ -195,6 +199,24 @@ export function overDailyLimit(address: string, limit: number): { action: "tempf
 
 function inboundCheck(ctx: PolicyContext, governance: Governance, sender: string): RuleCheck {
   return checkRules(ctx.store, governance.inbound, evaluationInput(sender));
+}
+
+/** A pass at RCPT: nothing is applied at this stage (the other actions apply after DATA). */
+function recordRecipientPass(
+  ctx: PolicyContext,
+  grant: GrantRow,
+  check: Extract<RuleCheck, { kind: "verdict" }>,
+): void {
+  ctx.evaluations.add({
+    applicationId: grant.applicationId,
+    grantId: grant.id,
+    messageId: null,
+    stage: "smtp_rcpt",
+    input: check.input,
+    applied: {},
+    matchedRuleIds: check.verdict.matchedRuleIds,
+    evaluatedAt: nowSeconds(),
+  });
 }
 
 /**

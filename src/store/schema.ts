@@ -335,6 +335,20 @@ export const maintenanceTasks = sqliteTable("maintenance_tasks", {
   progress: integer("progress").notNull().default(0),
 });
 
+export const transactionalIdempotencyKeys = sqliteTable(
+  "transactional_idempotency_keys",
+  {
+    applicationId: text("application_id").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    status: text("status", { enum: ["in_flight", "done"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseJson: text("response_json"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.key] })],
+);
+
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
@@ -584,6 +598,18 @@ export const workspaces = sqliteTable("workspaces", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+export const autoGroupJobs = sqliteTable("auto_group_jobs", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  status: text("status", { enum: ["running", "completed", "failed"] }).notNull(),
+  filterJson: text("filter_json").notNull(),
+  grantsMatched: integer("grants_matched"),
+  grantsMoved: integer("grants_moved"),
+  error: text("error"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
 export const ruleEvaluations = sqliteTable("rule_evaluations", {
   id: text("id").primaryKey(),
   applicationId: text("application_id").notNull(),
@@ -611,5 +637,6 @@ export type RuleRow = typeof rules.$inferSelect;
 export type ListRow = typeof lists.$inferSelect;
 export type ListItemRow = typeof listItems.$inferSelect;
 export type WorkspaceRow = typeof workspaces.$inferSelect;
+export type AutoGroupJobRow = typeof autoGroupJobs.$inferSelect;
 export type RuleEvaluationRow = typeof ruleEvaluations.$inferSelect;
 export type TrackedMessageRow = typeof trackedMessages.$inferSelect;

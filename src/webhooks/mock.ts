@@ -61,7 +61,26 @@ function mockObject(trigger: string): Record<string, unknown> {
       when: { object: "timespan", start_time: start, end_time: start + 1800 },
     };
   }
+  if (family === "contact") return contact(trigger === "contact.deleted");
   return { id: `mock-${family}-id`, grant_id: GRANT, object: family };
+}
+
+/** A contact as GET /contacts/{id} presents it; a deleted one as its event recorded it. */
+function contact(deleted: boolean): Record<string, unknown> {
+  const recorded = { id: "mock-contact-id", grant_id: GRANT, object: "contact" };
+  if (deleted) return recorded;
+  return {
+    ...recorded,
+    source: "address_book",
+    given_name: "Kim",
+    surname: "Lee",
+    emails: [{ email: "kim@example.com", type: "work" }],
+    phone_numbers: [],
+    im_addresses: [],
+    web_pages: [],
+    physical_addresses: [],
+    groups: [],
+  };
 }
 
 function grantObject(trigger: string): Record<string, unknown> {

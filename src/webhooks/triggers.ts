@@ -45,6 +45,8 @@ export const TRIGGER_TYPES = [
   "folder.created",
   "folder.updated",
   "folder.deleted",
+  // agentbox's own: Nylas has no contact.created (its providers' upserts are contact.updated).
+  "contact.created",
   "contact.updated",
   "contact.deleted",
   "booking.created",

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { median } from "../../bench/lib.ts";
+import { PasswordLogins } from "../../src/accounts/password-login.ts";
 import { OTHER_PASSWORD, uniqueEmail } from "../api/helpers.ts";
 import { ImapClient, PASSWORD, quote } from "../imap/harness.ts";
 import { plainAuth, SmtpWire } from "../smtp/support/wire.ts";
@@ -197,4 +198,27 @@ describe("accounts that cannot log in look like wrong passwords", () => {
       expect(median(unknown), via).toBeGreaterThan(floor);
     }
   }, 30_000);
+});
+
+describe("IPv6 clients", () => {
+  test("the per-address budget counts an IPv6 client by its /64; another /64 has its own", async () => {
+    const logins = new PasswordLogins(t.server.store, {
+      maxFailuresPerAccount: 100,
+      maxFailuresPerIp: 3,
+      windowMs: 60_000,
+    });
+    const email = await account();
+    const wrong = (from: string) => logins.login(email, OTHER_PASSWORD, from);
+    for (const from of ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff:ffff:ffff:3"]) {
+      expect(await wrong(from)).toMatchObject({ ok: false, refused: "invalid" });
+    }
+    // A fourth address of the same /64 finds the budget spent; the right password is not checked.
+    expect(await logins.login(email, PASSWORD, "2001:db8:1:2::4")).toMatchObject({
+      ok: false,
+      refused: "limited",
+    });
+    // Another /64, and an IPv4 client, are other budgets.
+    expect(await logins.login(email, PASSWORD, "2001:db8:1:3::1")).toMatchObject({ ok: true });
+    expect(await logins.login(email, PASSWORD, "192.0.2.1")).toMatchObject({ ok: true });
+  });
 });

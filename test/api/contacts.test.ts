@@ -56,6 +56,28 @@ describe("through the official SDK", () => {
   });
 });
 
+describe("webhooks", () => {
+  test("create, update and delete are contact.created, contact.updated, contact.deleted in the event log; a 404 records none", async () => {
+    const a = await account(t, "contacts-events");
+    const created = expectOk(await call(t, "POST", contacts(a.id), { json: KIM }));
+    expectOk(await call(t, "PUT", contacts(a.id, `/${created.id}`), { json: { job_title: "CTO" } }));
+    expectError(
+      await call(t, "PUT", contacts(a.id, "/nope"), { json: { job_title: "x" } }),
+      404,
+      "not_found_error",
+      "contact",
+    );
+    expectDeleted(await api(t, "DELETE", contacts(a.id, `/${created.id}`)));
+    expectError(await api(t, "DELETE", contacts(a.id, `/${created.id}`)), 404, "not_found_error", "contact");
+    const types = "contact.created,contact.updated,contact.deleted";
+    const events = (await api(t, "GET", `/v3/events?grant_id=${a.id}&types=${types}&limit=50`)).body.data;
+    expect(events.map((e: { type: string }) => e.type)).toEqual(types.split(","));
+    for (const e of events) {
+      expect(e.object ?? e.data?.object).toMatchObject({ id: created.id, grant_id: a.id, object: "contact" });
+    }
+  });
+});
+
 describe("lists and filters", () => {
   test("email (any case) and phone_number filters; paging; other sources are empty", async () => {
     const a = await account(t, "contacts-list");

@@ -97,6 +97,38 @@ describe("workspaces and accounts", () => {
     expect(plain.workspace_id).toBe(def.workspace_id);
   });
 
+  test("the auto-group job: its status says running, then completed with its counts; another application's is a 404", async () => {
+    // An application of its own, so that its workspace may take the trial domain.
+    const app = await createApplication(t, "regroup");
+    const before = await createAccount(t, { email: uniqueEmail("regroup", TRIAL) }, {}, app.key);
+    const ws = await api(t, "POST", "/v3/workspaces", { name: "regroup", domain: TRIAL }, app.key);
+    expect(ws.status, JSON.stringify(ws.body)).toBe(200);
+    expect(before.workspace_id).not.toBe(ws.body.data.workspace_id);
+    const started = await api(t, "POST", "/v3/workspaces/auto-group", { specific_domain: TRIAL }, app.key);
+    expect(started.status).toBe(200);
+    const path = `/v3/workspaces/auto-group/${started.body.data.job_id}`;
+    let job = (await api(t, "GET", path, undefined, app.key)).body.data;
+    expect(job.job_id).toBe(started.body.data.job_id);
+    expect(["running", "completed"]).toContain(job.status);
+    for (let i = 0; job.status === "running" && i < 100; i++) {
+      await Bun.sleep(50);
+      job = (await api(t, "GET", path, undefined, app.key)).body.data;
+    }
+    expect(job).toMatchObject({ status: "completed", grants_matched: 1, grants_moved: 1 });
+    expect(job).not.toHaveProperty("error");
+    expect(job.updated_at).toBeGreaterThanOrEqual(job.created_at);
+    const moved = await api(t, "GET", `/v3/grants/${before.id}`, undefined, app.key);
+    expect(moved.body.data.workspace_id).toBe(ws.body.data.workspace_id);
+    // Another application (here the default one) does not see it.
+    expectError(await api(t, "GET", path), 404, "not_found_error", "auto-group job");
+    expectError(
+      await api(t, "GET", "/v3/workspaces/auto-group/nope", undefined, app.key),
+      404,
+      "not_found_error",
+      "auto-group job",
+    );
+  });
+
   test("workspace_id must be one of the application's workspaces", async () => {
     const res = await connect(t, { email: uniqueEmail() }, { workspace_id: "nope" });
     expectError(res, 400, "invalid_request_error", "workspace_id");

@@ -368,7 +368,8 @@ describe("the live answers match the document", () => {
     await check("get", "/v3/workspaces", "/v3/workspaces");
     await check("get", "/v3/workspaces/{id}", w);
     await check("patch", "/v3/workspaces/{id}", w, { policy_id: policy.data.id });
-    await check("post", "/v3/workspaces/auto-group", "/v3/workspaces/auto-group", {});
+    const job = await check("post", "/v3/workspaces/auto-group", "/v3/workspaces/auto-group", {});
+    await check("get", "/v3/workspaces/auto-group/{job_id}", `/v3/workspaces/auto-group/${job.data.job_id}`);
     const grant = await createAccount(t, { email: uniqueEmail("guardrails"), policy_id: policy.data.id });
     await check("post", "/v3/workspaces/{id}/manual-assign", `${w}/manual-assign`, {
       assign_grants: [grant.id],

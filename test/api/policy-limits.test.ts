@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ImapFlow } from "imapflow";
+import { ImapClient, imapAppend } from "../imap/harness.ts";
 import { mxTransport, rfc822, startSmtpTestServer, submitTransport } from "../smtp/support/smtp.ts";
 import { SmtpWire } from "../smtp/support/wire.ts";
 import { startTestDnsServer, type TestDnsServer } from "../support/dns-server.ts";
@@ -188,6 +189,52 @@ describe("message size", () => {
     const a = await account(await policy({ limit_size_total_mime: 2000 }));
     const res = await send(a.id, { body: "z".repeat(3000) });
     expectError(res, 413, "invalid_request_error", "limit is 2000 bytes");
+  });
+
+  test("IMAP: APPENDLIMIT is the policy's limit; an announced literal over it is NO [TOOBIG], never read", async () => {
+    const p = await policy({ limit_size_total_mime: 2000 });
+    const a = await account(p);
+    const c = await ImapClient.connect(t.server.ports.imaps);
+    try {
+      await c.login(a.email);
+      expect((await c.ok("a0 CAPABILITY"))[0]).toContain("APPENDLIMIT=2000");
+      expect((await c.ok("a1 STATUS INBOX (APPENDLIMIT)"))[0]).toContain("APPENDLIMIT 2000");
+      expect((await c.transact("a2 APPEND INBOX {2001}")).tagged).toBe(
+        "a2 NO [TOOBIG] Literal of 2001 bytes is over APPENDLIMIT (2000)",
+      );
+      // Still in sync: the literal was refused before the client sent it.
+      expect((await c.transact("a3 NOOP")).tagged).toBe("a3 OK NOOP completed");
+      const fits = rfc822({ Subject: "fits" });
+      expect((await imapAppend(c, "a4", "INBOX", fits)).startsWith("a4 OK")).toBe(true);
+      // A policy change applies to the live session at once.
+      await api(t, "PUT", `/v3/policies/${p}`, { limits: { limit_size_total_mime: 3000 } });
+      expect((await c.ok("a5 CAPABILITY"))[0]).toContain("APPENDLIMIT=3000");
+    } finally {
+      c.close();
+    }
+    // An account without a policy: the server's limit.
+    const plain = await account();
+    const d = await ImapClient.connect(t.server.ports.imaps);
+    try {
+      await d.login(plain.email);
+      expect((await d.ok("b0 CAPABILITY"))[0]).toContain(
+        `APPENDLIMIT=${t.server.config.limits.maxMessageBytes}`,
+      );
+    } finally {
+      d.close();
+    }
+  });
+
+  test("API draft create and update over the policy's limit: 413, nothing stored", async () => {
+    const a = await account(await policy({ limit_size_total_mime: 2000 }));
+    const path = `/v3/grants/${a.id}/drafts`;
+    const big = await api(t, "POST", path, { subject: "d", body: "z".repeat(3000) });
+    expectError(big, 413, "invalid_request_error", "limit is 2000 bytes");
+    expect((await api(t, "GET", path)).body.data).toHaveLength(0);
+    const small = await api(t, "POST", path, { subject: "d", body: "small" });
+    expect(small.status).toBe(200);
+    const grown = await api(t, "PUT", `${path}/${small.body.data.id}`, { body: "z".repeat(3000) });
+    expectError(grown, 413, "invalid_request_error", "limit is 2000 bytes");
   });
 
   test("a policy may not raise it above AGENTBOX_MAX_MESSAGE_BYTES", async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ImapFlow } from "imapflow";
+import { ImapClient } from "../imap/harness.ts";
 import { submitTransport } from "../smtp/support/smtp.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
 import { createAccount, expectError, PASSWORD, uniqueEmail } from "./helpers.ts";
@@ -161,6 +162,87 @@ describe("release", () => {
     expect(rows.map((r) => r.rcptTo).sort()).toEqual(["audit@external.example", "ceo@external.example"]);
     expect(await folderMessages(t, a.id, await folderId(a, "Outbox"))).toHaveLength(0);
     expect(await eventTypes(a)).toEqual(["message.held", "message.released"]);
+  });
+
+  test("a client without MOVE: COPY into Outbox, then \\Deleted and EXPUNGE in Review, releases it once", async () => {
+    const a = await reviewed();
+    const held = expectOk(
+      await sendJson(t, a.id, { to: [{ email: "cfo@external.example" }], subject: "no move", body: "x" }),
+    );
+    // A second session watches Review while the first releases the message.
+    const watcher = client(a);
+    await watcher.connect();
+    const mover = client(a);
+    await mover.connect();
+    try {
+      await watcher.mailboxOpen("Review");
+      const exists = () => (watcher.mailbox ? watcher.mailbox.exists : -1);
+      expect(exists()).toBe(1);
+      // This session speaks as a client that lacks MOVE: imapflow falls back to COPY + EXPUNGE.
+      mover.capabilities.delete("MOVE");
+      const lock = await mover.getMailboxLock("Review");
+      try {
+        const [uid] = (await mover.search({ subject: "no move" }, { uid: true })) || [];
+        const moved = await mover.messageMove(String(uid), "Outbox", { uid: true });
+        expect(moved).toBeTruthy();
+      } finally {
+        lock.release();
+      }
+      const sent = await eventually(async () => (await folderMessages(t, a.id, "sent"))[0]);
+      expect(sent.id).toBe(held.id);
+      await watcher.noop();
+      expect(exists()).toBe(0);
+      expect(await watcher.status("Outbox", { messages: true })).toMatchObject({ messages: 0 });
+    } finally {
+      await mover.logout();
+      await watcher.logout();
+    }
+    expect((await queueRows(t, a.id)).map((r) => r.rcptTo)).toEqual(["cfo@external.example"]);
+    expect(await folderMessages(t, a.id, await folderId(a, "Review"))).toHaveLength(0);
+    expect(await eventTypes(a)).toEqual(["message.held", "message.released"]);
+  });
+
+  test("Thunderbird's sequence on the wire: UID COPY, UID STORE +FLAGS (\\Deleted), UID EXPUNGE", async () => {
+    const a = await reviewed();
+    const held = expectOk(
+      await sendJson(t, a.id, { to: [{ email: "cto@external.example" }], subject: "tb", body: "x" }),
+    );
+    // An ordinary message in Review (not held) is copied as usual: it stays, and a copy appears.
+    const c = await ImapClient.connect(t.server.ports.imaps);
+    try {
+      await c.login(a.email);
+      await c.ok("a1 SELECT Review");
+      const copy = await c.transact("a2 UID COPY 1 Outbox");
+      expect(copy.tagged).toMatch(/^a2 OK \[COPYUID \d+ 1 1\] UID COPY completed$/);
+      expect(copy.untagged).toContain("* 1 EXPUNGE");
+      expect((await c.transact("a3 UID STORE 1 +FLAGS.SILENT (\\Deleted)")).tagged).toMatch(/^a3 OK/);
+      expect((await c.transact("a4 UID EXPUNGE 1")).tagged).toMatch(/^a4 OK/);
+    } finally {
+      c.close();
+    }
+    const sent = await eventually(async () => (await folderMessages(t, a.id, "sent"))[0]);
+    expect(sent.id).toBe(held.id);
+    expect(await queueRows(t, a.id)).toHaveLength(1);
+    expect(await eventTypes(a)).toEqual(["message.held", "message.released"]);
+  });
+
+  test("COPY of a message that is not held into Outbox is an ordinary copy", async () => {
+    const a = await reviewed();
+    await sendJson(t, a.id, { to: [{ email: "q@external.example" }], subject: "held", body: "x" });
+    const c = await ImapClient.connect(t.server.ports.imaps);
+    try {
+      await c.login(a.email);
+      await c.ok("b1 SELECT INBOX");
+      await c.ok("b2 APPEND INBOX {13}\r\nSubject: x\r\n\r\n");
+      const copy = await c.transact("b3 UID COPY 1 Outbox");
+      expect(copy.tagged).toMatch(/^b3 OK \[COPYUID/);
+      expect(copy.untagged).not.toContain("* 1 EXPUNGE");
+    } finally {
+      c.close();
+    }
+    expect(await folderMessages(t, a.id, "inbox")).toHaveLength(1);
+    expect(await folderMessages(t, a.id, await folderId(a, "Outbox"))).toHaveLength(1);
+    expect(await queueRows(t, a.id)).toHaveLength(0);
   });
 
   test("an API move to Outbox releases it too", async () => {

@@ -327,6 +327,33 @@ describe("raw MIME (?type=mime)", () => {
     expectOk(await call(t, "POST", sendPath(a.id, "?type=mime"), { form: mimeForm(own) }));
   });
 
+  test("a header over AGENTBOX_SMTP_MAX_HEADER_BYTES or _LINES is a 400 naming the limit; nothing is sent", async () => {
+    const a = await account(t);
+    const { maxHeaderBytes, maxHeaderLines } = t.server.config.smtp;
+    const start = `From: ${a.email}\r\nTo: kim@example.com\r\n`;
+    // Under both limits, with many folded lines: sent.
+    const under = `${start}X-Long: a\r\n${" b\r\n".repeat(maxHeaderLines - 10)}\r\nbody\r\n`;
+    expectOk(await call(t, "POST", sendPath(a.id, "?type=mime"), { form: mimeForm(under) }));
+    const lines = `${start}X-Long: a\r\n${" b\r\n".repeat(maxHeaderLines)}\r\nbody\r\n`;
+    expectError(
+      await call(t, "POST", sendPath(a.id, "?type=mime"), { form: mimeForm(lines) }),
+      400,
+      "invalid_request_error",
+      `AGENTBOX_SMTP_MAX_HEADER_LINES (${maxHeaderLines} lines)`,
+    );
+    const bytes = `${start}X-Big: ${"x".repeat(maxHeaderBytes)}\r\n\r\nbody\r\n`;
+    expectError(
+      await call(t, "POST", sendPath(a.id, "?type=mime"), { form: mimeForm(bytes) }),
+      400,
+      "invalid_request_error",
+      `AGENTBOX_SMTP_MAX_HEADER_BYTES (${maxHeaderBytes} bytes)`,
+    );
+    // A large body under a small header is not the header's business.
+    const bigBody = `${start}Subject: big body\r\n\r\n${"y".repeat(maxHeaderBytes * 2)}\r\n`;
+    expectOk(await call(t, "POST", sendPath(a.id, "?type=mime"), { form: mimeForm(bigBody) }));
+    expect(await folderMessages(t, a.id, "sent")).toHaveLength(2);
+  });
+
   test("a From other than the account is a 400; so is a message with no recipients", async () => {
     const a = await account(t);
     const other = `From: someone@else.example\r\nTo: kim@example.com\r\n\r\nx\r\n`;

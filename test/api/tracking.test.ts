@@ -224,8 +224,65 @@ describe("scheduled and transactional sends", () => {
   });
 });
 
+describe("drafts", () => {
+  test("a draft keeps its tracking_options; sending it tracks opens and links as a send does", async () => {
+    const a = await account(t, "draft-track");
+    const draft = expectOk(
+      await call(t, "POST", `/v3/grants/${a.id}/drafts`, {
+        json: {
+          to: [{ email: "reader@example.com" }],
+          subject: "Drafted",
+          body: HTML,
+          tracking_options: { opens: true, links: true, label: "drafted é" },
+        },
+      }),
+    );
+    // The stored draft is not instrumented: that happens when it is sent.
+    expect(draft.body).not.toContain("/t/o/");
+    // An update that does not name tracking_options keeps them.
+    expectOk(
+      await call(t, "PUT", `/v3/grants/${a.id}/drafts/${draft.id}`, { json: { subject: "Drafted 2" } }),
+    );
+    const sent = expectOk(await call(t, "POST", `/v3/grants/${a.id}/drafts/${draft.id}`, { json: {} }));
+    expect(sent.id).toBe(draft.id);
+    expect(sent.body).toMatch(/\/t\/o\/[\w-]{22}\.gif/);
+    // The field that kept the options in the draft's MIME is not sent.
+    const raw = await api(t, "GET", `/v3/grants/${a.id}/messages/${sent.id}?fields=raw_mime`);
+    const mime = Buffer.from(raw.body.data.raw_mime, "base64url").toString("latin1");
+    expect(mime).toContain("Subject: Drafted 2");
+    expect(mime).not.toContain("Agentbox-Draft-Tracking");
+    const { pixel, link } = urlsOf(sent.body);
+    await fetch(pixel, { headers: { "user-agent": "Drafted/1" } });
+    const [opened] = await receiver.waitFor(1, about("message.opened", sent.id), 2000);
+    expect(opened?.body.data.object).toMatchObject({ message_id: sent.id, label: "drafted é" });
+    expect((await fetch(link(0), { redirect: "manual" })).status).toBe(302);
+    await receiver.waitFor(1, about("message.link_clicked", sent.id), 2000);
+  });
+
+  test("an update can turn tracking off: the draft is then sent untracked", async () => {
+    const a = await account(t, "draft-untrack");
+    const draft = expectOk(
+      await call(t, "POST", `/v3/grants/${a.id}/drafts`, {
+        json: { to: [{ email: "r@example.com" }], body: HTML, tracking_options: { opens: true } },
+      }),
+    );
+    expectOk(
+      await call(t, "PUT", `/v3/grants/${a.id}/drafts/${draft.id}`, {
+        json: { tracking_options: { opens: false } },
+      }),
+    );
+    const sent = expectOk(await call(t, "POST", `/v3/grants/${a.id}/drafts/${draft.id}`, { json: {} }));
+    expect(sent.body).not.toContain("/t/o/");
+    const rows = await t.server.store.read
+      .select()
+      .from(trackedMessages)
+      .where(eq(trackedMessages.messageId, sent.id));
+    expect(rows).toHaveLength(0);
+  });
+});
+
 describe("refusals", () => {
-  test("a plain-text body cannot carry opens or links; drafts cannot keep tracking", async () => {
+  test("a plain-text body cannot carry opens or links, on a send or a draft", async () => {
     const a = await account(t, "track-bad");
     expectError(
       await sendJson(t, a.id, {
@@ -240,11 +297,11 @@ describe("refusals", () => {
     );
     expectError(
       await call(t, "POST", `/v3/grants/${a.id}/drafts`, {
-        json: { body: "x", tracking_options: { links: true } },
+        json: { body: "x", is_plaintext: true, tracking_options: { links: true } },
       }),
       400,
       "invalid_request_error",
-      "tracking_options apply when a message is sent",
+      "tracking_options.links needs an HTML body",
     );
   });
 

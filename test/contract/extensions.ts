@@ -38,6 +38,8 @@ export const EXTENSION_OPERATIONS = new Set([
   // Guardrails (issue 14): the rules' dry run, and a message held for review released (docs/api.md).
   "POST /v3/rules/evaluate",
   "POST /v3/grants/{grant_id}/messages/{message_id}/release",
+  // Where a workspaces auto-group job stands (Nylas answers its POST with a job id only).
+  "GET /v3/workspaces/auto-group/{job_id}",
   // An account's own allow and block lists, after AgentMail's per-inbox lists (docs/api.md).
   "GET /v3/grants/{grant_id}/lists/{direction}/{type}",
   "POST /v3/grants/{grant_id}/lists/{direction}/{type}",
@@ -55,6 +57,12 @@ export const EXTENSION_ENUM_VALUES: { alongside: string; values: string[]; why: 
     alongside: "message.send_success",
     values: ["message.held", "message.released"],
     why: "webhook triggers of agentbox's own: a send held for review by an outbound rule, and its release",
+  },
+  // Wire fidelity (issue 19).
+  {
+    alongside: "contact.updated",
+    values: ["contact.created"],
+    why: "a webhook trigger of agentbox's own: a contact made through the API",
   },
   {
     alongside: "assign_to_folder",

@@ -710,7 +710,15 @@ describe("the flow", () => {
     await c.ok("GET /v3/workspaces");
     await c.ok("GET /v3/workspaces/{workspace_id}", w);
     await c.ok("PATCH /v3/workspaces/{workspace_id}", w, { json: { policy_id: policy.data.id } });
-    await c.ok("POST /v3/workspaces/auto-group", {}, { json: {} });
+    const job = await c.ok("POST /v3/workspaces/auto-group", {}, { json: {} });
+    const j = { job_id: job.data.job_id };
+    for (let i = 0; ; i++) {
+      const status = await c.ok("GET /v3/workspaces/auto-group/{job_id}", j);
+      if (status.data.status === "completed") break;
+      expect(status.data.status).toBe("running");
+      if (i > 100) throw new Error("the auto-group job did not complete");
+      await Bun.sleep(50);
+    }
     const grant = await c.ok(
       "POST /v3/connect/custom",
       {},

@@ -58,6 +58,13 @@ export const UNPUBLISHED_NOTIFICATIONS: Record<string, Unpublished> = {
   },
   "event.starting": { why: AGENTBOX_ONLY, object: rest("event") },
   "event.ending": { why: AGENTBOX_ONLY, object: rest("event") },
+  // Nylas documents contact.updated and contact.deleted; the vendored schemas have neither.
+  "contact.created": {
+    why: "agentbox's own trigger (a contact made through the API): Nylas has none, its upserts are contact.updated",
+    object: rest("contact"),
+  },
+  "contact.updated": { why: NOT_VENDORED, object: rest("contact") },
+  "contact.deleted": { why: NOT_VENDORED, object: deletedObject("contact", []) },
   "message.held": {
     why: "agentbox's own trigger (hold_for_review): Nylas has no such event",
     object: reviewObject,

@@ -55,6 +55,7 @@ function fakeSession(opts: { secure: boolean; loopback: boolean }) {
     signOuts: new SignOuts(),
     recent: new RecentTracker(() => 0),
     registry: new SessionRegistry(),
+    messageSizeLimit: () => 1000,
     commands: COMMANDS,
   };
   const session = new Session(ctx, io);

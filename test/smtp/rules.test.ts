@@ -107,6 +107,30 @@ describe("smtp_rcpt", () => {
     expect(ok.data?.code).toBe(250);
   });
 
+  test("a pass at RCPT is recorded too: nothing applied at that stage, the matched rules named", async () => {
+    const block = await rule({ match: fromDomain("spam.example"), actions: [{ type: "block" }] });
+    const star = await rule({ match: fromDomain("friend.example"), actions: [{ type: "mark_as_starred" }] });
+    const r = await governed([block, star]);
+    const result = await transaction(
+      "pal@friend.example",
+      r.email,
+      rfc822({ From: "pal@friend.example", Subject: "hello" }),
+    );
+    expect(result.data?.code).toBe(250);
+    const all = await evaluations(r.id);
+    const atRcpt = all.filter((e) => e.evaluation_stage === "smtp_rcpt");
+    expect(atRcpt).toHaveLength(1);
+    expect(atRcpt[0]).toMatchObject({
+      grant_id: r.id,
+      applied_actions: {},
+      matched_rule_ids: [star],
+      evaluation_input: { from_address: "pal@friend.example", from_domain: "friend.example" },
+    });
+    expect(atRcpt[0]).not.toHaveProperty("message_id");
+    const processed = all.find((e) => e.evaluation_stage === "inbox_processing");
+    expect(processed).toMatchObject({ applied_actions: { marked_starred: true }, matched_rule_ids: [star] });
+  });
+
   test("in_list over a domain list; items added later apply at once; disabled rules do not run", async () => {
     const list = await api(t, "POST", "/v3/lists", { name: "blocked", type: "domain" });
     const listId = list.body.data.id;
@@ -203,7 +227,7 @@ describe("inbox_processing", () => {
     expect((await folder(t, r.id, "junk")).map((m: any) => m.subject)).toEqual(["junk"]);
     expect((await folder(t, r.id, "trash")).map((m: any) => m.subject)).toEqual(["old"]);
     expect((await folder(t, r.id, "inbox")).map((m: any) => m.subject)).toEqual(["fine"]);
-    const all = await evaluations(r.id);
+    const all = (await evaluations(r.id)).filter((e) => e.evaluation_stage === "inbox_processing");
     expect(all.map((e) => e.applied_actions)).toEqual([{}, { trashed: true }, { marked_as_spam: true }]);
     expect(all[0]?.matched_rule_ids).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { loadSmtpConfig, parseRelay } from "../../src/config/smtp.ts";
 import type { DnsResolver } from "../../src/dns/resolver.ts";
 import { Guardrails } from "../../src/guardrails/governance.ts";
+import { PendingEvaluations } from "../../src/guardrails/record.ts";
 import { parseMessage } from "../../src/mail/parse-message.ts";
 import { backoffMs } from "../../src/smtp/delivery/backoff.ts";
 import { groupRows } from "../../src/smtp/delivery/group-rows.ts";
@@ -229,6 +230,9 @@ describe("decisions", () => {
       maxMessageBytes: 5000,
       storageQuotaBytes: 10_000,
       dailySendLimit: 100,
+    }),
+    evaluations: new PendingEvaluations(store, (error) => {
+      throw error;
     }),
   });
 

@@ -33,6 +33,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     AGENTBOX_API_KEY: apiKey,
     // Sends queue mail for remote recipients; suites that test delivery turn the queue on.
     AGENTBOX_SMTP_QUEUE_HOLD: "1",
+    // Suites open connections from 127.0.0.1 in bursts; test/security/connection-rate.test.ts
+    // turns the per-address rate on.
+    AGENTBOX_CONNECTION_RATE_PER_S: "0",
     ...env,
   });
   const server = await startServer(config, quietLog);

@@ -25,6 +25,10 @@ export const append: ImapCommand = {
     if (!entry) return no(`Mailbox ${JSON.stringify(name)} does not exist`, "TRYCREATE");
     const raws = messages.map((m) => ("raw" in m ? m.raw : catenate(session, m.catenate)));
     if (raws.some((raw) => raw.length === 0)) return no("An empty message cannot be appended", "CANNOT");
+    // Each literal was announced within the limit; a policy lowered since is still honoured.
+    const limit = session.appendLimit();
+    const over = raws.find((raw) => raw.length > limit);
+    if (over) return no(`The message (${over.length} bytes) is over APPENDLIMIT (${limit})`, "TOOBIG");
     const replies = await session.ctx.mailboxes.ask(session.grantId, "imapAppendAll", {
       messages: messages.map((m, i) => ({
         folderId: entry.folder.id,

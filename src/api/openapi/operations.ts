@@ -1715,6 +1715,14 @@ export const OPERATIONS: Operation[] = [
     },
   },
   {
+    method: "get",
+    path: "/v3/workspaces/auto-group/{job_id}",
+    tag: "Workspaces",
+    summary:
+      "Where an auto-group job stands: running, completed (with its counts) or failed (agentbox's own)",
+    ok: { status: 200, schema: single(ref("AutoGroupJob")) },
+  },
+  {
     method: "post",
     path: "/v3/workspaces/{id}/manual-assign",
     tag: "Workspaces",

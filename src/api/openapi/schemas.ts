@@ -563,6 +563,19 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ["workspace_id", "application_id", "name", "auto_group", "default", "rule_ids"],
   ),
+  AutoGroupJob: object(
+    {
+      job_id: str,
+      application_id: str,
+      status: { type: "string", enum: ["running", "completed", "failed"] },
+      grants_matched: { ...int, description: "Accounts the job's filter matched (once completed)" },
+      grants_moved: { ...int, description: "Accounts it moved into a workspace (once completed)" },
+      error: { ...str, description: "Why it failed (once failed)" },
+      created_at: seconds,
+      updated_at: seconds,
+    },
+    ["job_id", "application_id", "status", "created_at", "updated_at"],
+  ),
   EvaluationInput: object(
     {
       from_address: str,

@@ -50,7 +50,7 @@ export function contactRoutes(deps: ApiDeps) {
     })
     .post("/v3/grants/:grantId/contacts", async ({ request, params, body }) => {
       const grant = await requireGrant(deps, request, params.grantId);
-      const row = await createContact(deps.store, grant.id, parseContact(body, true));
+      const row = await createContact(deps.store, grant, parseContact(body, true));
       return single(request, presentContact(row));
     })
     .get("/v3/grants/:grantId/contacts/:contactId", async ({ request, params }) => {
@@ -63,14 +63,14 @@ export function contactRoutes(deps: ApiDeps) {
     .put("/v3/grants/:grantId/contacts/:contactId", async ({ request, params, body }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const id = pathParam(params.contactId, "contact id");
-      const row = await updateContact(deps.store, grant.id, id, parseContact(body, false));
+      const row = await updateContact(deps.store, grant, id, parseContact(body, false));
       if (!row) throw notFound(`contact ${id}`);
       return single(request, presentContact(row));
     })
     .delete("/v3/grants/:grantId/contacts/:contactId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const id = pathParam(params.contactId, "contact id");
-      if (!(await deleteContact(deps.store, grant.id, id))) throw notFound(`contact ${id}`);
+      if (!(await deleteContact(deps.store, grant, id))) throw notFound(`contact ${id}`);
       return deleted(request);
     });
 }

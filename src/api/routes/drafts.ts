@@ -6,7 +6,6 @@ import { presentMessage } from "../../present/message.ts";
 import { createDraft, deleteDraft, requireDraft, updateDraft } from "../../sending/drafts.ts";
 import { MAX_RECIPIENTS } from "../../sending/limits.ts";
 import { sendDraft } from "../../sending/send-draft.ts";
-import { refuseTrackingOnDraft } from "../../sending/tracking.ts";
 import { readComposeBody } from "../compose-body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { cursorList, deleted, single } from "../http.ts";
@@ -43,7 +42,6 @@ export function draftRoutes(deps: ApiDeps) {
         const grant = await requireGrant(deps, request, params.grantId);
         const body = await readComposeBody(request, JSON_PARTS);
         const req = parseSendRequest(body, DRAFT_OPTIONS);
-        refuseTrackingOnDraft(req);
         return present(request, await createDraft(deps, grant, req));
       },
       { parse: "none" },
@@ -55,7 +53,6 @@ export function draftRoutes(deps: ApiDeps) {
         const id = pathParam(params.draftId, "draft id");
         const body = await readComposeBody(request, JSON_PARTS);
         const given = parseSendRequest(body, DRAFT_OPTIONS);
-        refuseTrackingOnDraft(given);
         const change = { given, keys: Object.keys(body.json), hasFiles: body.files.length > 0 };
         return present(request, await updateDraft(deps, grant, id, change));
       },

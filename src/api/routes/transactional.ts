@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { Elysia } from "elysia";
 import { findDomainByAddress, isVerified } from "../../domains/domains.ts";
+import { requestFingerprint } from "../../mail/compose/recipients.ts";
 import { parseSendRequest, type SendRequest } from "../../mail/compose/request.ts";
 import { MAX_RECIPIENTS } from "../../sending/limits.ts";
 import { sendTransactional } from "../../sending/transactional.ts";
@@ -7,7 +9,7 @@ import { callerOf } from "../auth.ts";
 import { readComposeBody } from "../compose-body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { single } from "../http.ts";
+import { idempotencyKeyOf, runIdempotent } from "../idempotent.ts";
 import { type Json, optionalString, pathParam, requiredString, requireObject } from "../validate.ts";
 
 /** Nylas's transactional send body: a grant's send without what needs a mailbox. */
@@ -35,23 +37,36 @@ const REFUSED: Record<string, string> = {
 /**
  * POST /v3/domains/{domain_name}/messages/send: an application sends from one of its verified
  * domains (or the trial domain), `from` an address at that domain, with no account.
+ * Idempotency-Key as on a grant's send, its keys kept per application.
  */
 export function transactionalRoutes(deps: ApiDeps) {
   return new Elysia().post(
     "/v3/domains/:domainName/messages/send",
     async ({ request, params }) => {
       const applicationId = callerOf(request).applicationId;
-      if (request.headers.has("idempotency-key")) {
-        throw badRequest(
-          "Idempotency-Key is not supported on transactional sends by this server (grant sends have it)",
-        );
-      }
+      // The key is checked before the body is read.
+      idempotencyKeyOf(request);
       const domain = await usableDomain(deps, applicationId, pathParam(params.domainName, "domain name"));
       const body = await readComposeBody(request, ["message"]);
       const from = senderOf(body.json, domain.domainAddress);
       const request_ = parseTransactional(body.json, body.files);
-      const sent = await sendTransactional(deps, { applicationId, domain, from, request: request_ });
-      return single(request, presentTransactional(sent.id, from, sent.request));
+      // Per application: the same key from another domain of the application is the same key.
+      const fingerprint = createHash("sha256")
+        .update(`transactional\n${domain.domainAddress}\n${JSON.stringify(from)}\n`)
+        .update(requestFingerprint(request_))
+        .digest("hex");
+      return runIdempotent(
+        deps,
+        request,
+        { applicationId },
+        {
+          fingerprint,
+          run: async () => {
+            const sent = await sendTransactional(deps, { applicationId, domain, from, request: request_ });
+            return { status: 200, body: { data: presentTransactional(sent.id, from, sent.request) } };
+          },
+        },
+      );
     },
     { parse: "none" },
   );

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
-import { autoGroupGrants, manualAssign } from "../../accounts/workspace-placement.ts";
+import { createAutoGroupJob, findAutoGroupJob, runAutoGroupJob } from "../../accounts/auto-group-jobs.ts";
+import { manualAssign } from "../../accounts/workspace-placement.ts";
 import {
   allWorkspaces,
   createWorkspace,
@@ -9,7 +10,7 @@ import {
   updateWorkspace,
   WorkspaceDomainTakenError,
 } from "../../guardrails/workspaces.ts";
-import { newUuid } from "../../ids.ts";
+import { presentAutoGroupJob } from "../../present/auto-group-job.ts";
 import { presentWorkspace } from "../../present/workspace.ts";
 import type { WorkspaceRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
@@ -68,9 +69,10 @@ export function workspaceRoutes(deps: ApiDeps) {
     .post("/v3/workspaces/auto-group", async ({ request, body }) => {
       const { applicationId } = callerOf(request);
       const filter = parseAutoGroup(body);
-      const jobId = newUuid();
+      const job = await createAutoGroupJob(deps.store, applicationId, filter);
+      const jobId = job.id;
       // A background job, as Nylas runs it: the answer does not wait for the accounts to move.
-      void autoGroupGrants(deps.store, applicationId, filter)
+      void runAutoGroupJob(deps.store, job)
         .then(async (moved) => {
           if (moved > 0) await changed(applicationId);
           deps.log.info({ jobId, applicationId, moved }, "workspace auto-group done");
@@ -80,6 +82,12 @@ export function workspaceRoutes(deps: ApiDeps) {
         job_id: jobId,
         message: `Auto-grouping started successfully under JobID '${jobId}', please wait for the process to complete. It may take some time.`,
       });
+    })
+    .get("/v3/workspaces/auto-group/:job_id", ({ request, params }) => {
+      const id = pathParam(params.job_id, "job id");
+      const job = findAutoGroupJob(deps.store.read, callerOf(request).applicationId, id);
+      if (!job) throw notFound(`auto-group job ${id}`);
+      return single(request, presentAutoGroupJob(job));
     })
     .get("/v3/workspaces/:id", async ({ request, params }) =>
       single(request, presentWorkspace(await load(request, params.id))),

@@ -1,5 +1,5 @@
 /**
- * Watches a message's bytes as DATA streams in and tells whether its top-level header block (up
+ * Watches a message's bytes as they come in (SMTP DATA; the API's raw MIME send feeds them at once) and tells whether its top-level header block (up
  * to the first empty line) stays within the limits, without keeping more than three bytes of it.
  * Lines are limited besides bytes because mailauth's header parser is quadratic in them: 25,000
  * folded lines (100 KB) cost its thread a second and ~100 MB of garbage, 5,000 cost 60 ms.
@@ -11,6 +11,8 @@ export class HeaderLimit {
   private lines = 0;
   private open = true;
   exceeded = false;
+  /** Which limit the header went over, once it has. */
+  exceededBy: "bytes" | "lines" | null = null;
 
   constructor(
     private readonly maxBytes: number,
@@ -27,6 +29,7 @@ export class HeaderLimit {
     this.lines += lineBreaks(chunk, inChunk);
     if (this.seen + inChunk > this.maxBytes || this.lines > this.maxLines) {
       this.exceeded = true;
+      this.exceededBy = this.seen + inChunk > this.maxBytes ? "bytes" : "lines";
       this.open = false;
     } else if (end >= 0) {
       this.open = false;
