@@ -32,6 +32,7 @@ export function capabilities(session: CommandSession): string[] {
     "QUOTA=RES-STORAGE",
     "CONDSTORE",
     "QRESYNC",
+    "URLAUTH",
   );
   if (!session.io.compressed()) caps.push("COMPRESS=DEFLATE");
   return caps;

@@ -50,6 +50,8 @@ export interface CommandSession {
   state: SessionState;
   /** The logged-in account; "" before LOGIN. */
   readonly grantId: string;
+  /** The logged-in account's address; "" before LOGIN. */
+  readonly email: string;
   selected: SelectedMailbox | null;
   /** ENABLEd extensions (CONDSTORE, QRESYNC). */
   readonly enabled: Set<string>;

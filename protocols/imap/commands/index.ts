@@ -29,6 +29,7 @@ import { status } from "./status.ts";
 import { store } from "./store.ts";
 import { subscribe, unsubscribe } from "./subscribe.ts";
 import { thread } from "./thread.ts";
+import { genurlauth, resetkey, urlfetch } from "./urlauth.ts";
 
 const ALL: ImapCommand[] = [
   append,
@@ -45,6 +46,7 @@ const ALL: ImapCommand[] = [
   examine,
   expunge,
   fetch,
+  genurlauth,
   getquota,
   getquotaroot,
   id,
@@ -57,6 +59,7 @@ const ALL: ImapCommand[] = [
   namespace,
   noop,
   rename,
+  resetkey,
   search,
   selectMailbox,
   setquota,
@@ -68,6 +71,7 @@ const ALL: ImapCommand[] = [
   thread,
   unselect,
   unsubscribe,
+  urlfetch,
 ];
 
 export const COMMANDS = new Map(ALL.map((c) => [c.name, c]));
