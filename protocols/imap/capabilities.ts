@@ -33,6 +33,7 @@ export function capabilities(session: CommandSession): string[] {
     "CONDSTORE",
     "QRESYNC",
     "URLAUTH",
+    "NOTIFY",
   );
   if (!session.io.compressed()) caps.push("COMPRESS=DEFLATE");
   return caps;

@@ -15,6 +15,8 @@ import { CommandError, type Completion, fail } from "./completion.ts";
 import { respText } from "./encode.ts";
 import type { CommandFrame } from "./framer.ts";
 import { type MailboxEntry, MailboxTree } from "./mailbox-names.ts";
+import type { Notifications } from "./notify.ts";
+import { notificationLines } from "./notify-lines.ts";
 import { ParseError, parseCommand } from "./parser.ts";
 import { SearchContexts } from "./search-contexts.ts";
 import type { SelectedMailbox } from "./selected.ts";
@@ -47,6 +49,7 @@ export class Session implements CommandSession {
   readonly enabled = new Set<string>();
   condstore = false;
   readonly searchContexts = new SearchContexts();
+  notify: Notifications | null = null;
   private contextsDue = false;
   idling = false;
   idleTimedOut = false;
@@ -141,6 +144,7 @@ export class Session implements CommandSession {
     }
     const allowExpunge = uid || !["FETCH", "STORE", "SEARCH"].includes(name);
     this.flushChanges(allowExpunge);
+    this.flushNotifications();
     if (this.selected?.deleted) {
       this.send("* BYE The selected mailbox was deleted");
       return false;
@@ -197,11 +201,20 @@ export class Session implements CommandSession {
   }
 
   private onChange(change: MailboxChange): void {
+    if (this.closed) return;
+    if (this.notify) {
+      this.notify.note(change, this.selected?.folderId ?? null);
+      if (!this.running || this.idling) this.flushNotifications();
+    }
     const selected = this.selected;
-    if (!selected || this.closed) return;
+    if (!selected) return;
     if (!selected.accept(change)) return;
-    if (this.idling) {
-      this.flushChanges(true);
+    // With NOTIFY watching the selected mailbox, its changes are told as they happen, not only at
+    // the next command (SELECTED-DELAYED holds expunges back until then).
+    const watched = this.notify?.selectedGroup;
+    const now = watched && watched.events.size > 0 && !this.running;
+    if (this.idling || now) {
+      this.flushChanges(this.idling || watched?.filter.kind !== "SELECTED-DELAYED");
       if (selected.deleted) {
         this.send("* BYE The selected mailbox was deleted");
         this.io.close();
@@ -219,6 +232,15 @@ export class Session implements CommandSession {
     }
     if (!this.idling) lines.push(...this.searchContexts.refresh(selected));
     else if (this.searchContexts.active) this.refreshContextsSoon();
+    if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
+  }
+
+  /** NOTIFY's STATUS and LIST lines for the changes not told yet. */
+  private flushNotifications(): void {
+    const notify = this.notify;
+    if (!notify?.pending) return;
+    const lines = notificationLines(this, notify);
+    if (notify.overflow) this.notify = null;
     if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
   }
 

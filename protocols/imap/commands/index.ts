@@ -19,6 +19,7 @@ import { login } from "./login.ts";
 import { logout } from "./logout.ts";
 import { namespace } from "./namespace.ts";
 import { check, noop } from "./noop.ts";
+import { notify } from "./notify.ts";
 import { getquota, getquotaroot, setquota } from "./quota.ts";
 import { rename } from "./rename.ts";
 import { search } from "./search.ts";
@@ -58,6 +59,7 @@ const ALL: ImapCommand[] = [
   move,
   namespace,
   noop,
+  notify,
   rename,
   resetkey,
   search,
