@@ -33,6 +33,7 @@ export function capabilities(session: CommandSession): string[] {
     "CONDSTORE",
     "QRESYNC",
     "URLAUTH",
+    "URLAUTH=BINARY",
     "NOTIFY",
   );
   if (!session.io.compressed()) caps.push("COMPRESS=DEFLATE");

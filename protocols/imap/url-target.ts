@@ -47,23 +47,31 @@ export function urlMailbox(session: CommandSession, owner: UrlOwner, url: ImapUr
   return entry;
 }
 
-/** The bytes the URL's UID, SECTION and PARTIAL designate, or null when there are none. */
-export function urlBytes(
+/** The message a URL's UID designates: its bytes and MIME tree, or null when there is none. */
+export interface UrlMessage {
+  raw: Buffer;
+  tree: MimeNode | null;
+}
+
+export function urlMessage(
   session: CommandSession,
   owner: UrlOwner,
   folderId: string,
   url: ImapUrl,
-): Uint8Array | null {
+): UrlMessage | null {
   if (url.uid === undefined) return null;
   const [row] = fetchRows(session.ctx.store, owner.grantId, folderId, url.uid, url.uid, { tree: true });
   if (!row) return null;
   const raw = rawMessage(session.ctx.store, row.blobHash);
   if (!raw) return null;
-  let bytes: Uint8Array | null = raw;
-  if (url.section !== undefined) {
-    const tree = row.treeJson ? (JSON.parse(row.treeJson) as MimeNode) : null;
-    bytes = tree ? fetchSection(raw, tree, url.section) : null;
-  }
+  return { raw, tree: row.treeJson ? (JSON.parse(row.treeJson) as MimeNode) : null };
+}
+
+/** The bytes the URL's SECTION and PARTIAL designate in the message, as BODY[…] serves them. */
+export function urlBytes(message: UrlMessage, url: ImapUrl): Uint8Array | null {
+  let bytes: Uint8Array | null = message.raw;
+  if (url.section !== undefined)
+    bytes = message.tree ? fetchSection(message.raw, message.tree, url.section) : null;
   if (bytes && url.partial) bytes = partial(bytes, url.partial.offset, url.partial.length);
   return bytes;
 }

@@ -225,3 +225,77 @@ describe("GENURLAUTH / URLFETCH / RESETKEY (RFC 4467)", () => {
     expect((await c.ok("a5 CAPABILITY"))[0]).toContain(" URLAUTH ");
   });
 });
+
+/** A message whose part 1 is base64 text ("hello world", no newline) and part 2 an unknown encoding. */
+const MULTI = [
+  "From: a@example.com",
+  "Subject: parts",
+  'Content-Type: multipart/mixed; boundary="b"',
+  "",
+  "--b",
+  "Content-Type: text/plain; charset=us-ascii",
+  "Content-Transfer-Encoding: base64",
+  "",
+  "aGVsbG8g",
+  "d29ybGQ=",
+  "--b",
+  "Content-Type: application/octet-stream",
+  "Content-Transfer-Encoding: x-uuencode",
+  "",
+  "begin 644 x",
+  "--b--",
+  "",
+].join("\r\n");
+
+describe("URLFETCH parameters (URLAUTH=BINARY, RFC 5524)", () => {
+  test("errors: an unknown parameter, a URL missing from the list", async () => {
+    const { email } = await f.account();
+    const c = await f.client(email);
+    expect((await c.transact('a1 URLFETCH ("imap://h/INBOX/;UID=1" TEXT)')).tagged).toBe(
+      "a1 BAD URLFETCH: unknown URLFETCH parameter",
+    );
+    expect((await c.transact("a2 URLFETCH ()")).tagged).toBe("a2 BAD URLFETCH: missing URL");
+    expect(await c.ok('a3 URLFETCH ("imap://h/INBOX/;UID=1" BINARY)')).toEqual([
+      '* URLFETCH "imap://h/INBOX/;UID=1" NIL',
+    ]);
+  });
+
+  test("BINARY decodes (a literal8), BODY does not, BODYPARTSTRUCTURE is the part's, decoded sizes beside BINARY", async () => {
+    const { email, grantId } = await f.account();
+    const { uid } = await deliver(f, grantId, MULTI);
+    const c = await f.client(email);
+    const part = await genurlauth(c, "a1", urlOf(email, `;UID=${uid}/;SECTION=1;URLAUTH=authuser`));
+    const structure = '("text" "plain" ("charset" "us-ascii") NIL NIL "base64" 18 1 NIL NIL NIL NIL)';
+    const decoded = '("text" "plain" ("charset" "us-ascii") NIL NIL "base64" 11 0 NIL NIL NIL NIL)';
+    expect(await c.ok(`a2 URLFETCH (${quote(part)} BINARY)`)).toEqual([
+      `* URLFETCH ${quote(part)} (BINARY ~{11}\r\nhello world)`,
+    ]);
+    expect(await c.ok(`a3 URLFETCH (${quote(part)} BODY BODYPARTSTRUCTURE)`)).toEqual([
+      `* URLFETCH ${quote(part)} (BODYPARTSTRUCTURE ${structure} BODY {18}\r\naGVsbG8g\r\nd29ybGQ=)`,
+    ]);
+    expect(await c.ok(`a4 URLFETCH (${quote(part)} BINARY BODYPARTSTRUCTURE) ${quote(part)}`)).toEqual([
+      `* URLFETCH ${quote(part)} (BODYPARTSTRUCTURE ${decoded} BINARY ~{11}\r\nhello world)`,
+      `* URLFETCH ${quote(part)} {18}\r\naGVsbG8g\r\nd29ybGQ=`,
+    ]);
+  });
+
+  test("an encoding that cannot be decoded is BINARY NIL; BODYPARTSTRUCTURE of a section that is no part is NIL", async () => {
+    const { email, grantId } = await f.account();
+    const { uid } = await deliver(f, grantId, MULTI);
+    const c = await f.client(email);
+    const odd = await genurlauth(c, "a1", urlOf(email, `;UID=${uid}/;SECTION=2;URLAUTH=authuser`));
+    expect(await c.ok(`a2 URLFETCH (${quote(odd)} BINARY BODYPARTSTRUCTURE)`)).toEqual([
+      `* URLFETCH ${quote(odd)} (BODYPARTSTRUCTURE ("application" "octet-stream" NIL NIL NIL "x-uuencode" 11 NIL NIL NIL NIL) BINARY NIL)`,
+    ]);
+    const header = await genurlauth(c, "a3", urlOf(email, `;UID=${uid}/;SECTION=HEADER;URLAUTH=authuser`));
+    expect(await c.ok(`a4 URLFETCH (${quote(header)} BODYPARTSTRUCTURE)`)).toEqual([
+      `* URLFETCH ${quote(header)} NIL`,
+    ]);
+    const headerText =
+      'From: a@example.com\r\nSubject: parts\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n';
+    expect(await c.ok(`a5 URLFETCH (${quote(header)} BINARY)`)).toEqual([
+      `* URLFETCH ${quote(header)} (BINARY {${headerText.length}}\r\n${headerText})`,
+    ]);
+    expect((await c.ok("a6 CAPABILITY"))[0]).toContain(" URLAUTH URLAUTH=BINARY ");
+  });
+});
