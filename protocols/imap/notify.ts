@@ -1,8 +1,8 @@
 /**
  * NOTIFY (RFC 5465): which mailboxes a session watches for which events, and what it has not been
  * told yet. Changes to mailboxes other than the selected one are coalesced per mailbox into one
- * `* STATUS` (their items follow the events asked for), mailbox creations, renames and deletions
- * into `* LIST` lines. The queue is bounded: past it, `* OK [NOTIFICATIONOVERFLOW]` and NOTIFY ends.
+ * `* STATUS` (their items follow the events asked for), mailbox creations, renames and deletions,
+ * and subscriptions, into `* LIST` lines. The queue is bounded: past it, `* OK [NOTIFICATIONOVERFLOW]` and NOTIFY ends.
  */
 import type { MailboxChange } from "../../src/domain/changes.ts";
 import { BadArgs, mailboxName } from "./args.ts";
@@ -151,6 +151,8 @@ export class Notifications {
   /** Folders created, renamed or deleted since last told: id → the name it had before. */
   private readonly renamed = new Map<string, string | null>();
   private overflowed = false;
+  /** Names whose subscription changed since last told, with the new state. */
+  private readonly subscriptions = new Map<string, boolean>();
   /** Folder id → path, as last seen: a deleted folder's name comes from here. */
   private paths = new Map<string, string>();
 
@@ -175,7 +177,10 @@ export class Notifications {
   /** Notes a committed change of the account (the selected mailbox's are the session's own). */
   note(change: MailboxChange, selectedId: string | null): void {
     if (this.overflowed) return;
-    if (change.type.startsWith("folder.")) {
+    if (change.type === "subscription.changed") {
+      const name = change.imapName ?? (change.folderId ? this.paths.get(change.folderId) : undefined);
+      if (name !== undefined) this.subscriptions.set(name, change.subscribed);
+    } else if (change.type.startsWith("folder.")) {
       const id = (change as { folderId: string }).folderId;
       if (!this.renamed.has(id)) this.renamed.set(id, this.paths.get(id) ?? null);
     } else {
@@ -189,15 +194,16 @@ export class Notifications {
         events.add(event);
       }
     }
-    if (this.dirty.size + this.renamed.size > NOTIFY_QUEUE_LIMIT) {
+    if (this.dirty.size + this.renamed.size + this.subscriptions.size > NOTIFY_QUEUE_LIMIT) {
       this.overflowed = true;
       this.dirty.clear();
       this.renamed.clear();
+      this.subscriptions.clear();
     }
   }
 
   get pending(): boolean {
-    return this.overflowed || this.dirty.size > 0 || this.renamed.size > 0;
+    return this.overflowed || this.dirty.size > 0 || this.renamed.size > 0 || this.subscriptions.size > 0;
   }
 
   /**
@@ -211,6 +217,7 @@ export class Notifications {
   ): {
     statuses: { entry: MailboxEntry; events: Set<NotifyEvent> }[];
     names: { path: string; oldPath: string | null; exists: boolean }[];
+    subscriptions: { path: string; subscribed: boolean }[];
   } {
     const statuses: { entry: MailboxEntry; events: Set<NotifyEvent> }[] = [];
     for (const [folderId, happened] of this.dirty) {
@@ -233,11 +240,18 @@ export class Notifications {
         exists: !!entry,
       });
     }
+    const subscriptions: { path: string; subscribed: boolean }[] = [];
+    for (const [path, state] of this.subscriptions) {
+      const entry = tree.find(path);
+      if (this.eventsFor(path, entry?.folder.id === "inbox", subscribed).has("SubscriptionChange"))
+        subscriptions.push({ path, subscribed: state });
+    }
     this.dirty.clear();
     this.renamed.clear();
+    this.subscriptions.clear();
     this.overflowed = false;
     this.know(tree);
-    return { statuses, names };
+    return { statuses, names, subscriptions };
   }
 
   /** The events the non-selected filters watch for on this mailbox. */

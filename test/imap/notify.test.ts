@@ -54,7 +54,7 @@ describe("NOTIFY (RFC 5465)", () => {
       "p1 BAD NOTIFY is not valid in this state: log in first",
     );
     pre.close();
-  });
+  }, 20_000);
 
   test("SET STATUS: each watched mailbox's STATUS at once, items after the events; without STATUS none", async () => {
     const { email, grantId } = await f.account();
@@ -85,7 +85,7 @@ describe("NOTIFY (RFC 5465)", () => {
     expect(await c.ok("a9 NOTIFY SET STATUS (SUBTREE Box (MessageExpunge))")).toEqual([
       '* STATUS "Box/Sub" (MESSAGES 0)',
     ]);
-  });
+  }, 20_000);
 
   test("another session's APPEND, STORE and EXPUNGE in a watched mailbox: STATUS pushed with no command running", async () => {
     const { email } = await f.account();
@@ -120,7 +120,7 @@ describe("NOTIFY (RFC 5465)", () => {
     expect(await imapAppend(d, "b8", "Watched", message())).toMatch(/^b8 OK/);
     expect(await c.quiet(300)).toBe(true);
     expect(await c.ok("a3 NOOP")).toEqual([]);
-  });
+  }, 20_000);
 
   test("a change through the REST API: STATUS for messages, LIST for a mailbox created, renamed, deleted", async () => {
     const { email, grantId } = await f.account();
@@ -150,7 +150,7 @@ describe("NOTIFY (RFC 5465)", () => {
     ]);
     expect((await api(f.t, "DELETE", `/v3/grants/${grantId}/folders/${folder}`)).status).toBe(200);
     expect(await c.line()).toBe('* LIST (\\NonExistent) "/" "Archive2026"');
-  });
+  }, 20_000);
 
   test("SELECTED: the selected mailbox's changes are told as they happen; other mailboxes still by STATUS", async () => {
     const { email } = await f.account();
@@ -168,7 +168,27 @@ describe("NOTIFY (RFC 5465)", () => {
     expect(await imapAppend(d, "b2", "Other", message())).toMatch(/^b2 OK/);
     expect(await c.quiet(300)).toBe(true);
     expect(await c.ok("a3 CAPABILITY")).toEqual([expect.stringContaining(" NOTIFY ")]);
-  });
+  }, 20_000);
+
+  test("SubscriptionChange: another session's SUBSCRIBE and UNSUBSCRIBE, a deleted mailbox's name too", async () => {
+    const { email } = await f.account();
+    const c = await f.client(email);
+    const d = await f.client(email);
+    await d.ok("b0 CREATE Box");
+    await d.ok("b1 CREATE Gone");
+    await c.ok("a1 NOTIFY SET (PERSONAL (SubscriptionChange))");
+    expect(await c.quiet(200)).toBe(true);
+    await d.ok("b2 SUBSCRIBE Box");
+    expect(await c.line()).toBe('* LIST (\\HasNoChildren \\Subscribed) "/" "Box"');
+    await d.ok("b3 UNSUBSCRIBE Box");
+    expect(await c.line()).toBe('* LIST (\\HasNoChildren) "/" "Box"');
+    await d.ok("b4 SUBSCRIBE Gone");
+    expect(await c.line()).toBe('* LIST (\\HasNoChildren \\Subscribed) "/" "Gone"');
+    await d.ok("b5 DELETE Gone");
+    await d.ok("b6 UNSUBSCRIBE Gone");
+    expect(await c.line()).toBe('* LIST (\\NonExistent) "/" "Gone"');
+    expect(await c.quiet(200)).toBe(true);
+  }, 20_000);
 
   test("a bounded queue: past the limit, NOTIFICATIONOVERFLOW, and nothing more is kept", () => {
     const n = new Notifications([{ filter: { kind: "PERSONAL" }, events: new Set(["MessageNew"]) }]);

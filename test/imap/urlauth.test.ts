@@ -90,7 +90,7 @@ describe("GENURLAUTH / URLFETCH / RESETKEY (RFC 4467)", () => {
     expect((await c.transact(`a9 GENURLAUTH ${quote(nobox)} INTERNAL`)).tagged).toBe(
       "a9 NO invalid URL: no such mailbox",
     );
-  });
+  }, 20_000);
 
   test("GENURLAUTH signs with HMAC-SHA256; URLFETCH returns the message, a section, a partial", async () => {
     const { email, grantId } = await f.account();
@@ -116,7 +116,7 @@ describe("GENURLAUTH / URLFETCH / RESETKEY (RFC 4467)", () => {
       urlOf(email, `;UID=${uid}/;SECTION=TEXT/;PARTIAL=4.4;URLAUTH=anonymous`),
     );
     expect(await c.ok(`a6 URLFETCH ${quote(part)}`)).toEqual([`* URLFETCH ${quote(part)} {4}\r\nbody`]);
-  });
+  }, 20_000);
 
   test("URLFETCH: a wrong token, an expired URL, a missing message, a foreign mechanism are NIL, each alone", async () => {
     const { email, grantId } = await f.account();
@@ -144,7 +144,7 @@ describe("GENURLAUTH / URLFETCH / RESETKEY (RFC 4467)", () => {
       `* URLFETCH ${quote(signed)} {${RAW.length}}\r\n${RAW}`,
     ]);
     expect((await c.transact("a5 URLFETCH")).tagged).toBe("a5 BAD URLFETCH: missing URL");
-  });
+  }, 20_000);
 
   test("access: user+ admits only that user, authuser any account of the application, never another application", async () => {
     const { email, grantId } = await f.account();
@@ -171,7 +171,7 @@ describe("GENURLAUTH / URLFETCH / RESETKEY (RFC 4467)", () => {
     expect(await stranger.ok(`c1 URLFETCH ${quote(forAnyUser)}`)).toEqual([
       `* URLFETCH ${quote(forAnyUser)} NIL`,
     ]);
-  });
+  }, 20_000);
 
   test("RESETKEY: errors; one mailbox's key, or all; another session's URLs stop working", async () => {
     const { email, grantId } = await f.account();
@@ -201,7 +201,7 @@ describe("GENURLAUTH / URLFETCH / RESETKEY (RFC 4467)", () => {
     expect((await d.ok(`b4 URLFETCH ${quote(again)}`))[0]).toEndWith(RAW);
     await c.ok("a8 RESETKEY");
     expect(await d.ok(`b5 URLFETCH ${quote(again)}`)).toEqual([`* URLFETCH ${quote(again)} NIL`]);
-  });
+  }, 20_000);
 
   test("UIDVALIDITY in the URL must hold; CAPABILITY says URLAUTH", async () => {
     const { email, grantId } = await f.account();
@@ -223,7 +223,7 @@ describe("GENURLAUTH / URLFETCH / RESETKEY (RFC 4467)", () => {
       "a4 NO invalid URL: no such mailbox",
     );
     expect((await c.ok("a5 CAPABILITY"))[0]).toContain(" URLAUTH ");
-  });
+  }, 20_000);
 });
 
 /** A message whose part 1 is base64 text ("hello world", no newline) and part 2 an unknown encoding. */
@@ -258,7 +258,7 @@ describe("URLFETCH parameters (URLAUTH=BINARY, RFC 5524)", () => {
     expect(await c.ok('a3 URLFETCH ("imap://h/INBOX/;UID=1" BINARY)')).toEqual([
       '* URLFETCH "imap://h/INBOX/;UID=1" NIL',
     ]);
-  });
+  }, 20_000);
 
   test("BINARY decodes (a literal8), BODY does not, BODYPARTSTRUCTURE is the part's, decoded sizes beside BINARY", async () => {
     const { email, grantId } = await f.account();
@@ -277,7 +277,7 @@ describe("URLFETCH parameters (URLAUTH=BINARY, RFC 5524)", () => {
       `* URLFETCH ${quote(part)} (BODYPARTSTRUCTURE ${decoded} BINARY ~{11}\r\nhello world)`,
       `* URLFETCH ${quote(part)} {18}\r\naGVsbG8g\r\nd29ybGQ=`,
     ]);
-  });
+  }, 20_000);
 
   test("an encoding that cannot be decoded is BINARY NIL; BODYPARTSTRUCTURE of a section that is no part is NIL", async () => {
     const { email, grantId } = await f.account();
@@ -297,5 +297,5 @@ describe("URLFETCH parameters (URLAUTH=BINARY, RFC 5524)", () => {
       `* URLFETCH ${quote(header)} (BINARY {${headerText.length}}\r\n${headerText})`,
     ]);
     expect((await c.ok("a6 CAPABILITY"))[0]).toContain(" URLAUTH URLAUTH=BINARY ");
-  });
+  }, 20_000);
 });
