@@ -50,6 +50,7 @@ export class Session implements CommandSession {
   condstore = false;
   readonly searchContexts = new SearchContexts();
   notify: Notifications | null = null;
+  private notificationsDue = false;
   private contextsDue = false;
   idling = false;
   idleTimedOut = false;
@@ -204,7 +205,7 @@ export class Session implements CommandSession {
     if (this.closed) return;
     if (this.notify) {
       this.notify.note(change, this.selected?.folderId ?? null);
-      if (!this.running || this.idling) this.flushNotifications();
+      if (!this.running || this.idling) this.flushNotificationsSoon();
     }
     const selected = this.selected;
     if (!selected) return;
@@ -233,6 +234,18 @@ export class Session implements CommandSession {
     if (!this.idling) lines.push(...this.searchContexts.refresh(selected));
     else if (this.searchContexts.active) this.refreshContextsSoon();
     if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
+  }
+
+  /** A commit publishes its changes one by one: tell them once, after the burst, not per change. */
+  private flushNotificationsSoon(): void {
+    if (this.notificationsDue) return;
+    this.notificationsDue = true;
+    setImmediate(() => {
+      this.notificationsDue = false;
+      // A command that started meanwhile tells them when it ends.
+      if (this.closed || (this.running && !this.idling)) return;
+      this.flushNotifications();
+    });
   }
 
   /** NOTIFY's STATUS and LIST lines for the changes not told yet. */

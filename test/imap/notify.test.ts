@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { NOTIFY_QUEUE_LIMIT, Notifications } from "../../protocols/imap/notify.ts";
 import { api } from "../support/server.ts";
-import { deliver, type ImapFixture, imapAppend, imapFixture, message } from "./harness.ts";
+import { deliver, type ImapClient, type ImapFixture, imapAppend, imapFixture, message } from "./harness.ts";
 
 let f: ImapFixture;
 beforeAll(async () => {
@@ -11,6 +11,11 @@ afterAll(() => f.stop());
 
 const BADEVENT =
   "[BADEVENT (MessageNew MessageExpunge FlagChange AnnotationChange MailboxName SubscriptionChange)]";
+
+async function uidValidity(c: ImapClient, name: string): Promise<string> {
+  const untagged = await c.ok(`v STATUS ${name} (UIDVALIDITY)`);
+  return /UIDVALIDITY (\d+)/.exec(untagged[0] ?? "")?.[1] ?? "";
+}
 
 async function folderId(grantId: string, name: string): Promise<string> {
   const res = await api(f.t, "GET", `/v3/grants/${grantId}/folders`);
@@ -168,6 +173,21 @@ describe("NOTIFY (RFC 5465)", () => {
     expect(await imapAppend(d, "b2", "Other", message())).toMatch(/^b2 OK/);
     expect(await c.quiet(300)).toBe(true);
     expect(await c.ok("a3 CAPABILITY")).toEqual([expect.stringContaining(" NOTIFY ")]);
+  }, 20_000);
+
+  test("a burst of changes in one commit (a COPY of three messages) is one STATUS", async () => {
+    const { email, grantId } = await f.account();
+    for (let i = 0; i < 3; i++) await deliver(f, grantId, message());
+    const c = await f.client(email);
+    const d = await f.client(email);
+    await d.ok("b0 CREATE Copies");
+    await c.ok("a1 NOTIFY SET (MAILBOXES Copies (MessageNew MessageExpunge))");
+    await d.ok("b1 SELECT INBOX");
+    await d.ok("b2 COPY 1:3 Copies");
+    expect(await c.line()).toBe(
+      `* STATUS "Copies" (MESSAGES 3 UIDNEXT 4 UIDVALIDITY ${await uidValidity(d, "Copies")})`,
+    );
+    expect(await c.quiet(300)).toBe(true);
   }, 20_000);
 
   test("SubscriptionChange: another session's SUBSCRIBE and UNSUBSCRIBE, a deleted mailbox's name too", async () => {
