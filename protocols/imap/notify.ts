@@ -5,8 +5,9 @@
  * and subscriptions, into `* LIST` lines. The queue is bounded: past it, `* OK [NOTIFICATIONOVERFLOW]` and NOTIFY ends.
  */
 import type { MailboxChange } from "../../src/domain/changes.ts";
-import { BadArgs, mailboxName } from "./args.ts";
+import { Args, BadArgs, mailboxName } from "./args.ts";
 import { fail } from "./completion.ts";
+import { type FetchRequest, parseFetchRequest, setsSeen } from "./fetch-items.ts";
 import { DELIMITER, type MailboxEntry, type MailboxTree } from "./mailbox-names.ts";
 import type { Token } from "./parser.ts";
 
@@ -29,6 +30,8 @@ export type NotifyFilter =
 export interface NotifyGroup {
   filter: NotifyFilter;
   events: Set<NotifyEvent>;
+  /** SELECTED's `MessageNew (fetch-att…)`: what a FETCH tells of each new message. */
+  fetch?: FetchRequest;
 }
 
 export interface NotifyRequest {
@@ -79,7 +82,9 @@ function parseGroup(token: Token): NotifyGroup {
   }
   const eventsToken = rest.shift();
   if (!eventsToken || rest.length > 0) throw new BadArgs("an event group is a filter and its events");
-  return { filter, events: parseEvents(eventsToken, filter) };
+  const group: NotifyGroup = { filter, events: new Set() };
+  group.events = parseEvents(eventsToken, group);
+  return group;
 }
 
 function nameOf(t: Token): string {
@@ -88,7 +93,8 @@ function nameOf(t: Token): string {
   throw new BadArgs("a mailbox name must be a string");
 }
 
-function parseEvents(token: Token, filter: NotifyFilter): Set<NotifyEvent> {
+function parseEvents(token: Token, group: NotifyGroup): Set<NotifyEvent> {
+  const filter = group.filter;
   const events = new Set<NotifyEvent>();
   if (token.kind === "atom" && token.value.toUpperCase() === "NONE") return events;
   if (token.kind !== "list" || token.items.length === 0) throw new BadArgs("events are NONE or a list");
@@ -97,10 +103,10 @@ function parseEvents(token: Token, filter: NotifyFilter): Set<NotifyEvent> {
     const t = token.items[i] as Token;
     const event = t.kind === "atom" ? BY_UPPER.get(t.value.toUpperCase()) : undefined;
     if (!event) fail("unknown event", `BADEVENT (${NOTIFY_EVENTS.join(" ")})`);
-    if (event === "MessageNew" && token.items[i + 1]?.kind === "list") {
-      // Fetch attributes for new messages (RFC 5465 §5.2): the selected mailbox's own EXISTS and
-      // FETCH (UID FLAGS) already tell them; other fetch attributes are not sent.
+    const attributes = event === "MessageNew" ? token.items[i + 1] : undefined;
+    if (attributes?.kind === "list") {
       if (!selected) throw new BadArgs("MessageNew fetch attributes are for the selected mailbox only");
+      group.fetch = newMessageFetch(attributes);
       i++;
     }
     if (selected && (event === "MailboxName" || event === "SubscriptionChange"))
@@ -113,6 +119,14 @@ function parseEvents(token: Token, filter: NotifyFilter): Set<NotifyEvent> {
   if (selected && !message && events.size > 0)
     throw new BadArgs("the selected mailbox's events are message events");
   return events;
+}
+
+/** `MessageNew (fetch-att…)` (RFC 5465 §5.2): FETCH items that do not set \Seen. */
+function newMessageFetch(attributes: Token): FetchRequest {
+  const request = parseFetchRequest(new Args([attributes], "MessageNew"));
+  if (request.items.some(setsSeen))
+    throw new BadArgs("MessageNew fetch attributes may not set \\Seen (use .PEEK)");
+  return request;
 }
 
 /** The STATUS items that tell a watcher of these events what changed (as Dovecot answers). */

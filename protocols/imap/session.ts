@@ -11,6 +11,7 @@ import { Args, BadArgs } from "./args.ts";
 import { capabilities } from "./capabilities.ts";
 import type { CommandCall, ImapCommand } from "./command.ts";
 import type { CommandSession, ImapServices, SessionState } from "./command-session.ts";
+import { sendFetch } from "./commands/fetch.ts";
 import { CommandError, type Completion, fail } from "./completion.ts";
 import { respText } from "./encode.ts";
 import type { CommandFrame } from "./framer.ts";
@@ -51,6 +52,8 @@ export class Session implements CommandSession {
   readonly searchContexts = new SearchContexts();
   notify: Notifications | null = null;
   private notificationsDue = false;
+  /** NOTIFY's FETCH of new messages being written: the next command waits for it. */
+  private pushing: Promise<void> = Promise.resolve();
   private contextsDue = false;
   idling = false;
   idleTimedOut = false;
@@ -80,6 +83,7 @@ export class Session implements CommandSession {
 
   /** Runs one framed command; returns false when the connection must close. */
   async execute(frame: CommandFrame): Promise<boolean> {
+    await this.pushing;
     this.running = true;
     try {
       const keepOpen = await this.dispatch(frame);
@@ -144,7 +148,10 @@ export class Session implements CommandSession {
       return false;
     }
     const allowExpunge = uid || !["FETCH", "STORE", "SEARCH"].includes(name);
+    const floor = this.lastUid();
     this.flushChanges(allowExpunge);
+    this.tellNewMessages(floor);
+    await this.pushing;
     this.flushNotifications();
     if (this.selected?.deleted) {
       this.send("* BYE The selected mailbox was deleted");
@@ -215,7 +222,9 @@ export class Session implements CommandSession {
     const watched = this.notify?.selectedGroup;
     const now = watched && watched.events.size > 0 && !this.running;
     if (this.idling || now) {
+      const floor = this.lastUid();
       this.flushChanges(this.idling || watched?.filter.kind !== "SELECTED-DELAYED");
+      this.tellNewMessages(floor);
       if (selected.deleted) {
         this.send("* BYE The selected mailbox was deleted");
         this.io.close();
@@ -234,6 +243,27 @@ export class Session implements CommandSession {
     if (!this.idling) lines.push(...this.searchContexts.refresh(selected));
     else if (this.searchContexts.active) this.refreshContextsSoon();
     if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
+  }
+
+  private lastUid(): number {
+    return this.selected?.uids.at(-1) ?? 0;
+  }
+
+  /**
+   * NOTIFY's `MessageNew (fetch-att…)`: a FETCH of each message the last flush told as new (above
+   * `floor`), queued behind any still being written.
+   */
+  private tellNewMessages(floor: number): void {
+    const selected = this.selected;
+    const request = this.notify?.selectedGroup?.fetch;
+    if (!selected || !request) return;
+    const uids = selected.uids.filter((uid) => uid > floor);
+    if (uids.length === 0) return;
+    this.pushing = this.pushing
+      .then(() => sendFetch(this, selected, uids, { ...request, items: [...request.items] }))
+      .catch((err) =>
+        this.ctx.log.error({ err, grantId: this.grantId }, "NOTIFY fetch of new messages failed"),
+      );
   }
 
   /** A commit publishes its changes one by one: tell them once, after the burst, not per change. */

@@ -46,6 +46,14 @@ describe("NOTIFY (RFC 5465)", () => {
       ],
       ["NOTIFY SET (SELECTED (MailboxName))", "BAD NOTIFY: MailboxName is not a selected-mailbox event"],
       ["NOTIFY SET (SELECTED (FlagChange))", "BAD NOTIFY: FlagChange needs MessageNew and MessageExpunge"],
+      [
+        "NOTIFY SET (SELECTED (MessageNew (UID BODY[]) MessageExpunge))",
+        "BAD NOTIFY: MessageNew fetch attributes may not set \\Seen (use .PEEK)",
+      ],
+      [
+        "NOTIFY SET (SELECTED (MessageNew (NOTANITEM) MessageExpunge))",
+        "BAD NOTIFY: unknown fetch attribute NOTANITEM",
+      ],
       ["NOTIFY SET (PERSONAL (MessageNew Earthquake))", `NO ${BADEVENT} unknown event`],
     ];
     for (const [i, [command, answer]] of cases.entries()) {
@@ -164,11 +172,22 @@ describe("NOTIFY (RFC 5465)", () => {
     await c.ok("a0 CREATE Other");
     await c.ok("a1 SELECT INBOX");
     await c.ok(
-      "a2 NOTIFY SET (SELECTED (MessageNew (UID) MessageExpunge FlagChange)) (INBOXES (MessageNew))",
+      "a2 NOTIFY SET (SELECTED (MessageNew (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)]) MessageExpunge FlagChange)) (INBOXES (MessageNew))",
     );
-    expect(await imapAppend(d, "b1", "INBOX", message())).toMatch(/^b1 OK/);
+    expect(await imapAppend(d, "b1", "INBOX", message({ subject: "Fresh" }))).toMatch(/^b1 OK/);
     expect(await c.line()).toBe("* 1 EXISTS");
     expect(await c.line()).toBe("* 1 RECENT");
+    expect(await c.line()).toBe(
+      "* 1 FETCH (UID 1 BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: Fresh\r\n\r\n)",
+    );
+    expect(await c.quiet(200)).toBe(true);
+    await d.ok("b1a SELECT INBOX");
+    await d.ok("b1b STORE 1 +FLAGS (\\Flagged)");
+    expect(await c.line()).toBe("* 1 FETCH (UID 1 FLAGS (\\Flagged \\Recent))");
+    await d.ok("b1c STORE 1 +FLAGS (\\Deleted)");
+    await c.line();
+    await d.ok("b1d EXPUNGE");
+    expect(await c.line()).toBe("* 1 EXPUNGE");
     expect(await c.quiet(200)).toBe(true);
     expect(await imapAppend(d, "b2", "Other", message())).toMatch(/^b2 OK/);
     expect(await c.quiet(300)).toBe(true);
