@@ -22,6 +22,7 @@ import { updateCalendar } from "./commands/update-calendar.ts";
 import { updateEvent } from "./commands/update-event.ts";
 import { updateFolder } from "./commands/update-folder.ts";
 import { updateMessage } from "./commands/update-message.ts";
+import { resetUrlKeys, urlKey } from "./commands/url-keys.ts";
 
 /** Every command the mailbox actor takes, by the name callers ask for it (Mailboxes.ask). */
 const DEFINITIONS = {
@@ -49,6 +50,8 @@ const DEFINITIONS = {
   reloadLimits,
   expireMessages,
   holdMessage,
+  urlKey,
+  resetUrlKeys,
 };
 
 type Definitions = typeof DEFINITIONS;

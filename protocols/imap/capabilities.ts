@@ -35,6 +35,9 @@ export function capabilities(session: CommandSession): string[] {
     "BINARY",
     "MULTIAPPEND",
     "CATENATE",
+    "URLAUTH",
+    "URLAUTH=BINARY",
+    "NOTIFY",
   );
   if (!session.io.compressed()) caps.push("COMPRESS=DEFLATE");
   return caps;

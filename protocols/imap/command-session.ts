@@ -11,6 +11,7 @@ import type { Logger } from "../../src/log.ts";
 import type { Store } from "../../src/store/store.ts";
 import type { Completion } from "./completion.ts";
 import type { MailboxEntry, MailboxTree } from "./mailbox-names.ts";
+import type { Notifications } from "./notify.ts";
 import type { RecentTracker } from "./recent.ts";
 import type { SessionRegistry } from "./registry.ts";
 import type { SearchContexts } from "./search-contexts.ts";
@@ -52,12 +53,16 @@ export interface CommandSession {
   state: SessionState;
   /** The logged-in account; "" before LOGIN. */
   readonly grantId: string;
+  /** The logged-in account's address; "" before LOGIN. */
+  readonly email: string;
   selected: SelectedMailbox | null;
   /** ENABLEd extensions (CONDSTORE, QRESYNC). */
   readonly enabled: Set<string>;
   /** CONDSTORE is on: enabled, or used by a command (RFC 7162 §3.1). */
   condstore: boolean;
   readonly qresync: boolean;
+  /** NOTIFY SET: what the session watches beyond the selected mailbox; null without NOTIFY. */
+  notify: Notifications | null;
   /** Live SEARCH / SORT results (RETURN (UPDATE)) of the selected mailbox. */
   readonly searchContexts: SearchContexts;
   idling: boolean;

@@ -11,10 +11,13 @@ import { Args, BadArgs } from "./args.ts";
 import { capabilities } from "./capabilities.ts";
 import type { CommandCall, ImapCommand } from "./command.ts";
 import type { CommandSession, ImapServices, SessionState } from "./command-session.ts";
+import { sendFetch } from "./commands/fetch.ts";
 import { CommandError, type Completion, fail } from "./completion.ts";
 import { respText } from "./encode.ts";
 import type { CommandFrame } from "./framer.ts";
 import { type MailboxEntry, MailboxTree } from "./mailbox-names.ts";
+import type { Notifications } from "./notify.ts";
+import { notificationLines } from "./notify-lines.ts";
 import { ParseError, parseCommand } from "./parser.ts";
 import { SearchContexts } from "./search-contexts.ts";
 import type { SelectedMailbox } from "./selected.ts";
@@ -47,6 +50,10 @@ export class Session implements CommandSession {
   readonly enabled = new Set<string>();
   condstore = false;
   readonly searchContexts = new SearchContexts();
+  notify: Notifications | null = null;
+  private notificationsDue = false;
+  /** NOTIFY's FETCH of new messages being written: the next command waits for it. */
+  private pushing: Promise<void> = Promise.resolve();
   private contextsDue = false;
   idling = false;
   idleTimedOut = false;
@@ -76,6 +83,7 @@ export class Session implements CommandSession {
 
   /** Runs one framed command; returns false when the connection must close. */
   async execute(frame: CommandFrame): Promise<boolean> {
+    await this.pushing;
     this.running = true;
     try {
       const keepOpen = await this.dispatch(frame);
@@ -140,7 +148,11 @@ export class Session implements CommandSession {
       return false;
     }
     const allowExpunge = uid || !["FETCH", "STORE", "SEARCH"].includes(name);
+    const floor = this.lastUid();
     this.flushChanges(allowExpunge);
+    this.tellNewMessages(floor);
+    await this.pushing;
+    this.flushNotifications();
     if (this.selected?.deleted) {
       this.send("* BYE The selected mailbox was deleted");
       return false;
@@ -202,11 +214,22 @@ export class Session implements CommandSession {
   }
 
   private onChange(change: MailboxChange): void {
+    if (this.closed) return;
+    if (this.notify) {
+      this.notify.note(change, this.selected?.folderId ?? null);
+      if (!this.running || this.idling) this.flushNotificationsSoon();
+    }
     const selected = this.selected;
-    if (!selected || this.closed) return;
+    if (!selected) return;
     if (!selected.accept(change)) return;
-    if (this.idling) {
-      this.flushChanges(true);
+    // With NOTIFY watching the selected mailbox, its changes are told as they happen, not only at
+    // the next command (SELECTED-DELAYED holds expunges back until then).
+    const watched = this.notify?.selectedGroup;
+    const now = watched && watched.events.size > 0 && !this.running;
+    if (this.idling || now) {
+      const floor = this.lastUid();
+      this.flushChanges(this.idling || watched?.filter.kind !== "SELECTED-DELAYED");
+      this.tellNewMessages(floor);
       if (selected.deleted) {
         this.send("* BYE The selected mailbox was deleted");
         this.io.close();
@@ -224,6 +247,48 @@ export class Session implements CommandSession {
     }
     if (!this.idling) lines.push(...this.searchContexts.refresh(selected));
     else if (this.searchContexts.active) this.refreshContextsSoon();
+    if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
+  }
+
+  private lastUid(): number {
+    return this.selected?.uids.at(-1) ?? 0;
+  }
+
+  /**
+   * NOTIFY's `MessageNew (fetch-att…)`: a FETCH of each message the last flush told as new (above
+   * `floor`), queued behind any still being written.
+   */
+  private tellNewMessages(floor: number): void {
+    const selected = this.selected;
+    const request = this.notify?.selectedGroup?.fetch;
+    if (!selected || !request) return;
+    const uids = selected.uids.filter((uid) => uid > floor);
+    if (uids.length === 0) return;
+    this.pushing = this.pushing
+      .then(() => sendFetch(this, selected, uids, { ...request, items: [...request.items] }))
+      .catch((err) =>
+        this.ctx.log.error({ err, grantId: this.grantId }, "NOTIFY fetch of new messages failed"),
+      );
+  }
+
+  /** A commit publishes its changes one by one: tell them once, after the burst, not per change. */
+  private flushNotificationsSoon(): void {
+    if (this.notificationsDue) return;
+    this.notificationsDue = true;
+    setImmediate(() => {
+      this.notificationsDue = false;
+      // A command that started meanwhile tells them when it ends.
+      if (this.closed || (this.running && !this.idling)) return;
+      this.flushNotifications();
+    });
+  }
+
+  /** NOTIFY's STATUS and LIST lines for the changes not told yet. */
+  private flushNotifications(): void {
+    const notify = this.notify;
+    if (!notify?.pending) return;
+    const lines = notificationLines(this, notify);
+    if (notify.overflow) this.notify = null;
     if (lines.length > 0) this.io.write(`${lines.join("\r\n")}\r\n`);
   }
 

@@ -27,6 +27,21 @@ export function parseStatusItems(tokens: Token[]): string[] {
   });
 }
 
+/**
+ * The same STATUS line, told unasked (NOTIFY): its HIGHESTMODSEQ does not turn CONDSTORE on, as
+ * the client's own STATUS command would.
+ */
+export function quietStatusLine(
+  session: CommandSession,
+  entry: MailboxEntry,
+  items: string[],
+): string | null {
+  const condstore = session.condstore;
+  const line = statusLine(session, entry, items);
+  session.condstore = condstore;
+  return line;
+}
+
 /** `* STATUS name (…)`, or null when the folder vanished meanwhile. */
 export function statusLine(session: CommandSession, entry: MailboxEntry, items: string[]): string | null {
   const { store } = session.ctx;

@@ -23,4 +23,6 @@ export type MailboxChange =
   | { type: "message.deleted"; folderId: string; messageId: string; uid: number; modseq: number }
   | { type: "folder.created"; folderId: string; name: string }
   | { type: "folder.updated"; folderId: string; name: string }
-  | { type: "folder.deleted"; folderId: string };
+  | { type: "folder.deleted"; folderId: string }
+  /** IMAP SUBSCRIBE / UNSUBSCRIBE: a folder, or the name of one deleted while subscribed. */
+  | { type: "subscription.changed"; folderId: string | null; imapName: string | null; subscribed: boolean };

@@ -432,6 +432,18 @@ export const imapSubscriptions = sqliteTable(
   (t) => [primaryKey({ columns: [t.grantId, t.name] })],
 );
 
+/** URLAUTH (RFC 4467): each mailbox's secret key, which signs its URLs. */
+export const imapUrlKeys = sqliteTable(
+  "imap_url_keys",
+  {
+    grantId: text("grant_id").notNull(),
+    folderId: text("folder_id").notNull(),
+    secret: blob("secret", { mode: "buffer" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.folderId] })],
+);
+
 export const signatures = sqliteTable("signatures", {
   id: text("id").primaryKey(),
   grantId: text("grant_id").notNull(),

@@ -14,8 +14,20 @@ export const setSubscribed = command<SetSubscribedCommand, void>(async (ctx, cmd
   if ("imapName" in cmd) {
     if (!dropSubscription(tx, state.grantId, cmd.imapName))
       throw new MailboxError("not_found", `mailbox "${cmd.imapName}" does not exist`);
+    ctx.changes.push({
+      type: "subscription.changed",
+      folderId: null,
+      imapName: cmd.imapName,
+      subscribed: false,
+    });
     return;
   }
   const folder = requireFolder(state, cmd.folderId);
   setSubscribedRow(tx, state.grantId, folder.id, cmd.subscribed, now);
+  ctx.changes.push({
+    type: "subscription.changed",
+    folderId: folder.id,
+    imapName: null,
+    subscribed: cmd.subscribed,
+  });
 });

@@ -19,6 +19,7 @@ import { login } from "./login.ts";
 import { logout } from "./logout.ts";
 import { namespace } from "./namespace.ts";
 import { check, noop } from "./noop.ts";
+import { notify } from "./notify.ts";
 import { getquota, getquotaroot, setquota } from "./quota.ts";
 import { rename } from "./rename.ts";
 import { search } from "./search.ts";
@@ -29,6 +30,7 @@ import { status } from "./status.ts";
 import { store } from "./store.ts";
 import { subscribe, unsubscribe } from "./subscribe.ts";
 import { thread } from "./thread.ts";
+import { genurlauth, resetkey, urlfetch } from "./urlauth.ts";
 
 const ALL: ImapCommand[] = [
   append,
@@ -45,6 +47,7 @@ const ALL: ImapCommand[] = [
   examine,
   expunge,
   fetch,
+  genurlauth,
   getquota,
   getquotaroot,
   id,
@@ -56,7 +59,9 @@ const ALL: ImapCommand[] = [
   move,
   namespace,
   noop,
+  notify,
   rename,
+  resetkey,
   search,
   selectMailbox,
   setquota,
@@ -68,6 +73,7 @@ const ALL: ImapCommand[] = [
   thread,
   unselect,
   unsubscribe,
+  urlfetch,
 ];
 
 export const COMMANDS = new Map(ALL.map((c) => [c.name, c]));
