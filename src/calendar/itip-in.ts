@@ -35,9 +35,15 @@ export function parseItip(text: string): ItipIn | null {
   const method = String(calendar.getFirstPropertyValue("method") ?? "").toUpperCase();
   if (method !== "REQUEST" && method !== "REPLY" && method !== "CANCEL") return null;
   const vevent = calendar.getFirstSubcomponent("vevent");
-  const uid = vevent?.getFirstPropertyValue("uid");
-  const start = vevent?.getFirstProperty("dtstart");
-  if (!vevent || typeof uid !== "string" || !uid || !start) return null;
+  const read = vevent ? readVevent(vevent, method === "CANCEL") : null;
+  return read && { method, ...read };
+}
+
+/** One VEVENT as an event: null without a UID, a start or a readable time. */
+export function readVevent(vevent: ICAL.Component, cancelled = false): Omit<ItipIn, "method"> | null {
+  const uid = vevent.getFirstPropertyValue("uid");
+  const start = vevent.getFirstProperty("dtstart");
+  if (typeof uid !== "string" || !uid || !start) return null;
   const when = whenOf(vevent);
   if (!when) return null;
   const text_ = (name: string) => {
@@ -51,7 +57,6 @@ export function parseItip(text: string): ItipIn | null {
   );
   const status = String(vevent.getFirstPropertyValue("status") ?? "").toUpperCase();
   return {
-    method,
     uid,
     sequence: Number(vevent.getFirstPropertyValue("sequence") ?? 0) || 0,
     ...(recurrenceId !== undefined && recurrenceId !== null && { recurrenceId }),
@@ -62,7 +67,7 @@ export function parseItip(text: string): ItipIn | null {
       busy: String(vevent.getFirstPropertyValue("transp") ?? "OPAQUE").toUpperCase() !== "TRANSPARENT",
       visibility: null,
       status:
-        status === "CANCELLED" || method === "CANCEL"
+        status === "CANCELLED" || cancelled
           ? "cancelled"
           : status === "TENTATIVE"
             ? "tentative"

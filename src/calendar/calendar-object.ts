@@ -1,0 +1,122 @@
+/**
+ * A CalDAV calendar object resource (RFC 4791 §4.1): one VCALENDAR holding a single event, or a
+ * series' master with its exceptions (RECURRENCE-ID), all of one UID. Written and read with
+ * ical.js through the same VEVENT code as iTIP. A cancelled occurrence is written as an EXDATE
+ * of the master, which is what calendar apps write when a person deletes one occurrence.
+ */
+import ICAL from "ical.js";
+import type { CalendarEventRow } from "../store/schema.ts";
+import { type EventFields, fieldsOf } from "./event-fields.ts";
+import { veventOf } from "./itip.ts";
+import { readVevent } from "./itip-in.ts";
+import { seriesOf } from "./recurrence.ts";
+import { dateOf, isAllDay } from "./when.ts";
+
+export interface CalendarObject {
+  uid: string;
+  sequence: number;
+  master: EventFields;
+  exceptions: { recurrenceId: number; sequence: number; fields: EventFields }[];
+}
+
+/** Why a body is not a calendar object resource, as RFC 4791 §5.3.2.1 names the precondition. */
+export type ObjectRefusal =
+  | { refused: "valid-calendar-data"; reason: string }
+  | { refused: "supported-calendar-component"; reason: string }
+  | { refused: "valid-calendar-object-resource"; reason: string };
+
+export function calendarObjectText(
+  master: CalendarEventRow,
+  exceptions: readonly CalendarEventRow[],
+): string {
+  const calendar = new ICAL.Component("vcalendar");
+  calendar.addPropertyWithValue("prodid", "-//agentbox//calendar//EN");
+  calendar.addPropertyWithValue("version", "2.0");
+  calendar.addPropertyWithValue("calscale", "GREGORIAN");
+  const fields = fieldsOf(master);
+  const cancelled = exceptions.filter((e) => e.status === "cancelled" && e.originalStartTime !== null);
+  const recurrence = fields.recurrence && [
+    ...fields.recurrence,
+    ...cancelled.map((e) => exdateLine(fields, e.originalStartTime ?? 0)),
+  ];
+  calendar.addSubcomponent(component(master, { ...fields, recurrence }));
+  for (const e of exceptions) {
+    if (e.status === "cancelled" || e.originalStartTime === null) continue;
+    calendar.addSubcomponent(component(e, fieldsOf(e), e.originalStartTime));
+  }
+  return `${calendar.toString().replace(/\r?\n/g, "\r\n")}\r\n`;
+}
+
+function component(row: CalendarEventRow, fields: EventFields, recurrenceId?: number): ICAL.Component {
+  const vevent = veventOf(
+    { uid: row.icalUid, sequence: row.sequence, fields, ...(recurrenceId !== undefined && { recurrenceId }) },
+    { cancelled: false, attendees: fields.participants, rsvp: false, recurrence: true },
+  );
+  vevent.addPropertyWithValue("created", utc(row.createdAt));
+  vevent.addPropertyWithValue("last-modified", utc(row.updatedAt));
+  return vevent;
+}
+
+const utc = (seconds: number) => ICAL.Time.fromJSDate(new Date(seconds * 1000), true);
+
+function exdateLine(fields: EventFields, start: number): string {
+  if (isAllDay(fields.when)) return `EXDATE;VALUE=DATE:${dateOf(start).replaceAll("-", "")}`;
+  return `EXDATE:${new Date(start * 1000).toISOString().replace(/[-:]|\.\d{3}/g, "")}`;
+}
+
+/** Reads a PUT body: one UID, one master VEVENT and any number of RECURRENCE-ID overrides. */
+export function parseCalendarObject(text: string): CalendarObject | ObjectRefusal {
+  let calendar: ICAL.Component;
+  try {
+    calendar = new ICAL.Component(ICAL.parse(text));
+  } catch (e) {
+    return { refused: "valid-calendar-data", reason: `not iCalendar: ${(e as Error).message}` };
+  }
+  if (calendar.name !== "vcalendar")
+    return { refused: "valid-calendar-data", reason: "the body is not a VCALENDAR" };
+  if (calendar.getFirstProperty("method"))
+    return { refused: "valid-calendar-object-resource", reason: "a stored calendar object has no METHOD" };
+  const kinds = calendar.getAllSubcomponents().filter((c) => c.name !== "vtimezone");
+  const other = kinds.find((c) => c.name !== "vevent");
+  if (other)
+    return {
+      refused: "supported-calendar-component",
+      reason: `${other.name.toUpperCase()} is not supported`,
+    };
+  const read = kinds.map((c) => readVevent(c));
+  if (read.length === 0 || read.some((r) => r === null))
+    return { refused: "valid-calendar-data", reason: "every VEVENT needs a UID and a readable DTSTART" };
+  const events = read as NonNullable<(typeof read)[number]>[];
+  const uid = events[0]?.uid ?? "";
+  if (events.some((e) => e.uid !== uid))
+    return { refused: "valid-calendar-object-resource", reason: "every component must have the same UID" };
+  const masters = events.filter((e) => e.recurrenceId === undefined);
+  const master = masters[0];
+  if (!master || masters.length > 1)
+    return {
+      refused: "valid-calendar-object-resource",
+      reason: "one VEVENT without RECURRENCE-ID is needed",
+    };
+  if (master.fields.recurrence) {
+    try {
+      seriesOf(master.fields.recurrence, master.fields.when);
+    } catch (e) {
+      return { refused: "valid-calendar-data", reason: (e as Error).message };
+    }
+  } else if (events.length > 1) {
+    return {
+      refused: "valid-calendar-object-resource",
+      reason: "RECURRENCE-ID on an event that does not recur",
+    };
+  }
+  return {
+    uid,
+    sequence: master.sequence,
+    master: master.fields,
+    exceptions: events
+      .filter((e) => e.recurrenceId !== undefined)
+      .map((e) => ({ recurrenceId: e.recurrenceId ?? 0, sequence: e.sequence, fields: e.fields })),
+  };
+}
+
+export const isRefusal = (o: CalendarObject | ObjectRefusal): o is ObjectRefusal => "refused" in o;

@@ -1,0 +1,136 @@
+/**
+ * A calendar's events as CalDAV resources: each single event or series' master under its
+ * resource name, with its exceptions; the changes since a sync-token (RFC 6578), deletions
+ * included through their tombstones.
+ */
+import { and, eq, gt, inArray, isNotNull } from "drizzle-orm";
+import type { Db } from "../store/db.ts";
+import { type CalendarEventRow, calendarDavTombstones, calendarEvents } from "../store/schema.ts";
+import { fieldsOf } from "./event-fields.ts";
+import { seriesOfRow } from "./events.ts";
+import { occurrences } from "./recurrence.ts";
+
+export interface DavResource {
+  name: string;
+  master: CalendarEventRow;
+  exceptions: CalendarEventRow[];
+}
+
+/** The resource's ETag: it changes with every change to the event or one of its exceptions. */
+export const etagOf = (master: CalendarEventRow) => `"${master.id}-${master.davSeq}"`;
+
+const ofCalendar = (grantId: string, calendarId: string) =>
+  and(eq(calendarEvents.grantId, grantId), eq(calendarEvents.calendarId, calendarId));
+
+export function davResource(db: Db, grantId: string, calendarId: string, name: string): DavResource | null {
+  const master = db
+    .select()
+    .from(calendarEvents)
+    .where(and(ofCalendar(grantId, calendarId), eq(calendarEvents.davName, name)))
+    .get();
+  return master ? (withExceptions(db, [master])[0] ?? null) : null;
+}
+
+/** Every resource of the calendar, or those named in `names`. */
+export function davResources(db: Db, grantId: string, calendarId: string, names?: string[]): DavResource[] {
+  const masters = db
+    .select()
+    .from(calendarEvents)
+    .where(
+      and(
+        ofCalendar(grantId, calendarId),
+        isNotNull(calendarEvents.davName),
+        names ? inArray(calendarEvents.davName, names) : undefined,
+      ),
+    )
+    .orderBy(calendarEvents.davName)
+    .all();
+  return withExceptions(db, masters);
+}
+
+/** The resource holding this iCalendar UID on the calendar, if any. */
+export function davNameOfUid(db: Db, grantId: string, calendarId: string, uid: string): string | null {
+  return (
+    db
+      .select({ name: calendarEvents.davName })
+      .from(calendarEvents)
+      .where(
+        and(
+          ofCalendar(grantId, calendarId),
+          eq(calendarEvents.icalUid, uid),
+          isNotNull(calendarEvents.davName),
+        ),
+      )
+      .get()?.name ?? null
+  );
+}
+
+function withExceptions(db: Db, masters: CalendarEventRow[]): DavResource[] {
+  const series = masters.filter((m) => m.recurrenceJson).map((m) => m.id);
+  const byMaster = new Map<string, CalendarEventRow[]>();
+  for (let i = 0; i < series.length; i += 500) {
+    const rows = db
+      .select()
+      .from(calendarEvents)
+      .where(
+        and(
+          isNotNull(calendarEvents.masterEventId),
+          inArray(calendarEvents.masterEventId, series.slice(i, i + 500)),
+        ),
+      )
+      .orderBy(calendarEvents.originalStartTime)
+      .all();
+    for (const row of rows) {
+      const list = byMaster.get(row.masterEventId ?? "") ?? [];
+      list.push(row);
+      byMaster.set(row.masterEventId ?? "", list);
+    }
+  }
+  return masters.map((master) => ({
+    name: master.davName ?? `${master.id}.ics`,
+    master,
+    exceptions: byMaster.get(master.id) ?? [],
+  }));
+}
+
+/** What changed after `since` (a calendar's dav_seq): resources changed or added, names deleted. */
+export function davChangesSince(db: Db, grantId: string, calendarId: string, since: number) {
+  const changed = db
+    .select({ name: calendarEvents.davName })
+    .from(calendarEvents)
+    .where(
+      and(
+        ofCalendar(grantId, calendarId),
+        isNotNull(calendarEvents.davName),
+        gt(calendarEvents.davSeq, since),
+      ),
+    )
+    .all()
+    .map((r) => r.name ?? "");
+  const deleted = db
+    .select({ name: calendarDavTombstones.davName })
+    .from(calendarDavTombstones)
+    .where(and(eq(calendarDavTombstones.calendarId, calendarId), gt(calendarDavTombstones.davSeq, since)))
+    .all()
+    .map((r) => r.name);
+  return { changed, deleted };
+}
+
+/**
+ * Whether any instance of the resource overlaps [from, to) (RFC 4791 §9.9): the event, or each
+ * occurrence of the series (an exception in its place, a cancelled one not at all).
+ */
+export function resourceOverlaps(resource: DavResource, from: number, to: number): boolean {
+  const overlaps = (start: number, end: number) =>
+    end > start ? start < to && end > from : start >= from && start < to;
+  const { master, exceptions } = resource;
+  const live = exceptions.filter((e) => e.status !== "cancelled");
+  if (live.some((e) => overlaps(e.startAt, e.endAt))) return true;
+  if (!master.recurrenceJson) return overlaps(master.startAt, master.endAt);
+  const duration = master.endAt - master.startAt;
+  const replaced = new Set(exceptions.map((e) => e.originalStartTime));
+  const fields = fieldsOf(master);
+  return occurrences(seriesOfRow(master, fields), from - duration, to).some(
+    (start) => !replaced.has(start) && overlaps(start, start + duration),
+  );
+}
