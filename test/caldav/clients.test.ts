@@ -20,10 +20,18 @@ describe("python3-caldav", () => {
     const radicale = await startRadicale(account.email, "radicale-pw");
     try {
       const reference = JSON.parse(
-        await runPython("client-script.py", [`${radicale.url}/.well-known/caldav`, account.email, "radicale-pw"]),
+        await runPython("client-script.py", [
+          `${radicale.url}/.well-known/caldav`,
+          account.email,
+          "radicale-pw",
+        ]),
       );
       const ours = JSON.parse(
-        await runPython("client-script.py", [`${t.url}/.well-known/caldav`, account.email, "MySecureP4ssword2024x"]),
+        await runPython("client-script.py", [
+          `${t.url}/.well-known/caldav`,
+          account.email,
+          "MySecureP4ssword2024x",
+        ]),
       );
       expect(reference.week_of_march_9.length).toBe(2);
       expect(ours).toEqual(reference);

@@ -83,7 +83,11 @@ fileext = ".ics"
     // Edited in the folder, synced: the API shows the edit; then deleted in the folder.
     writeFileSync(path, text.replace("SUMMARY:From the API", "SUMMARY:Edited locally"));
     await vdirsyncer(config, "sync");
-    const edited = await api(t, "GET", `/v3/grants/${account.grantId}/events/${created.body.data.id}?calendar_id=primary`);
+    const edited = await api(
+      t,
+      "GET",
+      `/v3/grants/${account.grantId}/events/${created.body.data.id}?calendar_id=primary`,
+    );
     expect(edited.body.data.title).toBe("Edited locally");
 
     // A new file in the folder becomes an event; an API change comes back down.
@@ -95,7 +99,11 @@ fileext = ".ics"
       title: "Changed by the API",
     });
     await vdirsyncer(config, "sync");
-    const list = await api(t, "GET", `/v3/grants/${account.grantId}/events?calendar_id=primary&start=1772000000`);
+    const list = await api(
+      t,
+      "GET",
+      `/v3/grants/${account.grantId}/events?calendar_id=primary&start=1772000000`,
+    );
     expect(list.body.data.map((e: { title: string }) => e.title).sort()).toEqual([
       "All day, from the folder",
       "Changed by the API",
@@ -108,7 +116,11 @@ fileext = ".ics"
 
     unlinkSync(path);
     await vdirsyncer(config, "sync");
-    const gone = await api(t, "GET", `/v3/grants/${account.grantId}/events/${created.body.data.id}?calendar_id=primary`);
+    const gone = await api(
+      t,
+      "GET",
+      `/v3/grants/${account.grantId}/events/${created.body.data.id}?calendar_id=primary`,
+    );
     expect(gone.status).toBe(404);
   }, 120_000);
 });
