@@ -20,10 +20,33 @@ export function compileFilter(filter: XmlElement | undefined): (r: DavResource) 
     throw invalidFilter("the filter's comp-filter must name VCALENDAR");
   const root = top[0] as XmlElement;
   checkFilter(root);
+  const range = timeRangeOnly(root);
+  if (range === "any") return () => true;
+  if (range) return (resource) => resourceOverlaps(resource, range.from, range.to);
   return (resource) => {
     const calendar = new ICAL.Component(ICAL.parse(calendarObjectText(resource.master, resource.exceptions)));
     return matchComponent(root, [calendar], resource);
   };
+}
+
+/**
+ * What most clients send: VCALENDAR > VEVENT with at most a time-range. Every resource is a
+ * VEVENT, so it is decided on the stored instances alone, without writing and parsing iCalendar.
+ */
+function timeRangeOnly(root: XmlElement): { from: number; to: number } | "any" | null {
+  if (root.children.length === 0) return "any";
+  if (root.children.length !== 1) return null;
+  const vevent = root.children[0] as XmlElement;
+  if (
+    vevent.ns !== CALDAV ||
+    vevent.name !== "comp-filter" ||
+    String(vevent.attrs.name).toUpperCase() !== "VEVENT"
+  )
+    return null;
+  if (vevent.children.length === 0) return "any";
+  const only = vevent.children[0] as XmlElement;
+  if (vevent.children.length !== 1 || only.ns !== CALDAV || only.name !== "time-range") return null;
+  return rangeOf(only);
 }
 
 function checkFilter(comp: XmlElement): void {

@@ -116,6 +116,8 @@ export function davChangesSince(db: Db, grantId: string, calendarId: string, sin
   return { changed, deleted };
 }
 
+const OPEN_RANGE_S = 5 * 366 * 86_400;
+
 /**
  * Whether any instance of the resource overlaps [from, to) (RFC 4791 §9.9): the event, or each
  * occurrence of the series (an exception in its place, a cancelled one not at all).
@@ -130,7 +132,11 @@ export function resourceOverlaps(resource: DavResource, from: number, to: number
   const duration = master.endAt - master.startAt;
   const replaced = new Set(exceptions.map((e) => e.originalStartTime));
   const fields = fieldsOf(master);
-  return occurrences(seriesOfRow(master, fields), from - duration, to).some(
+  // An open end is bounded by the series' own end, or a few years on for one that never ends.
+  const lo = Math.max(from - duration, master.startAt);
+  const hi = Math.min(to, master.seriesEnd ?? lo + OPEN_RANGE_S);
+  if (hi < lo) return false;
+  return occurrences(seriesOfRow(master, fields), lo, hi).some(
     (start) => !replaced.has(start) && overlaps(start, start + duration),
   );
 }

@@ -382,6 +382,39 @@ describe("the two surfaces", () => {
     );
   });
 
+  test("open-ended time ranges on a series that never ends; a time range with a prop-filter", async () => {
+    const a = await davAccount(t);
+    await a.dav("PUT", `${a.calendar}daily.ics`, {
+      headers: PUT_ICS,
+      body: ics("daily", [
+        "DTSTART:20260302T080000Z",
+        "DTEND:20260302T081500Z",
+        "RRULE:FREQ=DAILY",
+        "SUMMARY:Daily",
+      ]),
+    });
+    await a.dav("PUT", `${a.calendar}once.ics`, { headers: PUT_ICS, body: ics("once") });
+    const query = (range: string, extra = "") =>
+      a.dav("REPORT", a.calendar, {
+        headers: xmlHeaders("1"),
+        body: `<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">${range}${extra}</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>`,
+      });
+    expect(hrefsOf((await query('<c:time-range start="20300101T000000Z"/>')).text)).toEqual([
+      `${a.calendar}daily.ics`,
+    ]);
+    expect(hrefsOf((await query('<c:time-range end="20260302T080000Z"/>')).text)).toEqual([]);
+    expect(hrefsOf((await query('<c:time-range end="20260302T140001Z"/>')).text).sort()).toEqual([
+      `${a.calendar}daily.ics`,
+      `${a.calendar}once.ics`,
+    ]);
+    const filtered = await query(
+      '<c:time-range start="20260302T000000Z" end="20260303T000000Z"/>',
+      '<c:prop-filter name="SUMMARY"><c:text-match negate-condition="yes">daily</c:text-match></c:prop-filter>',
+    );
+    expect(hrefsOf(filtered.text)).toEqual([`${a.calendar}once.ics`]);
+    expectPrecondition(await query('<c:time-range start="tomorrow"/>'), 403, "<C:valid-filter/>");
+  });
+
   test("calendar-multiget returns the objects named, a 404 for the others; a UID prop-filter finds one", async () => {
     const a = await davAccount(t);
     await a.dav("PUT", `${a.calendar}one.ics`, { headers: PUT_ICS, body: ics("uid-one") });
