@@ -47,14 +47,61 @@ export function calendarObjectText(
   return `${calendar.toString().replace(/\r?\n/g, "\r\n")}\r\n`;
 }
 
+/** One VEVENT; its bytes depend only on the stored row, so one ETag is one representation. */
 function component(row: CalendarEventRow, fields: EventFields, recurrenceId?: number): ICAL.Component {
   const vevent = veventOf(
     { uid: row.icalUid, sequence: row.sequence, fields, ...(recurrenceId !== undefined && { recurrenceId }) },
     { cancelled: false, attendees: fields.participants, rsvp: false, recurrence: true },
   );
+  vevent.updatePropertyWithValue("dtstamp", utc(row.updatedAt));
   vevent.addPropertyWithValue("created", utc(row.createdAt));
   vevent.addPropertyWithValue("last-modified", utc(row.updatedAt));
+  const visibility =
+    fields.visibility === "private" || fields.visibility === "public" ? fields.visibility : null;
+  if (visibility) vevent.addPropertyWithValue("class", visibility.toUpperCase());
+  for (const alarm of alarmsOf(fields)) vevent.addSubcomponent(alarm);
   return vevent;
+}
+
+interface Reminders {
+  use_default?: boolean;
+  overrides?: { reminder_minutes?: number; reminder_method?: string }[];
+}
+
+/** The event's reminder overrides as VALARMs (EMAIL for `email`, DISPLAY for anything else). */
+function alarmsOf(fields: EventFields): ICAL.Component[] {
+  const overrides = (fields.reminders as Reminders | null)?.overrides ?? [];
+  return overrides.flatMap((o) => {
+    if (typeof o.reminder_minutes !== "number" || !Number.isFinite(o.reminder_minutes)) return [];
+    const alarm = new ICAL.Component("valarm");
+    const email = o.reminder_method === "email";
+    alarm.addPropertyWithValue("action", email ? "EMAIL" : "DISPLAY");
+    alarm.addPropertyWithValue("trigger", ICAL.Duration.fromSeconds(-Math.round(o.reminder_minutes) * 60));
+    alarm.addPropertyWithValue("description", fields.title ?? "Reminder");
+    if (email) alarm.addPropertyWithValue("summary", fields.title ?? "Reminder");
+    return [alarm];
+  });
+}
+
+/** CLASS and VALARMs, which iTIP does not carry but a calendar app does: visibility and reminders. */
+function withAppFields(vevent: ICAL.Component, fields: EventFields): EventFields {
+  const cls = String(vevent.getFirstPropertyValue("class") ?? "").toUpperCase();
+  const overrides = vevent.getAllSubcomponents("valarm").flatMap((alarm) => {
+    const trigger = alarm.getFirstPropertyValue("trigger");
+    if (!(trigger instanceof ICAL.Duration)) return [];
+    const action = String(alarm.getFirstPropertyValue("action") ?? "").toUpperCase();
+    return [
+      {
+        reminder_minutes: Math.max(0, -trigger.toSeconds() / 60),
+        reminder_method: action === "EMAIL" ? "email" : "popup",
+      },
+    ];
+  });
+  return {
+    ...fields,
+    visibility: cls === "PRIVATE" || cls === "CONFIDENTIAL" ? "private" : cls === "PUBLIC" ? "public" : null,
+    reminders: overrides.length > 0 ? { use_default: false, overrides } : null,
+  };
 }
 
 const utc = (seconds: number) => ICAL.Time.fromJSDate(new Date(seconds * 1000), true);
@@ -83,7 +130,10 @@ export function parseCalendarObject(text: string): CalendarObject | ObjectRefusa
       refused: "supported-calendar-component",
       reason: `${other.name.toUpperCase()} is not supported`,
     };
-  const read = kinds.map((c) => readVevent(c));
+  const read = kinds.map((c) => {
+    const event = readVevent(c);
+    return event && { ...event, fields: withAppFields(c, event.fields) };
+  });
   if (read.length === 0 || read.some((r) => r === null))
     return { refused: "valid-calendar-data", reason: "every VEVENT needs a UID and a readable DTSTART" };
   const events = read as NonNullable<(typeof read)[number]>[];

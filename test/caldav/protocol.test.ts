@@ -382,6 +382,42 @@ describe("the two surfaces", () => {
     );
   });
 
+  test("CLASS and VALARM are the event's visibility and reminders; one ETag is one representation", async () => {
+    const a = await davAccount(t);
+    const url = `${a.calendar}alarm.ics`;
+    const body = ics("alarm-1", [
+      "DTSTART:20260302T140000Z",
+      "DTEND:20260302T150000Z",
+      "SUMMARY:Dentist",
+      "CLASS:PRIVATE",
+      "BEGIN:VALARM",
+      "ACTION:DISPLAY",
+      "DESCRIPTION:Dentist",
+      "TRIGGER:-PT15M",
+      "END:VALARM",
+    ]);
+    expect((await a.dav("PUT", url, { headers: PUT_ICS, body })).status).toBe(201);
+    const [event] = (
+      await api(t, "GET", `/v3/grants/${a.grantId}/events?calendar_id=primary&ical_uid=alarm-1`)
+    ).body.data;
+    expect(event.visibility).toBe("private");
+    expect(event.reminders).toEqual({
+      use_default: false,
+      overrides: [{ reminder_minutes: 15, reminder_method: "popup" }],
+    });
+    await api(t, "PUT", `/v3/grants/${a.grantId}/events/${event.id}?calendar_id=primary`, {
+      reminders: { use_default: false, overrides: [{ reminder_minutes: 60, reminder_method: "email" }] },
+      visibility: "public",
+    });
+    const first = await a.dav("GET", url);
+    expect(first.text).toContain("CLASS:PUBLIC");
+    expect(first.text).toMatch(/BEGIN:VALARM\r\nACTION:EMAIL\r\nTRIGGER:-PT1H\r\n/);
+    await Bun.sleep(1100);
+    const second = await a.dav("GET", url);
+    expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(second.text).toBe(first.text);
+  });
+
   test("open-ended time ranges on a series that never ends; a time range with a prop-filter", async () => {
     const a = await davAccount(t);
     await a.dav("PUT", `${a.calendar}daily.ics`, {

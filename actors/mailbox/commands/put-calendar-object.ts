@@ -67,12 +67,10 @@ export const putCalendarObject = command<PutCalendarObjectCommand, PutCalendarOb
   },
 );
 
-/** What the iCalendar text does not carry is kept from the stored event. */
+/** What the iCalendar text does not carry (metadata, conferencing, capacity…) is kept from the stored event. */
 function keptFields(stored: EventFields, incoming: EventFields): EventFields {
   return {
     ...incoming,
-    visibility: stored.visibility,
-    reminders: stored.reminders,
     conferencing: stored.conferencing,
     metadata: stored.metadata,
     capacity: stored.capacity,
