@@ -4,16 +4,19 @@
  * account and a wrong password.
  */
 import type { LoggedInAccount, PasswordLogins } from "../../src/accounts/password-login.ts";
+import type { Logger } from "../../src/log.ts";
 import { DavError } from "./errors.ts";
 
 export const REALM = 'Basic realm="agentbox CalDAV", charset="UTF-8"';
 
 const challenge = (message: string) => new DavError(401, message, undefined, { "www-authenticate": REALM });
 
+/** The account the request's credentials name; refusals are logged with their cause, never the password. */
 export async function authenticate(
   logins: PasswordLogins,
   request: Request,
   address: string,
+  log: Logger,
 ): Promise<LoggedInAccount> {
   const header = request.headers.get("authorization") ?? "";
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
@@ -23,6 +26,10 @@ export async function authenticate(
   if (colon < 0) throw challenge("malformed Basic credentials");
   const result = await logins.login(decoded.slice(0, colon), decoded.slice(colon + 1), address);
   if (result.ok) return result.account;
+  log.info(
+    { address, why: result.refused === "limited" ? "too many failed logins" : result.cause },
+    "caldav login refused",
+  );
   if (result.refused === "limited") {
     const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
     throw new DavError(429, "too many failed logins; try again later", undefined, {

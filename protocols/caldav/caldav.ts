@@ -48,7 +48,7 @@ export class CalDav {
       const method = METHODS[request.method];
       if (!method)
         throw new DavError(405, `${request.method} is not supported here`, undefined, { allow: ALLOWED });
-      const account = await authenticate(this.deps.logins, request, address);
+      const account = await authenticate(this.deps.logins, request, address, this.deps.log);
       const path = parseDavPath(url.pathname);
       if (!path) throw new DavError(404, `${url.pathname} not found`);
       return await method({ deps: this.deps, account, request, url, path });
