@@ -8,6 +8,7 @@ import ICAL from "ical.js";
 import { calendarObjectText } from "../../src/calendar/calendar-object.ts";
 import { type DavResource, resourceOverlaps } from "../../src/calendar/dav-resources.ts";
 import { DavError } from "./errors.ts";
+import { utcSeconds } from "./utc-time.ts";
 import { CALDAV, child, childrenNamed, propName, type XmlElement } from "./xml.ts";
 
 const invalidFilter = (message: string) => new DavError(403, message, propName(CALDAV, "valid-filter"));
@@ -60,10 +61,10 @@ function checkFilter(comp: XmlElement): void {
 function rangeOf(range: XmlElement): { from: number; to: number } {
   const parse = (value: string | undefined, fallback: number) => {
     if (value === undefined) return fallback;
-    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-    if (!m) throw invalidFilter(`time-range values are UTC date-times (YYYYMMDDTHHMMSSZ): ${value}`);
-    const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-    return Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0) / 1000;
+    const seconds = utcSeconds(value);
+    if (seconds === null)
+      throw invalidFilter(`time-range values are UTC date-times (YYYYMMDDTHHMMSSZ): ${value}`);
+    return seconds;
   };
   if (range.attrs.start === undefined && range.attrs.end === undefined)
     throw invalidFilter("a time-range needs start or end");

@@ -4,7 +4,7 @@
  * XML inside its element, computed only when asked.
  */
 import type { LoggedInAccount } from "../../src/accounts/password-login.ts";
-import { calendarObjectText } from "../../src/calendar/calendar-object.ts";
+import { calendarObjectText, expandedObjectText } from "../../src/calendar/calendar-object.ts";
 import type { CalendarView } from "../../src/calendar/calendars.ts";
 import { type DavResource, etagOf } from "../../src/calendar/dav-resources.ts";
 import { calendarHref, homeHref, objectHref, principalHref, ROOT } from "./paths.ts";
@@ -110,19 +110,30 @@ export function calendarTarget(account: LoggedInAccount, calendar: CalendarView)
 /** The largest calendar object a PUT may store. */
 export const MAX_RESOURCE_BYTES = 1024 * 1024;
 
-export function objectTarget(account: LoggedInAccount, calendarId: string, resource: DavResource): Target {
+/**
+ * A calendar object; `expand` (calendar-data's CALDAV:expand in a REPORT) makes its
+ * calendar-data the instances over that window instead of the stored series.
+ */
+export function objectTarget(
+  account: LoggedInAccount,
+  calendarId: string,
+  resource: DavResource,
+  expand?: { from: number; to: number },
+): Target {
   let text: string | undefined;
-  const data = () => {
+  const stored = () => {
     text ??= calendarObjectText(resource.master, resource.exceptions);
     return text;
   };
+  const data = () =>
+    expand ? expandedObjectText(resource.master, resource.exceptions, expand.from, expand.to) : stored();
   return {
     href: objectHref(account.email, calendarId, resource.name),
     props: new Map<PropName, () => string>([
       [D("resourcetype"), () => ""],
       [D("getetag"), () => escapeXml(etagOf(resource.master))],
       [D("getcontenttype"), () => "text/calendar; charset=utf-8; component=vevent"],
-      [D("getcontentlength"), () => String(Buffer.byteLength(data()))],
+      [D("getcontentlength"), () => String(Buffer.byteLength(stored()))],
       [D("getlastmodified"), () => httpDate(resource.master.updatedAt)],
       [CALENDAR_DATA, () => escapeXml(data())],
       ...common(account),

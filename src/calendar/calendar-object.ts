@@ -7,10 +7,11 @@
 import ICAL from "ical.js";
 import type { CalendarEventRow } from "../store/schema.ts";
 import { type EventFields, fieldsOf } from "./event-fields.ts";
+import { seriesOfRow } from "./events.ts";
 import { veventOf } from "./itip.ts";
 import { readVevent } from "./itip-in.ts";
-import { seriesOf } from "./recurrence.ts";
-import { dateOf, isAllDay } from "./when.ts";
+import { occurrences, seriesOf } from "./recurrence.ts";
+import { dateOf, isAllDay, whenAt } from "./when.ts";
 
 export interface CalendarObject {
   uid: string;
@@ -48,6 +49,48 @@ export function calendarObjectText(
 }
 
 /** One VEVENT; its bytes depend only on the stored row, so one ETag is one representation. */
+/**
+ * The resource with its series expanded over [from, to) (RFC 4791 §9.6.5, CALDAV:expand): one
+ * VEVENT per instance overlapping the window, each with its RECURRENCE-ID, no RRULE, times in UTC.
+ */
+export function expandedObjectText(
+  master: CalendarEventRow,
+  exceptions: readonly CalendarEventRow[],
+  from: number,
+  to: number,
+): string {
+  if (!master.recurrenceJson) return calendarObjectText(master, exceptions);
+  const calendar = new ICAL.Component("vcalendar");
+  calendar.addPropertyWithValue("prodid", "-//agentbox//calendar//EN");
+  calendar.addPropertyWithValue("version", "2.0");
+  calendar.addPropertyWithValue("calscale", "GREGORIAN");
+  const overlaps = (start: number, end: number) =>
+    end > start ? start < to && end > from : start >= from && start < to;
+  const fields = fieldsOf(master);
+  const duration = master.endAt - master.startAt;
+  const replaced = new Map(exceptions.map((e) => [e.originalStartTime, e]));
+  const instances: [number, ICAL.Component][] = [];
+  for (const start of occurrences(
+    seriesOfRow(master, fields),
+    Math.max(from - duration, master.startAt),
+    to,
+  )) {
+    const exception = replaced.get(start);
+    if (exception) continue;
+    if (!overlaps(start, start + duration)) continue;
+    instances.push([
+      start,
+      component(master, { ...fields, when: whenAt(fields.when, start), recurrence: null }, start),
+    ]);
+  }
+  for (const e of exceptions) {
+    if (e.status === "cancelled" || e.originalStartTime === null || !overlaps(e.startAt, e.endAt)) continue;
+    instances.push([e.startAt, component(e, fieldsOf(e), e.originalStartTime)]);
+  }
+  for (const [, vevent] of instances.sort((a, b) => a[0] - b[0])) calendar.addSubcomponent(vevent);
+  return `${calendar.toString().replace(/\r?\n/g, "\r\n")}\r\n`;
+}
+
 function component(row: CalendarEventRow, fields: EventFields, recurrenceId?: number): ICAL.Component {
   const vevent = veventOf(
     { uid: row.icalUid, sequence: row.sequence, fields, ...(recurrenceId !== undefined && { recurrenceId }) },

@@ -82,6 +82,7 @@ def day(d):
 seen["week_of_march_9"] = summaries(calendar.date_search(start=day(9), end=day(12), expand=False))
 seen["week_of_march_2"] = summaries(calendar.date_search(start=day(2), end=day(3), expand=False))
 seen["all"] = summaries(calendar.events())
+seen["expanded_march"] = summaries(calendar.date_search(start=day(1), end=day(20), expand=True))
 
 event = calendar.event_by_uid("single-1@client")
 event.data = event.data.replace("SUMMARY:Planning", "SUMMARY:Planning (edited)")

@@ -360,6 +360,20 @@ describe("the two surfaces", () => {
     expect(text).toContain("RECURRENCE-ID:20260309T090000Z");
     expect(text).toContain("SUMMARY:Weekly (moved)");
 
+    // calendar-data with CALDAV:expand: one VEVENT per instance in the window, in UTC, no RRULE.
+    const expanded = await a.dav("REPORT", a.calendar, {
+      headers: xmlHeaders("1"),
+      body: '<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><c:calendar-data><c:expand start="20260301T000000Z" end="20260320T000000Z"/></c:calendar-data></d:prop><c:filter><c:comp-filter name="VCALENDAR"/></c:filter></c:calendar-query>',
+    });
+    expect(expanded.status).toBe(207);
+    expect(expanded.text).not.toContain("RRULE");
+    expect(expanded.text.match(/BEGIN:VEVENT/g)?.length).toBe(2);
+    expect([...expanded.text.matchAll(/RECURRENCE-ID:(\w+)/g)].map((m) => m[1])).toEqual([
+      "20260302T090000Z",
+      "20260309T090000Z",
+    ]);
+    expect(expanded.text).toContain("DTSTART:20260309T130000Z");
+
     // calendar-query by time range: the week of the moved occurrence finds the series; a week without one does not.
     const query = (start: string, end: string) =>
       a.dav("REPORT", a.calendar, {

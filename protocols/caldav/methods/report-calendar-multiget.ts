@@ -3,13 +3,14 @@ import { davResources } from "../../../src/calendar/dav-resources.ts";
 import { type DavContext, pathCalendar } from "../context.ts";
 import { multistatus, propResponse, statusResponse } from "../multistatus.ts";
 import { parseDavPath } from "../paths.ts";
-import { propRequestOf } from "../prop-request.ts";
+import { expandOf, propRequestOf } from "../prop-request.ts";
 import { objectTarget } from "../properties.ts";
 import { childrenNamed, DAV, type XmlElement } from "../xml.ts";
 
 export async function calendarMultiget(ctx: DavContext, body: XmlElement): Promise<Response> {
   const calendar = pathCalendar(ctx);
   const request = propRequestOf(body);
+  const expand = expandOf(body);
   const hrefs = childrenNamed(body, DAV, "href").map((h) => h.text.trim());
   const names = new Map<string, string>();
   for (const href of hrefs) {
@@ -33,7 +34,7 @@ export async function calendarMultiget(ctx: DavContext, body: XmlElement): Promi
     hrefs.map((href) => {
       const resource = found.get(names.get(href) ?? "");
       return resource
-        ? propResponse(objectTarget(ctx.account, calendar.row.id, resource), request)
+        ? propResponse(objectTarget(ctx.account, calendar.row.id, resource, expand), request)
         : statusResponse(href, 404);
     }),
   );

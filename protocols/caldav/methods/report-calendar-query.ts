@@ -3,7 +3,7 @@ import { davResources } from "../../../src/calendar/dav-resources.ts";
 import { type DavContext, pathCalendar } from "../context.ts";
 import { compileFilter } from "../filter.ts";
 import { multistatus, propResponse } from "../multistatus.ts";
-import { propRequestOf } from "../prop-request.ts";
+import { expandOf, propRequestOf } from "../prop-request.ts";
 import { objectTarget } from "../properties.ts";
 import { CALDAV, child, type XmlElement } from "../xml.ts";
 
@@ -11,8 +11,9 @@ export async function calendarQuery(ctx: DavContext, body: XmlElement): Promise<
   const calendar = pathCalendar(ctx);
   const matches = compileFilter(child(body, CALDAV, "filter"));
   const request = propRequestOf(body);
+  const expand = expandOf(body);
   const resources = davResources(ctx.deps.store.read, ctx.account.grantId, calendar.row.id).filter(matches);
   return multistatus(
-    resources.map((r) => propResponse(objectTarget(ctx.account, calendar.row.id, r), request)),
+    resources.map((r) => propResponse(objectTarget(ctx.account, calendar.row.id, r, expand), request)),
   );
 }
