@@ -11,7 +11,7 @@ import { DavError, errorResponse } from "./errors.ts";
 import { deleteMethod } from "./methods/delete.ts";
 import { getMethod } from "./methods/get.ts";
 import { mkcalendarMethod } from "./methods/mkcalendar.ts";
-import { optionsResponse } from "./methods/options.ts";
+import { ALLOW, optionsResponse } from "./methods/options.ts";
 import { propfindMethod } from "./methods/propfind.ts";
 import { proppatchMethod } from "./methods/proppatch.ts";
 import { putMethod } from "./methods/put.ts";
@@ -31,8 +31,6 @@ const METHODS: Record<string, Method> = {
   MKCALENDAR: mkcalendarMethod,
 };
 
-export const ALLOWED = ["OPTIONS", ...Object.keys(METHODS)].join(", ");
-
 export class CalDav {
   constructor(private readonly deps: CalDavDeps) {}
 
@@ -47,7 +45,7 @@ export class CalDav {
       if (request.method === "OPTIONS") return optionsResponse();
       const method = METHODS[request.method];
       if (!method)
-        throw new DavError(405, `${request.method} is not supported here`, undefined, { allow: ALLOWED });
+        throw new DavError(405, `${request.method} is not supported here`, undefined, { allow: ALLOW });
       const account = await authenticate(this.deps.logins, request, address, this.deps.log);
       const path = parseDavPath(url.pathname);
       if (!path) throw new DavError(404, `${url.pathname} not found`);

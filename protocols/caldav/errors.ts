@@ -2,7 +2,7 @@
  * CalDAV refusals: an HTTP status and, where RFC 4918 §16 / RFC 4791 / RFC 6578 name one, the
  * precondition in a DAV:error body.
  */
-import { document, element, type PropName, propName } from "./xml.ts";
+import { document, element, type PropName } from "./xml.ts";
 
 export class DavError extends Error {
   constructor(
@@ -16,8 +16,6 @@ export class DavError extends Error {
     super(message);
   }
 }
-
-export const davPrecondition = (ns: string, name: string) => propName(ns, name);
 
 export function errorResponse(error: DavError): Response {
   const body = document(
@@ -33,6 +31,5 @@ export function errorResponse(error: DavError): Response {
 const escapeText = (s: string) => s.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const notFound = (what: string) => new DavError(404, `${what} not found`);
-export const badRequest = (message: string) => new DavError(400, message);
 export const forbidden = (message: string, precondition?: PropName) =>
   new DavError(403, message, precondition);

@@ -22,7 +22,7 @@ export interface Target {
 
 const D = (name: string) => propName(DAV, name);
 const C = (name: string) => propName(CALDAV, name);
-export const CALENDAR_DATA = C("calendar-data");
+const CALENDAR_DATA = C("calendar-data");
 
 const href = (h: string) => `<D:href>${escapeXml(h)}</D:href>`;
 const httpDate = (seconds: number) => new Date(seconds * 1000).toUTCString();

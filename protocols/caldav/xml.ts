@@ -84,7 +84,7 @@ export function escapeXml(value: string): string {
 }
 
 const PREFIXES: Record<string, string> = { [DAV]: "D", [CALDAV]: "C", [CALSERVER]: "CS", [APPLE]: "A" };
-export const NAMESPACE_DECLARATIONS = Object.entries(PREFIXES)
+const NAMESPACE_DECLARATIONS = Object.entries(PREFIXES)
   .map(([ns, prefix]) => ` xmlns:${prefix}="${ns}"`)
   .join("");
 
