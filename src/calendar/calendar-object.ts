@@ -9,7 +9,7 @@ import type { CalendarEventRow } from "../store/schema.ts";
 import { type EventFields, fieldsOf } from "./event-fields.ts";
 import { seriesOfRow } from "./events.ts";
 import { veventOf } from "./itip.ts";
-import { readVevent } from "./itip-in.ts";
+import { type OwnZones, readVevent } from "./itip-in.ts";
 import { occurrences, seriesOf } from "./recurrence.ts";
 import { dateOf, isAllDay, whenAt } from "./when.ts";
 
@@ -173,8 +173,9 @@ export function parseCalendarObject(text: string): CalendarObject | ObjectRefusa
       refused: "supported-calendar-component",
       reason: `${other.name.toUpperCase()} is not supported`,
     };
+  const zones = ownZones(calendar);
   const read = kinds.map((c) => {
-    const event = readVevent(c);
+    const event = readVevent(c, false, zones);
     return event && { ...event, fields: withAppFields(c, event.fields) };
   });
   if (read.length === 0 || read.some((r) => r === null))
@@ -210,6 +211,19 @@ export function parseCalendarObject(text: string): CalendarObject | ObjectRefusa
       .filter((e) => e.recurrenceId !== undefined)
       .map((e) => ({ recurrenceId: e.recurrenceId ?? 0, sequence: e.sequence, fields: e.fields })),
   };
+}
+
+/** The calendar's VTIMEZONEs by TZID (an unreadable one is left out). */
+function ownZones(calendar: ICAL.Component): OwnZones {
+  const zones = new Map<string, ICAL.Timezone>();
+  for (const vtimezone of calendar.getAllSubcomponents("vtimezone")) {
+    const tzid = vtimezone.getFirstPropertyValue("tzid");
+    if (typeof tzid !== "string") continue;
+    try {
+      zones.set(tzid, new ICAL.Timezone({ component: vtimezone, tzid }));
+    } catch {}
+  }
+  return zones;
 }
 
 export const isRefusal = (o: CalendarObject | ObjectRefusal): o is ObjectRefusal => "refused" in o;

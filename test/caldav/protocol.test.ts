@@ -432,6 +432,48 @@ describe("the two surfaces", () => {
     expect(second.text).toBe(first.text);
   });
 
+  test("a TZID the runtime does not know is read through the calendar's own VTIMEZONE (Outlook's Windows names)", async () => {
+    const a = await davAccount(t);
+    const vtimezone = [
+      "BEGIN:VTIMEZONE",
+      "TZID:W. Europe Standard Time",
+      "BEGIN:STANDARD",
+      "DTSTART:16010101T030000",
+      "TZOFFSETFROM:+0200",
+      "TZOFFSETTO:+0100",
+      "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+      "END:STANDARD",
+      "BEGIN:DAYLIGHT",
+      "DTSTART:16010101T020000",
+      "TZOFFSETFROM:+0100",
+      "TZOFFSETTO:+0200",
+      "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+      "END:DAYLIGHT",
+      "END:VTIMEZONE",
+    ].join("\r\n");
+    for (const [uid, day, utcHour] of [
+      ["summer", "20260701", 8],
+      ["winter", "20260115", 9],
+    ] as const) {
+      const body = ics(
+        uid,
+        [
+          `DTSTART;TZID=W. Europe Standard Time:${day}T100000`,
+          `DTEND;TZID=W. Europe Standard Time:${day}T110000`,
+          "SUMMARY:Outlook",
+        ],
+        vtimezone,
+      );
+      expect((await a.dav("PUT", `${a.calendar}${uid}.ics`, { headers: PUT_ICS, body })).status).toBe(201);
+      const [event] = (
+        await api(t, "GET", `/v3/grants/${a.grantId}/events?calendar_id=primary&ical_uid=${uid}&start=0`)
+      ).body.data;
+      const start =
+        Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6)), utcHour) / 1000;
+      expect(event.when).toMatchObject({ start_time: start, end_time: start + 3600 });
+    }
+  });
+
   test("open-ended time ranges on a series that never ends; a time range with a prop-filter", async () => {
     const a = await davAccount(t);
     await a.dav("PUT", `${a.calendar}daily.ics`, {
