@@ -31,20 +31,24 @@ export function davResource(db: Db, grantId: string, calendarId: string, name: s
   return master ? (withExceptions(db, [master])[0] ?? null) : null;
 }
 
-/** Every resource of the calendar, or those named in `names`. */
+/** Every resource of the calendar, or those named in `names` (read 500 names at a time). */
 export function davResources(db: Db, grantId: string, calendarId: string, names?: string[]): DavResource[] {
-  const masters = db
-    .select()
-    .from(calendarEvents)
-    .where(
-      and(
-        ofCalendar(grantId, calendarId),
-        isNotNull(calendarEvents.davName),
-        names ? inArray(calendarEvents.davName, names) : undefined,
-      ),
-    )
-    .orderBy(calendarEvents.davName)
-    .all();
+  const select = (named?: string[]) =>
+    db
+      .select()
+      .from(calendarEvents)
+      .where(
+        and(
+          ofCalendar(grantId, calendarId),
+          isNotNull(calendarEvents.davName),
+          named ? inArray(calendarEvents.davName, named) : undefined,
+        ),
+      )
+      .orderBy(calendarEvents.davName)
+      .all();
+  if (!names) return withExceptions(db, select());
+  const masters: CalendarEventRow[] = [];
+  for (let i = 0; i < names.length; i += 500) masters.push(...select(names.slice(i, i + 500)));
   return withExceptions(db, masters);
 }
 
