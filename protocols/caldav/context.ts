@@ -45,8 +45,7 @@ export async function bodyText(ctx: DavContext, limit: number, precondition?: Re
   const tooLarge = () => new DavError(413, `the body is over ${limit} bytes`, precondition);
   const declared = Number(ctx.request.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge();
-  const bytes = new Uint8Array(await ctx.request.arrayBuffer());
-  if (bytes.byteLength > limit) throw tooLarge();
+  const bytes = await readUpTo(ctx.request, limit, tooLarge);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -65,4 +64,23 @@ export async function bodyXml(ctx: DavContext): Promise<XmlElement | null> {
   } catch (e) {
     throw new DavError(400, e instanceof XmlError ? e.message : "malformed XML");
   }
+}
+
+/** The body's bytes, read as they stream in and refused as soon as they pass `limit` (chunked too). */
+async function readUpTo(request: Request, limit: number, tooLarge: () => Error): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.byteLength;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }

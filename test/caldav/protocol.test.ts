@@ -238,6 +238,25 @@ describe("objects", () => {
       "<C:max-resource-size/>",
     );
     expect((await a.dav("GET", url)).status).toBe(404);
+
+    // The same without a Content-Length (chunked): refused once 1 MiB has streamed in.
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 1;
+        if (sent > 40) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const chunked = await fetch(`${t.url}${url}`, {
+      method: "PUT",
+      headers: { ...PUT_ICS, authorization: a.auth },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(await chunked.text()).toContain("<C:max-resource-size/>");
   });
 });
 
