@@ -48,7 +48,7 @@ function common(account: LoggedInAccount): [PropName, () => string][] {
   ];
 }
 
-const REPORTS = ["C:calendar-query", "C:calendar-multiget", "D:sync-collection"]
+const REPORTS = ["C:calendar-query", "C:calendar-multiget", "C:free-busy-query", "D:sync-collection"]
   .map((r) => `<D:supported-report><D:report><${r}/></D:report></D:supported-report>`)
   .join("");
 

@@ -127,20 +127,39 @@ const OPEN_RANGE_S = 5 * 366 * 86_400;
  * occurrence of the series (an exception in its place, a cancelled one not at all).
  */
 export function resourceOverlaps(resource: DavResource, from: number, to: number): boolean {
+  return instancesIn(resource, from, to, true).length > 0;
+}
+
+export interface Instance {
+  start: number;
+  end: number;
+  row: CalendarEventRow;
+}
+
+/** The instances overlapping [from, to), ordered by start (only the first when `first`). */
+export function instancesIn(resource: DavResource, from: number, to: number, first = false): Instance[] {
   const overlaps = (start: number, end: number) =>
     end > start ? start < to && end > from : start >= from && start < to;
   const { master, exceptions } = resource;
-  const live = exceptions.filter((e) => e.status !== "cancelled");
-  if (live.some((e) => overlaps(e.startAt, e.endAt))) return true;
-  if (!master.recurrenceJson) return overlaps(master.startAt, master.endAt);
+  const found: Instance[] = exceptions
+    .filter((e) => e.status !== "cancelled" && overlaps(e.startAt, e.endAt))
+    .map((e) => ({ start: e.startAt, end: e.endAt, row: e }));
+  if (first && found.length > 0) return found.slice(0, 1);
+  if (!master.recurrenceJson) {
+    if (overlaps(master.startAt, master.endAt))
+      found.push({ start: master.startAt, end: master.endAt, row: master });
+    return found;
+  }
   const duration = master.endAt - master.startAt;
   const replaced = new Set(exceptions.map((e) => e.originalStartTime));
-  const fields = fieldsOf(master);
   // An open end is bounded by the series' own end, or a few years on for one that never ends.
   const lo = Math.max(from - duration, master.startAt);
   const hi = Math.min(to, master.seriesEnd ?? lo + OPEN_RANGE_S);
-  if (hi < lo) return false;
-  return occurrences(seriesOfRow(master, fields), lo, hi).some(
-    (start) => !replaced.has(start) && overlaps(start, start + duration),
-  );
+  if (hi < lo) return found;
+  for (const start of occurrences(seriesOfRow(master, fieldsOf(master)), lo, hi)) {
+    if (replaced.has(start) || !overlaps(start, start + duration)) continue;
+    found.push({ start, end: start + duration, row: master });
+    if (first) break;
+  }
+  return found.sort((a, b) => a.start - b.start);
 }

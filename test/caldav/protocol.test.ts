@@ -526,6 +526,46 @@ describe("the two surfaces", () => {
     expectPrecondition(await query('<c:time-range start="tomorrow"/>'), 403, "<C:valid-filter/>");
   });
 
+  test("free-busy-query: busy, non-cancelled instances of the calendar, clipped to the window", async () => {
+    const a = await davAccount(t);
+    await a.dav("PUT", `${a.calendar}busy.ics`, {
+      headers: PUT_ICS,
+      body: ics("busy", ["DTSTART:20260302T140000Z", "DTEND:20260302T150000Z", "SUMMARY:Busy"]),
+    });
+    await a.dav("PUT", `${a.calendar}free.ics`, {
+      headers: PUT_ICS,
+      body: ics("free", ["DTSTART:20260302T100000Z", "DTEND:20260302T110000Z", "TRANSP:TRANSPARENT"]),
+    });
+    await a.dav("PUT", `${a.calendar}daily.ics`, {
+      headers: PUT_ICS,
+      body: ics("daily", [
+        "DTSTART:20260301T080000Z",
+        "DTEND:20260301T090000Z",
+        "RRULE:FREQ=DAILY",
+        "STATUS:TENTATIVE",
+      ]),
+    });
+    const res = await a.dav("REPORT", a.calendar, {
+      headers: xmlHeaders("1"),
+      body: '<c:free-busy-query xmlns:c="urn:ietf:params:xml:ns:caldav"><c:time-range start="20260302T083000Z" end="20260303T000000Z"/></c:free-busy-query>',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/calendar");
+    expect(res.text).toContain("BEGIN:VFREEBUSY");
+    expect(res.text.match(/^FREEBUSY.*$/gm)).toEqual([
+      "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260302T083000Z/20260302T090000Z",
+      "FREEBUSY:20260302T140000Z/20260302T150000Z",
+    ]);
+    expect(
+      (
+        await a.dav("REPORT", a.calendar, {
+          headers: xmlHeaders("1"),
+          body: '<c:free-busy-query xmlns:c="urn:ietf:params:xml:ns:caldav"/>',
+        })
+      ).status,
+    ).toBe(400);
+  });
+
   test("calendar-multiget returns the objects named, a 404 for the others; a UID prop-filter finds one", async () => {
     const a = await davAccount(t);
     await a.dav("PUT", `${a.calendar}one.ics`, { headers: PUT_ICS, body: ics("uid-one") });

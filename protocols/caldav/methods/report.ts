@@ -1,9 +1,10 @@
-/** REPORT (RFC 3253 §3.6): calendar-query, calendar-multiget and sync-collection on a calendar. */
+/** REPORT (RFC 3253 §3.6): calendar-query, calendar-multiget, sync-collection and free-busy-query on a calendar. */
 import { bodyXml, type DavContext } from "../context.ts";
 import { DavError } from "../errors.ts";
 import { CALDAV, DAV, propName } from "../xml.ts";
 import { calendarMultiget } from "./report-calendar-multiget.ts";
 import { calendarQuery } from "./report-calendar-query.ts";
+import { freeBusyQuery } from "./report-free-busy-query.ts";
 import { syncCollection } from "./report-sync-collection.ts";
 
 export async function reportMethod(ctx: DavContext): Promise<Response> {
@@ -15,5 +16,6 @@ export async function reportMethod(ctx: DavContext): Promise<Response> {
   if (body.ns === CALDAV && body.name === "calendar-query") return calendarQuery(ctx, body);
   if (body.ns === CALDAV && body.name === "calendar-multiget") return calendarMultiget(ctx, body);
   if (body.ns === DAV && body.name === "sync-collection") return syncCollection(ctx, body);
+  if (body.ns === CALDAV && body.name === "free-busy-query") return freeBusyQuery(ctx, body);
   throw unsupported();
 }
