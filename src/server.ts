@@ -126,7 +126,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onHeld,
     defaultApplicationId,
     auth: new Authenticator(store, defaultApplicationId),
-    /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
+    /** App-password logins of IMAP, SMTP submission and CalDAV: one budget of wrong guesses. */
     logins: new PasswordLogins(store, config.logins),
     signOuts: new SignOuts(),
     /** New IMAP and SMTP connections per client address, one budget for both. */

@@ -4,6 +4,7 @@ import { createCalendar } from "./commands/create-calendar.ts";
 import { createEvent } from "./commands/create-event.ts";
 import { createFolder } from "./commands/create-folder.ts";
 import { deleteCalendar } from "./commands/delete-calendar.ts";
+import { deleteCalendarObject } from "./commands/delete-calendar-object.ts";
 import { deleteEvent } from "./commands/delete-event.ts";
 import { deleteFolder } from "./commands/delete-folder.ts";
 import { deleteMessage } from "./commands/delete-message.ts";
@@ -14,6 +15,7 @@ import { copyMessages } from "./commands/imap-copy.ts";
 import { expunge } from "./commands/imap-expunge.ts";
 import { moveMessages } from "./commands/imap-move.ts";
 import { storeFlags } from "./commands/imap-store.ts";
+import { putCalendarObject } from "./commands/put-calendar-object.ts";
 import { reloadLimits } from "./commands/reload-limits.ts";
 import { replaceDraft } from "./commands/replace-draft.ts";
 import { send } from "./commands/send.ts";
@@ -47,6 +49,8 @@ const DEFINITIONS = {
   createEvent,
   updateEvent,
   deleteEvent,
+  putCalendarObject,
+  deleteCalendarObject,
   reloadLimits,
   expireMessages,
   holdMessage,

@@ -1,4 +1,6 @@
 import type { Server } from "bun";
+import { CalDav } from "../../protocols/caldav/caldav.ts";
+import type { PasswordLogins } from "../accounts/password-login.ts";
 import { Dashboard } from "../dashboard/dashboard.ts";
 import { newUuid } from "../ids.ts";
 import { McpEndpoint } from "../mcp/endpoint.ts";
@@ -23,6 +25,8 @@ export interface HttpDeps extends ApiDeps {
   auth: Authenticator;
   metrics: Metrics;
   isReady: () => boolean;
+  /** App-password logins (CalDAV's HTTP Basic, as IMAP and SMTP). */
+  logins: PasswordLogins;
 }
 
 /**
@@ -40,6 +44,7 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
   const mcp = new McpEndpoint(VERSION);
   const dashboard = new Dashboard();
   const tracking = new TrackingEndpoints(deps.store, deps.log);
+  const caldav = new CalDav(deps);
   const server = Bun.serve({
     port,
     hostname,
@@ -120,6 +125,8 @@ export function startHttp(deps: HttpDeps, port: number, hostname: string): Serve
       const answer = tracking.handle(incoming, url.pathname, ip);
       if (answer) return answer;
     }
+    // CalDAV authenticates itself (HTTP Basic, app passwords) and bounds its own bodies.
+    if (CalDav.handles(url.pathname)) return caldav.handle(incoming, url, ip);
     if (Dashboard.handles(incoming, url.pathname)) {
       return dashboard.handle(incoming, url, (forwarded) => handle(forwarded, ip));
     }

@@ -44,3 +44,8 @@ export function findCalendar(db: Db, grantId: string, idOrAlias: string): Calend
     .get();
   return row ? { row, ownerEmail } : null;
 }
+
+/** Whether any grant has a calendar with this id (a CalDAV client names the calendar it makes). */
+export function findCalendarAnywhere(db: Db, id: string): boolean {
+  return db.select({ id: calendars.id }).from(calendars).where(eq(calendars.id, id)).get() !== undefined;
+}

@@ -35,23 +35,38 @@ export function parseItip(text: string): ItipIn | null {
   const method = String(calendar.getFirstPropertyValue("method") ?? "").toUpperCase();
   if (method !== "REQUEST" && method !== "REPLY" && method !== "CANCEL") return null;
   const vevent = calendar.getFirstSubcomponent("vevent");
-  const uid = vevent?.getFirstPropertyValue("uid");
-  const start = vevent?.getFirstProperty("dtstart");
-  if (!vevent || typeof uid !== "string" || !uid || !start) return null;
-  const when = whenOf(vevent);
+  const read = vevent ? readVevent(vevent, method === "CANCEL") : null;
+  return read && { method, ...read };
+}
+
+/** One VEVENT as an event: null without a UID, a start or a readable time. */
+/**
+ * Zones a calendar defines itself (its VTIMEZONEs), by TZID: used for a TZID the runtime does not
+ * know. Kept per parse, never registered process-wide (one account's definitions are not another's).
+ */
+export type OwnZones = ReadonlyMap<string, ICAL.Timezone>;
+
+export function readVevent(
+  vevent: ICAL.Component,
+  cancelled = false,
+  zones: OwnZones = new Map(),
+): Omit<ItipIn, "method"> | null {
+  const uid = vevent.getFirstPropertyValue("uid");
+  const start = vevent.getFirstProperty("dtstart");
+  if (typeof uid !== "string" || !uid || !start) return null;
+  const when = whenOf(vevent, zones);
   if (!when) return null;
   const text_ = (name: string) => {
     const v = vevent.getFirstPropertyValue(name);
     return typeof v === "string" && v !== "" ? v : null;
   };
   const recurrenceIdProp = vevent.getFirstProperty("recurrence-id");
-  const recurrenceId = recurrenceIdProp ? instantOfProperty(recurrenceIdProp) : undefined;
+  const recurrenceId = recurrenceIdProp ? instantOfProperty(recurrenceIdProp, zones) : undefined;
   const recurrence = ["rrule", "exdate", "rdate"].flatMap((name) =>
     vevent.getAllProperties(name).map((p) => p.toICALString()),
   );
   const status = String(vevent.getFirstPropertyValue("status") ?? "").toUpperCase();
   return {
-    method,
     uid,
     sequence: Number(vevent.getFirstPropertyValue("sequence") ?? 0) || 0,
     ...(recurrenceId !== undefined && recurrenceId !== null && { recurrenceId }),
@@ -62,7 +77,7 @@ export function parseItip(text: string): ItipIn | null {
       busy: String(vevent.getFirstPropertyValue("transp") ?? "OPAQUE").toUpperCase() !== "TRANSPARENT",
       visibility: null,
       status:
-        status === "CANCELLED" || method === "CANCEL"
+        status === "CANCELLED" || cancelled
           ? "cancelled"
           : status === "TENTATIVE"
             ? "tentative"
@@ -107,11 +122,14 @@ function participantOf(p: ICAL.Property): Participant[] {
 }
 
 /** A DATE-TIME property's instant, in its TZID when known, UTC otherwise; a DATE's UTC midnight. */
-function instantOfProperty(p: ICAL.Property): number | null {
+function instantOfProperty(p: ICAL.Property, zones: OwnZones): number | null {
   const t = p.getFirstValue();
   if (!(t instanceof ICAL.Time)) return null;
   if (t.isDate) return Date.UTC(t.year, t.month - 1, t.day) / 1000;
   const tzid = p.getParameter("tzid");
+  const own = typeof tzid === "string" && !isTimeZone(tzid) ? zones.get(tzid) : undefined;
+  if (own && t.zone !== ICAL.Timezone.utcTimezone)
+    return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000 - own.utcOffset(t);
   const zone =
     t.zone === ICAL.Timezone.utcTimezone || typeof tzid !== "string" || !isTimeZone(tzid) ? "UTC" : tzid;
   return instantOf(
@@ -125,15 +143,15 @@ function zoneOfProperty(p: ICAL.Property): string | undefined {
   return typeof tzid === "string" && isTimeZone(tzid) ? tzid : undefined;
 }
 
-function whenOf(vevent: ICAL.Component): When | null {
+function whenOf(vevent: ICAL.Component, zones: OwnZones): When | null {
   const startProp = vevent.getFirstProperty("dtstart");
   if (!startProp) return null;
   const startValue = startProp.getFirstValue();
-  const start = instantOfProperty(startProp);
+  const start = instantOfProperty(startProp, zones);
   if (start === null || !(startValue instanceof ICAL.Time)) return null;
   const endProp = vevent.getFirstProperty("dtend");
   const duration = vevent.getFirstPropertyValue("duration");
-  let end = endProp ? instantOfProperty(endProp) : null;
+  let end = endProp ? instantOfProperty(endProp, zones) : null;
   if (end === null && duration instanceof ICAL.Duration) end = start + duration.toSeconds();
   if (startValue.isDate) {
     const last = end !== null && end > start ? end - 86_400 : start;

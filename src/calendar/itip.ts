@@ -5,7 +5,7 @@
  */
 import ICAL from "ical.js";
 import type { EventFields, ParticipantStatus } from "./event-fields.ts";
-import { dateSeconds, spanOf, type When, zoneOf } from "./when.ts";
+import { dateOf, dateSeconds, isAllDay, spanOf, type When, zoneOf } from "./when.ts";
 import { wallClockAt } from "./zone.ts";
 
 export type ItipMethod = "REQUEST" | "CANCEL" | "REPLY";
@@ -36,35 +36,62 @@ export function itipText(
   calendar.addPropertyWithValue("version", "2.0");
   calendar.addPropertyWithValue("calscale", "GREGORIAN");
   calendar.addPropertyWithValue("method", method);
+  const vevent = veventOf(event, {
+    cancelled: method === "CANCEL",
+    attendees: replier ? [replier] : event.fields.participants,
+    rsvp: method === "REQUEST",
+    recurrence: method !== "REPLY",
+  });
+  calendar.addSubcomponent(vevent);
+  return `${calendar.toString().replace(/\r?\n/g, "\r\n")}\r\n`;
+}
+
+/**
+ * One VEVENT of `event`: its times (a series in its zone), text, status, organizer, `attendees`
+ * and, when asked, its RRULE/EXDATE/RDATE lines (a series' master only).
+ */
+export function veventOf(
+  event: ItipEvent,
+  options: {
+    cancelled: boolean;
+    attendees: { email: string; name?: string; status: ParticipantStatus }[];
+    rsvp: boolean;
+    recurrence: boolean;
+  },
+): ICAL.Component {
   const vevent = new ICAL.Component("vevent");
   const e = event.fields;
   vevent.addPropertyWithValue("uid", event.uid);
   vevent.addPropertyWithValue("dtstamp", utc(Math.floor(Date.now() / 1000)));
   vevent.addPropertyWithValue("sequence", event.sequence);
   addTimes(vevent, e.when, Boolean(e.recurrence?.length) && event.recurrenceId === undefined);
-  if (event.recurrenceId !== undefined) vevent.addPropertyWithValue("recurrence-id", utc(event.recurrenceId));
+  if (event.recurrenceId !== undefined)
+    vevent.addPropertyWithValue(
+      "recurrence-id",
+      isAllDay(e.when) ? dateValue(dateOf(event.recurrenceId)) : utc(event.recurrenceId),
+    );
   if (e.title) vevent.addPropertyWithValue("summary", e.title);
   if (e.description) vevent.addPropertyWithValue("description", e.description);
   if (e.location) vevent.addPropertyWithValue("location", e.location);
   vevent.addPropertyWithValue(
     "status",
-    method === "CANCEL" || e.status === "cancelled" ? "CANCELLED" : "CONFIRMED",
+    options.cancelled || e.status === "cancelled" ? "CANCELLED" : STATUS[e.status],
   );
   vevent.addPropertyWithValue("transp", e.busy ? "OPAQUE" : "TRANSPARENT");
   if (e.organizer) vevent.addProperty(address("organizer", e.organizer.email, e.organizer.name));
-  const attendees = replier ? [replier] : e.participants;
-  for (const p of attendees) {
+  for (const p of options.attendees) {
     const attendee = address("attendee", p.email, p.name);
     attendee.setParameter("role", "REQ-PARTICIPANT");
     attendee.setParameter("partstat", PARTSTAT[p.status]);
-    if (method === "REQUEST") attendee.setParameter("rsvp", "TRUE");
+    if (options.rsvp) attendee.setParameter("rsvp", "TRUE");
     vevent.addProperty(attendee);
   }
-  if (method !== "REPLY" && event.recurrenceId === undefined)
+  if (options.recurrence && event.recurrenceId === undefined)
     for (const line of e.recurrence ?? []) addRecurrenceLine(vevent, line);
-  calendar.addSubcomponent(vevent);
-  return `${calendar.toString().replace(/\r?\n/g, "\r\n")}\r\n`;
+  return vevent;
 }
+
+const STATUS = { confirmed: "CONFIRMED", tentative: "TENTATIVE", cancelled: "CANCELLED" } as const;
 
 function address(name: string, email: string, cn: string | undefined): ICAL.Property {
   const p = new ICAL.Property(name);

@@ -237,6 +237,8 @@ export const calendars = sqliteTable("calendars", {
   metadataJson: text("metadata_json").notNull().default("{}"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  /** Moves with every change to one of its events: CalDAV's CTag and sync-token. */
+  davSeq: integer("dav_seq").notNull().default(0),
 });
 
 /** One event of a calendar: single, a series' master, or one occurrence's exception. */
@@ -268,7 +270,22 @@ export const calendarEvents = sqliteTable("calendar_events", {
   sequence: integer("sequence").notNull().default(0),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  /** The CalDAV resource name of a single event or a series' master (null on exceptions). */
+  davName: text("dav_name"),
+  /** The calendar's dav_seq at this resource's last change (its ETag). */
+  davSeq: integer("dav_seq").notNull().default(0),
 });
+
+/** A deleted CalDAV resource, for sync-collection (RFC 6578). */
+export const calendarDavTombstones = sqliteTable(
+  "calendar_dav_tombstones",
+  {
+    calendarId: text("calendar_id").notNull(),
+    davName: text("dav_name").notNull(),
+    davSeq: integer("dav_seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.calendarId, t.davName] })],
+);
 
 /** How far event.starting / event.ending have been recorded (one row). */
 export const calendarClock = sqliteTable("calendar_clock", {

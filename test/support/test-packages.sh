@@ -4,8 +4,11 @@
 # (imaplib, smtplib), swaks (its TLS needs the two Perl modules the package only recommends),
 # msmtp —, Dovecot, the reference server test/reference/ compares FETCH answers with, and
 # Chromium, which the dashboard's browser tests drive through playwright-core (no browser download),
-# and rspamd, the spam filter a policy's spam detection may use (test/smtp/spam.test.ts).
+# rspamd, the spam filter a policy's spam detection may use (test/smtp/spam.test.ts), and the
+# CalDAV clients test/caldav/ drives — python3-caldav, vdirsyncer — with Radicale, the reference
+# CalDAV server it compares agentbox with.
 # Installs the missing ones as root with apt-get; otherwise names them and fails.
 set -euo pipefail
 exec "$(dirname "$0")/debian-packages.sh" curl isync openssl python3 swaks libnet-ssleay-perl \
-  libio-socket-ssl-perl msmtp dovecot-imapd chromium rspamd
+  libio-socket-ssl-perl msmtp dovecot-imapd chromium rspamd \
+  python3-caldav vdirsyncer radicale

@@ -2,11 +2,12 @@ import { type CalendarEdit, insertCalendar, recordCalendarChange } from "../../.
 import { newId } from "../../../src/ids.ts";
 import { command } from "../command.ts";
 
-export type CreateCalendarCommand = CalendarEdit & { name: string };
+/** `id` is given when a CalDAV client names the calendar (MKCALENDAR); otherwise one is made. */
+export type CreateCalendarCommand = CalendarEdit & { name: string; id?: string };
 
 export const createCalendar = command<CreateCalendarCommand, { id: string }>(async (ctx, cmd) => {
   const { state, tx, now } = ctx;
-  const id = newId();
+  const id = cmd.id ?? newId();
   insertCalendar(tx, { ...cmd, grantId: state.grantId, id, now });
   await recordCalendarChange(tx, state, "calendar.created", { id, name: cmd.name });
   return { id };
