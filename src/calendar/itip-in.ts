@@ -1,7 +1,8 @@
 /**
  * An iTIP message received by mail (RFC 5546): what it asks of the account's calendar. Parsed
- * with ical.js; times with a TZID keep their zone when the runtime knows it (Google, Apple and
- * Outlook's Windows names that it does not are read in UTC), all-day values stay dates.
+ * with ical.js; times with a TZID keep their zone when the runtime knows it (Google, Apple); a
+ * TZID it does not know (Outlook's Windows names) is read through the message's own VTIMEZONE
+ * (the right instant, stored without a zone), or in UTC without one; all-day values stay dates.
  */
 import ICAL from "ical.js";
 import type { EventFields, Participant, ParticipantStatus } from "./event-fields.ts";
@@ -24,28 +25,53 @@ const STATUS: Record<string, ParticipantStatus> = {
   "NEEDS-ACTION": "noreply",
 };
 
+/** The message's VTIMEZONEs by TZID: how its times in zones the runtime does not know are read. */
+type Zones = ReadonlyMap<string, ICAL.Timezone>;
+
 /** The first VEVENT of a REQUEST, REPLY or CANCEL; null for anything else or unreadable text. */
 export function parseItip(text: string): ItipIn | null {
+  return parseItipEvents(text)[0] ?? null;
+}
+
+/**
+ * Every readable VEVENT of a REQUEST, REPLY or CANCEL, the whole event (no RECURRENCE-ID) first:
+ * Apple sends a series with its changed occurrences, Google and Outlook one occurrence alone.
+ */
+export function parseItipEvents(text: string): ItipIn[] {
   let calendar: ICAL.Component;
   try {
     calendar = new ICAL.Component(ICAL.parse(text));
   } catch {
-    return null;
+    return [];
   }
   const method = String(calendar.getFirstPropertyValue("method") ?? "").toUpperCase();
-  if (method !== "REQUEST" && method !== "REPLY" && method !== "CANCEL") return null;
-  const vevent = calendar.getFirstSubcomponent("vevent");
-  const uid = vevent?.getFirstPropertyValue("uid");
-  const start = vevent?.getFirstProperty("dtstart");
-  if (!vevent || typeof uid !== "string" || !uid || !start) return null;
-  const when = whenOf(vevent);
+  if (method !== "REQUEST" && method !== "REPLY" && method !== "CANCEL") return [];
+  const zones = new Map<string, ICAL.Timezone>();
+  for (const vtimezone of calendar.getAllSubcomponents("vtimezone")) {
+    const tzid = vtimezone.getFirstPropertyValue("tzid");
+    if (typeof tzid === "string") zones.set(tzid, new ICAL.Timezone(vtimezone));
+  }
+  return calendar
+    .getAllSubcomponents("vevent")
+    .flatMap((vevent) => {
+      const itip = itipOf(method, vevent, zones);
+      return itip ? [itip] : [];
+    })
+    .sort((a, b) => Number(a.recurrenceId !== undefined) - Number(b.recurrenceId !== undefined));
+}
+
+function itipOf(method: ItipIn["method"], vevent: ICAL.Component, zones: Zones): ItipIn | null {
+  const uid = vevent.getFirstPropertyValue("uid");
+  const start = vevent.getFirstProperty("dtstart");
+  if (typeof uid !== "string" || !uid || !start) return null;
+  const when = whenOf(vevent, zones);
   if (!when) return null;
   const text_ = (name: string) => {
     const v = vevent.getFirstPropertyValue(name);
     return typeof v === "string" && v !== "" ? v : null;
   };
   const recurrenceIdProp = vevent.getFirstProperty("recurrence-id");
-  const recurrenceId = recurrenceIdProp ? instantOfProperty(recurrenceIdProp) : undefined;
+  const recurrenceId = recurrenceIdProp ? instantOfProperty(recurrenceIdProp, zones) : undefined;
   const recurrence = ["rrule", "exdate", "rdate"].flatMap((name) =>
     vevent.getAllProperties(name).map((p) => p.toICALString()),
   );
@@ -80,6 +106,17 @@ export function parseItip(text: string): ItipIn | null {
   };
 }
 
+/** The invitation's participants, with the account's own answer as it stands here (noreply when new). */
+export function withOwnAnswer(
+  itip: ItipIn,
+  account: string,
+  status: ParticipantStatus | undefined,
+): Participant[] {
+  return itip.fields.participants.map((p) =>
+    p.email.toLowerCase() === account.toLowerCase() ? { ...p, status: status ?? "noreply" } : p,
+  );
+}
+
 function emailOf(value: unknown): string | null {
   if (typeof value !== "string") return null;
   const email = value.replace(/^mailto:/i, "").trim();
@@ -106,12 +143,21 @@ function participantOf(p: ICAL.Property): Participant[] {
   ];
 }
 
-/** A DATE-TIME property's instant, in its TZID when known, UTC otherwise; a DATE's UTC midnight. */
-function instantOfProperty(p: ICAL.Property): number | null {
+/**
+ * A DATE-TIME property's instant: in its TZID when the runtime knows it, else through the
+ * message's VTIMEZONE of that TZID, else UTC; a DATE's UTC midnight.
+ */
+function instantOfProperty(p: ICAL.Property, zones: Zones): number | null {
   const t = p.getFirstValue();
   if (!(t instanceof ICAL.Time)) return null;
   if (t.isDate) return Date.UTC(t.year, t.month - 1, t.day) / 1000;
   const tzid = p.getParameter("tzid");
+  const described = typeof tzid === "string" && !isTimeZone(tzid) ? zones.get(tzid) : undefined;
+  if (described && t.zone !== ICAL.Timezone.utcTimezone) {
+    const local = t.clone();
+    local.zone = described;
+    return local.toUnixTime();
+  }
   const zone =
     t.zone === ICAL.Timezone.utcTimezone || typeof tzid !== "string" || !isTimeZone(tzid) ? "UTC" : tzid;
   return instantOf(
@@ -125,15 +171,15 @@ function zoneOfProperty(p: ICAL.Property): string | undefined {
   return typeof tzid === "string" && isTimeZone(tzid) ? tzid : undefined;
 }
 
-function whenOf(vevent: ICAL.Component): When | null {
+function whenOf(vevent: ICAL.Component, zones: Zones): When | null {
   const startProp = vevent.getFirstProperty("dtstart");
   if (!startProp) return null;
   const startValue = startProp.getFirstValue();
-  const start = instantOfProperty(startProp);
+  const start = instantOfProperty(startProp, zones);
   if (start === null || !(startValue instanceof ICAL.Time)) return null;
   const endProp = vevent.getFirstProperty("dtend");
   const duration = vevent.getFirstPropertyValue("duration");
-  let end = endProp ? instantOfProperty(endProp) : null;
+  let end = endProp ? instantOfProperty(endProp, zones) : null;
   if (end === null && duration instanceof ICAL.Duration) end = start + duration.toSeconds();
   if (startValue.isDate) {
     const last = end !== null && end > start ? end - 86_400 : start;
