@@ -1,12 +1,19 @@
 /**
  * iTIP messages (RFC 5546) for an event: REQUEST and CANCEL from its organizer, REPLY from one
- * participant. Built with ical.js. Times go out in UTC, except a series kept in a zone, whose
- * DTSTART names its zone (TZID) so that the receiving calendar expands it at the same wall clock.
+ * participant. Built with ical.js. A timed event kept in a zone goes out in that zone (TZID, and
+ * the zone's VTIMEZONE built from the runtime's tz database), so that the receiving calendar
+ * shows it, and expands a series, at the same wall clock; other times go out in UTC.
  */
 import ICAL from "ical.js";
 import type { EventFields, ParticipantStatus } from "./event-fields.ts";
-import { dateSeconds, spanOf, type When, zoneOf } from "./when.ts";
+import { seriesEnd, seriesOf } from "./recurrence.ts";
+import { vtimezone } from "./vtimezone.ts";
+import { dateSeconds, isAllDay, spanOf, type When, zoneOf } from "./when.ts";
 import { wallClockAt } from "./zone.ts";
+
+const YEAR = 366 * 86_400;
+/** How far a VTIMEZONE reaches past an unending series (receivers know common zones anyway). */
+const UNENDING_YEARS = 10;
 
 export type ItipMethod = "REQUEST" | "CANCEL" | "REPLY";
 
@@ -38,11 +45,13 @@ export function itipText(
   calendar.addPropertyWithValue("method", method);
   const vevent = new ICAL.Component("vevent");
   const e = event.fields;
+  const zone = isAllDay(e.when) || zoneOf(e.when) === "UTC" ? null : zoneOf(e.when);
+  if (zone) calendar.addSubcomponent(vtimezone(zone, ...zoneWindow(event)));
   vevent.addPropertyWithValue("uid", event.uid);
   vevent.addPropertyWithValue("dtstamp", utc(Math.floor(Date.now() / 1000)));
   vevent.addPropertyWithValue("sequence", event.sequence);
-  addTimes(vevent, e.when, Boolean(e.recurrence?.length) && event.recurrenceId === undefined);
-  if (event.recurrenceId !== undefined) vevent.addPropertyWithValue("recurrence-id", utc(event.recurrenceId));
+  addTimes(vevent, e.when, zone);
+  if (event.recurrenceId !== undefined) addTime(vevent, "recurrence-id", event.recurrenceId, zone);
   if (e.title) vevent.addPropertyWithValue("summary", e.title);
   if (e.description) vevent.addPropertyWithValue("description", e.description);
   if (e.location) vevent.addPropertyWithValue("location", e.location);
@@ -79,7 +88,18 @@ function dateValue(date: string): ICAL.Time {
   return ICAL.Time.fromDateString(date);
 }
 
-function addTimes(vevent: ICAL.Component, when: When, zoned: boolean): void {
+/** The span a VTIMEZONE must cover: the event, or its whole series, with a year either side. */
+function zoneWindow(event: ItipEvent): [number, number] {
+  const span = spanOf(event.fields.when);
+  let last = span.end;
+  if (event.fields.recurrence?.length && event.recurrenceId === undefined) {
+    const end = seriesEnd(seriesOf(event.fields.recurrence, event.fields.when));
+    last = Math.min(end ?? Number.POSITIVE_INFINITY, span.start + UNENDING_YEARS * YEAR);
+  }
+  return [span.start - YEAR, Math.max(last, span.end) + YEAR];
+}
+
+function addTimes(vevent: ICAL.Component, when: When, zone: string | null): void {
   if (when.object === "date" || when.object === "datespan") {
     const first = when.object === "date" ? when.date : when.start_date;
     const last = when.object === "date" ? when.date : when.end_date;
@@ -89,32 +109,30 @@ function addTimes(vevent: ICAL.Component, when: When, zoned: boolean): void {
     return;
   }
   const span = spanOf(when);
-  const zone = zoneOf(when);
-  if (zoned && zone !== "UTC") {
-    for (const [name, at] of [
-      ["dtstart", span.start],
-      ["dtend", span.end],
-    ] as const) {
-      const w = wallClockAt(at, zone);
-      const time = new ICAL.Time(
-        {
-          year: w.year,
-          month: w.month,
-          day: w.day,
-          hour: w.hour,
-          minute: w.minute,
-          second: w.second,
-          isDate: false,
-        },
-        ICAL.Timezone.localTimezone,
-      );
-      const p = vevent.addPropertyWithValue(name, time);
-      p.setParameter("tzid", zone);
-    }
+  addTime(vevent, "dtstart", span.start, zone);
+  addTime(vevent, "dtend", span.end, zone);
+}
+
+/** A DATE-TIME property: the wall clock in `zone` with its TZID, or UTC. */
+function addTime(vevent: ICAL.Component, name: string, at: number, zone: string | null): void {
+  if (!zone) {
+    vevent.addPropertyWithValue(name, utc(at));
     return;
   }
-  vevent.addPropertyWithValue("dtstart", utc(span.start));
-  vevent.addPropertyWithValue("dtend", utc(span.end));
+  const w = wallClockAt(at, zone);
+  const time = new ICAL.Time(
+    {
+      year: w.year,
+      month: w.month,
+      day: w.day,
+      hour: w.hour,
+      minute: w.minute,
+      second: w.second,
+      isDate: false,
+    },
+    ICAL.Timezone.localTimezone,
+  );
+  vevent.addPropertyWithValue(name, time).setParameter("tzid", zone);
 }
 
 /** An RRULE, EXDATE or RDATE line of the event, as its own property. */

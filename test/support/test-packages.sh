@@ -4,8 +4,10 @@
 # (imaplib, smtplib), swaks (its TLS needs the two Perl modules the package only recommends),
 # msmtp —, Dovecot, the reference server test/reference/ compares FETCH answers with, and
 # Chromium, which the dashboard's browser tests drive through playwright-core (no browser download),
-# and rspamd, the spam filter a policy's spam detection may use (test/smtp/spam.test.ts).
+# and rspamd, the spam filter a policy's spam detection may use (test/smtp/spam.test.ts), and
+# Python's icalendar with recurring-ical-events, which read our invitations back (test/calendar/).
 # Installs the missing ones as root with apt-get; otherwise names them and fails.
 set -euo pipefail
 exec "$(dirname "$0")/debian-packages.sh" curl isync openssl python3 swaks libnet-ssleay-perl \
-  libio-socket-ssl-perl msmtp dovecot-imapd chromium rspamd
+  libio-socket-ssl-perl msmtp dovecot-imapd chromium rspamd python3-icalendar \
+  python3-recurring-ical-events
