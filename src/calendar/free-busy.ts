@@ -5,7 +5,6 @@
 import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, not, or, sql } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
 import { type CalendarEventRow, calendarEvents, calendars } from "../store/schema.ts";
-import { fieldsOf } from "./event-fields.ts";
 import { seriesOfRow } from "./events.ts";
 import { occurrences } from "./recurrence.ts";
 
@@ -89,7 +88,7 @@ export function busySlots(db: Db, grantId: string, from: number, to: number): Bu
       replaced.add(`${e.master} ${e.start}`);
   for (const row of series) {
     const duration = row.endAt - row.startAt;
-    for (const start of occurrences(seriesOfRow(row, fieldsOf(row)), from - duration, to)) {
+    for (const start of occurrences(seriesOfRow(row), from - duration, to)) {
       if (!replaced.has(`${row.id} ${start}`) && start < to && start + duration > from)
         slots.push({ start, end: start + duration });
     }
