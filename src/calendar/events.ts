@@ -227,19 +227,19 @@ const reads = compiledOn((db) => ({
     .prepare(),
 }));
 
+/** The view whose row a view shows: an occurrence shows its series'. */
+const storedOf = (v: EventView) => (v instanceof OccurrenceView ? v.master : v);
+
 /**
- * Reads the rows of the views about to be shown in one statement (a list reads its singles'
- * rows only for its page): one IN costs less than half as much as as many reads by key.
+ * Reads the rows of the views about to be shown in one statement (a list reads its singles' and
+ * series' rows only for its page): one IN costs a third of as many reads by key. Returns the
+ * views that are still there (an event deleted since the list was read is left out).
  */
-export function readRows(db: Db, views: readonly EventView[]): void {
+export function readRows(db: Db, views: readonly EventView[]): EventView[] {
   const pending = [
-    ...new Set(
-      views
-        .map((v) => (v instanceof OccurrenceView ? v.master : v))
-        .filter((v): v is SlotView => v instanceof SlotView && !v.isLoaded),
-    ),
+    ...new Set(views.map(storedOf).filter((v): v is SlotView => v instanceof SlotView && !v.isLoaded)),
   ];
-  if (pending.length === 0) return;
+  if (pending.length === 0) return [...views];
   const rows = db
     .select()
     .from(calendarEvents)
@@ -255,6 +255,10 @@ export function readRows(db: Db, views: readonly EventView[]): void {
     const row = byId.get(v.id);
     if (row) v.load(row);
   }
+  return views.filter((v) => {
+    const stored = storedOf(v);
+    return !(stored instanceof SlotView) || stored.isLoaded;
+  });
 }
 
 export const viewOfRow = (row: CalendarEventRow): EventView => new RowView(row);

@@ -53,9 +53,8 @@ export function calendarEventRoutes(deps: ApiDeps) {
       const calendar = calendarOf(grant, q);
       const views = listEvents(deps.store.read, grant.id, calendar.row.id, parseEventFilter(q), nowSeconds());
       const { page, next } = pageOf(q, views);
-      readRows(deps.store.read, page);
       const select = selectFields(q);
-      const events = page.map(presentEvent);
+      const events = readRows(deps.store.read, page).map(presentEvent);
       return cursorList(request, select ? events.map(select) : events, next);
     })
     .get("/v3/grants/:grantId/events/import", async ({ request, params }) => {
