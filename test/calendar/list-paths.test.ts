@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { listEvents, readRows } from "../../src/calendar/events.ts";
 import { createAccount } from "../api/helpers.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
 
@@ -116,5 +117,23 @@ describe("the window-only list and the general list", () => {
     // 20 days of the daily series: one EXDATE, one moved (renamed), one cancelled.
     expect(shown.filter((e) => e.title === "Stand-up")).toHaveLength(17);
     expect(shown.some((e) => e.title === "Dropped")).toBe(false);
+  });
+
+  test("an event deleted after the list was read is left out of its page, not a failure", async () => {
+    const g = await createAccount(t);
+    const made: any[] = [];
+    for (const title of ["kept", "gone"]) {
+      const res = await api(t, "POST", `/v3/grants/${g.id}/events?calendar_id=primary`, {
+        title,
+        when: { start_time: START, end_time: START + H },
+      });
+      made.push(res.body.data);
+    }
+    const db = t.server.store.read;
+    const filter = { start: START - H, end: START + DAY, showCancelled: false, expandRecurring: true };
+    const views = listEvents(db, g.id, made[0].calendar_id, filter, 0);
+    expect(views.map((v) => v.id).sort()).toEqual(made.map((e) => e.id).sort());
+    await api(t, "DELETE", `/v3/grants/${g.id}/events/${made[1].id}?calendar_id=primary`);
+    expect(readRows(db, views).map((v) => v.fields.title)).toEqual(["kept"]);
   });
 });
