@@ -5,23 +5,31 @@
  * account organizes, a CANCEL cancels. SEQUENCE rules (RFC 5546 §2.1.4): an older REQUEST or
  * CANCEL than the stored event changes nothing. A REPLY counts only from the participant it
  * answers for, a CANCEL of a known event only from its organizer. The mail itself stays.
+ * A VEVENT about one occurrence of a series (RECURRENCE-ID) changes that occurrence only
+ * (apply-itip-occurrence.ts).
  */
-import { findCalendar } from "../../src/calendar/calendars.ts";
+import { type CalendarView, findCalendar } from "../../src/calendar/calendars.ts";
 import { columnsOf, type EventFields } from "../../src/calendar/event-fields.ts";
 import { eventByUid, viewOfRow } from "../../src/calendar/events.ts";
-import { type ItipIn, parseItip } from "../../src/calendar/itip-in.ts";
+import { type ItipIn, parseItipEvents, withOwnAnswer } from "../../src/calendar/itip-in.ts";
 import { insertEvent, recordEventChange, updateEvent } from "../../src/calendar/writes.ts";
 import { newId } from "../../src/ids.ts";
+import { applyOccurrenceItip } from "./apply-itip-occurrence.ts";
 import type { CommandContext } from "./command.ts";
 
 export async function applyItip(ctx: CommandContext, ics: string, sender: string | null): Promise<void> {
-  const itip = parseItip(ics);
-  if (!itip || !sender) return;
+  if (!sender) return;
   const calendar = findCalendar(ctx.tx, ctx.state.grantId, "primary");
   if (!calendar) return;
+  for (const itip of parseItipEvents(ics)) {
+    if (itip.recurrenceId === undefined) await applyWhole(ctx, calendar, itip, sender.toLowerCase());
+    else await applyOccurrenceItip(ctx, calendar, itip, itip.recurrenceId, sender.toLowerCase());
+  }
+}
+
+async function applyWhole(ctx: CommandContext, calendar: CalendarView, itip: ItipIn, from: string) {
   const account = calendar.ownerEmail;
   const existing = eventByUid(ctx.tx, ctx.state.grantId, calendar.row.id, itip.uid);
-  const from = sender.toLowerCase();
   const organizer = itip.fields.organizer?.email.toLowerCase();
   if (itip.method === "REPLY") {
     if (!existing || existing.organizerJson === null) return;
@@ -41,16 +49,15 @@ export async function applyItip(ctx: CommandContext, ics: string, sender: string
   if (existing) {
     const view = viewOfRow(existing);
     if (view.fields.organizer?.email.toLowerCase() !== from || itip.sequence < existing.sequence) return;
-    if (itip.recurrenceId !== undefined) return; // one occurrence's change: not applied yet
     const mine = view.fields.participants.find((p) => p.email.toLowerCase() === account.toLowerCase());
     const fields: EventFields =
       itip.method === "CANCEL"
         ? { ...view.fields, status: "cancelled" }
-        : { ...itip.fields, participants: keepOwnAnswer(itip, account, mine?.status) };
+        : { ...itip.fields, participants: withOwnAnswer(itip, account, mine?.status) };
     await write(ctx, existing.id, existing.calendarId, fields, itip.sequence);
     return;
   }
-  if (itip.method !== "REQUEST" || organizer !== from || itip.recurrenceId !== undefined) return;
+  if (itip.method !== "REQUEST" || organizer !== from) return;
   const id = newId();
   insertEvent(ctx.tx, {
     id,
@@ -59,7 +66,7 @@ export async function applyItip(ctx: CommandContext, ics: string, sender: string
     icalUid: itip.uid,
     masterEventId: null,
     originalStartTime: null,
-    ...columnsOf({ ...itip.fields, participants: keepOwnAnswer(itip, account, undefined) }),
+    ...columnsOf({ ...itip.fields, participants: withOwnAnswer(itip, account, undefined) }),
     sequence: itip.sequence,
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -69,17 +76,6 @@ export async function applyItip(ctx: CommandContext, ics: string, sender: string
     calendarId: calendar.row.id,
     masterEventId: null,
   });
-}
-
-/** The invitation's participants, with the account's own answer as it stands here (noreply when new). */
-function keepOwnAnswer(
-  itip: ItipIn,
-  account: string,
-  status: EventFields["participants"][number]["status"] | undefined,
-) {
-  return itip.fields.participants.map((p) =>
-    p.email.toLowerCase() === account.toLowerCase() ? { ...p, status: status ?? "noreply" } : p,
-  );
 }
 
 async function write(

@@ -8,8 +8,8 @@ import ICAL from "ical.js";
 import type { CalendarEventRow } from "../store/schema.ts";
 import { type EventFields, fieldsOf } from "./event-fields.ts";
 import { seriesOfRow } from "./events.ts";
-import { veventOf } from "./itip.ts";
-import { type OwnZones, readVevent } from "./itip-in.ts";
+import { veventOf, vtimezoneFor, zoneOfEvent } from "./itip.ts";
+import { ownZones, readVevent } from "./itip-in.ts";
 import { occurrences, seriesOf } from "./recurrence.ts";
 import { dateOf, isAllDay, whenAt } from "./when.ts";
 
@@ -40,15 +40,17 @@ export function calendarObjectText(
     ...fields.recurrence,
     ...cancelled.map((e) => exdateLine(fields, e.originalStartTime ?? 0)),
   ];
-  calendar.addSubcomponent(component(master, { ...fields, recurrence }));
+  const zone = zoneOfEvent(fields);
+  if (zone)
+    calendar.addSubcomponent(vtimezoneFor({ uid: master.icalUid, sequence: master.sequence, fields }, zone));
+  calendar.addSubcomponent(component(master, { ...fields, recurrence }, zone));
   for (const e of exceptions) {
     if (e.status === "cancelled" || e.originalStartTime === null) continue;
-    calendar.addSubcomponent(component(e, fieldsOf(e), e.originalStartTime));
+    calendar.addSubcomponent(component(e, fieldsOf(e), zone, e.originalStartTime));
   }
   return `${calendar.toString().replace(/\r?\n/g, "\r\n")}\r\n`;
 }
 
-/** One VEVENT; its bytes depend only on the stored row, so one ETag is one representation. */
 /**
  * The resource with its series expanded over [from, to) (RFC 4791 §9.6.5, CALDAV:expand): one
  * VEVENT per instance overlapping the window, each with its RECURRENCE-ID, no RRULE, times in UTC.
@@ -70,31 +72,33 @@ export function expandedObjectText(
   const duration = master.endAt - master.startAt;
   const replaced = new Map(exceptions.map((e) => [e.originalStartTime, e]));
   const instances: [number, ICAL.Component][] = [];
-  for (const start of occurrences(
-    seriesOfRow(master, fields),
-    Math.max(from - duration, master.startAt),
-    to,
-  )) {
+  for (const start of occurrences(seriesOfRow(master), Math.max(from - duration, master.startAt), to)) {
     const exception = replaced.get(start);
     if (exception) continue;
     if (!overlaps(start, start + duration)) continue;
     instances.push([
       start,
-      component(master, { ...fields, when: whenAt(fields.when, start), recurrence: null }, start),
+      component(master, { ...fields, when: whenAt(fields.when, start), recurrence: null }, null, start),
     ]);
   }
   for (const e of exceptions) {
     if (e.status === "cancelled" || e.originalStartTime === null || !overlaps(e.startAt, e.endAt)) continue;
-    instances.push([e.startAt, component(e, fieldsOf(e), e.originalStartTime)]);
+    instances.push([e.startAt, component(e, fieldsOf(e), null, e.originalStartTime)]);
   }
   for (const [, vevent] of instances.sort((a, b) => a[0] - b[0])) calendar.addSubcomponent(vevent);
   return `${calendar.toString().replace(/\r?\n/g, "\r\n")}\r\n`;
 }
 
-function component(row: CalendarEventRow, fields: EventFields, recurrenceId?: number): ICAL.Component {
+/** One VEVENT; its bytes depend only on the stored row, so one ETag is one representation. */
+function component(
+  row: CalendarEventRow,
+  fields: EventFields,
+  zone: string | null,
+  recurrenceId?: number,
+): ICAL.Component {
   const vevent = veventOf(
     { uid: row.icalUid, sequence: row.sequence, fields, ...(recurrenceId !== undefined && { recurrenceId }) },
-    { cancelled: false, attendees: fields.participants, rsvp: false, recurrence: true },
+    { zone, cancelled: false, attendees: fields.participants, rsvp: false, recurrence: true },
   );
   vevent.updatePropertyWithValue("dtstamp", utc(row.updatedAt));
   vevent.addPropertyWithValue("created", utc(row.createdAt));
@@ -211,19 +215,6 @@ export function parseCalendarObject(text: string): CalendarObject | ObjectRefusa
       .filter((e) => e.recurrenceId !== undefined)
       .map((e) => ({ recurrenceId: e.recurrenceId ?? 0, sequence: e.sequence, fields: e.fields })),
   };
-}
-
-/** The calendar's VTIMEZONEs by TZID (an unreadable one is left out). */
-function ownZones(calendar: ICAL.Component): OwnZones {
-  const zones = new Map<string, ICAL.Timezone>();
-  for (const vtimezone of calendar.getAllSubcomponents("vtimezone")) {
-    const tzid = vtimezone.getFirstPropertyValue("tzid");
-    if (typeof tzid !== "string") continue;
-    try {
-      zones.set(tzid, new ICAL.Timezone({ component: vtimezone, tzid }));
-    } catch {}
-  }
-  return zones;
 }
 
 export const isRefusal = (o: CalendarObject | ObjectRefusal): o is ObjectRefusal => "refused" in o;

@@ -1,5 +1,6 @@
 /** A grant's calendars, as the API and the actor read them. */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { compiledOn } from "../store/compiled-reads.ts";
 import type { Db } from "../store/db.ts";
 import { type CalendarRow, calendars, grants } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
@@ -10,8 +11,27 @@ export interface CalendarView {
   ownerEmail: string;
 }
 
+/** Compiled once per connection: every events call names its calendar. */
+const reads = compiledOn((db) => ({
+  owner: db
+    .select({ email: grants.email })
+    .from(grants)
+    .where(eq(grants.id, sql.placeholder("grantId")))
+    .prepare(),
+  primary: db
+    .select()
+    .from(calendars)
+    .where(and(eq(calendars.grantId, sql.placeholder("grantId")), eq(calendars.isPrimary, true)))
+    .prepare(),
+  byId: db
+    .select()
+    .from(calendars)
+    .where(and(eq(calendars.grantId, sql.placeholder("grantId")), eq(calendars.id, sql.placeholder("id"))))
+    .prepare(),
+}));
+
 function ownerOf(db: Db, grantId: string): string {
-  return db.select({ email: grants.email }).from(grants).where(eq(grants.id, grantId)).get()?.email ?? "";
+  return reads(db).owner.get({ grantId })?.email ?? "";
 }
 
 export function listCalendars(store: Store, grantId: string): CalendarView[] {
@@ -32,16 +52,7 @@ export function listCalendars(store: Store, grantId: string): CalendarView[] {
 export function findCalendar(db: Db, grantId: string, idOrAlias: string): CalendarView | null {
   const ownerEmail = ownerOf(db, grantId);
   const primary = idOrAlias === "primary" || idOrAlias.toLowerCase() === ownerEmail.toLowerCase();
-  const row = db
-    .select()
-    .from(calendars)
-    .where(
-      and(
-        eq(calendars.grantId, grantId),
-        primary ? eq(calendars.isPrimary, true) : eq(calendars.id, idOrAlias),
-      ),
-    )
-    .get();
+  const row = primary ? reads(db).primary.get({ grantId }) : reads(db).byId.get({ grantId, id: idOrAlias });
   return row ? { row, ownerEmail } : null;
 }
 

@@ -11,7 +11,6 @@ import type { Logger } from "../log.ts";
 import type { Db, Tx } from "../store/db.ts";
 import { calendarClock, calendarEvents, grants } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { fieldsOf } from "./event-fields.ts";
 import { occurrenceId, seriesOfRow } from "./events.ts";
 import { occurrences } from "./recurrence.ts";
 
@@ -145,7 +144,7 @@ function dueMoments(tx: Db, from: number, to: number): Moment[] {
         .all()
         .map((e) => e.start),
     );
-    for (const start of occurrences(seriesOfRow(row, fieldsOf(row)), from - duration, to)) {
+    for (const start of occurrences(seriesOfRow(row), from - duration, to)) {
       if (exceptions.has(start)) continue;
       const base = {
         id: occurrenceId(row.id, start),

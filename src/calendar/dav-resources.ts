@@ -6,7 +6,6 @@
 import { and, eq, gt, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../store/db.ts";
 import { type CalendarEventRow, calendarDavTombstones, calendarEvents } from "../store/schema.ts";
-import { fieldsOf } from "./event-fields.ts";
 import { seriesOfRow } from "./events.ts";
 import { occurrences } from "./recurrence.ts";
 
@@ -156,7 +155,7 @@ export function instancesIn(resource: DavResource, from: number, to: number, fir
   const lo = Math.max(from - duration, master.startAt);
   const hi = Math.min(to, master.seriesEnd ?? lo + OPEN_RANGE_S);
   if (hi < lo) return found;
-  for (const start of occurrences(seriesOfRow(master, fieldsOf(master)), lo, hi)) {
+  for (const start of occurrences(seriesOfRow(master), lo, hi)) {
     if (replaced.has(start) || !overlaps(start, start + duration)) continue;
     found.push({ start, end: start + duration, row: master });
     if (first) break;

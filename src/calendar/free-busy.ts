@@ -3,9 +3,9 @@
  * calendars, that overlap a window (free/busy and, later, availability read this).
  */
 import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, not, or, sql } from "drizzle-orm";
+import { compiledOn } from "../store/compiled-reads.ts";
 import type { Db } from "../store/db.ts";
-import { type CalendarEventRow, calendarEvents, calendars } from "../store/schema.ts";
-import { fieldsOf } from "./event-fields.ts";
+import { calendarEvents, calendars } from "../store/schema.ts";
 import { seriesOfRow } from "./events.ts";
 import { occurrences } from "./recurrence.ts";
 
@@ -18,59 +18,80 @@ export interface BusySlot {
 const LONG = sql.raw("end_at - start_at > 2678400");
 const LONG_S = 2_678_400;
 
+/** Compiled once per connection (availability asks for several accounts at each request). */
+const reads = compiledOn((db) => {
+  const busy = and(
+    eq(calendarEvents.calendarId, sql.placeholder("calendarId")),
+    eq(calendarEvents.busy, true),
+    ne(calendarEvents.status, "cancelled"),
+  );
+  const overlapping = and(
+    lt(calendarEvents.startAt, sql.placeholder("to")),
+    gt(calendarEvents.endAt, sql.placeholder("from")),
+  );
+  const span = { start: calendarEvents.startAt, end: calendarEvents.endAt };
+  return {
+    calendars: db
+      .select({ id: calendars.id })
+      .from(calendars)
+      .where(eq(calendars.grantId, sql.placeholder("grantId")))
+      .prepare(),
+    // Each kind on its partial index: short events by start (from 31 days back), long ones by end.
+    short: db
+      .select(span)
+      .from(calendarEvents)
+      .where(
+        and(
+          busy,
+          isNull(calendarEvents.recurrenceJson),
+          gte(calendarEvents.startAt, sql.placeholder("shortFrom")),
+          overlapping,
+          not(LONG),
+        ),
+      )
+      .prepare(),
+    long: db
+      .select(span)
+      .from(calendarEvents)
+      .where(and(busy, isNull(calendarEvents.recurrenceJson), LONG, overlapping))
+      .prepare(),
+    series: db
+      .select({
+        id: calendarEvents.id,
+        startAt: calendarEvents.startAt,
+        endAt: calendarEvents.endAt,
+        whenJson: calendarEvents.whenJson,
+        recurrenceJson: calendarEvents.recurrenceJson,
+      })
+      .from(calendarEvents)
+      .where(
+        and(
+          busy,
+          isNotNull(calendarEvents.recurrenceJson),
+          lt(calendarEvents.startAt, sql.placeholder("to")),
+          or(isNull(calendarEvents.seriesEnd), gt(calendarEvents.seriesEnd, sql.placeholder("from"))),
+        ),
+      )
+      .prepare(),
+  };
+});
+
 /** The busy spans overlapping (from, to), ordered by start; an occurrence's exception counts as itself. */
 export function busySlots(db: Db, grantId: string, from: number, to: number): BusySlot[] {
-  const singles: BusySlot[] = [];
-  const series: CalendarEventRow[] = [];
-  for (const { id } of db
-    .select({ id: calendars.id })
-    .from(calendars)
-    .where(eq(calendars.grantId, grantId))
-    .all()) {
-    const busy = and(
-      eq(calendarEvents.calendarId, id),
-      eq(calendarEvents.busy, true),
-      ne(calendarEvents.status, "cancelled"),
-    );
-    const overlapping = and(lt(calendarEvents.startAt, to), gt(calendarEvents.endAt, from));
-    const span = { start: calendarEvents.startAt, end: calendarEvents.endAt };
-    // Each kind on its partial index: short events by start (from 31 days back), long ones by end.
-    singles.push(
-      ...db
-        .select(span)
-        .from(calendarEvents)
-        .where(
-          and(
-            busy,
-            isNull(calendarEvents.recurrenceJson),
-            gte(calendarEvents.startAt, from - LONG_S),
-            overlapping,
-            not(LONG),
-          ),
-        )
-        .all(),
-      ...db
-        .select(span)
-        .from(calendarEvents)
-        .where(and(busy, isNull(calendarEvents.recurrenceJson), LONG, overlapping))
-        .all(),
-    );
-    series.push(
-      ...db
-        .select()
-        .from(calendarEvents)
-        .where(
-          and(
-            busy,
-            isNotNull(calendarEvents.recurrenceJson),
-            lt(calendarEvents.startAt, to),
-            or(isNull(calendarEvents.seriesEnd), gt(calendarEvents.seriesEnd, from)),
-          ),
-        )
-        .all(),
-    );
+  const q = reads(db);
+  const slots: BusySlot[] = [];
+  const series: {
+    id: string;
+    startAt: number;
+    endAt: number;
+    whenJson: string;
+    recurrenceJson: string | null;
+  }[] = [];
+  for (const { id: calendarId } of q.calendars.all({ grantId })) {
+    slots.push(...q.short.all({ calendarId, from, to, shortFrom: from - LONG_S }));
+    slots.push(...q.long.all({ calendarId, from, to }));
+    series.push(...q.series.all({ calendarId, from, to }));
   }
-  const slots: BusySlot[] = [...singles];
   const replaced = new Set<string>();
   if (series.length > 0)
     for (const e of db
@@ -89,7 +110,7 @@ export function busySlots(db: Db, grantId: string, from: number, to: number): Bu
       replaced.add(`${e.master} ${e.start}`);
   for (const row of series) {
     const duration = row.endAt - row.startAt;
-    for (const start of occurrences(seriesOfRow(row, fieldsOf(row)), from - duration, to)) {
+    for (const start of occurrences(seriesOfRow(row), from - duration, to)) {
       if (!replaced.has(`${row.id} ${start}`) && start < to && start + duration > from)
         slots.push({ start, end: start + duration });
     }

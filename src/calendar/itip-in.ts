@@ -1,7 +1,8 @@
 /**
  * An iTIP message received by mail (RFC 5546): what it asks of the account's calendar. Parsed
- * with ical.js; times with a TZID keep their zone when the runtime knows it (Google, Apple and
- * Outlook's Windows names that it does not are read in UTC), all-day values stay dates.
+ * with ical.js; times with a TZID keep their zone when the runtime knows it (Google, Apple); a
+ * TZID it does not know (Outlook's Windows names) is read through the message's own VTIMEZONE
+ * (the right instant, stored without a zone), or in UTC without one; all-day values stay dates.
  */
 import ICAL from "ical.js";
 import type { EventFields, Participant, ParticipantStatus } from "./event-fields.ts";
@@ -24,28 +25,56 @@ const STATUS: Record<string, ParticipantStatus> = {
   "NEEDS-ACTION": "noreply",
 };
 
+/**
+ * Zones a calendar defines itself (its VTIMEZONEs), by TZID: how its times in zones the runtime
+ * does not know are read. Kept per parse, never registered process-wide (one account's definitions
+ * are not another's).
+ */
+export type OwnZones = ReadonlyMap<string, ICAL.Timezone>;
+
+/** The calendar's VTIMEZONEs by TZID (an unreadable one is left out). */
+export function ownZones(calendar: ICAL.Component): OwnZones {
+  const zones = new Map<string, ICAL.Timezone>();
+  for (const vtimezone of calendar.getAllSubcomponents("vtimezone")) {
+    const tzid = vtimezone.getFirstPropertyValue("tzid");
+    if (typeof tzid !== "string") continue;
+    try {
+      zones.set(tzid, new ICAL.Timezone({ component: vtimezone, tzid }));
+    } catch {}
+  }
+  return zones;
+}
+
 /** The first VEVENT of a REQUEST, REPLY or CANCEL; null for anything else or unreadable text. */
 export function parseItip(text: string): ItipIn | null {
+  return parseItipEvents(text)[0] ?? null;
+}
+
+/**
+ * Every readable VEVENT of a REQUEST, REPLY or CANCEL, the whole event (no RECURRENCE-ID) first:
+ * Apple sends a series with its changed occurrences, Google and Outlook one occurrence alone.
+ */
+export function parseItipEvents(text: string): ItipIn[] {
   let calendar: ICAL.Component;
   try {
     calendar = new ICAL.Component(ICAL.parse(text));
   } catch {
-    return null;
+    return [];
   }
   const method = String(calendar.getFirstPropertyValue("method") ?? "").toUpperCase();
-  if (method !== "REQUEST" && method !== "REPLY" && method !== "CANCEL") return null;
-  const vevent = calendar.getFirstSubcomponent("vevent");
-  const read = vevent ? readVevent(vevent, method === "CANCEL") : null;
-  return read && { method, ...read };
+  if (method !== "REQUEST" && method !== "REPLY" && method !== "CANCEL") return [];
+  const kind: ItipIn["method"] = method;
+  const zones = ownZones(calendar);
+  return calendar
+    .getAllSubcomponents("vevent")
+    .flatMap((vevent) => {
+      const read = readVevent(vevent, method === "CANCEL", zones);
+      return read ? [{ method: kind, ...read }] : [];
+    })
+    .sort((a, b) => Number(a.recurrenceId !== undefined) - Number(b.recurrenceId !== undefined));
 }
 
 /** One VEVENT as an event: null without a UID, a start or a readable time. */
-/**
- * Zones a calendar defines itself (its VTIMEZONEs), by TZID: used for a TZID the runtime does not
- * know. Kept per parse, never registered process-wide (one account's definitions are not another's).
- */
-export type OwnZones = ReadonlyMap<string, ICAL.Timezone>;
-
 export function readVevent(
   vevent: ICAL.Component,
   cancelled = false,
@@ -95,6 +124,17 @@ export function readVevent(
   };
 }
 
+/** The invitation's participants, with the account's own answer as it stands here (noreply when new). */
+export function withOwnAnswer(
+  itip: ItipIn,
+  account: string,
+  status: ParticipantStatus | undefined,
+): Participant[] {
+  return itip.fields.participants.map((p) =>
+    p.email.toLowerCase() === account.toLowerCase() ? { ...p, status: status ?? "noreply" } : p,
+  );
+}
+
 function emailOf(value: unknown): string | null {
   if (typeof value !== "string") return null;
   const email = value.replace(/^mailto:/i, "").trim();
@@ -121,15 +161,21 @@ function participantOf(p: ICAL.Property): Participant[] {
   ];
 }
 
-/** A DATE-TIME property's instant, in its TZID when known, UTC otherwise; a DATE's UTC midnight. */
+/**
+ * A DATE-TIME property's instant: in its TZID when the runtime knows it, else through the
+ * message's VTIMEZONE of that TZID, else UTC; a DATE's UTC midnight.
+ */
 function instantOfProperty(p: ICAL.Property, zones: OwnZones): number | null {
   const t = p.getFirstValue();
   if (!(t instanceof ICAL.Time)) return null;
   if (t.isDate) return Date.UTC(t.year, t.month - 1, t.day) / 1000;
   const tzid = p.getParameter("tzid");
-  const own = typeof tzid === "string" && !isTimeZone(tzid) ? zones.get(tzid) : undefined;
-  if (own && t.zone !== ICAL.Timezone.utcTimezone)
-    return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000 - own.utcOffset(t);
+  const described = typeof tzid === "string" && !isTimeZone(tzid) ? zones.get(tzid) : undefined;
+  if (described && t.zone !== ICAL.Timezone.utcTimezone) {
+    const local = t.clone();
+    local.zone = described;
+    return local.toUnixTime();
+  }
   const zone =
     t.zone === ICAL.Timezone.utcTimezone || typeof tzid !== "string" || !isTimeZone(tzid) ? "UTC" : tzid;
   return instantOf(

@@ -1,12 +1,19 @@
 /**
  * iTIP messages (RFC 5546) for an event: REQUEST and CANCEL from its organizer, REPLY from one
- * participant. Built with ical.js. Times go out in UTC, except a series kept in a zone, whose
- * DTSTART names its zone (TZID) so that the receiving calendar expands it at the same wall clock.
+ * participant. Built with ical.js. A timed event kept in a zone goes out in that zone (TZID, and
+ * the zone's VTIMEZONE built from the runtime's tz database), so that the receiving calendar
+ * shows it, and expands a series, at the same wall clock; other times go out in UTC.
  */
 import ICAL from "ical.js";
 import type { EventFields, ParticipantStatus } from "./event-fields.ts";
+import { seriesEnd, seriesOf } from "./recurrence.ts";
+import { vtimezone } from "./vtimezone.ts";
 import { dateOf, dateSeconds, isAllDay, spanOf, type When, zoneOf } from "./when.ts";
 import { wallClockAt } from "./zone.ts";
+
+const YEAR = 366 * 86_400;
+/** How far a VTIMEZONE reaches past an unending series (receivers know common zones anyway). */
+const UNENDING_YEARS = 10;
 
 export type ItipMethod = "REQUEST" | "CANCEL" | "REPLY";
 
@@ -36,7 +43,10 @@ export function itipText(
   calendar.addPropertyWithValue("version", "2.0");
   calendar.addPropertyWithValue("calscale", "GREGORIAN");
   calendar.addPropertyWithValue("method", method);
+  const zone = zoneOfEvent(event.fields);
+  if (zone) calendar.addSubcomponent(vtimezoneFor(event, zone));
   const vevent = veventOf(event, {
+    zone,
     cancelled: method === "CANCEL",
     attendees: replier ? [replier] : event.fields.participants,
     rsvp: method === "REQUEST",
@@ -46,13 +56,25 @@ export function itipText(
   return `${calendar.toString().replace(/\r?\n/g, "\r\n")}\r\n`;
 }
 
+/** The zone a timed event goes out in (its wall clock, with TZID), or null for UTC and all-day. */
+export function zoneOfEvent(fields: EventFields): string | null {
+  return isAllDay(fields.when) || zoneOf(fields.when) === "UTC" ? null : zoneOf(fields.when);
+}
+
+/** The VTIMEZONE of `zone` over the span `event` needs (its whole series, a year either side). */
+export function vtimezoneFor(event: ItipEvent, zone: string): ICAL.Component {
+  return vtimezone(zone, ...zoneWindow(event));
+}
+
 /**
- * One VEVENT of `event`: its times (a series in its zone), text, status, organizer, `attendees`
- * and, when asked, its RRULE/EXDATE/RDATE lines (a series' master only).
+ * One VEVENT of `event`: its times (in `zone` with TZID, else UTC), text, status, organizer,
+ * `attendees` and, when asked, its RRULE/EXDATE/RDATE lines (a series' master only). The caller
+ * adds the zone's VTIMEZONE to the calendar.
  */
 export function veventOf(
   event: ItipEvent,
   options: {
+    zone: string | null;
     cancelled: boolean;
     attendees: { email: string; name?: string; status: ParticipantStatus }[];
     rsvp: boolean;
@@ -64,12 +86,11 @@ export function veventOf(
   vevent.addPropertyWithValue("uid", event.uid);
   vevent.addPropertyWithValue("dtstamp", utc(Math.floor(Date.now() / 1000)));
   vevent.addPropertyWithValue("sequence", event.sequence);
-  addTimes(vevent, e.when, Boolean(e.recurrence?.length) && event.recurrenceId === undefined);
-  if (event.recurrenceId !== undefined)
-    vevent.addPropertyWithValue(
-      "recurrence-id",
-      isAllDay(e.when) ? dateValue(dateOf(event.recurrenceId)) : utc(event.recurrenceId),
-    );
+  addTimes(vevent, e.when, options.zone);
+  if (event.recurrenceId !== undefined) {
+    if (isAllDay(e.when)) vevent.addPropertyWithValue("recurrence-id", dateValue(dateOf(event.recurrenceId)));
+    else addTime(vevent, "recurrence-id", event.recurrenceId, options.zone);
+  }
   if (e.title) vevent.addPropertyWithValue("summary", e.title);
   if (e.description) vevent.addPropertyWithValue("description", e.description);
   if (e.location) vevent.addPropertyWithValue("location", e.location);
@@ -106,7 +127,18 @@ function dateValue(date: string): ICAL.Time {
   return ICAL.Time.fromDateString(date);
 }
 
-function addTimes(vevent: ICAL.Component, when: When, zoned: boolean): void {
+/** The span a VTIMEZONE must cover: the event, or its whole series, with a year either side. */
+function zoneWindow(event: ItipEvent): [number, number] {
+  const span = spanOf(event.fields.when);
+  let last = span.end;
+  if (event.fields.recurrence?.length && event.recurrenceId === undefined) {
+    const end = seriesEnd(seriesOf(event.fields.recurrence, event.fields.when));
+    last = Math.min(end ?? Number.POSITIVE_INFINITY, span.start + UNENDING_YEARS * YEAR);
+  }
+  return [span.start - YEAR, Math.max(last, span.end) + YEAR];
+}
+
+function addTimes(vevent: ICAL.Component, when: When, zone: string | null): void {
   if (when.object === "date" || when.object === "datespan") {
     const first = when.object === "date" ? when.date : when.start_date;
     const last = when.object === "date" ? when.date : when.end_date;
@@ -116,32 +148,30 @@ function addTimes(vevent: ICAL.Component, when: When, zoned: boolean): void {
     return;
   }
   const span = spanOf(when);
-  const zone = zoneOf(when);
-  if (zoned && zone !== "UTC") {
-    for (const [name, at] of [
-      ["dtstart", span.start],
-      ["dtend", span.end],
-    ] as const) {
-      const w = wallClockAt(at, zone);
-      const time = new ICAL.Time(
-        {
-          year: w.year,
-          month: w.month,
-          day: w.day,
-          hour: w.hour,
-          minute: w.minute,
-          second: w.second,
-          isDate: false,
-        },
-        ICAL.Timezone.localTimezone,
-      );
-      const p = vevent.addPropertyWithValue(name, time);
-      p.setParameter("tzid", zone);
-    }
+  addTime(vevent, "dtstart", span.start, zone);
+  addTime(vevent, "dtend", span.end, zone);
+}
+
+/** A DATE-TIME property: the wall clock in `zone` with its TZID, or UTC. */
+function addTime(vevent: ICAL.Component, name: string, at: number, zone: string | null): void {
+  if (!zone) {
+    vevent.addPropertyWithValue(name, utc(at));
     return;
   }
-  vevent.addPropertyWithValue("dtstart", utc(span.start));
-  vevent.addPropertyWithValue("dtend", utc(span.end));
+  const w = wallClockAt(at, zone);
+  const time = new ICAL.Time(
+    {
+      year: w.year,
+      month: w.month,
+      day: w.day,
+      hour: w.hour,
+      minute: w.minute,
+      second: w.second,
+      isDate: false,
+    },
+    ICAL.Timezone.localTimezone,
+  );
+  vevent.addPropertyWithValue(name, time).setParameter("tzid", zone);
 }
 
 /** An RRULE, EXDATE or RDATE line of the event, as its own property. */

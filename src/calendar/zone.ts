@@ -84,7 +84,7 @@ const QUARTER = 900;
 const MAX_CACHED_OFFSETS = 200_000;
 
 /** Seconds `zone` is ahead of UTC at the instant `seconds`. */
-function offsetAt(seconds: number, zone: string): number {
+export function offsetAt(seconds: number, zone: string): number {
   const key = `${zone} ${Math.floor(seconds / QUARTER)}`;
   let offset = offsets.get(key);
   if (offset === undefined) {

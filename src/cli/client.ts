@@ -54,6 +54,11 @@ export class Client {
     return this.request<T>("POST", path, { query, raw: { bytes, contentType } });
   }
 
+  /** Any method with a query and a JSON body (calendar writes name their calendar in the query). */
+  call<T>(method: string, path: string, opts: { query?: Query; body?: unknown }): Promise<ApiResult<T>> {
+    return this.request<T>(method, path, opts);
+  }
+
   /** DELETE, with a JSON body where the API takes one (list items). */
   delete<T = unknown>(path: string, body?: unknown): Promise<ApiResult<T>> {
     return this.request<T>("DELETE", path, body === undefined ? {} : { body });

@@ -4,7 +4,9 @@ import { type Command, type CommandGroup, Invocation } from "./command.ts";
 import { accountCommands } from "./commands/account.ts";
 import { appCommands } from "./commands/app.ts";
 import { backupCommands } from "./commands/backup.ts";
+import { calendarCommands } from "./commands/calendar.ts";
 import { domainCommands } from "./commands/domain.ts";
+import { eventCommands } from "./commands/event.ts";
 import { importCommands } from "./commands/import.ts";
 import { keyCommands } from "./commands/key.ts";
 import { listCommands } from "./commands/list.ts";
@@ -28,6 +30,8 @@ const GROUPS: CommandGroup[] = [
   threadCommands,
   folderCommands,
   webhookCommands,
+  calendarCommands,
+  eventCommands,
   importCommands,
   mcpCommands,
   statusCommands,

@@ -17,3 +17,16 @@ export function compiledReads<T>(compile: (db: Db) => T): (store: Store) => T {
     return queries;
   };
 }
+
+/** The same, for code that is handed a connection (a read, or the actor's transaction) rather than the store. */
+export function compiledOn<T>(compile: (db: Db) => T): (db: Db) => T {
+  const byDb = new WeakMap<Db, T>();
+  return (db) => {
+    let queries = byDb.get(db);
+    if (!queries) {
+      queries = db.$client.keepStatements(() => compile(db));
+      byDb.set(db, queries);
+    }
+    return queries;
+  };
+}

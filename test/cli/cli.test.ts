@@ -103,6 +103,9 @@ test("--help lists every command group", async () => {
     "app list",
     "service-account create",
     "status",
+    "calendar list <account>",
+    "event create <account>",
+    "event rsvp <account> <id> <yes|no|maybe>",
   ]) {
     expect(out).toContain(`  ${command}`);
   }

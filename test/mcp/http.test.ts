@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "../support/server.ts";
+import { calendarToolSuite } from "./calendar-tool-suite.ts";
 import { httpClient } from "./clients.ts";
 import { toolSuite } from "./tool-suite.ts";
 
@@ -63,6 +64,12 @@ describe("authentication", () => {
 });
 
 toolSuite(
+  "Streamable HTTP",
+  () => t,
+  () => httpClient(t),
+);
+
+calendarToolSuite(
   "Streamable HTTP",
   () => t,
   () => httpClient(t),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "bun:test";
 import { startTestServer, type TestServer } from "../support/server.ts";
+import { calendarToolSuite } from "./calendar-tool-suite.ts";
 import { stdioClient } from "./clients.ts";
 import { toolSuite } from "./tool-suite.ts";
 
@@ -12,6 +13,12 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 toolSuite(
+  "stdio",
+  () => t,
+  () => stdioClient(t),
+);
+
+calendarToolSuite(
   "stdio",
   () => t,
   () => stdioClient(t),

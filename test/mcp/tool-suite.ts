@@ -6,6 +6,7 @@ import { createAccount, createApplication } from "../api/helpers.ts";
 import { deliver, ingest } from "../fixtures/mail.ts";
 import type { TestServer } from "../support/server.ts";
 import { api } from "../support/server.ts";
+import { CALENDAR_TOOLS } from "./calendar-tool-suite.ts";
 import type { Connect } from "./clients.ts";
 
 /**
@@ -38,7 +39,8 @@ export const EXPECTED_TOOLS = [
   "send_message",
   "update_draft",
   "wait_for_message",
-];
+  ...CALENDAR_TOOLS,
+].sort();
 
 export function toolSuite(transport: string, server: () => TestServer, connect: () => Connect) {
   let t: TestServer;

@@ -6,9 +6,10 @@
 # Chromium, which the dashboard's browser tests drive through playwright-core (no browser download),
 # rspamd, the spam filter a policy's spam detection may use (test/smtp/spam.test.ts), and the
 # CalDAV clients test/caldav/ drives — python3-caldav, vdirsyncer — with Radicale, the reference
-# CalDAV server it compares agentbox with.
+# CalDAV server it compares agentbox with, and Python's icalendar with recurring-ical-events,
+# which read our invitations back (test/calendar/).
 # Installs the missing ones as root with apt-get; otherwise names them and fails.
 set -euo pipefail
 exec "$(dirname "$0")/debian-packages.sh" curl isync openssl python3 swaks libnet-ssleay-perl \
   libio-socket-ssl-perl msmtp dovecot-imapd chromium rspamd \
-  python3-caldav vdirsyncer radicale
+  python3-caldav vdirsyncer radicale python3-icalendar python3-recurring-ical-events

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { type CalendarView, findCalendar } from "../../calendar/calendars.ts";
 import type { ParticipantStatus } from "../../calendar/event-fields.ts";
-import { type EventView, getEvent, importEvents, listEvents } from "../../calendar/events.ts";
+import { type EventView, getEvent, importEvents, listEvents, readRows } from "../../calendar/events.ts";
 import type { ItipEvent } from "../../calendar/itip.ts";
 import { nowSeconds } from "../../ids.ts";
 import { presentEvent } from "../../present/calendar-event.ts";
@@ -54,7 +54,7 @@ export function calendarEventRoutes(deps: ApiDeps) {
       const views = listEvents(deps.store.read, grant.id, calendar.row.id, parseEventFilter(q), nowSeconds());
       const { page, next } = pageOf(q, views);
       const select = selectFields(q);
-      const events = page.map(presentEvent);
+      const events = readRows(deps.store.read, page).map(presentEvent);
       return cursorList(request, select ? events.map(select) : events, next);
     })
     .get("/v3/grants/:grantId/events/import", async ({ request, params }) => {

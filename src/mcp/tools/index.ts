@@ -1,5 +1,7 @@
 import type { ToolDefinition } from "../tool.ts";
+import { availability, listCalendars } from "./calendars.ts";
 import { createDraft, updateDraft } from "./drafts.ts";
+import { createEvent, deleteEvent, getEvent, listEvents, sendRsvp, updateEvent } from "./events.ts";
 import { getFolderById, getGrant, listFolders, listGrants, listThreads } from "./mailbox.ts";
 import {
   getMessage,
@@ -12,10 +14,7 @@ import {
 import { confirmSendDraft, confirmSendMessage, replyToMessage, sendDraft, sendMessage } from "./sending.ts";
 import { currentTime, epochToDatetime } from "./time.ts";
 
-/**
- * Every tool the MCP server offers. Nylas's calendar tools (list_calendars, list_events,
- * create_event, update_event, availability) come with the calendar resource.
- */
+/** Every tool the MCP server offers. */
 export const TOOLS = [
   listMessages,
   searchMessages,
@@ -35,6 +34,14 @@ export const TOOLS = [
   confirmSendMessage,
   sendMessage,
   replyToMessage,
+  listCalendars,
+  listEvents,
+  getEvent,
+  createEvent,
+  updateEvent,
+  deleteEvent,
+  sendRsvp,
+  availability,
   currentTime,
   epochToDatetime,
 ] as unknown as ToolDefinition[];
