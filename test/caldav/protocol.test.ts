@@ -376,7 +376,7 @@ describe("the two surfaces", () => {
     await api(t, "DELETE", `/v3/grants/${a.grantId}/events/${list.body.data[2].id}?calendar_id=primary`);
     const text = (await a.dav("GET", url)).text;
     expect(text).toContain("EXDATE:20260316T090000Z");
-    expect(text).toContain("RECURRENCE-ID:20260309T090000Z");
+    expect(text).toContain("RECURRENCE-ID;TZID=Europe/Paris:20260309T100000");
     expect(text).toContain("SUMMARY:Weekly (moved)");
 
     // calendar-data with CALDAV:expand: one VEVENT per instance in the window, in UTC, no RRULE.
