@@ -12,6 +12,7 @@ import { bootstrap, generateFirstKey } from "./bootstrap.ts";
 import { EventClock } from "./calendar/clock.ts";
 import type { Config } from "./config/config.ts";
 import { bindCredentialKey, loadCredentialKey } from "./connected/credential-key.ts";
+import { NO_CONNECTED_SYNC } from "./connected/sync/registry.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
 import { Guardrails } from "./guardrails/governance.ts";
@@ -125,6 +126,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
     logins: new PasswordLogins(store, config.logins),
     signOuts: new SignOuts(),
+    connectedSync: NO_CONNECTED_SYNC,
     metrics,
     isReady: () => ready,
   };

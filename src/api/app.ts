@@ -26,6 +26,7 @@ import { listRoutes } from "./routes/lists.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { outboundRoutes } from "./routes/outbound.ts";
 import { policyRoutes } from "./routes/policies.ts";
+import { providerRoutes } from "./routes/providers.ts";
 import { reviewRoutes } from "./routes/review.ts";
 import { ruleEvaluationRoutes } from "./routes/rule-evaluations.ts";
 import { ruleRoutes } from "./routes/rules.ts";
@@ -58,6 +59,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(connectRoutes(deps))
     .use(grantRoutes(deps))
     .use(connectorRoutes(deps))
+    .use(providerRoutes())
     .use(domainRoutes(deps))
     .use(adminRoutes(deps))
     .use(apiKeyRoutes(deps))

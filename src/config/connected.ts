@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Env } from "./env.ts";
+import { type Env, numberAtLeast } from "./env.ts";
 import { ConfigError } from "./error.ts";
 
 /** Connected IMAP accounts: how their providers are trusted and their passwords sealed. */
@@ -15,6 +15,10 @@ export interface ConnectedConfig {
    * of base64); null = a key generated once in the data directory (secret.key, mode 0600).
    */
   secretKey: Buffer | null;
+  /** How long a provider may take to accept a connection and greet (AGENTBOX_PROVIDER_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs: number;
+  /** How long a provider may take to answer a command (AGENTBOX_PROVIDER_COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs: number;
 }
 
 export function loadConnectedConfig(env: Env): ConnectedConfig {
@@ -22,7 +26,12 @@ export function loadConnectedConfig(env: Env): ConnectedConfig {
   if (caFile !== null && !existsSync(caFile)) {
     throw new ConfigError(`AGENTBOX_PROVIDER_CA_FILE=${caFile}: no such file`);
   }
-  return { providerCaFile: caFile && resolve(caFile), secretKey: secretKey(env.AGENTBOX_SECRET_KEY) };
+  return {
+    providerCaFile: caFile && resolve(caFile),
+    secretKey: secretKey(env.AGENTBOX_SECRET_KEY),
+    connectTimeoutMs: numberAtLeast(env, "AGENTBOX_PROVIDER_CONNECT_TIMEOUT_MS", 10_000, 100),
+    commandTimeoutMs: numberAtLeast(env, "AGENTBOX_PROVIDER_COMMAND_TIMEOUT_MS", 30_000, 100),
+  };
 }
 
 function secretKey(value: string | undefined): Buffer | null {

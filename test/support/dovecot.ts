@@ -231,7 +231,8 @@ function configuration(c: ConfigurationInput): string {
     `  inet_listener imap {\n    address = 127.0.0.1\n    port = ${c.starttlsPort}\n  }`,
     `  inet_listener imaps {\n    address = 127.0.0.1\n    port = ${c.tlsPort}\n    ssl = yes\n  }`,
     "}",
-    "service anvil {\n  chroot =\n}",
+    // No auth penalty (each failed login slowing the next ones from the address by seconds).
+    "service anvil {\n  chroot =\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}",
     "service imap {\n  process_limit = 1000\n}",
     "",
   ].join("\n");

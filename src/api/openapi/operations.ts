@@ -318,6 +318,27 @@ export const OPERATIONS: Operation[] = [
     errors: [403, 409],
   },
   {
+    method: "post",
+    path: "/v3/providers/detect",
+    tag: "Accounts",
+    summary: "Detect an address's provider (well-known domains; imap, undetected, otherwise)",
+    query: [q("email", "the address"), q("all_provider_types", "accepted; the answer is the same")],
+    ok: {
+      status: 200,
+      schema: single(
+        object(
+          {
+            email_address: { type: "string" },
+            detected: { type: "boolean" },
+            provider: { type: "string" },
+            type: text("the IMAP provider, when provider is imap"),
+          },
+          ["email_address", "detected"],
+        ),
+      ),
+    },
+  },
+  {
     method: "get",
     path: "/v3/grants",
     tag: "Accounts",
