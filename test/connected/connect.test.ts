@@ -21,7 +21,7 @@ maybe("connecting an IMAP account (POST /v3/connect/custom, provider imap)", () 
   afterAll(async () => {
     await t?.stop();
     await provider?.destroy();
-  });
+  }, 20_000);
 
   const connect = (settings: Record<string, unknown>, email = USER) =>
     api(t, "POST", "/v3/connect/custom", {
@@ -134,7 +134,7 @@ maybe("a provider whose CA is not trusted", () => {
   afterAll(async () => {
     await t?.stop();
     await provider?.destroy();
-  });
+  }, 20_000);
 
   test("is refused with a 400 naming TLS and the certificate", async () => {
     const res = await api(t, "POST", "/v3/connect/custom", {
