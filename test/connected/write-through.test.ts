@@ -185,4 +185,45 @@ maybe("write-through of API changes on a connected account", () => {
       await provider.start();
     }
   }, 20_000);
+
+  test("search_query_native is an IMAP SEARCH at the provider, mapped back to local messages", async () => {
+    const wanted = await indexedMessage("needle-search-1");
+    await indexedMessage("haystack-1");
+    const q = encodeURIComponent('SUBJECT "needle-search-1"');
+    const res = await api(t, "GET", `/v3/grants/${grantId}/messages?search_query_native=${q}&in=inbox`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((m: { id: string }) => m.id)).toEqual([wanted.id]);
+    const all = await api(
+      t,
+      "GET",
+      `/v3/grants/${grantId}/messages?search_query_native=${encodeURIComponent("OR SUBJECT needle-search-1 SUBJECT haystack-1")}`,
+    );
+    expect(all.body.data.length).toBe(2);
+    const bad = await api(
+      t,
+      "GET",
+      `/v3/grants/${grantId}/messages?search_query_native=${encodeURIComponent("SINCE someday")}`,
+    );
+    expect(bad.status).toBe(400);
+  });
+
+  test("query_imap=true reads the provider's flags now, and a message gone there is a 404", async () => {
+    const m = await indexedMessage("live-1");
+    const client = await provider.connectAs(USER);
+    await client.mailboxOpen("INBOX");
+    await client.messageFlagsAdd(String(m.uid), ["\\Flagged"], { uid: true });
+    await client.logout();
+    const cached = await api(t, "GET", `/v3/grants/${grantId}/messages/${m.id}`);
+    expect(cached.body.data.starred).toBe(false);
+    const live = await api(t, "GET", `/v3/grants/${grantId}/messages/${m.id}?query_imap=true`);
+    expect(live.body.data.starred).toBe(true);
+    const list = await api(t, "GET", `/v3/grants/${grantId}/messages?query_imap=true&in=inbox&starred=true`);
+    expect(list.body.data.map((x: { id: string }) => x.id)).toContain(m.id);
+    expect((await api(t, "GET", `/v3/grants/${grantId}/messages?query_imap=true`)).status).toBe(400);
+    const again = await provider.connectAs(USER);
+    await again.mailboxOpen("INBOX");
+    await again.messageDelete(String(m.uid), { uid: true });
+    await again.logout();
+    expect((await api(t, "GET", `/v3/grants/${grantId}/messages/${m.id}?query_imap=true`)).status).toBe(404);
+  });
 });

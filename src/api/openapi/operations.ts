@@ -61,8 +61,9 @@ const messageFilters = [
   q("metadata_pair", "key:value"),
   q(
     "search_query_native",
-    "Full-text query (words, from:, to:, subject:, is:unread, has:attachment, phrases)",
+    "Full-text query (words, from:, to:, subject:, is:unread, has:attachment, phrases); on a connected IMAP account, IMAP SEARCH syntax run at the provider",
   ),
+  q("query_imap", "Connected IMAP accounts: read `in` at the provider instead of the cache", bool),
 ];
 const fields = q(
   "fields",
