@@ -13,6 +13,8 @@ const SETTINGS = [
   "smtp_username",
   "smtp_password",
   "type",
+  // agentbox extension: the account's address when the IMAP username is not it.
+  "email",
 ] as const;
 
 /**
@@ -24,9 +26,9 @@ export function parseImapSettings(value: unknown): ImapSettings {
   rejectUnknown(settings, SETTINGS, "settings.");
   const username = requiredString(settings, "imap_username", "settings.imap_username", 254).trim();
   const password = requiredString(settings, "imap_password", "settings.imap_password", 1024);
-  const email = username.toLowerCase();
+  const email = (optionalString(settings, "email", "settings.email", 254) ?? username).trim().toLowerCase();
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-    throw badRequest("settings.imap_username must be the account's email address");
+    throw badRequest("settings.imap_username must be the account's email address (or give settings.email)");
   }
   const known = wellKnownProvider(email);
   const imapHost =

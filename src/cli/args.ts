@@ -8,7 +8,15 @@ export interface ParsedArgs {
 }
 
 /** Flags that never take a value, so `--json foo` leaves `foo` a positional. */
-export const SWITCHES: ReadonlySet<string> = new Set(["json", "yes", "help", "write", "unread", "html"]);
+export const SWITCHES: ReadonlySet<string> = new Set([
+  "json",
+  "yes",
+  "help",
+  "write",
+  "unread",
+  "html",
+  "password-stdin",
+]);
 
 /** Positionals and flags, in any order; `--` ends the flags; `-h` is `--help`. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
