@@ -1,6 +1,8 @@
-import { loadConnectedAccount } from "../connected/account.ts";
+import type { ConnectionOptions } from "node:tls";
+import { type ConnectedAccount, loadConnectedAccount } from "../connected/account.ts";
 import { indexMessageAt } from "../connected/index-message.ts";
-import type { ProviderLocation } from "../connected/provider-index.ts";
+import { type ProviderTimeouts, withProviderImap } from "../connected/provider-imap.ts";
+import { type ProviderLocation, providerLocationOf } from "../connected/provider-index.ts";
 import { appendToSent, providerSavesSent } from "../connected/provider-sent.ts";
 import { submitToProvider } from "../connected/provider-smtp.ts";
 import { providerTlsOptions } from "../connected/provider-tls.ts";
@@ -39,6 +41,7 @@ export async function sendThroughProvider(
     { from: grant.email, to: out.recipients },
     out.deliveryRaw,
   );
+  if (out.draft) await removeProviderDraft(deps, account, out.draft.id, tls, timeouts);
   let filed: ProviderLocation | undefined;
   if (!providerSavesSent(account)) {
     try {
@@ -69,4 +72,37 @@ export async function sendThroughProvider(
   if (!view)
     throw new MailboxError("not_found", `sent message ${sent.id} was deleted before it could be shown`);
   return view;
+}
+
+/**
+ * A sent draft leaves the provider's Drafts too (locally the send command takes it out). The
+ * message has left already: a failure here is logged, not answered.
+ */
+async function removeProviderDraft(
+  deps: SendingDeps,
+  account: ConnectedAccount,
+  draftId: string,
+  tls: ConnectionOptions,
+  timeouts: ProviderTimeouts,
+): Promise<void> {
+  const location = providerLocationOf(deps.store, account.grantId, draftId);
+  if (!location) return;
+  try {
+    await withProviderImap(
+      account.imap,
+      tls,
+      async (client) => {
+        const box = await client.mailboxOpen(location.folderPath);
+        if (Number(box.uidValidity) === location.uidValidity) {
+          await client.messageDelete(String(location.uid), { uid: true });
+        }
+      },
+      timeouts,
+    );
+  } catch (err) {
+    deps.log.warn(
+      { grantId: account.grantId, err: (err as Error).message },
+      "sent, but the draft stays at the provider",
+    );
+  }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { providerLocationOf } from "../../src/connected/provider-index.ts";
+import { providerMessages } from "../../src/store/schema.ts";
 import { type CaptureServer, startCaptureServer } from "../smtp/support/capture-server.ts";
 import { dovecotInstalled, type PrivateDovecot, startPrivateDovecot } from "../support/dovecot.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
@@ -48,10 +49,11 @@ maybe("sending on a connected account", () => {
     await provider?.destroy();
   }, 20_000);
 
-  async function sentAtProvider(subject: string): Promise<number[]> {
+  const sentAtProvider = (subject: string) => inFolder("Sent", subject);
+  async function inFolder(folder: string, subject: string): Promise<number[]> {
     const client = await provider.connectAs(USER);
     try {
-      await client.mailboxOpen("Sent");
+      await client.mailboxOpen(folder);
       return (await client.search({ subject }, { uid: true })) || [];
     } finally {
       await client.logout();
@@ -93,11 +95,30 @@ maybe("sending on a connected account", () => {
       body: "draft body",
     });
     expect(draft.status).toBe(200);
+    // As the sync would have it: the draft also at the provider's Drafts, indexed.
+    const raw = `From: ${USER}\r\nTo: other@elsewhere.test\r\nSubject: a draft through the provider\r\n\r\ndraft body\r\n`;
+    const uid = await provider.deliver(USER, raw, { folder: "Drafts", flags: ["\\Draft"] });
+    const client = await provider.connectAs(USER);
+    const status = await client.status("Drafts", { uidValidity: true });
+    await client.logout();
+    await t.server.store.writer.submit((tx) =>
+      tx
+        .insert(providerMessages)
+        .values({
+          grantId,
+          folderPath: "Drafts",
+          uidValidity: Number(status ? status.uidValidity : 0),
+          uid: uid ?? 0,
+          messageId: draft.body.data.id,
+        })
+        .run(),
+    );
     const sent = await api(t, "POST", `/v3/grants/${grantId}/drafts/${draft.body.data.id}`);
     expect(sent.status).toBe(200);
     const messages = await smtp.waitFor(2);
     expect(messages[1]?.rcptTo).toEqual(["other@elsewhere.test"]);
     expect((await sentAtProvider("a draft through the provider")).length).toBe(1);
+    expect((await inFolder("Drafts", "a draft through the provider")).length).toBe(0);
   });
 
   test("an SMTP refusal is a 502 and nothing is stored", async () => {
