@@ -175,6 +175,9 @@ maybe("write-through of API changes on a connected account", () => {
       const local = (await api(t, "GET", `/v3/grants/${grantId}/messages/${m.id}`)).body.data;
       expect(local.unread).toBe(true);
       expect(local.folders).toEqual(["inbox"]);
+      // Metadata is agentbox's own: no provider needed.
+      const meta = await api(t, "PUT", `/v3/grants/${grantId}/messages/${m.id}`, { metadata: { k: "v" } });
+      expect(meta.status).toBe(200);
       const folder = await api(t, "POST", `/v3/grants/${grantId}/folders`, { name: "Never" });
       expect(folder.status).toBe(502);
       const names = (await api(t, "GET", `/v3/grants/${grantId}/folders`)).body.data.map(

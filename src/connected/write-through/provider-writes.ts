@@ -87,6 +87,8 @@ export class ProviderWrites {
     const target = input.folderId ? this.pathOf(account.grantId, input.folderId) : undefined;
     if (input.folderId && target === undefined) throw notAtProvider(input.folderId);
     const { add, remove } = imapFlags(input.flags ?? {});
+    const moves = target !== undefined && target !== location.folderPath;
+    if (add.length === 0 && remove.length === 0 && !moves) return undefined; // metadata: agentbox's own
     const moved = await this.imap(account, async (client) => {
       await openChecked(client, location.folderPath, location.uidValidity);
       const uid = String(location.uid);
