@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { providerLocationOf, saveFolderSyncState } from "../../src/connected/provider-index.ts";
 import { providerMessages } from "../../src/store/schema.ts";
+import { createApplication } from "../api/helpers.ts";
 import { dovecotInstalled, type PrivateDovecot, startPrivateDovecot } from "../support/dovecot.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
 
@@ -228,5 +229,27 @@ maybe("write-through of API changes on a connected account", () => {
     await again.messageDelete(String(m.uid), { uid: true });
     await again.logout();
     expect((await api(t, "GET", `/v3/grants/${grantId}/messages/${m.id}?query_imap=true`)).status).toBe(404);
+  });
+
+  test("another application sees none of it (404) and cannot connect the address (409)", async () => {
+    const m = await indexedMessage("isolated-1");
+    const other = await createApplication(t);
+    const as2 = (method: string, path: string, body?: unknown) => api(t, method, path, body, other.key);
+    expect((await as2("GET", `/v3/grants/${grantId}`)).status).toBe(404);
+    expect((await as2("GET", `/v3/grants/${grantId}/messages/${m.id}?query_imap=true`)).status).toBe(404);
+    expect((await as2("PUT", `/v3/grants/${grantId}/messages/${m.id}`, { starred: true })).status).toBe(404);
+    expect((await providerMessage("INBOX", "isolated-1"))?.flags).not.toContain("\\Flagged");
+    const taken = await as2("POST", "/v3/connect/custom", {
+      provider: "imap",
+      settings: {
+        imap_username: USER,
+        imap_password: "pw",
+        imap_host: "127.0.0.1",
+        imap_port: provider.tlsPort,
+        smtp_host: "127.0.0.1",
+        smtp_port: 587,
+      },
+    });
+    expect(taken.status).toBe(409);
   });
 });
