@@ -3,7 +3,7 @@ import { type ConnectedAccount, loadConnectedAccount } from "../connected/accoun
 import { indexMessageAt } from "../connected/index-message.ts";
 import { type ProviderTimeouts, withProviderImap } from "../connected/provider-imap.ts";
 import { type ProviderLocation, providerLocationOf } from "../connected/provider-index.ts";
-import { appendToSent, providerSavesSent } from "../connected/provider-sent.ts";
+import { appendToSystemFolder, providerSavesSent, SENT_FOLDER } from "../connected/provider-sent.ts";
 import { submitToProvider } from "../connected/provider-smtp.ts";
 import { providerTlsOptions } from "../connected/provider-tls.ts";
 import { MailboxError } from "../domain/errors.ts";
@@ -45,7 +45,7 @@ export async function sendThroughProvider(
   let filed: ProviderLocation | undefined;
   if (!providerSavesSent(account)) {
     try {
-      filed = await appendToSent(deps.store, account, tls, timeouts, out.sentRaw);
+      filed = await appendToSystemFolder(deps.store, account, tls, timeouts, out.sentRaw, SENT_FOLDER);
     } catch (err) {
       // The message has left: the send succeeded; only the provider's Sent copy is missing.
       deps.log.warn(

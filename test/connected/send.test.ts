@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { providerLocationOf } from "../../src/connected/provider-index.ts";
-import { providerMessages } from "../../src/store/schema.ts";
 import { type CaptureServer, startCaptureServer } from "../smtp/support/capture-server.ts";
 import { dovecotInstalled, type PrivateDovecot, startPrivateDovecot } from "../support/dovecot.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
@@ -95,30 +94,32 @@ maybe("sending on a connected account", () => {
       body: "draft body",
     });
     expect(draft.status).toBe(200);
-    // As the sync would have it: the draft also at the provider's Drafts, indexed.
-    const raw = `From: ${USER}\r\nTo: other@elsewhere.test\r\nSubject: a draft through the provider\r\n\r\ndraft body\r\n`;
-    const uid = await provider.deliver(USER, raw, { folder: "Drafts", flags: ["\\Draft"] });
-    const client = await provider.connectAs(USER);
-    const status = await client.status("Drafts", { uidValidity: true });
-    await client.logout();
-    await t.server.store.writer.submit((tx) =>
-      tx
-        .insert(providerMessages)
-        .values({
-          grantId,
-          folderPath: "Drafts",
-          uidValidity: Number(status ? status.uidValidity : 0),
-          uid: uid ?? 0,
-          messageId: draft.body.data.id,
-        })
-        .run(),
-    );
+    // Saved through the API, the draft is filed in the provider's Drafts too, and indexed there.
+    expect((await inFolder("Drafts", "a draft through the provider")).length).toBe(1);
+    const filed = providerLocationOf(t.server.store, grantId, draft.body.data.id);
+    expect(filed?.folderPath).toBe("Drafts");
+    const edited = await api(t, "PUT", `/v3/grants/${grantId}/drafts/${draft.body.data.id}`, {
+      body: "draft body, edited",
+    });
+    expect(edited.status).toBe(200);
+    expect((await inFolder("Drafts", "a draft through the provider")).length).toBe(1); // the old version is gone
+    expect(providerLocationOf(t.server.store, grantId, draft.body.data.id)?.uid).not.toBe(filed?.uid);
     const sent = await api(t, "POST", `/v3/grants/${grantId}/drafts/${draft.body.data.id}`);
     expect(sent.status).toBe(200);
     const messages = await smtp.waitFor(2);
     expect(messages[1]?.rcptTo).toEqual(["other@elsewhere.test"]);
     expect((await sentAtProvider("a draft through the provider")).length).toBe(1);
     expect((await inFolder("Drafts", "a draft through the provider")).length).toBe(0);
+  });
+
+  test("a draft deleted through the API is deleted at the provider", async () => {
+    const draft = await api(t, "POST", `/v3/grants/${grantId}/drafts`, {
+      subject: "a draft to drop",
+      body: "x",
+    });
+    expect((await inFolder("Drafts", "a draft to drop")).length).toBe(1);
+    expect((await api(t, "DELETE", `/v3/grants/${grantId}/drafts/${draft.body.data.id}`)).status).toBe(200);
+    expect((await inFolder("Drafts", "a draft to drop")).length).toBe(0);
   });
 
   test("an SMTP refusal is a 502 and nothing is stored", async () => {

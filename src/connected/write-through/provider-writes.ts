@@ -5,6 +5,7 @@ import { FOLDER_NAME_DELIMITER } from "../../domain/folder-name.ts";
 import { getFolder } from "../../mailbox/folders.ts";
 import type { Store } from "../../store/store.ts";
 import { type ConnectedAccount, loadConnectedAccount } from "../account.ts";
+import { indexMessageAt } from "../index-message.ts";
 import { ProviderError } from "../provider-error.ts";
 import { type ProviderTimeouts, withProviderImap } from "../provider-imap.ts";
 import {
@@ -14,6 +15,7 @@ import {
   providerLocationOf,
   saveFolderSyncState,
 } from "../provider-index.ts";
+import { appendToSystemFolder, DRAFTS_FOLDER } from "../provider-sent.ts";
 import type { ConnectedSync } from "../sync/registry.ts";
 import { relocateMessage } from "./relocate.ts";
 
@@ -28,6 +30,8 @@ export interface ProviderWritesDeps {
 export type AfterLocal<K extends CommandKind> = (reply: CommandReply<K>) => Promise<void>;
 
 const WRITTEN_THROUGH = new Set<CommandKind>([
+  "append",
+  "replaceDraft",
   "updateMessage",
   "deleteMessage",
   "createFolder",
@@ -63,6 +67,10 @@ export class ProviderWrites {
     input: never,
   ): Promise<AfterLocal<never> | undefined> {
     switch (kind) {
+      case "append":
+        return this.appendDraft(account, input as CommandInput<"append">) as Promise<AfterLocal<never>>;
+      case "replaceDraft":
+        return this.replaceDraft(account, input as CommandInput<"replaceDraft">);
       case "updateMessage":
         return this.updateMessage(account, input as CommandInput<"updateMessage">);
       case "deleteMessage":
@@ -78,6 +86,37 @@ export class ProviderWrites {
       default:
         return Promise.resolve(undefined);
     }
+  }
+
+  /** A draft saved through the API is filed in the provider's Drafts first (other appends are not the API's). */
+  private async appendDraft(account: ConnectedAccount, input: CommandInput<"append">) {
+    if (input.folderId !== "drafts") return undefined;
+    const { store, tls, timeouts } = this.deps;
+    const filed = await appendToSystemFolder(store, account, tls, timeouts, input.raw, DRAFTS_FOLDER);
+    if (!filed) return undefined;
+    const after: AfterLocal<"append"> = (reply) => indexMessageAt(store, account.grantId, reply.id, filed);
+    return after;
+  }
+
+  /** A draft's new version replaces the old one at the provider too: the new one filed, the old one gone. */
+  private async replaceDraft(account: ConnectedAccount, input: CommandInput<"replaceDraft">) {
+    const { store, tls, timeouts } = this.deps;
+    const old = providerLocationOf(store, account.grantId, input.draftId);
+    const filed = await appendToSystemFolder(store, account, tls, timeouts, input.raw, DRAFTS_FOLDER);
+    if (old) {
+      await this.imap(account, async (client) => {
+        const box = await client.mailboxOpen(old.folderPath);
+        if (Number(box.uidValidity) === old.uidValidity)
+          await client.messageDelete(String(old.uid), { uid: true });
+      });
+    }
+    if (!filed) return undefined;
+    // The local replace may drop the draft's index row with its old version: moved, else added.
+    const after: AfterLocal<never> = async () => {
+      await relocateMessage(store, account.grantId, input.draftId, filed);
+      await indexMessageAt(store, account.grantId, input.draftId, filed);
+    };
+    return after;
   }
 
   private async updateMessage(account: ConnectedAccount, input: CommandInput<"updateMessage">) {
