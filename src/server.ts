@@ -12,6 +12,8 @@ import { startHttp } from "./api/server.ts";
 import { bootstrap, generateFirstKey } from "./bootstrap.ts";
 import { EventClock } from "./calendar/clock.ts";
 import type { Config } from "./config/config.ts";
+import { bindCredentialKey, loadCredentialKey } from "./connected/credential-key.ts";
+import { NO_CONNECTED_SYNC } from "./connected/sync/registry.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
 import { Guardrails } from "./guardrails/governance.ts";
@@ -68,6 +70,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       ...(config.tlsKeyPath && { keyPath: config.tlsKeyPath }),
     }),
   ]);
+  bindCredentialKey(store, loadCredentialKey(config.dataDir, config.connected.secretKey));
   const defaultApplicationId = await bootstrap(store, config, log);
   const bus = new ChangeBus();
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);
@@ -131,6 +134,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     signOuts: new SignOuts(),
     /** New IMAP and SMTP connections per client address, one budget for both. */
     connectionRate: new ConnectionRate(config.limits.connectionRatePerS, config.limits.connectionBurst),
+    connectedSync: NO_CONNECTED_SYNC,
     metrics,
     isReady: () => ready,
     /** What is bound, for GET /v3/admin/status (known once every listener is). */

@@ -23,6 +23,11 @@ const queries = compiledReads((db) => ({
   byEmail: db
     .select()
     .from(grants)
+    .where(and(eq(grants.email, sql.placeholder("email")), eq(grants.provider, "nylas")))
+    .prepare(),
+  anyByEmail: db
+    .select()
+    .from(grants)
     .where(eq(grants.email, sql.placeholder("email")))
     .prepare(),
   storageUsage: db
@@ -33,12 +38,18 @@ const queries = compiledReads((db) => ({
 }));
 
 /**
- * The account with this address (any application's), or null. Compiled once per store: it runs
+ * The agent account hosted here with this address (any application's), or null: a connected
+ * account's address is its provider's, whose mail goes there. Compiled once per store: it runs
  * at every MX RCPT TO, SMTP login and send recipient, and building the query each time cost the
  * MX ~14 % of its time (bench/smtp.ts profile).
  */
 export function findGrantByEmail(store: Store, email: string): GrantRow | null {
   return queries(store).byEmail.get({ email: email.toLowerCase() }) ?? null;
+}
+
+/** The grant with this address, hosted or connected (the address is unique across both). */
+export function findAnyGrantByEmail(store: Store, email: string): GrantRow | null {
+  return queries(store).anyByEmail.get({ email: email.toLowerCase() }) ?? null;
 }
 
 /** What a protocol login checks: the credentials and the state of the account. */

@@ -18,6 +18,8 @@ export interface NewGrant {
   appPasswordHash: string | null;
   storageQuotaBytes: number;
   dailySendLimit: number;
+  /** `nylas` (an agent account, the default) or `imap` (a connected account, src/connected/). */
+  provider?: "nylas" | "imap";
 }
 
 export class GrantExistsError extends Error {
@@ -39,7 +41,7 @@ export async function createGrant(store: Store, input: NewGrant): Promise<GrantR
     email: input.email.toLowerCase(),
     name: input.name,
     workspaceId: input.workspaceId,
-    provider: "nylas",
+    provider: input.provider ?? "nylas",
     grantStatus: "valid",
     settingsJson: JSON.stringify(input.settings),
     appPasswordHash: input.appPasswordHash,
@@ -87,6 +89,8 @@ export interface GrantChanges {
   settings?: Record<string, unknown>;
   /** A new bcrypt hash: rotates the app password and ends live protocol sessions. */
   appPasswordHash?: string;
+  /** `valid` again after a connected account re-authenticates. */
+  grantStatus?: "valid" | "invalid";
 }
 
 export async function updateGrant(store: Store, grant: GrantRow, changes: GrantChanges): Promise<GrantRow> {
@@ -95,6 +99,7 @@ export async function updateGrant(store: Store, grant: GrantRow, changes: GrantC
     name: changes.name !== undefined ? changes.name : grant.name,
     workspaceId: changes.workspaceId !== undefined ? changes.workspaceId : grant.workspaceId,
     settingsJson: changes.settings ? JSON.stringify(changes.settings) : grant.settingsJson,
+    grantStatus: changes.grantStatus ?? grant.grantStatus,
     updatedAt: nowSeconds(),
   };
   await store.writer.submit(async (tx) => {
@@ -115,6 +120,7 @@ export async function updateGrant(store: Store, grant: GrantRow, changes: GrantC
         settingsJson: next.settingsJson,
         appPasswordHash: next.appPasswordHash,
         passwordVersion: next.passwordVersion,
+        grantStatus: next.grantStatus,
         updatedAt: next.updatedAt,
       })
       .where(eq(grants.id, grant.id));
@@ -159,8 +165,8 @@ export function recordGrantEvent(
     object: {
       code: GRANT_EVENT_CODES[type],
       grant_id: grant.id,
-      integration_id: "nylas",
-      provider: "nylas",
+      integration_id: grant.provider,
+      provider: grant.provider,
       email: grant.email,
       ...(grant.name !== null && { name: grant.name }),
       scope: [],

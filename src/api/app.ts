@@ -1,9 +1,11 @@
 import { Elysia } from "elysia";
+import { ProviderError } from "../connected/provider-error.ts";
 import { MailboxError } from "../domain/errors.ts";
 import { ComposeError } from "../mail/compose/errors.ts";
 import type { ApiDeps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { errorResponse, requestIdOf } from "./http.ts";
+import { providerFailure } from "./provider-errors.ts";
 import { accountListRoutes } from "./routes/account-lists.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { apiKeyRoutes } from "./routes/api-keys.ts";
@@ -26,6 +28,7 @@ import { listRoutes } from "./routes/lists.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { outboundRoutes } from "./routes/outbound.ts";
 import { policyRoutes } from "./routes/policies.ts";
+import { providerRoutes } from "./routes/providers.ts";
 import { reviewRoutes } from "./routes/review.ts";
 import { ruleEvaluationRoutes } from "./routes/rule-evaluations.ts";
 import { ruleRoutes } from "./routes/rules.ts";
@@ -59,6 +62,7 @@ export function createApiApp(deps: ApiDeps) {
     .use(connectRoutes(deps))
     .use(grantRoutes(deps))
     .use(connectorRoutes(deps))
+    .use(providerRoutes())
     .use(domainRoutes(deps))
     .use(adminRoutes(deps))
     .use(apiKeyRoutes(deps))
@@ -102,6 +106,7 @@ function toApiError(code: string | number, error: unknown, request: Request, dep
     return new ApiError(MAILBOX_STATUS[error.code], error.message, undefined, retry);
   }
   if (error instanceof ComposeError) return new ApiError(400, error.message);
+  if (error instanceof ProviderError) return providerFailure(error) as ApiError;
   if (code === "PARSE") return new ApiError(400, "error parsing request body: it is not valid JSON");
   if (code === "NOT_FOUND") {
     const url = new URL(request.url);

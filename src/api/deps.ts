@@ -2,6 +2,7 @@ import type { ChangeBus } from "../../actors/bus.ts";
 import type { Mailboxes } from "../../actors/mailboxes.ts";
 import type { SignOuts } from "../accounts/sign-outs.ts";
 import type { Config } from "../config/config.ts";
+import type { ConnectedSync } from "../connected/sync/registry.ts";
 import type { DnsResolver } from "../dns/resolver.ts";
 import type { EventStreams } from "../events/streams.ts";
 import type { Guardrails } from "../guardrails/governance.ts";
@@ -27,4 +28,6 @@ export interface ApiDeps {
   guardrails: Guardrails;
   log: Logger;
   defaultApplicationId: string;
+  /** The sync actors of connected IMAP grants: started on connect, stopped on delete. */
+  connectedSync: ConnectedSync;
 }

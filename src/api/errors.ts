@@ -13,7 +13,11 @@ export const ERROR_TYPES = {
   415: "invalid_request_error",
   429: "rate_limit_error",
   500: "api_error",
+  /** A connected account's provider refused or failed a change (src/api/provider-errors.ts). */
+  502: "provider_error",
   503: "api_error",
+  /** A connected account's provider did not answer in time. */
+  504: "provider_error",
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_TYPES;

@@ -15,6 +15,7 @@ import { errorResponse, setRequestId } from "./http.ts";
 import { LargeBodies } from "./large-bodies.ts";
 import { publicDocument } from "./openapi/public.ts";
 import { refuseResolvedIds } from "./path.ts";
+import { withProviderWrites } from "./provider-writes.ts";
 import { TrackingEndpoints } from "./tracking.ts";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -38,7 +39,7 @@ export interface HttpDeps extends ApiDeps {
 const PROBES = new Set(["/healthz", "/metrics"]);
 
 export function startHttp(deps: HttpDeps, port: number, hostname: string): Server<undefined> {
-  const app = createApiApp(deps);
+  const app = createApiApp(withProviderWrites(deps));
   const messageLimit = Math.ceil(deps.config.limits.maxMessageBytes * 1.4) + JSON_BODY_LIMIT;
   const largeBodies = new LargeBodies(deps.config.limits.httpMaxLargeBodies);
   const mcp = new McpEndpoint(VERSION);

@@ -17,6 +17,7 @@ export const SWITCHES: ReadonlySet<string> = new Set([
   "html",
   "no-notify",
   "show-cancelled",
+  "password-stdin",
 ]);
 
 /** Positionals and flags, in any order; `--` ends the flags; `-h` is `--help`. */

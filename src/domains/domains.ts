@@ -4,6 +4,7 @@ import { newUuid, nowSeconds } from "../ids.ts";
 import { type DomainRow, domains, grants } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { generateDkimKeyPair } from "./dkim.ts";
+import { notPlaceholder } from "./placeholder.ts";
 import type { DomainDnsContext, VerificationType } from "./records.ts";
 
 export const VERIFICATION_TYPES: readonly VerificationType[] = ["ownership", "mx", "spf", "dkim", "feedback"];
@@ -72,6 +73,7 @@ export async function findOwnDomain(
     where: and(
       eq(domains.applicationId, applicationId),
       or(eq(domains.id, idOrAddress), eq(domains.domainAddress, idOrAddress.toLowerCase())),
+      notPlaceholder(),
     ),
   });
   return row ?? null;
@@ -87,7 +89,7 @@ export async function listDomains(
   return store.read
     .select({ seq: sql<number>`rowid`, domain: domains })
     .from(domains)
-    .where(and(eq(domains.applicationId, applicationId), gt(sql`rowid`, afterSeq)))
+    .where(and(eq(domains.applicationId, applicationId), gt(sql`rowid`, afterSeq), notPlaceholder()))
     .orderBy(asc(sql`rowid`))
     .limit(limit);
 }

@@ -1,38 +1,18 @@
 import { findGrantByEmail } from "../accounts/grants.ts";
 import { MailboxError } from "../domain/errors.ts";
-import type { Flags } from "../domain/flags.ts";
 import { FOLDER } from "../domain/system-folders.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
 import { getMessage, type MessageView } from "../mailbox/messages.ts";
 import type { RuleOutcome } from "../rule-engine/evaluate.ts";
 import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
-import type { TrackingRequest } from "../tracking/instrument.ts";
 import type { SendingDeps } from "./deps.ts";
 import { checkAttachments, checkMessageSize } from "./limits.ts";
+import type { Outgoing } from "./outgoing-message.ts";
+import { sendThroughProvider } from "./provider-send.ts";
 import { localInboundRules, outboundRules } from "./rules.ts";
 
-/** A composed message ready to leave the account, whichever way it was written. */
-export interface Outgoing {
-  /** The Sent copy: what the sender keeps (Bcc included). */
-  sentRaw: Uint8Array;
-  /** What recipients get: the same bytes without Bcc. */
-  deliveryRaw: Uint8Array;
-  /** Envelope recipients, lower-cased and unique. */
-  recipients: string[];
-  metadata?: Record<string, string>;
-  flags?: Partial<Flags>;
-  /** Sending a draft (the version composed): it leaves Drafts, its id goes to the Sent copy. */
-  draft?: { id: string; uid: number };
-  /** The message this one answers, to mark \Answered. */
-  answeredId?: string;
-  /** A scheduled send coming due (see SendCommand). */
-  scheduled?: { scheduleId: string; messageId: string };
-  /** A message held for review, being released: a hold_for_review rule does not hold it again. */
-  held?: { id: string };
-  /** tracking_options, recorded with the Sent copy (src/sending/tracking.ts). */
-  tracking?: TrackingRequest;
-}
+export type { Outgoing } from "./outgoing-message.ts";
 
 /**
  * The send path shared by API sends, raw MIME sends and sent drafts: the size limit; one actor
@@ -46,6 +26,7 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
   const preparedSent = deps.mailboxes.prepare(out.sentRaw);
   await checkAttachments(limits, async () => (await preparedSent).attachments);
   if (rules?.verdict.held && !out.held) return holdForReview(deps, grant, out, rules, preparedSent);
+  if (grant.provider === "imap") return sendThroughProvider(deps, grant, out, preparedSent, rules ?? null);
   const { local, remote } = await splitRecipients(deps, out.recipients);
   const sent = await deps.mailboxes.ask(grant.id, "send", {
     raw: out.sentRaw,

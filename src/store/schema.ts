@@ -669,3 +669,56 @@ export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type AutoGroupJobRow = typeof autoGroupJobs.$inferSelect;
 export type RuleEvaluationRow = typeof ruleEvaluations.$inferSelect;
 export type TrackedMessageRow = typeof trackedMessages.$inferSelect;
+
+export const connectedAccounts = sqliteTable("connected_accounts", {
+  grantId: text("grant_id").primaryKey(),
+  imapHost: text("imap_host").notNull(),
+  imapPort: integer("imap_port").notNull(),
+  imapSecurity: text("imap_security").notNull(),
+  imapUsername: text("imap_username").notNull(),
+  imapPasswordSealed: text("imap_password_sealed").notNull(),
+  smtpHost: text("smtp_host").notNull(),
+  smtpPort: integer("smtp_port").notNull(),
+  smtpSecurity: text("smtp_security").notNull(),
+  smtpUsername: text("smtp_username").notNull(),
+  smtpPasswordSealed: text("smtp_password_sealed").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+/** Connected IMAP accounts: a local message ↔ its place at the provider (src/connected/). */
+export const providerMessages = sqliteTable(
+  "provider_messages",
+  {
+    grantId: text("grant_id").notNull(),
+    folderPath: text("folder_path").notNull(),
+    uidValidity: integer("uid_validity").notNull(),
+    uid: integer("uid").notNull(),
+    messageId: text("message_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.folderPath, t.uidValidity, t.uid] })],
+);
+
+/** Connected IMAP accounts: each provider folder's sync state. */
+export const providerFolders = sqliteTable(
+  "provider_folders",
+  {
+    grantId: text("grant_id").notNull(),
+    folderPath: text("folder_path").notNull(),
+    folderId: text("folder_id").notNull(),
+    uidValidity: integer("uid_validity"),
+    uidNext: integer("uid_next"),
+    highestModseq: integer("highest_modseq"),
+    initialLowUid: integer("initial_low_uid"),
+    initialDone: integer("initial_done", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.folderPath] })],
+);
+
+/** Connected IMAP accounts: the grant's sync milestones. */
+export const providerSync = sqliteTable("provider_sync", {
+  grantId: text("grant_id").primaryKey(),
+  initialCompletedAt: integer("initial_completed_at"),
+  expiredAt: integer("expired_at"),
+});
+
+export type ProviderFolderRow = typeof providerFolders.$inferSelect;

@@ -78,6 +78,8 @@ describe("the flow", () => {
     await c.ok("GET /v3/connectors/{provider}", { provider: "nylas" });
     await c.ok("PATCH /v3/connectors/{provider}", { provider: "nylas" }, { json: { settings: { a: "b" } } });
     await c.ok("PUT /v3/connectors/{provider}", { provider: "nylas" }, { json: { scope: [] } });
+    await c.ok("POST /v3/connectors", {}, { json: { provider: "imap", name: "IMAP accounts" } });
+    await c.ok("POST /v3/providers/detect", {}, { query: { email: "someone@icloud.com" } });
     const a = { application_id: app.data.application_id };
     const key = await c.ok("POST /v3/admin/applications/{application_id}/api-keys", a, {
       json: { name: "contract", expires_in: 30 },

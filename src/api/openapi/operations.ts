@@ -67,8 +67,9 @@ const messageFilters = [
   q("metadata_pair", "key:value"),
   q(
     "search_query_native",
-    "Full-text query (words, from:, to:, subject:, is:unread, has:attachment, phrases)",
+    "Full-text query (words, from:, to:, subject:, is:unread, has:attachment, phrases); on a connected IMAP account, IMAP SEARCH syntax run at the provider",
   ),
+  q("query_imap", "Connected IMAP accounts: read `in` at the provider instead of the cache", bool),
 ];
 const fields = q(
   "fields",
@@ -322,6 +323,27 @@ export const OPERATIONS: Operation[] = [
     },
     ok: { status: 201, schema: single(ref("Grant")) },
     errors: [403, 409],
+  },
+  {
+    method: "post",
+    path: "/v3/providers/detect",
+    tag: "Accounts",
+    summary: "Detect an address's provider (well-known domains; imap, undetected, otherwise)",
+    query: [q("email", "the address"), q("all_provider_types", "accepted; the answer is the same")],
+    ok: {
+      status: 200,
+      schema: single(
+        object(
+          {
+            email_address: { type: "string" },
+            detected: { type: "boolean" },
+            provider: { type: "string" },
+            type: text("the IMAP provider, when provider is imap"),
+          },
+          ["email_address", "detected"],
+        ),
+      ),
+    },
   },
   {
     method: "get",

@@ -4,16 +4,19 @@ import { findConnector } from "../../accounts/connectors.ts";
 import { findGrantByEmail } from "../../accounts/grants.ts";
 import { createGrant, GrantExistsError, updateGrant } from "../../accounts/provision.ts";
 import { placeNewGrant } from "../../accounts/workspace-placement.ts";
+import { ConnectConflictError, connectImapAccount } from "../../connected/connect-account.ts";
 import { findDomainByAddress, readyForAccounts } from "../../domains/domains.ts";
 import { findPolicy } from "../../guardrails/policies.ts";
 import { findWorkspace } from "../../guardrails/workspaces.ts";
 import { presentGrant } from "../../present/grant.ts";
 import type { DomainRow, GrantRow } from "../../store/schema.ts";
 import { callerOf } from "../auth.ts";
+import { parseImapSettings } from "../connect-imap-body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, conflict } from "../errors.ts";
 import { requireOwnPolicy } from "../guardrail-refs.ts";
 import { single } from "../http.ts";
+import { connectRefusal } from "../provider-errors.ts";
 import { type Json, optionalString, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
 const EMAIL =
@@ -56,6 +59,7 @@ export function storedSettings(s: AccountSettings): Record<string, unknown> {
 export function connectRoutes(deps: ApiDeps) {
   return new Elysia().post("/v3/connect/custom", async ({ request, body }) => {
     const caller = callerOf(request);
+    if (isImapConnect(body)) return connectImap(deps, request, body);
     const input = parseConnectBody(body);
     checkGovernance(deps, caller.applicationId, input);
     const domain = await requireUsableDomain(deps, caller.applicationId, input.settings.email);
@@ -100,6 +104,33 @@ export function connectRoutes(deps: ApiDeps) {
   });
 }
 
+function isImapConnect(body: unknown): body is Json {
+  return typeof body === "object" && body !== null && (body as Json).provider === "imap";
+}
+
+/** provider imap: a person's existing mailbox, checked with a real login first (src/connected/). */
+async function connectImap(deps: ApiDeps, request: Request, body: Json) {
+  rejectUnknown(body, ["provider", "settings", "name", "state", "scope"]);
+  if (body.settings === undefined) {
+    throw badRequest(
+      "settings is required (imap_username, imap_password, imap_host, imap_port, smtp_host, smtp_port)",
+    );
+  }
+  const settings = parseImapSettings(body.settings);
+  const name = optionalString(body, "name", "name", 256);
+  try {
+    const { grant } = await connectImapAccount(
+      { ...deps, connected: deps.config.connected },
+      callerOf(request).applicationId,
+      { settings, ...(name !== undefined && { name }) },
+    );
+    return single(request, presentGrant(grant), 201);
+  } catch (err) {
+    if (err instanceof ConnectConflictError) throw conflict(err.message);
+    throw connectRefusal(err);
+  }
+}
+
 interface ConnectInput {
   settings: AccountSettings;
   name?: string;
@@ -112,7 +143,7 @@ function parseConnectBody(value: unknown): ConnectInput {
   const provider = requiredString(body, "provider", "provider", 64);
   if (provider !== "nylas") {
     throw badRequest(
-      `provider "${provider}" is not supported: this server hosts agent accounts (provider "nylas")`,
+      `provider "${provider}" is not supported: "nylas" (an agent account hosted here) or "imap" (a connected IMAP account)`,
     );
   }
   if (body.settings === undefined) throw badRequest("settings is required (with at least settings.email)");
@@ -177,6 +208,9 @@ async function reauthenticate(
 ): Promise<GrantRow> {
   if (existing.applicationId !== applicationId) {
     throw conflict(`${existing.email} is already an account of another application`);
+  }
+  if (existing.provider !== "nylas") {
+    throw conflict(`${existing.email} is a connected ${existing.provider} account, not an agent account`);
   }
   const password = input.settings.appPassword;
   const hash = knownHash ?? (password ? await hashAppPassword(password) : undefined);

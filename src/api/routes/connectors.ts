@@ -15,6 +15,9 @@ import { requireOwnPolicy } from "../guardrail-refs.ts";
 import { deleted, json, single } from "../http.ts";
 import { optionalString, queryInt, rejectUnknown, requiredString, requireObject } from "../validate.ts";
 
+/** Agent accounts, and people's IMAP accounts connected through POST /v3/connect/custom. */
+const CONNECTOR_PROVIDERS = ["nylas", "imap"];
+
 /** Nylas's connector object: exactly these fields (its schema allows no others). */
 function presentConnector(c: ConnectorRow) {
   return {
@@ -67,9 +70,9 @@ export function connectorRoutes(deps: ApiDeps) {
         const input = requireObject(body);
         rejectUnknown(input, ["name", "provider", "settings", "scope", "active_credential_id"]);
         const provider = requiredString(input, "provider", "provider", 64);
-        if (provider !== "nylas") {
+        if (!CONNECTOR_PROVIDERS.includes(provider)) {
           throw badRequest(
-            `provider "${provider}" is not supported: this server hosts agent accounts (provider "nylas")`,
+            `provider "${provider}" is not supported: "nylas" (agent accounts hosted here) or "imap" (connected IMAP accounts)`,
           );
         }
         const name = optionalString(input, "name", "name", 256) ?? provider;

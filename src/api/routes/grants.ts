@@ -84,6 +84,9 @@ export function grantRoutes(deps: ApiDeps) {
     })
     .delete("/v3/grants/:grantId", async ({ request, params }) => {
       const grant = await load(request, params.grantId);
+      // A connected grant's sync stops first, so nothing writes to it while it goes; the cascade
+      // removes its credentials with it.
+      await deps.connectedSync.stop(grant.id);
       await deps.mailboxes.remove(grant.id);
       await deleteGrant(deps.store, grant);
       deps.signOuts.announce(grant.id);

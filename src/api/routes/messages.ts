@@ -11,6 +11,7 @@ import { badRequest, notFound } from "../errors.ts";
 import { cursorList, deleted, single } from "../http.ts";
 import { messagePage } from "../message-page.ts";
 import { resolveFolderId, selectFields } from "../message-query.ts";
+import { asksProvider, providerMessage, providerMessages } from "../provider-messages.ts";
 import { type Json, optionalBoolean, pathParam, rejectUnknown, requireObject } from "../validate.ts";
 
 const FIELDS = [
@@ -41,15 +42,19 @@ export function messageRoutes(deps: ApiDeps) {
     .get("/v3/grants/:grantId/messages", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
       const q = new URL(request.url).searchParams;
-      const page = messagePage(deps.store, grant.id, q);
+      const page = asksProvider(grant, q)
+        ? { items: await providerMessages(deps, grant, q), next: null }
+        : messagePage(deps.store, grant.id, q);
       const items = await present(deps, page.items, fieldsOf(q));
       const select = selectFields(q);
       return cursorList(request, select ? items.map(select) : items, page.next);
     })
     .get("/v3/grants/:grantId/messages/:messageId", async ({ request, params }) => {
       const grant = await requireGrant(deps, request, params.grantId);
-      const view = await requireMessage(deps, grant, params.messageId);
+      const cached = await requireMessage(deps, grant, params.messageId);
       const q = new URL(request.url).searchParams;
+      const view = asksProvider(grant, q) ? await providerMessage(deps, grant, cached) : cached;
+      if (!view) throw notFound(`message ${cached.row.id} (no longer at the provider)`);
       const [item] = await present(deps, [view], fieldsOf(q));
       const select = selectFields(q);
       return single(request, select && item ? select(item) : item);

@@ -5,6 +5,7 @@ import type { Command, CommandGroup } from "../command.ts";
 import { isoTime, printFields, printJson, printLine, printNote, printTable } from "../output.ts";
 import { collectOffsetPages } from "../pages.ts";
 import { Progress } from "../progress.ts";
+import { readSecret } from "../secret-input.ts";
 
 /** The Nylas grant object, as far as the CLI shows it. */
 export interface Grant {
@@ -54,6 +55,43 @@ const create: Command = {
         password ? "enabled (app password set)" : "disabled (no app password; set one with --app-password)",
       ],
     ]);
+  },
+};
+
+const connectImap: Command = {
+  name: "account connect-imap",
+  usage:
+    "<email> --host H [--port 993] [--smtp-host H] [--smtp-port 587] [--username U] [--name N] [--password-stdin] [--json]",
+  summary:
+    "Connect a person's existing IMAP account (password asked, or read with --password-stdin; never an argument)",
+  args: ["email"],
+  options: ["host", "port", "smtp-host", "smtp-port", "username", "name"],
+  switches: ["password-stdin", "json"],
+  async run(call) {
+    const email = call.arg(0);
+    const host = call.option("host");
+    const password = await readSecret(`IMAP password for ${email}: `, call.switch("password-stdin"));
+    const smtpHost = call.option("smtp-host");
+    const port = call.positiveInt("port");
+    const smtpPort = call.positiveInt("smtp-port");
+    const name = call.option("name");
+    const username = call.option("username");
+    const result = await call.client.post<Grant>("/v3/connect/custom", {
+      provider: "imap",
+      settings: {
+        imap_username: username ?? email,
+        imap_password: password,
+        ...(username !== undefined && { email }),
+        ...(host !== undefined && { imap_host: host }),
+        ...(port !== undefined && { imap_port: port }),
+        ...(smtpHost !== undefined && { smtp_host: smtpHost }),
+        ...(smtpPort !== undefined && { smtp_port: smtpPort }),
+      },
+      ...(name !== undefined && { name }),
+    });
+    if (call.json) return printJson(result.data);
+    printLine("IMAP account connected: the provider accepted the login; its mail is being synced.");
+    printFields(grantFields(result.data));
   },
 };
 
@@ -219,5 +257,5 @@ const BULK_CONCURRENCY = 8;
 
 export const accountCommands: CommandGroup = {
   title: "Accounts",
-  commands: [create, createMany, list, get, update, remove],
+  commands: [create, createMany, connectImap, list, get, update, remove],
 };

@@ -41,12 +41,21 @@ export interface CaptureServer {
 }
 
 export async function startCaptureServer(
-  opts: { auth?: { user: string; pass: string }; secure?: boolean; host?: string; port?: number } = {},
+  opts: {
+    auth?: { user: string; pass: string };
+    secure?: boolean;
+    host?: string;
+    port?: number;
+    /** A certificate to present instead of a self-signed one (e.g. one a test CA signed). */
+    tls?: { certPem: string; keyPem: string };
+  } = {},
 ): Promise<CaptureServer> {
-  const { certPem, keyPem } = generateSelfSignedCertificate({
-    hostnames: ["localhost", "mx.test"],
-    ips: ["127.0.0.1"],
-  });
+  const { certPem, keyPem } =
+    opts.tls ??
+    generateSelfSignedCertificate({
+      hostnames: ["localhost", "mx.test"],
+      ips: ["127.0.0.1"],
+    });
   let open = 0;
   const state: Omit<CaptureServer, "port" | "waitFor" | "close"> = {
     messages: [],
