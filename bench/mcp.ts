@@ -67,7 +67,8 @@ const waits: number[] = [];
 for (let i = 0; i < WAITS; i++) {
   const pending = client.callTool({
     name: "wait_for_message",
-    arguments: { grant: grant.id, subject: `wake ${i}`, timeout_s: 10 },
+    // `since`: a wait that starts after the commit (a slow tool call) still finds the message.
+    arguments: { grant: grant.id, subject: `wake ${i}`, timeout_s: 10, since: Math.floor(Date.now() / 1000) },
   });
   await Bun.sleep(30);
   const raw = new TextEncoder().encode(`Subject: wake ${i}\r\nFrom: a@b.example\r\n\r\nCode 123456\r\n`);
@@ -81,7 +82,7 @@ for (let i = 0; i < WAITS; i++) {
 const restWaits: number[] = [];
 for (let i = 0; i < WAITS; i++) {
   const pending = fetch(
-    `${t.url}/v3/grants/${grant.id}/messages/wait?timeout=10&subject=${encodeURIComponent(`rest ${i}`)}`,
+    `${t.url}/v3/grants/${grant.id}/messages/wait?timeout=10&since=${Math.floor(Date.now() / 1000)}&subject=${encodeURIComponent(`rest ${i}`)}`,
     {
       headers: { authorization: `Bearer ${t.apiKey}` },
     },
