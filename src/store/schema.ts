@@ -613,3 +613,41 @@ export type ListItemRow = typeof listItems.$inferSelect;
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type RuleEvaluationRow = typeof ruleEvaluations.$inferSelect;
 export type TrackedMessageRow = typeof trackedMessages.$inferSelect;
+
+/** Connected IMAP accounts: a local message ↔ its place at the provider (src/connected/). */
+export const providerMessages = sqliteTable(
+  "provider_messages",
+  {
+    grantId: text("grant_id").notNull(),
+    folderPath: text("folder_path").notNull(),
+    uidValidity: integer("uid_validity").notNull(),
+    uid: integer("uid").notNull(),
+    messageId: text("message_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.folderPath, t.uidValidity, t.uid] })],
+);
+
+/** Connected IMAP accounts: each provider folder's sync state. */
+export const providerFolders = sqliteTable(
+  "provider_folders",
+  {
+    grantId: text("grant_id").notNull(),
+    folderPath: text("folder_path").notNull(),
+    folderId: text("folder_id").notNull(),
+    uidValidity: integer("uid_validity"),
+    uidNext: integer("uid_next"),
+    highestModseq: integer("highest_modseq"),
+    initialLowUid: integer("initial_low_uid"),
+    initialDone: integer("initial_done", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.folderPath] })],
+);
+
+/** Connected IMAP accounts: the grant's sync milestones. */
+export const providerSync = sqliteTable("provider_sync", {
+  grantId: text("grant_id").primaryKey(),
+  initialCompletedAt: integer("initial_completed_at"),
+  expiredAt: integer("expired_at"),
+});
+
+export type ProviderFolderRow = typeof providerFolders.$inferSelect;
