@@ -11,6 +11,7 @@ import { startHttp } from "./api/server.ts";
 import { bootstrap, generateFirstKey } from "./bootstrap.ts";
 import { EventClock } from "./calendar/clock.ts";
 import type { Config } from "./config/config.ts";
+import { bindCredentialKey, loadCredentialKey } from "./connected/credential-key.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
 import { Guardrails } from "./guardrails/governance.ts";
@@ -64,6 +65,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       ...(config.tlsKeyPath && { keyPath: config.tlsKeyPath }),
     }),
   ]);
+  bindCredentialKey(store, loadCredentialKey(config.dataDir, config.connected.secretKey));
   const defaultApplicationId = await bootstrap(store, config, log);
   const bus = new ChangeBus();
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);

@@ -1,5 +1,6 @@
 import { hostname as osHostname } from "node:os";
 import { resolve } from "node:path";
+import { type ConnectedConfig, loadConnectedConfig } from "./connected.ts";
 import { type Env, port, positiveInt, redactUrl } from "./env.ts";
 import { ConfigError } from "./error.ts";
 import { loadSmtpConfig, type SmtpConfig } from "./smtp.ts";
@@ -68,6 +69,8 @@ export interface Config {
   smtp: SmtpConfig;
   /** DNSBL zones and rspamd, for policies with spam detection (spam.ts). */
   spam: SpamConfig;
+  /** Connected IMAP accounts: the provider CA file and the credential key (connected.ts). */
+  connected: ConnectedConfig;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -122,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: loadWebhookConfig(env),
     smtp: loadSmtpConfig(env),
     spam: loadSpamConfig(env),
+    connected: loadConnectedConfig(env),
   };
 }
 

@@ -651,3 +651,19 @@ export const providerSync = sqliteTable("provider_sync", {
 });
 
 export type ProviderFolderRow = typeof providerFolders.$inferSelect;
+
+export const connectedAccounts = sqliteTable("connected_accounts", {
+  grantId: text("grant_id").primaryKey(),
+  imapHost: text("imap_host").notNull(),
+  imapPort: integer("imap_port").notNull(),
+  imapSecurity: text("imap_security").notNull(),
+  imapUsername: text("imap_username").notNull(),
+  imapPasswordSealed: text("imap_password_sealed").notNull(),
+  smtpHost: text("smtp_host").notNull(),
+  smtpPort: integer("smtp_port").notNull(),
+  smtpSecurity: text("smtp_security").notNull(),
+  smtpUsername: text("smtp_username").notNull(),
+  smtpPasswordSealed: text("smtp_password_sealed").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
