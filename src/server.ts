@@ -12,6 +12,7 @@ import { bootstrap, generateFirstKey } from "./bootstrap.ts";
 import { EventClock } from "./calendar/clock.ts";
 import type { Config } from "./config/config.ts";
 import { bindCredentialKey, loadCredentialKey } from "./connected/credential-key.ts";
+import { ConnectedSyncs } from "./connected/sync/registry.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
 import { Guardrails } from "./guardrails/governance.ts";
@@ -47,6 +48,8 @@ export interface RunningServer {
   retention: RetentionSweeper;
   /** What governs each account (policies, rules, workspaces). */
   guardrails: Guardrails;
+  /** The sync actors of connected IMAP grants (src/connected/sync/). */
+  connectedSync: ConnectedSyncs;
   tls: { cert: string; key: string };
   stop(): Promise<void>;
 }
@@ -69,6 +72,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const defaultApplicationId = await bootstrap(store, config, log);
   const bus = new ChangeBus();
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);
+  const connectedSync = new ConnectedSyncs({
+    store,
+    mailboxes,
+    log,
+    providerCaFile: config.connected.providerCaFile,
+  });
   const metrics = new Metrics();
   registerGauges(metrics, store, mailboxes);
   const streams = new EventStreams();
@@ -121,6 +130,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onScheduled: () => void scheduler.wake(),
     onHeld,
     defaultApplicationId,
+    connectedSync,
     auth: new Authenticator(store, defaultApplicationId),
     /** App-password logins of IMAP and SMTP submission: one budget of wrong guesses. */
     logins: new PasswordLogins(store, config.logins),
@@ -169,6 +179,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     { intervalMs: 3600_000, firstDelayMs: 60_000, batch: 500, clock: () => Math.floor(Date.now() / 1000) },
   );
   retention.start();
+  await connectedSync.startAll();
   ready = true;
   // Background work a migration left (only once everything listens: a failed start has none to stop).
   const maintenance = new AbortController();
@@ -210,6 +221,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     scheduler,
     retention,
     guardrails,
+    connectedSync,
     tls: { cert: tls.cert, key: tls.key },
     async stop() {
       ready = false;
@@ -221,6 +233,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await eventClock.stop();
       await reviewWatch?.stop();
       await retention.stop();
+      await connectedSync.shutdown();
       await delivery.stop();
       maintenance.abort();
       await reindexing;

@@ -1,0 +1,240 @@
+import type { ImapFlow } from "imapflow";
+import { type ConnectedAccount, loadConnectedAccount } from "../account.ts";
+import { folderSyncStates } from "../provider-index.ts";
+import { grantIsInvalid, markGrantExpired, recordSyncCompleted } from "../sync-events.ts";
+import { reconnectDelayMs } from "./backoff.ts";
+import type { ConnectionSlots } from "./connection-slots.ts";
+import { type MappedFolder, mapFolders } from "./folder-map.ts";
+import { syncFolder } from "./folder-sync.ts";
+import { closeQuietly, isAuthenticationFailure, openProviderClient } from "./provider-client.ts";
+import type { SyncContext } from "./sync-context.ts";
+import { purgeOutsideWindow } from "./window.ts";
+
+export interface GrantSyncOptions {
+  /** The operator's CA file for provider certificates (AGENTBOX_PROVIDER_CA_FILE), or null. */
+  caFile: string | null;
+  /** Bounds sync passes in flight across every grant. */
+  passSlots: ConnectionSlots;
+  /** Bounds IDLE connections across every grant. */
+  idleSlots: ConnectionSlots;
+  /** How often every folder is polled (IDLE or not). */
+  pollMs: number;
+}
+
+/** The folders kept under IDLE: what an agent waits on (at most two connections per grant). */
+const IDLE_FOLDERS = ["inbox", "sent"];
+/** Provider notifications within this many ms make one pass. */
+const DEBOUNCE_MS = 25;
+
+/**
+ * One connected grant's sync: the only code that talks to its provider for reading. A pass (a
+ * short-lived connection: map the folders, sync each, purge the window) runs one at a time;
+ * between passes two IDLE connections (Inbox, Sent) ask for a pass as soon as the provider
+ * reports a change, and a timer asks for one every `pollMs`. When a connection fails the sync
+ * reconnects with backoff and jitter; when the provider refuses the credentials the grant is
+ * marked invalid (grant.expired) and the sync stops until `start` again (a re-connect).
+ */
+export class GrantSync {
+  private isStopped = false;
+  private running: Promise<void> | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private queued = new Map<string, Promise<void>>();
+  private folders: MappedFolder[] = [];
+  private watchers: ImapFlow[] = [];
+  private releaseIdle: (() => void)[] = [];
+  private wakeWatch: (() => void) | null = null;
+  private wakeSleep: (() => void) | null = null;
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private debounce = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly ctx: SyncContext,
+    private readonly options: GrantSyncOptions,
+  ) {}
+
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
+  get grantId(): string {
+    return this.ctx.grantId;
+  }
+
+  /** Starts the loop unless it runs; a sleeping reconnect is woken up. */
+  start(): void {
+    this.isStopped = false;
+    if (this.running) {
+      this.wakeSleep?.();
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    this.wakeSleep?.();
+    this.wakeWatch?.();
+    this.closeWatchers();
+    await this.running;
+    await this.chain;
+  }
+
+  /**
+   * A pass over one folder (or every folder), queued behind the pass in progress; a request for a
+   * pass already queued joins it. Rejects when the provider cannot be reached.
+   */
+  syncNow(folderPath?: string): Promise<void> {
+    const key = folderPath ?? "*";
+    const all = this.queued.get("*");
+    if (all) return all;
+    const same = this.queued.get(key);
+    if (same) return same;
+    const run = this.chain.then(async () => {
+      this.queued.delete(key);
+      await this.pass(folderPath);
+    });
+    this.queued.set(key, run);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private async loop(): Promise<void> {
+    let attempt = 0;
+    while (!this.isStopped) {
+      try {
+        const account = await loadConnectedAccount(this.ctx.store, this.grantId);
+        if (!account || grantIsInvalid(this.ctx.store, this.grantId)) return;
+        await this.syncNow();
+        attempt = 0;
+        await this.watch(account);
+      } catch (err) {
+        if (isAuthenticationFailure(err)) {
+          await this.expire();
+          return;
+        }
+        this.ctx.log.warn(
+          { grant_id: this.grantId, err: describe(err), attempt },
+          "connected sync: provider unreachable",
+        );
+      } finally {
+        this.closeWatchers();
+      }
+      if (this.isStopped) return;
+      await this.sleep(reconnectDelayMs(attempt++));
+    }
+  }
+
+  private async pass(folderPath?: string): Promise<void> {
+    if (this.isStopped) return;
+    const account = await loadConnectedAccount(this.ctx.store, this.grantId);
+    if (!account) return;
+    const release = await this.options.passSlots.acquire();
+    let client: ImapFlow | null = null;
+    try {
+      client = await openProviderClient(account, this.options.caFile, "pass");
+      if (!folderPath || this.folders.length === 0) this.folders = await mapFolders(this.ctx, client);
+      for (const folder of this.folders) {
+        if (this.isStopped) return;
+        if (!folderPath || folder.path === folderPath) await syncFolder(this.ctx, client, folder);
+      }
+      await client.logout().catch(() => {});
+    } catch (err) {
+      if (isAuthenticationFailure(err)) await this.expire();
+      throw err;
+    } finally {
+      closeQuietly(client);
+      release();
+    }
+    if (!folderPath) await this.afterFullPass();
+  }
+
+  /** The provider refused the credentials: grant.expired (once), and no retry until a re-connect. */
+  private async expire(): Promise<void> {
+    if (await markGrantExpired(this.ctx.store, this.grantId)) {
+      this.ctx.log.warn({ grant_id: this.grantId }, "connected sync: provider refused the credentials");
+    }
+    this.wakeWatch?.();
+  }
+
+  private async afterFullPass(): Promise<void> {
+    await purgeOutsideWindow(this.ctx);
+    const states = folderSyncStates(this.ctx.store, this.grantId);
+    if (states.length > 0 && states.every((s) => s.initialDone)) {
+      if (await recordSyncCompleted(this.ctx.store, this.grantId)) {
+        this.ctx.log.info({ grant_id: this.grantId }, "connected sync: initial sync completed");
+      }
+    }
+  }
+
+  /** Holds IDLE on Inbox and Sent and polls every folder until a connection fails or stop(). */
+  private async watch(account: ConnectedAccount): Promise<void> {
+    const ended = new Promise<void>((resolve) => {
+      this.wakeWatch = resolve;
+    });
+    const idleFolders = this.folders.filter((f) => IDLE_FOLDERS.includes(f.folderId));
+    for (const folder of idleFolders) {
+      const release = this.options.idleSlots.tryAcquire();
+      if (!release) break; // over the bound in total: this grant is polled only
+      this.releaseIdle.push(release);
+      const client = await openProviderClient(account, this.options.caFile, "idle");
+      this.watchers.push(client);
+      client.on("close", () => this.wakeWatch?.());
+      for (const event of ["exists", "expunge", "flags"] as const)
+        client.on(event, () => this.soon(folder.path));
+      await client.mailboxOpen(folder.path, { readOnly: true });
+      // imapflow enters IDLE by itself once the connection has nothing else to do.
+    }
+    this.pollTimer = setInterval(() => this.soon(), this.options.pollMs);
+    // A change between the pass and IDLE starting is caught by one more pass.
+    this.soon();
+    await ended;
+    if (!this.isStopped) throw new Error("a provider connection closed");
+  }
+
+  /** A pass shortly (provider notifications come in bursts); errors end in the loop's reconnect. */
+  private soon(folderPath?: string): void {
+    const key = folderPath ?? "*";
+    if (this.debounce.has(key)) return;
+    this.debounce.set(
+      key,
+      setTimeout(() => {
+        this.debounce.delete(key);
+        this.syncNow(folderPath).catch((err) => {
+          this.ctx.log.warn({ grant_id: this.grantId, err: describe(err) }, "connected sync: pass failed");
+          this.wakeWatch?.();
+        });
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private closeWatchers(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    for (const timer of this.debounce.values()) clearTimeout(timer);
+    this.debounce.clear();
+    for (const client of this.watchers) closeQuietly(client);
+    this.watchers = [];
+    for (const release of this.releaseIdle) release();
+    this.releaseIdle = [];
+    this.wakeWatch = null;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeSleep = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      this.wakeSleep = null;
+    });
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
