@@ -27,16 +27,18 @@ export async function syncFixture(env: Record<string, string> = {}): Promise<Syn
     "grant.expired",
     "grant.imap_sync_completed",
   ]);
-  return {
+  const fixture: SyncFixture = {
     t,
     dovecot,
     receiver,
     async stop() {
-      await t.stop();
+      // A test may have replaced the server (a restart on the same data directory).
+      await fixture.t.stop();
       await receiver.stop();
       await dovecot.destroy();
     },
   };
+  return fixture;
 }
 
 /**

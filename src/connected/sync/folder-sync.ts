@@ -41,6 +41,7 @@ export async function syncFolder(ctx: SyncContext, client: ImapFlow, folder: Map
       await save(ctx, state);
     }
     if (!state.initialDone) state = await initialSync(ctx, client, folder, state);
+    if (ctx.stopping()) return;
     await catchUp(ctx, client, folder, state, seen);
   } finally {
     lock.release();

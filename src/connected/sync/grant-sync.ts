@@ -175,6 +175,7 @@ export class GrantSync {
     });
     const idleFolders = this.folders.filter((f) => IDLE_FOLDERS.includes(f.folderId));
     for (const folder of idleFolders) {
+      if (this.isStopped) return;
       const release = this.options.idleSlots.tryAcquire();
       if (!release) break; // over the bound in total: this grant is polled only
       this.releaseIdle.push(release);
@@ -186,6 +187,7 @@ export class GrantSync {
       await client.mailboxOpen(folder.path, { readOnly: true });
       // imapflow enters IDLE by itself once the connection has nothing else to do.
     }
+    if (this.isStopped) return;
     this.pollTimer = setInterval(() => this.soon(), this.options.pollMs);
     // A change between the pass and IDLE starting is caught by one more pass.
     this.soon();
