@@ -48,8 +48,9 @@ export async function syncFixture(env: Record<string, string> = {}): Promise<Syn
 export async function connectedGrant(
   f: Pick<SyncFixture, "t" | "dovecot">,
   user = uniqueEmail("conn"),
+  options: { skipUser?: boolean } = {},
 ): Promise<{ grantId: string; user: string }> {
-  await f.dovecot.addUser(user, PROVIDER_PASSWORD);
+  if (!options.skipUser) await f.dovecot.addUser(user, PROVIDER_PASSWORD);
   const res = await api(f.t, "POST", "/v3/connect/custom", {
     provider: "nylas",
     settings: { email: user, app_password: "Agent-Password-1234" },

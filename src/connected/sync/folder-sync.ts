@@ -74,14 +74,24 @@ async function initialSync(
   const below = state.initialLowUid ?? state.uidNext ?? 0;
   const found = await client.search({ since: new Date(windowStartMs(ctx)) }, { uid: true });
   const uids = (found || []).filter((uid) => uid < below).sort((a, b) => b - a);
+  const batches: number[][] = [];
+  for (let i = 0; i < uids.length; i += FETCH_BATCH) batches.push(uids.slice(i, i + FETCH_BATCH));
+  const fetch = (batch: number[] | undefined) => {
+    if (!batch) return null;
+    const fetching = client.fetchAll(batch.join(","), FULL_FETCH, { uid: true });
+    fetching.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
+    return fetching;
+  };
   let current = state;
-  for (let i = 0; i < uids.length; i += FETCH_BATCH) {
-    if (ctx.stopping()) return current;
-    const batch = uids.slice(i, i + FETCH_BATCH);
-    const messages = await client.fetchAll(batch.join(","), FULL_FETCH, { uid: true });
+  // The next batch is fetched while this one is stored: the provider and the writer work at once.
+  let next = fetch(batches[0]);
+  for (const [i, batch] of batches.entries()) {
+    const messages = (await next) ?? [];
+    next = ctx.stopping() ? null : fetch(batches[i + 1]);
     await storeMessages(ctx, folder, current.uidValidity ?? 0, messages, false);
     current = { ...current, initialLowUid: Math.min(...batch) };
     await save(ctx, current);
+    if (ctx.stopping()) return current;
   }
   current = { ...current, initialDone: true };
   await save(ctx, current);

@@ -96,6 +96,11 @@ export class ConnectedSyncs implements ConnectedSync {
     await this.syncs.get(grantId)?.syncNow(folderPath);
   }
 
+  /** Provider connections open now: sync passes and IDLE connections, across every grant. */
+  get connections(): { passes: number; idle: number } {
+    return { passes: this.passSlots.inUse, idle: this.idleSlots.inUse };
+  }
+
   /** Stops every sync (server shutdown): passes in flight finish their batch. */
   async shutdown(): Promise<void> {
     const all = [...this.syncs.values()];
