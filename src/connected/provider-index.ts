@@ -137,3 +137,13 @@ export async function relocateMessages(
       placeMessage(tx, grantId, messageId, { folderPath, uidValidity, uid });
   });
 }
+
+/** Every local message a provider folder holds, whatever its UIDVALIDITY. */
+export function localMessagesOfPath(store: Store, grantId: string, folderPath: string): string[] {
+  return store.read
+    .select({ id: providerMessages.messageId })
+    .from(providerMessages)
+    .where(and(eq(providerMessages.grantId, grantId), eq(providerMessages.folderPath, folderPath)))
+    .all()
+    .map((r) => r.id);
+}

@@ -16,10 +16,10 @@ let f: SyncFixture;
 
 beforeAll(async () => {
   if (dovecotInstalled()) f = await syncFixture();
-});
+}, 60_000);
 afterAll(async () => {
   await f?.stop();
-});
+}, 60_000);
 
 describe.skipIf(!dovecotInstalled())("a connected grant's initial sync", () => {
   test("the last 90 days of every folder, newest first, without webhooks, then grant.imap_sync_completed", async () => {

@@ -26,10 +26,10 @@ beforeAll(async () => {
   f.t.server.connectedSync.start(grantId);
   await f.receiver.waitFor(1, (d) => d.body.type === "grant.imap_sync_completed", 20_000);
   await Bun.sleep(200); // the IDLE connections are up
-});
+}, 60_000);
 afterAll(async () => {
   await f?.stop();
-});
+}, 60_000);
 
 async function withProvider<T>(
   folder: string,
@@ -127,5 +127,22 @@ describe.skipIf(!dovecotInstalled())("changes at the provider, reflected through
     await Bun.sleep(300);
     const spurious = f.receiver.deliveries.slice(seen).filter((d) => d.body.data.grant_id === grantId);
     expect(spurious.map((d) => d.body.type)).toEqual([]);
+  }, 30_000);
+
+  test("a folder deleted at the provider: its copies deleted (message.deleted), its state forgotten", async () => {
+    const kept = (await listMessages(f.t, grantId)).filter((m) => m.subject.startsWith("kept"));
+    expect(kept).toHaveLength(3);
+    const seen = f.receiver.deliveries.length;
+    const admin = await f.dovecot.connectAs(user);
+    await admin.mailboxDelete("Projects");
+    await admin.logout();
+    await f.t.server.connectedSync.syncNow(grantId);
+    expect(folderSyncState(f.t.server.store, grantId, "Projects")).toBeUndefined();
+    expect((await listMessages(f.t, grantId)).filter((m) => m.subject.startsWith("kept"))).toEqual([]);
+    const deleted = await f.receiver.waitFor(
+      3,
+      (d) => ofGrant("message.deleted")(d) && f.receiver.deliveries.indexOf(d) >= seen,
+    );
+    expect(deleted.map((d) => d.body.data.object.id).sort()).toEqual(kept.map((m) => m.id).sort());
   }, 30_000);
 });

@@ -1,8 +1,10 @@
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, count, countDistinct, eq } from "drizzle-orm";
+import { saveConnectedAccount } from "../../src/connected/account.ts";
 import { purgeOutsideWindow } from "../../src/connected/sync/window.ts";
 import { messages, providerMessages } from "../../src/store/schema.ts";
+import { uniqueEmail } from "../api/helpers.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
 import { quietLog } from "../support/store.ts";
 import { fillMaildir } from "./maildir-fill.ts";
@@ -21,10 +23,10 @@ let f: SyncFixture;
 
 beforeAll(async () => {
   if (dovecotInstalled()) f = await syncFixture();
-});
+}, 60_000);
 afterAll(async () => {
   await f?.stop();
-});
+}, 60_000);
 
 const completed = (grantId: string) => (d: { body: Record<string, any> }) =>
   d.body.type === "grant.imap_sync_completed" && d.body.data.object.grant_id === grantId;
@@ -131,6 +133,41 @@ describe.skipIf(!dovecotInstalled())("a connected grant's sync under failures", 
         (d) => d.body.type === "grant.expired" && d.body.data.grant_id === grantId,
       ),
     ).toHaveLength(1);
+  }, 60_000);
+
+  test("dead providers (more than the passes allowed at once) do not delay another grant's sync", async () => {
+    const blackHole = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    try {
+      for (let i = 0; i < 20; i++) {
+        const { grantId, user } = await connectedGrant(f, uniqueEmail(`dead-${i}`), { skipUser: true });
+        const endpoint = {
+          host: "127.0.0.1",
+          port: blackHole.port,
+          security: "tls" as const,
+          username: user,
+          password: "x",
+        };
+        await saveConnectedAccount(f.t.server.store, {
+          grantId,
+          email: user,
+          imap: endpoint,
+          smtp: endpoint,
+        });
+        f.t.server.connectedSync.start(grantId);
+      }
+      await Bun.sleep(200); // every dead grant is waiting for its greeting
+      const { grantId, user } = await connectedGrant(f);
+      await f.dovecot.deliver(user, mail({ subject: "through" }), {
+        internalDate: new Date(Date.now() - DAY_MS),
+      });
+      const t0 = performance.now();
+      f.t.server.connectedSync.start(grantId);
+      await f.receiver.waitFor(1, completed(grantId), 8_000);
+      expect(performance.now() - t0).toBeLessThan(8_000); // the dead ones' greeting timeout is 10 s
+      expect((await listMessages(f.t, grantId)).map((m) => m.subject)).toEqual(["through"]);
+    } finally {
+      blackHole.stop(true);
+    }
   }, 60_000);
 
   test("the rolling window: copies older than 90 days are dropped locally, the provider keeps them, no webhook", async () => {

@@ -1,7 +1,7 @@
 import type { ImapFlow, ListResponse } from "imapflow";
 import { FOLDER_NAME_DELIMITER as FOLDER } from "../../domain/folder-name.ts";
 import { listFolders } from "../../mailbox/folders.ts";
-import { folderSyncStates } from "../provider-index.ts";
+import { folderSyncStates, forgetFolder, localMessagesOfPath } from "../provider-index.ts";
 import type { SyncContext } from "./sync-context.ts";
 
 /** A provider folder the sync keeps, and the local folder it fills. */
@@ -83,5 +83,20 @@ async function localFolderFor(
       "connected sync: provider folder not mirrored",
     );
     return null;
+  }
+}
+
+/**
+ * Provider folders the sync knew that the provider no longer lists (deleted, or renamed: the new
+ * name is synced as a folder of its own): their local copies are deleted (message.deleted) and
+ * their sync state forgotten. The local folder stays (an agent may have put mail there).
+ */
+export async function forgetVanishedFolders(ctx: SyncContext, mapped: MappedFolder[]): Promise<void> {
+  const listed = new Set(mapped.map((f) => f.path));
+  for (const state of folderSyncStates(ctx.store, ctx.grantId)) {
+    if (listed.has(state.folderPath)) continue;
+    const removed = localMessagesOfPath(ctx.store, ctx.grantId, state.folderPath);
+    if (removed.length > 0) await ctx.mailboxes.ask(ctx.grantId, "applyProviderChanges", { removed });
+    await forgetFolder(ctx.store, ctx.grantId, state.folderPath);
   }
 }

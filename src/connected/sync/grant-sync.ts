@@ -4,7 +4,7 @@ import { folderSyncStates } from "../provider-index.ts";
 import { grantIsInvalid, markGrantExpired, recordSyncCompleted } from "../sync-events.ts";
 import { reconnectDelayMs } from "./backoff.ts";
 import type { ConnectionSlots } from "./connection-slots.ts";
-import { type MappedFolder, mapFolders } from "./folder-map.ts";
+import { forgetVanishedFolders, type MappedFolder, mapFolders } from "./folder-map.ts";
 import { syncFolder } from "./folder-sync.ts";
 import { closeQuietly, isAuthenticationFailure, openProviderClient } from "./provider-client.ts";
 import type { SyncContext } from "./sync-context.ts";
@@ -13,7 +13,7 @@ import { purgeOutsideWindow } from "./window.ts";
 export interface GrantSyncOptions {
   /** The operator's CA file for provider certificates (AGENTBOX_PROVIDER_CA_FILE), or null. */
   caFile: string | null;
-  /** Bounds sync passes in flight across every grant. */
+  /** Bounds sync passes in flight across every grant (taken once a pass's connection is up). */
   passSlots: ConnectionSlots;
   /** Bounds IDLE connections across every grant. */
   idleSlots: ConnectionSlots;
@@ -130,11 +130,17 @@ export class GrantSync {
     if (this.isStopped) return;
     const account = await loadConnectedAccount(this.ctx.store, this.grantId);
     if (!account) return;
-    const release = await this.options.passSlots.acquire();
+    let release: (() => void) | null = null;
     let client: ImapFlow | null = null;
     try {
+      // The slot is taken once the provider has let us in: a dead or slow provider's connection
+      // attempts hold no slot, so they cannot delay other grants' passes.
       client = await openProviderClient(account, this.options.caFile, "pass");
-      if (!folderPath || this.folders.length === 0) this.folders = await mapFolders(this.ctx, client);
+      release = await this.options.passSlots.acquire();
+      if (!folderPath || this.folders.length === 0) {
+        this.folders = await mapFolders(this.ctx, client);
+        await forgetVanishedFolders(this.ctx, this.folders);
+      }
       for (const folder of this.folders) {
         if (this.isStopped) return;
         if (!folderPath || folder.path === folderPath) await syncFolder(this.ctx, client, folder);
@@ -145,7 +151,7 @@ export class GrantSync {
       throw err;
     } finally {
       closeQuietly(client);
-      release();
+      release?.();
     }
     if (!folderPath) await this.afterFullPass();
   }
