@@ -112,10 +112,20 @@ async function catchUp(
   if (unchanged) return;
   const from = state.uidNext ?? 1;
   if (seen.uidNext > from) {
-    const fresh = (await client.fetchAll(`${from}:*`, FULL_FETCH, { uid: true })).filter(
-      (m) => m.uid >= from,
+    // In batches: after a long disconnection thousands may be waiting.
+    const uids = ((await client.search({ uid: `${from}:*` }, { uid: true })) || []).filter(
+      (uid) => uid >= from,
     );
-    await storeMessages(ctx, folder, uidValidity, fresh, true);
+    for (let i = 0; i < uids.length; i += FETCH_BATCH) {
+      const batch = uids.slice(i, i + FETCH_BATCH).join(",");
+      await storeMessages(
+        ctx,
+        folder,
+        uidValidity,
+        await client.fetchAll(batch, FULL_FETCH, { uid: true }),
+        true,
+      );
+    }
   }
   const local = localMessagesOfFolder(ctx.store, ctx.grantId, folder.path, uidValidity);
   await applyFlagChanges(ctx, client, local, state.highestModseq, seen.modseq);
