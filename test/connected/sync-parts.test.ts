@@ -3,6 +3,7 @@ import { reconnectDelayMs } from "../../src/connected/sync/backoff.ts";
 import { ConnectionSlots } from "../../src/connected/sync/connection-slots.ts";
 import { fingerprintOf } from "../../src/connected/sync/fingerprints.ts";
 import { flagsFromProvider } from "../../src/connected/sync/provider-flags.ts";
+import { hasMessageId } from "../../src/connected/sync/store-fetched.ts";
 
 describe("reconnect backoff", () => {
   test("doubles from 1 s to a 60 s ceiling, jittered between half and all of it", () => {
@@ -61,5 +62,19 @@ describe("provider flags", () => {
       deleted: false,
       keywords: ["$Label1"],
     });
+  });
+});
+
+describe("a message the sync keeps has a Message-ID (the seed's rule)", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  test("in the header block, any case, folded or not", () => {
+    expect(hasMessageId(bytes("Subject: x\r\nMessage-ID: <a@b>\r\n\r\nbody"))).toBe(true);
+    expect(hasMessageId(bytes("message-id:\r\n <a@b>\r\nSubject: x\r\n\r\nbody"))).toBe(true);
+    expect(hasMessageId(bytes("Subject: x\nMESSAGE-ID:<a@b>\n\nbody"))).toBe(true);
+  });
+  test("not when missing, empty, or only in the body", () => {
+    expect(hasMessageId(bytes("Subject: x\r\n\r\nMessage-ID: <a@b>\r\n"))).toBe(false);
+    expect(hasMessageId(bytes("Subject: x\r\nMessage-ID: \r\n\r\nbody"))).toBe(false);
+    expect(hasMessageId(bytes("X-Message-ID: <a@b>\r\n\r\nbody"))).toBe(false);
   });
 });

@@ -20,6 +20,7 @@ export async function storeMessages(
   const cutoff = windowStartMs(ctx);
   const asks = messages
     .filter((m) => m.source && (!m.internalDate || toMs(m.internalDate) >= cutoff))
+    .filter((m) => hasMessageId(m.source as Buffer) || skipped(ctx, m.uid))
     .map((m) =>
       ctx.mailboxes
         .ask(ctx.grantId, "syncMessage", {
@@ -45,4 +46,26 @@ export async function storeMessages(
 
 function toMs(date: Date | string): number {
   return typeof date === "string" ? Date.parse(date) : date.getTime();
+}
+
+/** The header block's end: an empty line (CRLF, or a bare LF some stores keep). */
+const HEADER_END = /\r?\n\r?\n/;
+const MESSAGE_ID_FIELD = /(^|\n)message-id[ \t]*:[ \t]*(\r?\n[ \t]+)?\S/i;
+
+/**
+ * The seed's rule for connected accounts (imap-connector.txt, as Nylas): a message must conform
+ * to RFC 5322 with at least a Message-ID; one without is ignored, not stored. Other charsets are
+ * stored as received (the body decoded where its charset is known).
+ */
+export function hasMessageId(raw: Uint8Array): boolean {
+  const text = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 256 * 1024)).toString(
+    "latin1",
+  );
+  const end = text.search(HEADER_END);
+  return MESSAGE_ID_FIELD.test(end < 0 ? text : text.slice(0, end + 1));
+}
+
+function skipped(ctx: SyncContext, uid: number): false {
+  ctx.log.info({ grant_id: ctx.grantId, uid }, "connected sync: message without a Message-ID ignored");
+  return false;
 }
