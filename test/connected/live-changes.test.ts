@@ -145,4 +145,12 @@ describe.skipIf(!dovecotInstalled())("changes at the provider, reflected through
     );
     expect(deleted.map((d) => d.body.data.object.id).sort()).toEqual(kept.map((m) => m.id).sort());
   }, 30_000);
+
+  test("a folder not seen before is mapped when a pass names it", async () => {
+    await f.dovecot.deliver(user, mail({ subject: "in a new folder" }), { folder: "Later/Soon" });
+    await f.t.server.connectedSync.syncNow(grantId, "Later/Soon");
+    const [found] = (await listMessages(f.t, grantId)).filter((m) => m.subject === "in a new folder");
+    const state = folderSyncState(f.t.server.store, grantId, "Later/Soon");
+    expect(found?.folders).toEqual([state?.folderId]);
+  }, 30_000);
 });

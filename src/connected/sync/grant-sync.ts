@@ -137,7 +137,9 @@ export class GrantSync {
       // attempts hold no slot, so they cannot delay other grants' passes.
       client = await openProviderClient(account, this.options.caFile, "pass");
       release = await this.options.passSlots.acquire();
-      if (!folderPath || this.folders.length === 0) {
+      // A folder not mapped yet (created or renamed through the API since the last full pass)
+      // makes the pass list the provider's folders again.
+      if (!folderPath || !this.folders.some((f) => f.path === folderPath)) {
         this.folders = await mapFolders(this.ctx, client);
         await forgetVanishedFolders(this.ctx, this.folders);
       }
