@@ -9,6 +9,7 @@ import { api, startTestServer, type TestServer } from "../support/server.ts";
 import { quietLog } from "../support/store.ts";
 import { fillMaildir } from "./maildir-fill.ts";
 import {
+  changeProviderPassword,
   connectedGrant,
   DAY_MS,
   dovecotInstalled,
@@ -112,7 +113,7 @@ describe.skipIf(!dovecotInstalled())("a connected grant's sync under failures", 
     const { grantId, user } = await connectedGrant(f);
     f.t.server.connectedSync.start(grantId);
     await f.receiver.waitFor(1, completed(grantId), 20_000);
-    await f.dovecot.setPassword(user, "changed-by-the-person");
+    await changeProviderPassword(f.dovecot, user, "changed-by-the-person");
     await expect(f.t.server.connectedSync.syncNow(grantId)).rejects.toThrow();
     await f.t.server.connectedSync.syncNow(grantId).catch(() => {});
     const expired = await f.receiver.waitFor(

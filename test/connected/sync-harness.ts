@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { saveConnectedAccount } from "../../src/connected/account.ts";
 import { uniqueEmail } from "../api/helpers.ts";
 import { dovecotInstalled, type PrivateDovecot, startPrivateDovecot } from "../support/dovecot.ts";
@@ -66,6 +68,22 @@ export async function connectedGrant(
   };
   await saveConnectedAccount(f.t.server.store, { grantId, email: user, imap: endpoint, smtp: endpoint });
   return { grantId, user };
+}
+
+/**
+ * The person changes their password at the provider: it holds from the next login, and the
+ * provider ends the sessions open with the old one (as providers do; `doveadm kick`).
+ */
+export async function changeProviderPassword(
+  dovecot: PrivateDovecot,
+  user: string,
+  pass: string,
+): Promise<void> {
+  await dovecot.setPassword(user, pass);
+  const kicked = spawnSync("doveadm", ["-c", join(dovecot.dir, "dovecot.conf"), "kick", user], {
+    encoding: "utf8",
+  });
+  if (kicked.status !== 0 && kicked.status !== 68) throw new Error(`doveadm kick: ${kicked.stderr}`);
 }
 
 /** An RFC 5322 message. */

@@ -5,7 +5,7 @@ import type { ApiDeps } from "../../src/api/deps.ts";
 import { EVENT_TYPES } from "../../src/events/types.ts";
 import { grants, scheduledSends } from "../../src/store/schema.ts";
 import { PASSWORD, uniqueDomain, uniqueEmail } from "../api/helpers.ts";
-import { connectedGrant } from "../connected/sync-harness.ts";
+import { changeProviderPassword, connectedGrant } from "../connected/sync-harness.ts";
 import { type CaptureServer, startCaptureServer } from "../smtp/support/capture-server.ts";
 import { startTestDnsServer, type TestDnsServer } from "../support/dns-server.ts";
 import { type PrivateDovecot, startPrivateDovecot } from "../support/dovecot.ts";
@@ -578,7 +578,7 @@ describe("the flow", () => {
     const { grantId, user } = await connectedGrant({ t, dovecot: provider });
     t.server.connectedSync.start(grantId);
     await receiver.waitFor(1, (d) => d.body.type === "grant.imap_sync_completed", 20_000);
-    await provider.setPassword(user, "changed-at-the-provider");
+    await changeProviderPassword(provider, user, "changed-at-the-provider");
     await t.server.connectedSync.syncNow(grantId).catch(() => {});
     await receiver.waitFor(1, (d) => d.body.type === "grant.expired", 20_000);
     await t.server.connectedSync.stop(grantId);

@@ -23,6 +23,8 @@ export interface GrantSyncOptions {
 
 /** The folders kept under IDLE: what an agent waits on (at most two connections per grant). */
 const IDLE_FOLDERS = ["inbox", "sent"];
+/** How long the last pass's connection stays open for the next pass. */
+const KEEP_PASS_CONNECTION_MS = 30_000;
 /** Provider notifications within this many ms make one pass. */
 const DEBOUNCE_MS = 25;
 
@@ -46,6 +48,7 @@ export class GrantSync {
   private wakeSleep: (() => void) | null = null;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private debounce = new Map<string, ReturnType<typeof setTimeout>>();
+  private kept: { client: ImapFlow; timer: ReturnType<typeof setTimeout> } | null = null;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -135,7 +138,7 @@ export class GrantSync {
     try {
       // The slot is taken once the provider has let us in: a dead or slow provider's connection
       // attempts hold no slot, so they cannot delay other grants' passes.
-      client = await openProviderClient(account, this.options.caFile, "pass");
+      client = await this.passClient(account);
       release = await this.options.passSlots.acquire();
       // A folder not mapped yet (created or renamed through the API since the last full pass)
       // makes the pass list the provider's folders again.
@@ -147,7 +150,8 @@ export class GrantSync {
         if (this.isStopped) return;
         if (!folderPath || folder.path === folderPath) await syncFolder(this.ctx, client, folder);
       }
-      await client.logout().catch(() => {});
+      this.keep(client);
+      client = null;
     } catch (err) {
       if (isAuthenticationFailure(err)) await this.expire();
       throw err;
@@ -156,6 +160,43 @@ export class GrantSync {
       release?.();
     }
     if (!folderPath) await this.afterFullPass();
+  }
+
+  /**
+   * The connection of the last pass if it is still open (kept KEEP_PASS_CONNECTION_MS), else a new
+   * one: a burst of IDLE notifications costs one login, not one each.
+   */
+  private async passClient(account: ConnectedAccount): Promise<ImapFlow> {
+    const kept = this.kept;
+    this.kept = null;
+    if (kept) {
+      clearTimeout(kept.timer);
+      if (kept.client.usable) {
+        // A folder still selected shows the counters of its last SELECT: each pass selects anew.
+        if (kept.client.mailbox) await kept.client.mailboxClose().catch(() => {});
+        if (kept.client.usable) return kept.client;
+      }
+      closeQuietly(kept.client);
+    }
+    return openProviderClient(account, this.options.caFile, "pass");
+  }
+
+  private keep(client: ImapFlow): void {
+    this.dropKept();
+    if (this.isStopped) {
+      client.logout().catch(() => closeQuietly(client));
+      return;
+    }
+    const timer = setTimeout(() => this.dropKept(), KEEP_PASS_CONNECTION_MS);
+    this.kept = { client, timer };
+  }
+
+  private dropKept(): void {
+    if (!this.kept) return;
+    clearTimeout(this.kept.timer);
+    const { client } = this.kept;
+    this.kept = null;
+    client.logout().catch(() => closeQuietly(client));
   }
 
   /** The provider refused the credentials: grant.expired (once), and no retry until a re-connect. */
@@ -220,6 +261,7 @@ export class GrantSync {
   }
 
   private closeWatchers(): void {
+    this.dropKept();
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
     for (const timer of this.debounce.values()) clearTimeout(timer);
