@@ -23,6 +23,8 @@ export interface GrantSyncOptions {
 
 /** The folders kept under IDLE: what an agent waits on (at most two connections per grant). */
 const IDLE_FOLDERS = ["inbox", "sent"];
+/** How often Inbox and Sent are polled at a provider without IDLE. */
+const NO_IDLE_POLL_MS = 5_000;
 /** How long the last pass's connection stays open for the next pass. */
 const KEEP_PASS_CONNECTION_MS = 30_000;
 /** Provider notifications within this many ms make one pass. */
@@ -47,6 +49,7 @@ export class GrantSync {
   private wakeWatch: (() => void) | null = null;
   private wakeSleep: (() => void) | null = null;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private fallbackTimer: ReturnType<typeof setInterval> | null = null;
   private debounce = new Map<string, ReturnType<typeof setTimeout>>();
   private kept: { client: ImapFlow; timer: ReturnType<typeof setTimeout> } | null = null;
 
@@ -229,6 +232,15 @@ export class GrantSync {
       if (!release) break; // over the bound in total: this grant is polled only
       this.releaseIdle.push(release);
       const client = await openProviderClient(account, this.options.caFile, "idle");
+      if (!client.capabilities.has("IDLE")) {
+        // No IDLE at this provider: Inbox and Sent are polled often instead.
+        closeQuietly(client);
+        this.releaseIdle.pop()?.();
+        this.fallbackTimer = setInterval(() => {
+          for (const f of idleFolders) this.soon(f.path);
+        }, NO_IDLE_POLL_MS);
+        break;
+      }
       this.watchers.push(client);
       client.on("close", () => this.wakeWatch?.());
       for (const event of ["exists", "expunge", "flags"] as const)
@@ -262,6 +274,8 @@ export class GrantSync {
 
   private closeWatchers(): void {
     this.dropKept();
+    if (this.fallbackTimer) clearInterval(this.fallbackTimer);
+    this.fallbackTimer = null;
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
     for (const timer of this.debounce.values()) clearTimeout(timer);
