@@ -25,6 +25,8 @@ export interface GrantSyncOptions {
 const IDLE_FOLDERS = ["inbox", "sent"];
 /** How often Inbox and Sent are polled at a provider without IDLE. */
 const NO_IDLE_POLL_MS = 5_000;
+/** A watch that held this long was steady: the next failure backs off from the start. */
+const STEADY_MS = 60_000;
 /** How long the last pass's connection stays open for the next pass. */
 const KEEP_PASS_CONNECTION_MS = 30_000;
 /** Provider notifications within this many ms make one pass. */
@@ -113,8 +115,12 @@ export class GrantSync {
         const account = await loadConnectedAccount(this.ctx.store, this.grantId);
         if (!account || grantIsInvalid(this.ctx.store, this.grantId)) return;
         await this.syncNow();
-        attempt = 0;
-        await this.watch(account);
+        const watching = Date.now();
+        // The backoff starts over only after a steady watch: a provider that drops connections
+        // as soon as they are made is not reconnected to every second.
+        await this.watch(account).finally(() => {
+          if (Date.now() - watching > STEADY_MS) attempt = 0;
+        });
       } catch (err) {
         if (isAuthenticationFailure(err)) {
           await this.expire();
