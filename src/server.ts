@@ -13,7 +13,7 @@ import { bootstrap, generateFirstKey } from "./bootstrap.ts";
 import { EventClock } from "./calendar/clock.ts";
 import type { Config } from "./config/config.ts";
 import { bindCredentialKey, loadCredentialKey } from "./connected/credential-key.ts";
-import { NO_CONNECTED_SYNC } from "./connected/sync/registry.ts";
+import { ConnectedSyncs } from "./connected/sync/registry.ts";
 import { createResolver, mailauthResolver } from "./dns/resolver.ts";
 import { EventStreams } from "./events/streams.ts";
 import { Guardrails } from "./guardrails/governance.ts";
@@ -52,6 +52,8 @@ export interface RunningServer {
   retention: RetentionSweeper;
   /** What governs each account (policies, rules, workspaces). */
   guardrails: Guardrails;
+  /** The sync actors of connected IMAP grants (src/connected/sync/). */
+  connectedSync: ConnectedSyncs;
   tls: { cert: string; key: string };
   stop(): Promise<void>;
 }
@@ -74,6 +76,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const defaultApplicationId = await bootstrap(store, config, log);
   const bus = new ChangeBus();
   const mailboxes = new Mailboxes(store, bus, log, config.actorIdleMs);
+  const connectedSync = new ConnectedSyncs({
+    store,
+    mailboxes,
+    log,
+    providerCaFile: config.connected.providerCaFile,
+  });
   const metrics = new Metrics();
   registerGauges(metrics, store, mailboxes);
   const streams = new EventStreams();
@@ -128,13 +136,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onScheduled: () => void scheduler.wake(),
     onHeld,
     defaultApplicationId,
+    connectedSync,
     auth: new Authenticator(store, defaultApplicationId),
     /** App-password logins of IMAP, SMTP submission and CalDAV: one budget of wrong guesses. */
     logins: new PasswordLogins(store, config.logins),
     signOuts: new SignOuts(),
     /** New IMAP and SMTP connections per client address, one budget for both. */
     connectionRate: new ConnectionRate(config.limits.connectionRatePerS, config.limits.connectionBurst),
-    connectedSync: NO_CONNECTED_SYNC,
     metrics,
     isReady: () => ready,
     /** What is bound, for GET /v3/admin/status (known once every listener is). */
@@ -189,6 +197,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     imap: imap.ports.imap,
     ...smtp.ports,
   });
+  await connectedSync.startAll();
   ready = true;
   // Background work a migration left (only once everything listens: a failed start has none to stop).
   const maintenance = new AbortController();
@@ -230,6 +239,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     scheduler,
     retention,
     guardrails,
+    connectedSync,
     tls: { cert: tls.cert, key: tls.key },
     async stop() {
       ready = false;
@@ -241,6 +251,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await eventClock.stop();
       await reviewWatch?.stop();
       await retention.stop();
+      await connectedSync.shutdown();
       await delivery.stop();
       maintenance.abort();
       await reindexing;

@@ -1,5 +1,6 @@
 import type { CommandDefinition } from "./command.ts";
 import { append } from "./commands/append.ts";
+import { applyProviderChanges } from "./commands/apply-provider-changes.ts";
 import { createCalendar } from "./commands/create-calendar.ts";
 import { createEvent } from "./commands/create-event.ts";
 import { createFolder } from "./commands/create-folder.ts";
@@ -20,6 +21,7 @@ import { reloadLimits } from "./commands/reload-limits.ts";
 import { replaceDraft } from "./commands/replace-draft.ts";
 import { send } from "./commands/send.ts";
 import { setSubscribed } from "./commands/set-subscribed.ts";
+import { syncMessage } from "./commands/sync-message.ts";
 import { updateCalendar } from "./commands/update-calendar.ts";
 import { updateEvent } from "./commands/update-event.ts";
 import { updateFolder } from "./commands/update-folder.ts";
@@ -56,6 +58,8 @@ const DEFINITIONS = {
   holdMessage,
   urlKey,
   resetUrlKeys,
+  syncMessage,
+  applyProviderChanges,
 };
 
 type Definitions = typeof DEFINITIONS;

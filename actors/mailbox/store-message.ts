@@ -44,8 +44,11 @@ export interface StoredMessage {
 export interface StoreInput extends NewMessage, MessageBytes {
   /** Keep this id (a draft replaced, or sent, under its id); a new one otherwise. */
   id?: string;
-  /** The event-log type that announces it; message.created by default. */
-  event?: "message.created" | "message.updated";
+  /**
+   * The event-log type that announces it; message.created by default. null: none (a connected
+   * account's historical sync, which sends no webhooks).
+   */
+  event?: "message.created" | "message.updated" | null;
 }
 
 /** Stores a message: its raw bytes byte-exact, and the parsed model beside them. */
@@ -102,8 +105,9 @@ export async function storeMessage(ctx: CommandContext, cmd: StoreInput): Promis
   recordReferences(tx, state, id, p);
   insertSearchRow(tx, seq, state.grantId, p.search);
   state.storageUsed += size;
-  await recordMessageStored(tx, state, cmd.event ?? "message.created", { id, threadId, folderId: folder.id });
-  if (folder.id !== FOLDER.drafts) {
+  const event = cmd.event === undefined ? "message.created" : cmd.event;
+  if (event) await recordMessageStored(tx, state, event, { id, threadId, folderId: folder.id });
+  if (event && folder.id !== FOLDER.drafts) {
     const refersTo = [...new Set([p.inReplyTo, ...p.references].filter((r): r is string => !!r))];
     await recordThreadReplies(tx, state, {
       id,

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { placeMessage } from "../mailbox/writes/provider-locations.ts";
 import { type ProviderFolderRow, providerFolders, providerMessages } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
@@ -117,4 +118,32 @@ export async function forgetFolder(store: Store, grantId: string, folderPath: st
       .where(and(eq(providerFolders.grantId, grantId), eq(providerFolders.folderPath, folderPath)))
       .run(),
   );
+}
+
+/**
+ * Local messages found again at the provider under a new UIDVALIDITY: only their place changes
+ * (the message, its flags and its id stay; no webhook).
+ */
+export async function relocateMessages(
+  store: Store,
+  grantId: string,
+  folderPath: string,
+  uidValidity: number,
+  moves: { messageId: string; uid: number }[],
+): Promise<void> {
+  if (moves.length === 0) return;
+  await store.writer.submit((tx) => {
+    for (const { messageId, uid } of moves)
+      placeMessage(tx, grantId, messageId, { folderPath, uidValidity, uid });
+  });
+}
+
+/** Every local message a provider folder holds, whatever its UIDVALIDITY. */
+export function localMessagesOfPath(store: Store, grantId: string, folderPath: string): string[] {
+  return store.read
+    .select({ id: providerMessages.messageId })
+    .from(providerMessages)
+    .where(and(eq(providerMessages.grantId, grantId), eq(providerMessages.folderPath, folderPath)))
+    .all()
+    .map((r) => r.id);
 }

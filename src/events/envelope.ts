@@ -32,6 +32,7 @@ export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
  * agent-account mail is unspecified (reference §6.3).
  */
 export function sourceOf(type: string): string {
+  if (type === "grant.imap_sync_completed") return "/imap/emails/historic";
   if (type.startsWith("grant.")) return "/nylas/system";
   if (
     /^message\.(transactional\.)?(delivered|bounced|complaint|rejected|send_success|send_failed)$/.test(type)

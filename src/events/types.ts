@@ -7,6 +7,8 @@ export const EVENT_TYPES = [
   "grant.created",
   "grant.updated",
   "grant.deleted",
+  "grant.expired",
+  "grant.imap_sync_completed",
   "message.created",
   "message.updated",
   "message.deleted",

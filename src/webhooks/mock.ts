@@ -6,7 +6,8 @@ const GRANT_CODES: Record<string, number> = {
   "grant.created": 25012,
   "grant.updated": 25014,
   "grant.deleted": 25013,
-  "grant.expired": 25015,
+  "grant.expired": 25009,
+  "grant.imap_sync_completed": 25012,
 };
 
 /**
@@ -84,6 +85,20 @@ function contact(deleted: boolean): Record<string, unknown> {
 }
 
 function grantObject(trigger: string): Record<string, unknown> {
+  if (trigger === "grant.imap_sync_completed") {
+    return { code: 25012, grant_id: GRANT, integration_id: "imap", provider: "imap", type: trigger };
+  }
+  if (trigger === "grant.expired") {
+    const at = nowSeconds();
+    return {
+      code: 25009,
+      grant_id: GRANT,
+      integration_id: "imap",
+      provider: "imap",
+      email: "person@example.com",
+      grant_updated_at: at,
+    };
+  }
   return {
     code: GRANT_CODES[trigger] ?? 25014,
     grant_id: GRANT,

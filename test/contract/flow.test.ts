@@ -5,8 +5,10 @@ import type { ApiDeps } from "../../src/api/deps.ts";
 import { EVENT_TYPES } from "../../src/events/types.ts";
 import { grants, scheduledSends } from "../../src/store/schema.ts";
 import { PASSWORD, uniqueDomain, uniqueEmail } from "../api/helpers.ts";
+import { changeProviderPassword, connectedGrant } from "../connected/sync-harness.ts";
 import { type CaptureServer, startCaptureServer } from "../smtp/support/capture-server.ts";
 import { startTestDnsServer, type TestDnsServer } from "../support/dns-server.ts";
+import { type PrivateDovecot, startPrivateDovecot } from "../support/dovecot.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { Receiver } from "../webhooks/receiver.ts";
 import { ContractClient, routeShape } from "./client.ts";
@@ -30,6 +32,8 @@ let dns: TestDnsServer;
 let remote: CaptureServer;
 let receiver: Receiver;
 let c: ContractClient;
+/** The IMAP provider of the flow's connected grant. */
+let provider: PrivateDovecot;
 
 const nowS = () => Math.floor(Date.now() / 1000);
 /** Where mail clients reach the server (tracking URLs); the test fetches its paths from the real port. */
@@ -40,7 +44,9 @@ beforeAll(async () => {
   remote = await startCaptureServer();
   dns.set("remote.example", "MX", [{ exchange: "mx.remote.example", priority: 10 }]);
   dns.set("mx.remote.example", "A", ["127.0.0.1"]);
+  provider = await startPrivateDovecot();
   t = await startTestServer({
+    AGENTBOX_PROVIDER_CA_FILE: provider.caFile,
     AGENTBOX_DNS_SERVER: dns.address,
     AGENTBOX_SMTP_QUEUE_HOLD: "0",
     AGENTBOX_SMTP_OUTBOUND_PORT: String(remote.port),
@@ -55,6 +61,7 @@ afterAll(async () => {
   await receiver.stop();
   await remote.close();
   await dns.close();
+  await provider.destroy();
 });
 
 /** What the flow made, for the steps after. */
@@ -569,6 +576,16 @@ describe("the flow", () => {
     const unauthorized = await c.call("GET /v3/grants", {}, { key: "wrong" });
     expect(unauthorized.status).toBe(401);
   }, 30_000);
+
+  test("a connected IMAP grant: grant.imap_sync_completed, then grant.expired (issue 18)", async () => {
+    const { grantId, user } = await connectedGrant({ t, dovecot: provider });
+    t.server.connectedSync.start(grantId);
+    await receiver.waitFor(1, (d) => d.body.type === "grant.imap_sync_completed", 20_000);
+    await changeProviderPassword(provider, user, "changed-at-the-provider");
+    await t.server.connectedSync.syncNow(grantId).catch(() => {});
+    await receiver.waitFor(1, (d) => d.body.type === "grant.expired", 20_000);
+    await t.server.connectedSync.stop(grantId);
+  }, 60_000);
 
   test("deletions: a message to Trash and for good, a thread, folders, the connector, an account", async () => {
     const g = { grant_id: s.b.id };
