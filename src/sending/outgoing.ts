@@ -8,7 +8,7 @@ import { bounceLocalDelivery } from "../smtp/local-bounce.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
 import { checkAttachments, checkMessageSize } from "./limits.ts";
-import type { Outgoing } from "./outgoing-message.ts";
+import { type Outgoing, sendInput, sentView } from "./outgoing-message.ts";
 import { sendThroughProvider } from "./provider-send.ts";
 import { localInboundRules, outboundRules } from "./rules.ts";
 
@@ -28,27 +28,16 @@ export async function dispatch(deps: SendingDeps, grant: GrantRow, out: Outgoing
   if (rules?.verdict.held && !out.held) return holdForReview(deps, grant, out, rules, preparedSent);
   if (grant.provider === "imap") return sendThroughProvider(deps, grant, out, preparedSent, rules ?? null);
   const { local, remote } = await splitRecipients(deps, out.recipients);
-  const sent = await deps.mailboxes.ask(grant.id, "send", {
-    raw: out.sentRaw,
-    prepared: preparedSent,
-    outbound: { raw: out.deliveryRaw, mailFrom: grant.email, recipients: remote },
-    ...(out.metadata && { metadata: out.metadata }),
-    ...(out.flags && { flags: out.flags }),
-    ...(out.draft && { draft: out.draft }),
-    ...(out.answeredId && { answeredId: out.answeredId }),
-    ...(out.scheduled && { scheduled: out.scheduled }),
-    ...(out.held && { held: out.held }),
-    ...(rules && { rules }),
-    ...(out.tracking && { tracking: out.tracking }),
-  });
+  const sent = await deps.mailboxes.ask(
+    grant.id,
+    "send",
+    sendInput(out, grant.email, preparedSent, remote, rules),
+  );
   if (sent.queued > 0) deps.onQueued?.();
   // Without Bcc, recipients get the Sent copy's very bytes: prepared once for both.
   const sameBytes = out.deliveryRaw === out.sentRaw;
   await deliverLocally(deps, grant, sent.id, local, out.deliveryRaw, sameBytes ? preparedSent : undefined);
-  const view = getMessage(deps.store, grant.id, sent.id);
-  if (!view)
-    throw new MailboxError("not_found", `sent message ${sent.id} was deleted before it could be shown`);
-  return view;
+  return sentView(deps.store, grant.id, sent.id);
 }
 
 /**

@@ -8,11 +8,11 @@ import { submitToProvider } from "../connected/provider-smtp.ts";
 import { providerTlsOptions } from "../connected/provider-tls.ts";
 import { MailboxError } from "../domain/errors.ts";
 import type { PreparedMessage } from "../mail/prepared-message.ts";
-import { getMessage, type MessageView } from "../mailbox/messages.ts";
+import type { MessageView } from "../mailbox/messages.ts";
 import type { RuleOutcome } from "../rule-engine/evaluate.ts";
 import type { GrantRow } from "../store/schema.ts";
 import type { SendingDeps } from "./deps.ts";
-import type { Outgoing } from "./outgoing-message.ts";
+import { type Outgoing, sendInput, sentView } from "./outgoing-message.ts";
 
 /**
  * A connected account sends through its provider: the provider's SMTP takes the message for
@@ -54,24 +54,9 @@ export async function sendThroughProvider(
       );
     }
   }
-  const sent = await deps.mailboxes.ask(grant.id, "send", {
-    raw: out.sentRaw,
-    prepared,
-    outbound: { raw: out.deliveryRaw, mailFrom: grant.email, recipients: [] },
-    ...(out.metadata && { metadata: out.metadata }),
-    ...(out.flags && { flags: out.flags }),
-    ...(out.draft && { draft: out.draft }),
-    ...(out.answeredId && { answeredId: out.answeredId }),
-    ...(out.scheduled && { scheduled: out.scheduled }),
-    ...(out.held && { held: out.held }),
-    ...(rules && { rules }),
-    ...(out.tracking && { tracking: out.tracking }),
-  });
+  const sent = await deps.mailboxes.ask(grant.id, "send", sendInput(out, grant.email, prepared, [], rules));
   if (filed) await indexMessageAt(deps.store, grant.id, sent.id, filed);
-  const view = getMessage(deps.store, grant.id, sent.id);
-  if (!view)
-    throw new MailboxError("not_found", `sent message ${sent.id} was deleted before it could be shown`);
-  return view;
+  return sentView(deps.store, grant.id, sent.id);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Flags } from "../../domain/flags.ts";
+import { type Flags, NO_FLAGS } from "../../domain/flags.ts";
 
 const SYSTEM: Record<string, keyof Omit<Flags, "keywords">> = {
   "\\seen": "seen",
@@ -10,14 +10,7 @@ const SYSTEM: Record<string, keyof Omit<Flags, "keywords">> = {
 
 /** A provider message's IMAP flags as the local model holds them (\Recent is the session's, dropped). */
 export function flagsFromProvider(imapFlags: Iterable<string> | undefined): Flags {
-  const flags: Flags = {
-    seen: false,
-    flagged: false,
-    answered: false,
-    draft: false,
-    deleted: false,
-    keywords: [],
-  };
+  const flags: Flags = { ...NO_FLAGS, keywords: [] };
   for (const flag of imapFlags ?? []) {
     const system = SYSTEM[flag.toLowerCase()];
     if (system) flags[system] = true;
