@@ -7,8 +7,9 @@ import { GrantSync } from "./grant-sync.ts";
 
 /**
  * The sync actors of connected IMAP grants: one per grant, owning its provider connections and
- * writing what it reads through the mailbox actor's commands. Engineer 18a's code calls this after
- * connecting, after re-authenticating, after a write-through, and when a grant is deleted.
+ * writing what it reads through the mailbox actor's commands. The connect flow and the
+ * write-through call it after connecting, after re-authenticating, after a write-through, and
+ * when a grant is deleted.
  */
 export interface ConnectedSync {
   /** Starts (or keeps) the grant's sync actor: the initial sync, then live changes. */
@@ -45,7 +46,7 @@ export interface ConnectedSyncsOptions {
   now?: () => number;
 }
 
-/** Every connected grant's sync actor, by grant: started at boot and by 18a's connect flow. */
+/** Every connected grant's sync actor, by grant: started at boot and by the connect flow. */
 export class ConnectedSyncs implements ConnectedSync {
   private readonly syncs = new Map<string, GrantSync>();
   private readonly passSlots: ConnectionSlots;
