@@ -9,8 +9,9 @@ const maybe = dovecotInstalled() ? describe : describe.skip;
 const USER = "cy@provider.test";
 
 /**
- * The sync (engineer 18b's) is not running here: the test stands in for it, mapping the provider's
- * folders and indexing one message, then checks that each API change reaches the provider first.
+ * The grant's sync is stopped once it is connected: the test stands in for it, mapping the
+ * provider's folders and indexing each message itself, then checks that each API change reaches
+ * the provider first (a running sync would import the same provider messages on its own).
  */
 maybe("write-through of API changes on a connected account", () => {
   let provider: PrivateDovecot;
@@ -35,6 +36,7 @@ maybe("write-through of API changes on a connected account", () => {
       },
     });
     grantId = res.body.data.id;
+    await t.server.connectedSync.stop(grantId);
     const client = await provider.connectAs(USER);
     for (const [path, folderId] of [
       ["INBOX", "inbox"],
