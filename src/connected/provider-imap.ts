@@ -12,11 +12,17 @@ export interface ProviderTimeouts {
 
 export const DEFAULT_TIMEOUTS: ProviderTimeouts = { connectMs: 10_000, commandMs: 30_000 };
 
-/** An imapflow client for the endpoint, not yet connected: TLS verified, STARTTLS required. */
+type ImapFlowOptions = ConstructorParameters<typeof ImapFlow>[0];
+
+/**
+ * An imapflow client for the endpoint, not yet connected: TLS verified, STARTTLS required.
+ * `options` adds to (or overrides) these, as the sync's long-lived connections do.
+ */
 export function imapClient(
   endpoint: ProviderEndpoint,
   tls: ConnectionOptions,
   timeouts: ProviderTimeouts = DEFAULT_TIMEOUTS,
+  options: Partial<ImapFlowOptions> = {},
 ): ImapFlow {
   const client = new ImapFlow({
     host: endpoint.host,
@@ -32,6 +38,7 @@ export function imapClient(
     socketTimeout: timeouts.commandMs,
     disableAutoIdle: true,
     emitLogs: false,
+    ...options,
   });
   // A dropped connection also rejects the command in flight, which is where it is handled.
   client.on("error", () => {});

@@ -1,5 +1,6 @@
-import { ImapFlow } from "imapflow";
+import type { ImapFlow } from "imapflow";
 import type { ConnectedAccount } from "../account.ts";
+import { imapClient } from "../provider-imap.ts";
 import { providerTlsOptions } from "../provider-tls.ts";
 
 /** How long a provider may take before the sync gives up on a connection (a dead provider). */
@@ -20,26 +21,22 @@ export async function openProviderClient(
   caFile: string | null,
   use: "pass" | "idle",
 ): Promise<ImapFlow> {
-  const { imap } = account;
-  const client = new ImapFlow({
-    host: imap.host,
-    port: imap.port,
-    secure: imap.security === "tls",
-    doSTARTTLS: imap.security === "starttls" ? true : undefined,
-    auth: { user: imap.username, pass: imap.password },
-    tls: providerTlsOptions(caFile),
-    logger: false,
-    connectionTimeout: PROVIDER_TIMEOUTS.connectionMs,
-    greetingTimeout: PROVIDER_TIMEOUTS.greetingMs,
-    socketTimeout: use === "idle" ? PROVIDER_TIMEOUTS.idleSocketMs : PROVIDER_TIMEOUTS.commandSocketMs,
-    maxIdleTime: PROVIDER_TIMEOUTS.idleRestartMs,
-    // An IDLE connection idles as soon as its mailbox is open; a pass's never does.
-    ...(use === "idle" ? { autoIdleDelay: 50 } : { disableAutoIdle: true }),
-    missingIdleCommand: "NOOP",
-    qresync: true,
-  });
-  // A connection error after connect() is also emitted; the sync learns of it through `close`.
-  client.on("error", () => {});
+  const client = imapClient(
+    account.imap,
+    providerTlsOptions(caFile),
+    {
+      connectMs: PROVIDER_TIMEOUTS.connectionMs,
+      commandMs: use === "idle" ? PROVIDER_TIMEOUTS.idleSocketMs : PROVIDER_TIMEOUTS.commandSocketMs,
+    },
+    {
+      greetingTimeout: PROVIDER_TIMEOUTS.greetingMs,
+      maxIdleTime: PROVIDER_TIMEOUTS.idleRestartMs,
+      // An IDLE connection idles as soon as its mailbox is open; a pass's never does.
+      ...(use === "idle" ? { autoIdleDelay: 50, disableAutoIdle: false } : {}),
+      missingIdleCommand: "NOOP",
+      qresync: true,
+    },
+  );
   await client.connect();
   return client;
 }
