@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { saveFolderSyncState } from "../src/connected/provider-index.ts";
 import { providerMessages } from "../src/store/schema.ts";
 import { startCaptureServer } from "../test/smtp/support/capture-server.ts";
-import { startPrivateDovecot } from "../test/support/dovecot.ts";
+import { connectImap, startPrivateDovecot } from "../test/support/dovecot.ts";
 import { api, startTestServer } from "../test/support/server.ts";
 import { machine, percentile, report } from "./lib.ts";
 
@@ -42,17 +42,7 @@ let grantId = "";
 for (let i = 0; i < 5; i++) {
   connectMs.push(
     await timed(async () => {
-      const res = await api(t, "POST", "/v3/connect/custom", {
-        provider: "imap",
-        settings: {
-          imap_username: USER,
-          imap_password: "pw",
-          imap_host: "127.0.0.1",
-          imap_port: provider.tlsPort,
-          smtp_host: "127.0.0.1",
-          smtp_port: smtp.port,
-        },
-      });
+      const res = await connectImap(t, provider, USER, "pw", { smtp_port: smtp.port });
       if (res.status !== 201) throw new Error(`connect: ${res.status} ${JSON.stringify(res.body)}`);
       grantId = res.body.data.id;
     }),

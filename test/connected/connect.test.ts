@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { listConnectedGrantIds, loadConnectedAccount } from "../../src/connected/account.ts";
-import { dovecotInstalled, type PrivateDovecot, startPrivateDovecot } from "../support/dovecot.ts";
+import {
+  connectImap,
+  dovecotInstalled,
+  type PrivateDovecot,
+  startPrivateDovecot,
+} from "../support/dovecot.ts";
 import { freePort } from "../support/process.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
 
@@ -24,18 +29,7 @@ maybe("connecting an IMAP account (POST /v3/connect/custom, provider imap)", () 
   }, 20_000);
 
   const connect = (settings: Record<string, unknown>, email = USER) =>
-    api(t, "POST", "/v3/connect/custom", {
-      provider: "imap",
-      settings: {
-        imap_username: email,
-        imap_password: "first-pass",
-        imap_host: "127.0.0.1",
-        imap_port: provider.tlsPort,
-        smtp_host: "127.0.0.1",
-        smtp_port: 2525,
-        ...settings,
-      },
-    });
+    connectImap(t, provider, email, "first-pass", { smtp_port: 2525, ...settings });
   const grantCount = async () => (await api(t, "GET", "/v3/grants?limit=200")).body.data.length;
 
   test("a wrong password is a 400 naming authentication, and no grant is made", async () => {
@@ -137,17 +131,7 @@ maybe("a provider whose CA is not trusted", () => {
   }, 20_000);
 
   test("is refused with a 400 naming TLS and the certificate", async () => {
-    const res = await api(t, "POST", "/v3/connect/custom", {
-      provider: "imap",
-      settings: {
-        imap_username: USER,
-        imap_password: "pw",
-        imap_host: "127.0.0.1",
-        imap_port: provider.tlsPort,
-        smtp_host: "127.0.0.1",
-        smtp_port: 587,
-      },
-    });
+    const res = await connectImap(t, provider, USER, "pw");
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain("IMAP TLS failed");
     expect(res.body.error.message).toContain("certificate");

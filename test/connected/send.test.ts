@@ -3,7 +3,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { providerLocationOf } from "../../src/connected/provider-index.ts";
 import { type CaptureServer, startCaptureServer } from "../smtp/support/capture-server.ts";
-import { dovecotInstalled, type PrivateDovecot, startPrivateDovecot } from "../support/dovecot.ts";
+import {
+  connectImap,
+  dovecotInstalled,
+  type PrivateDovecot,
+  startPrivateDovecot,
+} from "../support/dovecot.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
 
 const maybe = dovecotInstalled() ? describe : describe.skip;
@@ -27,17 +32,9 @@ maybe("sending on a connected account", () => {
       AGENTBOX_PROVIDER_CA_FILE: provider.caFile,
       AGENTBOX_PROVIDER_CONNECT_TIMEOUT_MS: "2000",
     });
-    const res = await api(t, "POST", "/v3/connect/custom", {
-      provider: "imap",
-      settings: {
-        imap_username: USER,
-        imap_password: "pw",
-        imap_host: "127.0.0.1",
-        imap_port: provider.tlsPort,
-        smtp_host: "127.0.0.1",
-        smtp_port: smtp.port,
-        smtp_password: "smtp-pw",
-      },
+    const res = await connectImap(t, provider, USER, "pw", {
+      smtp_port: smtp.port,
+      smtp_password: "smtp-pw",
     });
     expect(res.status).toBe(201);
     grantId = res.body.data.id;

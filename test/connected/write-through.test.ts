@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { providerLocationOf, saveFolderSyncState } from "../../src/connected/provider-index.ts";
 import { providerMessages } from "../../src/store/schema.ts";
 import { createApplication } from "../api/helpers.ts";
-import { dovecotInstalled, type PrivateDovecot, startPrivateDovecot } from "../support/dovecot.ts";
+import {
+  connectImap,
+  dovecotInstalled,
+  type PrivateDovecot,
+  startPrivateDovecot,
+} from "../support/dovecot.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
 
 const maybe = dovecotInstalled() ? describe : describe.skip;
@@ -24,17 +29,7 @@ maybe("write-through of API changes on a connected account", () => {
       AGENTBOX_PROVIDER_CA_FILE: provider.caFile,
       AGENTBOX_PROVIDER_CONNECT_TIMEOUT_MS: "2000",
     });
-    const res = await api(t, "POST", "/v3/connect/custom", {
-      provider: "imap",
-      settings: {
-        imap_username: USER,
-        imap_password: "pw",
-        imap_host: "127.0.0.1",
-        imap_port: provider.tlsPort,
-        smtp_host: "127.0.0.1",
-        smtp_port: 587,
-      },
-    });
+    const res = await connectImap(t, provider, USER, "pw");
     grantId = res.body.data.id;
     await t.server.connectedSync.stop(grantId);
     const client = await provider.connectAs(USER);
@@ -241,17 +236,7 @@ maybe("write-through of API changes on a connected account", () => {
     expect((await as2("GET", `/v3/grants/${grantId}/messages/${m.id}?query_imap=true`)).status).toBe(404);
     expect((await as2("PUT", `/v3/grants/${grantId}/messages/${m.id}`, { starred: true })).status).toBe(404);
     expect((await providerMessage("INBOX", "isolated-1"))?.flags).not.toContain("\\Flagged");
-    const taken = await as2("POST", "/v3/connect/custom", {
-      provider: "imap",
-      settings: {
-        imap_username: USER,
-        imap_password: "pw",
-        imap_host: "127.0.0.1",
-        imap_port: provider.tlsPort,
-        smtp_host: "127.0.0.1",
-        smtp_port: 587,
-      },
-    });
+    const taken = await connectImap(t, provider, USER, "pw", {}, other.key);
     expect(taken.status).toBe(409);
   });
 });

@@ -25,6 +25,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { ImapFlow } from "imapflow";
 import { freePort } from "./process.ts";
+import { api, type TestServer } from "./server.ts";
 
 export const DOVECOT_BINARY = "/usr/sbin/dovecot";
 
@@ -319,4 +320,33 @@ function listening(port: number): Promise<boolean> {
 function readLog(dir: string): string {
   const log = join(dir, "dovecot.log");
   return existsSync(log) ? readFileSync(log, "utf8") : "(no log)";
+}
+
+/**
+ * POST /v3/connect/custom for `user` at this Dovecot over implicit TLS, as an agent would connect
+ * a person's mailbox; `settings` add to or override the IMAP/SMTP settings sent.
+ */
+export function connectImap(
+  t: Pick<TestServer, "url" | "apiKey">,
+  provider: Pick<PrivateDovecot, "tlsPort">,
+  user: string,
+  password: string,
+  settings: Record<string, unknown> = {},
+  key?: string,
+) {
+  const body = {
+    provider: "imap",
+    settings: {
+      imap_username: user,
+      imap_password: password,
+      imap_host: "127.0.0.1",
+      imap_port: provider.tlsPort,
+      smtp_host: "127.0.0.1",
+      smtp_port: 587,
+      ...settings,
+    },
+  };
+  return key === undefined
+    ? api(t, "POST", "/v3/connect/custom", body)
+    : api(t, "POST", "/v3/connect/custom", body, key);
 }
