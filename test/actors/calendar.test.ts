@@ -7,6 +7,7 @@ import { getEvent, listEvents } from "../../src/calendar/events.ts";
 import { MailboxError } from "../../src/domain/errors.ts";
 import { calendarEvents, events } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";
+import { eventFields } from "../support/calendar.ts";
 import { insertGrant } from "../support/grant.ts";
 import { openTempStore, quietLog } from "../support/store.ts";
 
@@ -26,24 +27,7 @@ afterEach(async () => {
 });
 
 const START = Date.UTC(2026, 0, 5, 9) / 1000;
-const fields = (over: Partial<EventFields> = {}): EventFields => ({
-  title: "t",
-  description: null,
-  location: null,
-  busy: true,
-  visibility: null,
-  status: "confirmed",
-  when: { object: "timespan", start_time: START, end_time: START + 1800 },
-  recurrence: null,
-  participants: [],
-  organizer: null,
-  reminders: null,
-  conferencing: null,
-  metadata: {},
-  capacity: null,
-  hideParticipants: false,
-  ...over,
-});
+const fields = (over: Partial<EventFields> = {}): EventFields => eventFields(START, START + 1800, over);
 
 async function logTypes(grantId: string): Promise<string[]> {
   const rows = await store.read.select().from(events).where(eq(events.grantId, grantId));

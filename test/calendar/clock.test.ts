@@ -7,6 +7,7 @@ import type { EventFields } from "../../src/calendar/event-fields.ts";
 import { events } from "../../src/store/schema.ts";
 import type { Store } from "../../src/store/store.ts";
 import { createAccount } from "../api/helpers.ts";
+import { eventFields } from "../support/calendar.ts";
 import { insertGrant } from "../support/grant.ts";
 import { api, startTestServer, type TestServer } from "../support/server.ts";
 import { openTempStore, quietLog } from "../support/store.ts";
@@ -14,24 +15,7 @@ import { openTempStore, quietLog } from "../support/store.ts";
 /** event.starting / event.ending: at the event's time, once, across restarts. */
 
 const T0 = Date.UTC(2026, 9, 1, 8) / 1000;
-const fields = (over: Partial<EventFields>): EventFields => ({
-  title: "t",
-  description: null,
-  location: null,
-  busy: true,
-  visibility: null,
-  status: "confirmed",
-  when: { object: "timespan", start_time: T0 + 60, end_time: T0 + 120 },
-  recurrence: null,
-  participants: [],
-  organizer: null,
-  reminders: null,
-  conferencing: null,
-  metadata: {},
-  capacity: null,
-  hideParticipants: false,
-  ...over,
-});
+const fields = (over: Partial<EventFields>): EventFields => eventFields(T0 + 60, T0 + 120, over);
 
 describe("the clock's ticks", () => {
   let store: Store;
