@@ -1,14 +1,38 @@
+import { nowSeconds } from "../ids.ts";
 import { type EvaluationRecord, insertRuleEvaluation } from "../mailbox/writes/rule-evaluations.ts";
+import type { EvaluationStage } from "../rule-engine/vocabulary.ts";
+import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
+import type { RuleCheck } from "./rule-check.ts";
 
 /**
- * Records an evaluation that stored nothing (a block, a failure) in its own unit. One that
- * stored a message is recorded by the mailbox command that stored it, in the same unit.
+ * Whether `check` stops the message: "blocked" by a rule, "failed" when the rules could not be
+ * evaluated (fail closed), null when it goes on. A refusal stores nothing, so it is recorded here,
+ * in its own unit; an evaluation that stored a message is recorded by the mailbox command that
+ * stored it, in the same unit.
  */
-export async function recordEvaluation(store: Store, record: EvaluationRecord): Promise<void> {
+export async function recordRefusal(
+  store: Store,
+  grant: Pick<GrantRow, "applicationId" | "id">,
+  stage: EvaluationStage,
+  check: RuleCheck,
+): Promise<"blocked" | "failed" | null> {
+  if (check.kind === "none" || (check.kind === "verdict" && !check.verdict.blocked)) return null;
+  const failed = check.kind === "failed";
+  const record: EvaluationRecord = {
+    applicationId: grant.applicationId,
+    grantId: grant.id,
+    messageId: null,
+    stage,
+    input: check.input,
+    applied: failed ? { blocked: true, blocked_by_evaluation_error: true } : { blocked: true },
+    matchedRuleIds: failed ? [] : check.verdict.matchedRuleIds,
+    evaluatedAt: nowSeconds(),
+  };
   await store.writer.submit((tx) => {
     insertRuleEvaluation(tx, record);
   });
+  return failed ? "failed" : "blocked";
 }
 
 /**

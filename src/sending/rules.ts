@@ -1,8 +1,7 @@
 import { MailboxError } from "../domain/errors.ts";
 import { checkAccountInbound } from "../guardrails/account-check.ts";
-import { recordEvaluation } from "../guardrails/record.ts";
+import { recordRefusal } from "../guardrails/record.ts";
 import { checkRules, type RuleCheck } from "../guardrails/rule-check.ts";
-import { nowSeconds } from "../ids.ts";
 import { headerRecipients, isReplyHeader } from "../mail/header-addresses.ts";
 import { evaluationInput } from "../rule-engine/address-parts.ts";
 import type { RuleOutcome } from "../rule-engine/evaluate.ts";
@@ -66,20 +65,10 @@ async function refuseUnlessAllowed(
   check: RuleCheck,
   what: string,
 ): Promise<void> {
-  if (check.kind === "none" || (check.kind === "verdict" && !check.verdict.blocked)) return;
-  const failed = check.kind === "failed";
-  if (failed) deps.log.error({ err: check.error, grantId: grant.id, stage }, "rule evaluation failed");
-  await recordEvaluation(deps.store, {
-    applicationId: grant.applicationId,
-    grantId: grant.id,
-    messageId: null,
-    stage,
-    input: check.input,
-    applied: failed ? { blocked: true, blocked_by_evaluation_error: true } : { blocked: true },
-    matchedRuleIds: failed ? [] : check.verdict.matchedRuleIds,
-    evaluatedAt: nowSeconds(),
-  });
-  if (failed) {
+  // Narrowed for TypeScript: a refusal always comes from a verdict or a failure.
+  if ((await recordRefusal(deps.store, grant, stage, check)) === null || check.kind === "none") return;
+  if (check.kind === "failed") {
+    deps.log.error({ err: check.error, grantId: grant.id, stage }, "rule evaluation failed");
     throw new MailboxError(
       "unavailable",
       `${what} could not be checked against the rules; try again later`,

@@ -14,7 +14,7 @@ import {
   hasAttachmentLimits,
 } from "../guardrails/attachment-limits.ts";
 import type { Governance, Guardrails } from "../guardrails/governance.ts";
-import { type PendingEvaluations, recordEvaluation } from "../guardrails/record.ts";
+import { type PendingEvaluations, recordRefusal } from "../guardrails/record.ts";
 import { checkRules, type RuleCheck } from "../guardrails/rule-check.ts";
 import { nowSeconds } from "../ids.ts";
 import type { AttachmentInfo } from "../mail/attachments.ts";
@@ -229,19 +229,9 @@ async function ruleRefusal(
   stage: EvaluationStage,
   check: RuleCheck,
 ): Promise<({ action: "reject" | "tempfail" } & Refusal) | null> {
-  if (check.kind === "none" || (check.kind === "verdict" && !check.verdict.blocked)) return null;
-  const failed = check.kind === "failed";
-  await recordEvaluation(ctx.store, {
-    applicationId: grant.applicationId,
-    grantId: grant.id,
-    messageId: null,
-    stage,
-    input: check.input,
-    applied: failed ? { blocked: true, blocked_by_evaluation_error: true } : { blocked: true },
-    matchedRuleIds: failed ? [] : check.verdict.matchedRuleIds,
-    evaluatedAt: Math.floor(Date.now() / 1000),
-  });
-  if (failed) {
+  const refusal = await recordRefusal(ctx.store, grant, stage, check);
+  if (refusal === null) return null;
+  if (refusal === "failed") {
     return {
       action: "tempfail",
       code: 451,
