@@ -51,15 +51,7 @@ export function requireTimeZone(zone: string, field: string): string {
 
 /** The wall clock in `zone` at `seconds` (Unix), through the cached offset. */
 export function wallClockAt(seconds: number, zone: string): WallClock {
-  const d = new Date((seconds + offsetAt(seconds, zone)) * 1000);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-  };
+  return wallClockOfFloating(new Date((seconds + offsetAt(seconds, zone)) * 1000));
 }
 
 /** The wall clock as Intl reads it (what the offsets are cached from). */
