@@ -1,4 +1,3 @@
-import { eq } from "drizzle-orm";
 import { findAnyGrantByEmail } from "../accounts/grants.ts";
 import { createGrant, deleteGrant, GrantExistsError, updateGrant } from "../accounts/provision.ts";
 import { placeNewGrant } from "../accounts/workspace-placement.ts";
@@ -6,7 +5,7 @@ import type { ConnectedConfig } from "../config/connected.ts";
 import { placeholderDomainId } from "../domains/placeholder.ts";
 import type { Guardrails } from "../guardrails/governance.ts";
 import type { Logger } from "../log.ts";
-import { type GrantRow, providerSync } from "../store/schema.ts";
+import type { GrantRow } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { type ConnectedAccount, type ProviderEndpoint, saveConnectedAccount } from "./account.ts";
 import { verifyImapLogin } from "./provider-imap.ts";
@@ -120,7 +119,6 @@ async function reauthenticate(
 ): Promise<GrantRow> {
   await deps.connectedSync.stop(existing.id);
   await saveConnectedAccount(deps.store, { grantId: existing.id, email: existing.email, ...endpoints });
-  await forgetExpiry(deps.store, existing.id);
   const grant = await updateGrant(deps.store, existing, {
     settings,
     grantStatus: "valid",
@@ -142,11 +140,4 @@ function presentedSettings(settings: ImapSettings, imap: ProviderEndpoint): Reco
     smtp_port: settings.smtp.port,
     ...(settings.type !== undefined && { type: settings.type }),
   };
-}
-
-/** New credentials: a later authentication failure is a new grant.expired (the sync's record). */
-async function forgetExpiry(store: Store, grantId: string): Promise<void> {
-  await store.writer.submit((tx) =>
-    tx.update(providerSync).set({ expiredAt: null }).where(eq(providerSync.grantId, grantId)).run(),
-  );
 }

@@ -718,7 +718,6 @@ export const providerFolders = sqliteTable(
 export const providerSync = sqliteTable("provider_sync", {
   grantId: text("grant_id").primaryKey(),
   initialCompletedAt: integer("initial_completed_at"),
-  expiredAt: integer("expired_at"),
 });
 
 export type ProviderFolderRow = typeof providerFolders.$inferSelect;

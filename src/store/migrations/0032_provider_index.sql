@@ -28,7 +28,5 @@ CREATE TABLE provider_folders (
 CREATE TABLE provider_sync (
   grant_id TEXT PRIMARY KEY REFERENCES grants(id) ON DELETE CASCADE,
   -- When grant.imap_sync_completed was recorded (ms); null while the initial sync runs.
-  initial_completed_at INTEGER,
-  -- When grant.expired was recorded for the current credentials (ms); cleared by a re-connect.
-  expired_at INTEGER
+  initial_completed_at INTEGER
 );
