@@ -87,16 +87,6 @@ export async function listConnectedGrantIds(store: Store): Promise<string[]> {
   return rows.map((r) => r.grantId);
 }
 
-/** Whether a grant is a connected one, without opening its passwords. */
-export async function isConnectedGrant(store: Store, grantId: string): Promise<boolean> {
-  const rows = await store.read
-    .select({ grantId: connectedAccounts.grantId })
-    .from(connectedAccounts)
-    .where(eq(connectedAccounts.grantId, grantId))
-    .limit(1);
-  return rows.length > 0;
-}
-
 function context(grantId: string, field: "imap" | "smtp"): string {
   return `connected_accounts:${grantId}:${field}`;
 }

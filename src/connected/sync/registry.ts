@@ -23,13 +23,6 @@ export interface ConnectedSync {
   syncNow(grantId: string, folderPath?: string): Promise<void>;
 }
 
-/** A ConnectedSync that does nothing: for surfaces started without the connected accounts. */
-export const NO_CONNECTED_SYNC: ConnectedSync = {
-  start() {},
-  async stop() {},
-  async syncNow() {},
-};
-
 export interface ConnectedSyncsOptions {
   store: Store;
   mailboxes: Mailboxes;
