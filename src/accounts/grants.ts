@@ -52,29 +52,6 @@ export function findAnyGrantByEmail(store: Store, email: string): GrantRow | nul
   return queries(store).anyByEmail.get({ email: email.toLowerCase() }) ?? null;
 }
 
-/** What a protocol login checks: the credentials and the state of the account. */
-export interface LoginGrant {
-  grantId: string;
-  email: string;
-  appPasswordHash: string | null;
-  passwordVersion: number;
-  grantStatus: string;
-}
-
-/** The grant a protocol login names (by email, case-insensitively), or null. */
-export function loginGrant(store: Store, email: string): LoginGrant | null {
-  const grant = findGrantByEmail(store, email);
-  return (
-    grant && {
-      grantId: grant.id,
-      email: grant.email,
-      appPasswordHash: grant.appPasswordHash,
-      passwordVersion: grant.passwordVersion,
-      grantStatus: grant.grantStatus,
-    }
-  );
-}
-
 /**
  * The grant's current password version, or null when the grant is gone. IMAP sessions call it
  * before every command to notice a rotated password, so it is plain SQL on the connection's

@@ -34,9 +34,3 @@ export const messageSummary = z.looseObject({
 
 /** The notice carried by every result that holds mail content. */
 export const notice = z.string().describe(`How to treat the content of the result: "${EXTERNAL_CONTENT}"`);
-
-export const sentMessage = z.looseObject({
-  id: z.string(),
-  thread_id: z.string().nullable(),
-  subject: z.string(),
-});
